@@ -1,0 +1,103 @@
+"""The `steiger` command."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from steiger.cli.broker import EmbeddedBroker
+from steiger.cli.runtime import SERVICES, System
+
+app = typer.Typer(help="Steiger: event-sourced case management for Mobility Mentoring.",
+                  no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def run(
+    var_dir: Path = typer.Option(Path("var"), help="Where the SQLite stores and logs go."),
+    broker_port: int = typer.Option(9092, help="Port of the embedded broker."),
+) -> None:
+    """Run the whole system: embedded broker (unless KAFKA_BOOTSTRAP_SERVERS is set) and the
+    six services as separate processes. Ctrl-C stops everything."""
+    external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    broker = None if external else EmbeddedBroker(port=broker_port)
+    system = System(var_dir=var_dir, broker=broker,
+                    bootstrap_servers=external or f"127.0.0.1:{broker_port}")
+    stopping = False
+
+    def request_stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    with console.status("starting broker and services…"):
+        try:
+            system.start()
+        except Exception:
+            system.stop()
+            raise
+    table = Table(title="Steiger is running")
+    for column in ("service", "url", "docs", "log"):
+        table.add_column(column)
+    for name in SERVICES:
+        service = system.services[name]
+        table.add_row(name, service.url, f"{service.url}/docs", str(service.log_path))
+    console.print(table)
+    console.print(f"broker: {system.bootstrap_servers} "
+                  f"({'external' if external else 'embedded Tansu, in memory'})")
+    console.print("Try [bold]make demo[/bold] in another terminal. Ctrl-C stops everything.")
+    try:
+        while not stopping:
+            for name, service in system.services.items():
+                if not service.running():
+                    console.print(f"[red]{name} exited[/red]; restarting (log: {service.log_path})")
+                    service.start()
+            time.sleep(0.5)
+    finally:
+        with console.status("stopping…"):
+            system.stop()
+        console.print("stopped")
+
+
+@app.command()
+def demo(
+    participants: int = typer.Option(5, min=1, max=500),
+    host: str = typer.Option("127.0.0.1"),
+) -> None:
+    """Play a realistic scenario against the running system and show what reporting sees."""
+    from steiger.cli.demo import play
+
+    play(console, participants=participants, host=host)
+
+
+@app.command()
+def bench(
+    output: Path = typer.Option(Path("bench-results/backbone.json")),
+    host: str = typer.Option("127.0.0.1"),
+    duration: float = typer.Option(20.0, help="Seconds per measurement."),
+) -> None:
+    """Measure throughput and end-to-end latency against the running system."""
+    from steiger.cli.bench import run_benchmarks
+
+    run_benchmarks(console, output=output, host=host, duration=duration)
+
+
+@app.command()
+def contracts(
+    out: Path = typer.Option(Path("shared/schemas"), help="Where to write the JSON Schemas."),
+    asyncapi: Path = typer.Option(Path("docs/asyncapi.json")),
+) -> None:
+    """Generate the JSON Schemas of every integration event and the AsyncAPI document."""
+    from steiger.cli.contracts import write_asyncapi, write_schemas
+
+    written = write_schemas(out)
+    write_asyncapi(asyncapi)
+    console.print(f"{len(written)} schemas in {out}; AsyncAPI in {asyncapi}")

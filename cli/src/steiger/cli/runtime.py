@@ -1,0 +1,137 @@
+"""The whole system on one machine: the broker and the six services as separate processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from steiger.cli.broker import EmbeddedBroker
+from steiger.shared.kafka import ensure_topics
+from steiger.shared.topics import PRODUCERS, dead_letter_topic, events_topic
+
+SERVICES = ("participant", "bridge", "planning", "rewards", "notifications", "reporting")
+DEFAULT_PORTS = dict(zip(SERVICES, range(8001, 8007), strict=True))
+CONSUMERS = ("rewards", "notifications", "reporting")
+
+
+def all_topics() -> list[str]:
+    return [events_topic(p) for p in PRODUCERS] + [dead_letter_topic(c) for c in CONSUMERS]
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    env: Mapping[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", f"steiger.{self.name}"],
+            env={**os.environ, **self.env, f"STEIGER_{self.name.upper()}_PORT": str(self.port)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(sig)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no flushing, as a crash would."""
+        self.stop(signal.SIGKILL)
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def healthy(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/health", timeout=2.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+
+@dataclass
+class System:
+    var_dir: Path
+    broker: EmbeddedBroker | None
+    bootstrap_servers: str
+    ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    partitions: int = 4
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    def start(self, timeout: float = 60.0) -> None:
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        (self.var_dir / "logs").mkdir(exist_ok=True)
+        if self.broker is not None:
+            self.broker.start()
+        self.create_topics()
+        env = {
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "STEIGER_VAR_DIR": str(self.var_dir),
+            "STEIGER_KAFKA_PARTITIONS": str(self.partitions),
+            **self.extra_env,
+        }
+        for name in SERVICES:
+            service = ServiceProcess(name, self.ports[name], env, self.var_dir / "logs" / f"{name}.log")
+            service.start()
+            self.services[name] = service
+        self.wait_healthy(timeout)
+
+    def create_topics(self) -> None:
+        import asyncio
+
+        asyncio.run(ensure_topics(self.bootstrap_servers, all_topics(), self.partitions))
+
+    def wait_healthy(self, timeout: float = 60.0, names: tuple[str, ...] = SERVICES) -> None:
+        deadline = time.monotonic() + timeout
+        pending = set(names)
+        while pending:
+            for name in list(pending):
+                service = self.services[name]
+                if not service.running():
+                    raise RuntimeError(f"{name} exited; see {service.log_path}")
+                if service.healthy():
+                    pending.discard(name)
+            if pending and time.monotonic() > deadline:
+                raise TimeoutError(f"not healthy after {timeout}s: {sorted(pending)}")
+            time.sleep(0.2)
+
+    def restart_service(self, name: str, timeout: float = 60.0) -> None:
+        self.services[name].start()
+        self.wait_healthy(timeout, (name,))
+
+    def restart_broker(self) -> None:
+        assert self.broker is not None, "only the embedded broker can be restarted"
+        self.broker.restart()
+        self.create_topics()
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.stop()
+        if self.broker is not None:
+            self.broker.stop()
+
+    def url(self, name: str) -> str:
+        return self.services[name].url

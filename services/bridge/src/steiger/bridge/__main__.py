@@ -1,0 +1,3 @@
+from steiger.bridge.main import main
+
+main()

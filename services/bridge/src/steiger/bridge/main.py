@@ -1,0 +1,29 @@
+"""Composition root of the bridge service."""
+
+from __future__ import annotations
+
+from steiger.bridge.api import DOMAIN_ERRORS, router
+from steiger.bridge.application import BridgeApplication
+from steiger.bridge.contracts import to_contract
+from steiger.bridge.definitions import load_definitions
+from steiger.bridge.settings import Settings
+from steiger.shared.eventstore import store_environment
+from steiger.shared.service import ServiceParts, run_service
+
+
+def parts(settings: Settings | None = None) -> ServiceParts:
+    settings = settings or Settings()
+    return ServiceParts(
+        settings=settings,
+        application=BridgeApplication(
+            store_environment(settings), load_definitions(settings.definitions_dir)
+        ),
+        routes=router,
+        description="The Bridge to Self-Sufficiency: versioned definitions and positions.",
+        domain_errors=DOMAIN_ERRORS,
+        translate=to_contract,
+    )
+
+
+def main() -> None:
+    run_service(parts())

@@ -1,0 +1,3 @@
+from steiger.notifications.main import main
+
+main()

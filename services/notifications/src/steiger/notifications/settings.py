@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from steiger.shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="STEIGER_NOTIFICATIONS_")
+    service = "notifications"
+    port: int = 8005
+    timezone: str = "Europe/Amsterdam"

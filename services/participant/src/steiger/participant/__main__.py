@@ -1,0 +1,3 @@
+from steiger.participant.main import main
+
+main()

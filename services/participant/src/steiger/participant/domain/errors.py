@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+
+class ParticipantError(Exception):
+    """Participant rule broken"""
+
+
+class ParticipantNotFound(ParticipantError):
+    """Participant not found"""

@@ -1,0 +1,26 @@
+"""Composition root of the participant service."""
+
+from __future__ import annotations
+
+from steiger.participant.api import DOMAIN_ERRORS, router
+from steiger.participant.application import ParticipantApplication
+from steiger.participant.contracts import to_contract
+from steiger.participant.settings import Settings
+from steiger.shared.eventstore import store_environment
+from steiger.shared.service import ServiceParts, run_service
+
+
+def parts(settings: Settings | None = None) -> ServiceParts:
+    settings = settings or Settings()
+    return ServiceParts(
+        settings=settings,
+        application=ParticipantApplication(store_environment(settings)),
+        routes=router,
+        description="Who a participant is. Other services know only the pseudonymous id.",
+        domain_errors=DOMAIN_ERRORS,
+        translate=to_contract,
+    )
+
+
+def main() -> None:
+    run_service(parts())

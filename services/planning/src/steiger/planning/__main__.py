@@ -1,0 +1,3 @@
+from steiger.planning.main import main
+
+main()

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from steiger.shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="STEIGER_PLANNING_")
+    service = "planning"
+    port: int = 8003

@@ -1,0 +1,3 @@
+from steiger.reporting.main import main
+
+main()

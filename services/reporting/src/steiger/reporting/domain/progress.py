@@ -1,0 +1,94 @@
+"""A participant's progress, as reporting sees it: projected from other services' events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+
+class Progress(Aggregate):
+    @staticmethod
+    def create_id(participant_id: UUID) -> UUID:
+        return participant_id
+
+    @event("Started")
+    def __init__(self, participant_id: UUID) -> None:
+        self.participant_id = participant_id
+        self.profile: dict[str, Any] = {}
+        self.positions: dict[str, list[dict[str, Any]]] = {}
+        self.goals: dict[UUID, dict[str, Any]] = {}
+        self.actions: dict[UUID, dict[str, Any]] = {}
+        self.rewards: dict[UUID, dict[str, Any]] = {}
+
+    @event("ProfileNoted")
+    def note_profile(self, programme: str, cohort: str, municipality: str, registered_at: dt.datetime) -> None:
+        self.profile = {"programme": programme, "cohort": cohort, "municipality": municipality,
+                        "registered_at": registered_at}
+
+    @event("PositionNoted")
+    def note_position(self, column: str, step: int, points: int, definition: str, assessed_at: dt.datetime) -> None:
+        history = self.positions.setdefault(column, [])
+        history.append({"step": step, "points": points, "definition": definition,
+                        "assessed_at": assessed_at})
+        history.sort(key=lambda p: p["assessed_at"])
+
+    @event("GoalNoted")
+    def note_goal(self, goal_id: UUID, horizon: str, column: str | None, target_step: int | None) -> None:
+        self.goals[goal_id] = {"goal_id": goal_id, "horizon": horizon, "column": column,
+                               "target_step": target_step, "status": "active"}
+
+    @event("ActionPlannedNoted")
+    def note_action_planned(self, action_id: UUID, goal_id: UUID, due_on: dt.date) -> None:
+        self.actions.setdefault(action_id, {"action_id": action_id, "goal_id": goal_id,
+                                            "due_on": due_on, "status": "planned"})
+
+    @event("ActionCompletedNoted")
+    def note_action_completed(self, action_id: UUID, goal_id: UUID, due_on: dt.date,
+                              completed_at: dt.datetime, on_time: bool) -> None:
+        self.actions[action_id] = {"action_id": action_id, "goal_id": goal_id, "due_on": due_on,
+                                   "status": "completed", "completed_at": completed_at,
+                                   "on_time": on_time}
+
+    @event("RewardNoted")
+    def note_reward(self, reward_id: UUID, item_id: str, amount: Decimal, currency: str,
+                    earned_at: dt.datetime) -> None:
+        self.rewards[reward_id] = {"reward_id": reward_id, "item_id": item_id, "amount": amount,
+                                   "currency": currency, "earned_at": earned_at}
+
+    def view(self, today: dt.date) -> dict[str, Any]:
+        columns = {
+            column: {
+                "intake": history[0],
+                "latest": history[-1],
+                "change_since_intake": history[-1]["points"] - history[0]["points"],
+            }
+            for column, history in self.positions.items()
+        }
+        actions = [
+            {**a, "overdue": a["status"] == "planned" and a["due_on"] < today}
+            for a in sorted(self.actions.values(), key=lambda a: a["due_on"])
+        ]
+        return {
+            "participant_id": self.participant_id,
+            "profile": self.profile,
+            "bridge": {
+                "columns": columns,
+                "total_points": sum(c["latest"]["points"] for c in columns.values()),
+                "total_change_since_intake": sum(c["change_since_intake"] for c in columns.values()),
+            },
+            "goals": list(self.goals.values()),
+            "actions": actions,
+            "deadlines": {
+                "met": sum(1 for a in actions if a.get("on_time") is True),
+                "completed_late": sum(1 for a in actions if a.get("on_time") is False),
+                "missed": sum(1 for a in actions if a["overdue"]),
+            },
+            "rewards": {
+                "earned": list(self.rewards.values()),
+                "total": sum((r["amount"] for r in self.rewards.values()), Decimal("0.00")),
+            },
+        }

@@ -1,0 +1,45 @@
+"""Reporting's reactions: every upstream event becomes a note in the participant's progress."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.application import ProcessingEvent
+
+from steiger.shared.contracts.bridge import PositionRecorded
+from steiger.shared.contracts.participant import ParticipantRegistered
+from steiger.shared.contracts.planning import ActionCompleted, ActionPlanned, GoalSet
+from steiger.shared.contracts.rewards import RewardEarned
+
+if TYPE_CHECKING:
+    from steiger.reporting.application import ReportingApplication
+
+
+def _note(method: str, *fields: str) -> Any:
+    def react(app: ReportingApplication, event: Any, processing: ProcessingEvent) -> None:
+        progress = app.progress_of(event.participant_id)
+        getattr(progress, method)(*(getattr(event, f) for f in fields))
+        processing.collect_events(progress)
+
+    return react
+
+
+def on_position_recorded(
+    app: ReportingApplication, event: PositionRecorded, processing: ProcessingEvent
+) -> None:
+    progress = app.progress_of(event.participant_id)
+    progress.note_position(event.column, event.step, event.points,
+                           f"{event.definition_id}@{event.definition_version}", event.assessed_at)
+    processing.collect_events(progress)
+
+
+REACTIONS = {
+    ParticipantRegistered: _note("note_profile", "programme", "cohort", "municipality",
+                                 "registered_at"),
+    PositionRecorded: on_position_recorded,
+    GoalSet: _note("note_goal", "goal_id", "horizon", "column", "target_step"),
+    ActionPlanned: _note("note_action_planned", "action_id", "goal_id", "due_on"),
+    ActionCompleted: _note("note_action_completed", "action_id", "goal_id", "due_on",
+                           "completed_at", "on_time"),
+    RewardEarned: _note("note_reward", "reward_id", "item_id", "amount", "currency", "earned_at"),
+}

@@ -1,0 +1,3 @@
+from steiger.rewards.main import main
+
+main()

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from steiger.shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="STEIGER_REWARDS_")
+    service = "rewards"
+    port: int = 8004
+    menu_file: Path | None = None
+    """The organisation's rewards menu (JSON); the Alphen example menu when unset."""

@@ -1,0 +1,1 @@
+"""Steiger's own library: what every service shares, written once."""

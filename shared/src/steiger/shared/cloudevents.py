@@ -1,0 +1,104 @@
+"""CloudEvents 1.0 in the Kafka protocol binding, binary mode, after the NL GOV profile.
+
+Context attributes travel as `ce_*` headers and must hold no personal data (intermediaries
+log headers): `subject` and the message key are the pseudonymous participant id. `sequence`
+is the source's notification id, zero-padded so that its string order is its numeric order
+(the sequence extension compares strings); it may have gaps where the source recorded an
+internal event that is not published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event, to_binary_event
+from cloudevents.core.v1.event import CloudEvent
+from pydantic import ValidationError
+
+from steiger.shared.contracts import REGISTRY, IntegrationEvent
+
+TRACEPARENT_HEADER = "traceparent"
+_SEQUENCE_DIGITS = 20
+
+
+class PoisonMessage(Exception):
+    """A record that can never be processed as it stands; it is parked with this reason."""
+
+
+@dataclass(frozen=True)
+class KafkaRecord:
+    key: bytes
+    value: bytes
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Envelope:
+    id: str
+    source: str
+    type: str
+    time: dt.datetime
+    sequence: int
+    traceparent: str | None
+    event: IntegrationEvent
+
+
+def encode(
+    event: IntegrationEvent,
+    *,
+    event_id: str,
+    source: str,
+    time: dt.datetime,
+    sequence: int,
+    traceparent: str | None,
+) -> KafkaRecord:
+    subject = str(event.participant_id)
+    cloud_event = CloudEvent(
+        attributes={
+            "specversion": "1.0",
+            "id": event_id,
+            "source": source,
+            "type": event.event_type,
+            "time": time,
+            "subject": subject,
+            "sequence": str(sequence).zfill(_SEQUENCE_DIGITS),
+            "datacontenttype": "application/json",
+        },
+        data=event.model_dump(mode="json"),
+    )
+    message = to_binary_event(cloud_event, key_mapper=lambda _: subject)
+    headers = {name: value.decode() for name, value in message.headers.items()}
+    if traceparent:
+        headers[TRACEPARENT_HEADER] = traceparent
+    return KafkaRecord(key=subject.encode(), value=message.value, headers=headers)
+
+
+def decode(key: bytes | None, value: bytes, headers: Iterable[tuple[str, bytes]]) -> Envelope:
+    header_map = {name: raw for name, raw in headers}
+    try:
+        cloud_event = from_binary_event(KafkaMessage(headers=header_map, key=key, value=value))
+    except Exception as error:
+        raise PoisonMessage(f"not a CloudEvent in binary mode: {error}") from error
+    event_type = cloud_event.get_type()
+    contract = REGISTRY.get(event_type)
+    if contract is None:
+        raise PoisonMessage(f"unknown event type {event_type!r}")
+    try:
+        event = contract.model_validate(cloud_event.get_data())
+        sequence = int(cloud_event.get_extension("sequence"))
+    except (ValidationError, TypeError, ValueError) as error:
+        raise PoisonMessage(f"invalid {event_type}: {error}") from error
+    if str(event.participant_id) != cloud_event.get_subject():
+        raise PoisonMessage("subject does not match the event's participant_id")
+    traceparent = header_map.get(TRACEPARENT_HEADER)
+    return Envelope(
+        id=cloud_event.get_id(),
+        source=cloud_event.get_source(),
+        type=event_type,
+        time=cloud_event.get_time(),
+        sequence=sequence,
+        traceparent=traceparent.decode() if traceparent else None,
+        event=event,
+    )

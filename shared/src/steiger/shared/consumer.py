@@ -1,0 +1,141 @@
+"""The idempotent consumer, written once for every service.
+
+Each incoming CloudEvent is processed by the application's policy and its effect is recorded
+atomically with a tracking record (topic#partition, source sequence), so a redelivered or
+republished event changes nothing. Sequences come from the producer's store, not from Kafka
+offsets, so this holds even when the broker lost its data and the relay refilled it.
+A record that cannot be processed is parked on the consumer's dead-letter topic with the
+reason, and consumption continues. An unavailable store is not the message's fault: the
+record is not acknowledged and is delivered again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import anyio
+import structlog
+from aiokafka.structs import ConsumerRecord
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Tracking
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.annotations import KafkaMessage
+
+from steiger.shared import cloudevents
+from steiger.shared.eventstore import ServiceApplication
+from steiger.shared.kafka import CONSUMER_OPTIONS
+from steiger.shared.topics import dead_letter_topic
+from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
+
+log = structlog.get_logger(__name__)
+
+STORE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+class IdempotentConsumer:
+    def __init__(
+        self,
+        application: ServiceApplication,
+        broker: KafkaBroker,
+        *,
+        consumer_name: str,
+        attempts: int = 3,
+        backoff_seconds: float = 0.2,
+    ) -> None:
+        self.application = application
+        self.broker = broker
+        self.consumer_name = consumer_name
+        self.dead_letter_topic = dead_letter_topic(consumer_name)
+        self.attempts = attempts
+        self.backoff_seconds = backoff_seconds
+
+    async def handle(self, record: ConsumerRecord) -> None:
+        try:
+            envelope = cloudevents.decode(record.key, record.value, record.headers)
+        except cloudevents.PoisonMessage as poison:
+            await self._park(record, str(poison))
+            return
+        if not self.application.reacts_to(type(envelope.event)):
+            return
+        tracking = Tracking(f"{record.topic}#{record.partition}", envelope.sequence)
+        traceparent = continue_trace(envelope.traceparent)
+        token = current_traceparent.set(traceparent)
+        try:
+            with structlog.contextvars.bound_contextvars(
+                correlation_id=trace_id(traceparent), event_type=envelope.type, event_id=envelope.id
+            ):
+                await self._process_with_retries(record, envelope.event, tracking)
+        finally:
+            current_traceparent.reset(token)
+
+    async def _process_with_retries(self, record: ConsumerRecord, event: Any, tracking: Tracking) -> None:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                processed = await anyio.to_thread.run_sync(self._process, event, tracking)
+            except STORE_UNAVAILABLE:
+                log.exception("store unavailable; the record will be delivered again")
+                await asyncio.sleep(1.0)
+                raise
+            except Exception as error:
+                if attempt < self.attempts:
+                    await asyncio.sleep(self.backoff_seconds * attempt)
+                    continue
+                await self._park(record, f"{type(error).__name__}: {error}")
+                await anyio.to_thread.run_sync(self._skip, tracking)
+                return
+            log.info("event processed" if processed else "duplicate event ignored")
+            return
+
+    def _process(self, event: Any, tracking: Tracking) -> bool:
+        recorder = self.application.recorder
+        if recorder.has_tracking_id(tracking.application_name, tracking.notification_id):
+            return False
+        try:
+            self.application.process_event(event, tracking)
+        except IntegrityError:
+            if recorder.has_tracking_id(tracking.application_name, tracking.notification_id):
+                return False
+            raise
+        return True
+
+    def _skip(self, tracking: Tracking) -> None:
+        """Remember a parked event so that a redelivery does not park it twice."""
+        try:
+            self.application.recorder.insert_tracking(tracking)
+        except IntegrityError:
+            pass
+
+    async def _park(self, record: ConsumerRecord, reason: str) -> None:
+        headers = {name: raw.decode(errors="replace") for name, raw in record.headers}
+        headers.update(
+            {
+                "dead-letter-reason": reason[:2000],
+                "dead-letter-consumer": self.consumer_name,
+                "dead-letter-topic": record.topic,
+                "dead-letter-partition": str(record.partition),
+                "dead-letter-offset": str(record.offset),
+            }
+        )
+        await self.broker.publish(
+            record.value, topic=self.dead_letter_topic, key=record.key, headers=headers
+        )
+        log.error("record parked on the dead-letter topic", reason=reason,
+                  topic=record.topic, partition=record.partition, offset=record.offset)
+
+
+def subscriber_router(consumer: IdempotentConsumer, topics: list[str]) -> KafkaRouter:
+    """A faststream router with one subscriber over `topics`, in the consumer's own group."""
+    router = KafkaRouter()
+
+    @router.subscriber(
+        *topics,
+        group_id=f"steiger-{consumer.consumer_name}",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        title=f"{consumer.consumer_name}:integration-events",
+        **CONSUMER_OPTIONS,
+    )
+    async def on_record(message: KafkaMessage) -> None:
+        await consumer.handle(message.raw_message)
+
+    return router

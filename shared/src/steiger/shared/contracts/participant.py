@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from steiger.shared.contracts.base import IntegrationEvent, Timestamp
+
+
+class Household(BaseModel):
+    """Selects the household type of the Economic Independence Index."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    adults: int = Field(ge=1, le=10)
+    preschool_children: int = Field(0, ge=0, le=15)
+    school_age_children: int = Field(0, ge=0, le=15)
+
+
+class ParticipantRegistered(IntegrationEvent):
+    event_type: ClassVar[str] = "nl.steiger.participant.participant-registered.v1"
+
+    programme: str
+    cohort: str = Field(pattern=r"^\d{4}-\d{2}$", description="intake month, YYYY-MM")
+    municipality: str
+    household: Household
+    registered_at: Timestamp

@@ -1,0 +1,172 @@
+"""Each service's event store: the eventsourcing library on SQLite (embedded) or PostgreSQL.
+
+`ServiceApplication` is the base of every service's application. It records with a process
+recorder, so the effect of an incoming integration event is stored atomically with its
+tracking record (the idempotent consumer relies on that), and its notification log is the
+outbox the relay publishes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlparse
+from uuid import UUID
+
+from eventsourcing.application import ProcessingEvent
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    Mapper,
+    Recording,
+    StoredEvent,
+    Transcoding,
+)
+from eventsourcing.projection import EventSourcedProjection
+from eventsourcing.utils import get_topic, resolve_topic
+
+from steiger.shared.settings import ServiceSettings
+from steiger.shared.tracing import current_traceparent
+
+TRACEPARENT_KEY = "_traceparent"
+
+Reaction = Callable[[Any, Any, ProcessingEvent], None]
+"""A policy: (application, integration event, processing event) -> None."""
+
+
+def store_environment(settings: ServiceSettings) -> dict[str, str]:
+    """The eventsourcing environment for this service's own store."""
+    common = {"SINGLE_ROW_TRACKING": "y"}
+    if not settings.database_url:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        path = Path(settings.var_dir) / f"{settings.service}.sqlite"
+        return {
+            **common,
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(path),
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
+    url = urlparse(settings.database_url)
+    if url.scheme not in ("postgres", "postgresql"):
+        raise ValueError(f"STEIGER_DATABASE_URL must be a postgresql:// URL, not {url.scheme}://")
+    return {
+        **common,
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": url.path.lstrip("/") or "steiger",
+        "POSTGRES_HOST": url.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": unquote(url.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(url.password or ""),
+        # One database, one schema per service: each service still owns its store.
+        "POSTGRES_SCHEMA": f"steiger_{settings.service}",
+        "POSTGRES_POOL_SIZE": "8",
+        "POSTGRES_LOCK_TIMEOUT": "5",
+    }
+
+
+class DateAsISO(Transcoding):
+    type = dt.date
+    name = "date_iso"
+
+    def encode(self, obj: dt.date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> dt.date:
+        return dt.date.fromisoformat(data)
+
+
+class TracingMapper(Mapper[UUID]):
+    """Stores the current traceparent beside each event's state, so the relay can put the
+    request's trace on the Kafka record it publishes long after the request ended."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        state = dict(vars(domain_event))
+        originator_id = state.pop("originator_id")
+        originator_version = state.pop("originator_version")
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        traceparent = current_traceparent.get()
+        if traceparent:
+            state[TRACEPARENT_KEY] = traceparent
+        return StoredEvent(
+            originator_id=originator_id,
+            originator_version=originator_version,
+            topic=get_topic(type(domain_event)),
+            state=self._protect(self.transcoder.encode(state)),
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        return self.decode(stored_event)[0]
+
+    def decode(self, stored_event: StoredEvent) -> tuple[Any, str | None]:
+        """The domain event and the traceparent it was recorded under."""
+        cls = resolve_topic(stored_event.topic)
+        state: dict[str, Any] = self.transcoder.decode(self._reveal(stored_event.state))
+        traceparent = state.pop(TRACEPARENT_KEY, None)
+        state["originator_id"] = stored_event.originator_id
+        state["originator_version"] = stored_event.originator_version
+        class_version = getattr(cls, "class_version", 1)
+        from_version = state.pop("class_version", 1)
+        while from_version < class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+            from_version += 1
+        domain_event = object.__new__(cls)
+        object.__setattr__(domain_event, "__dict__", state)
+        return domain_event, traceparent
+
+    def _protect(self, state: bytes) -> bytes:
+        if self.compressor:
+            state = self.compressor.compress(state)
+        if self.cipher:
+            state = self.cipher.encrypt(state)
+        return state
+
+    def _reveal(self, state: bytes) -> bytes:
+        if self.cipher:
+            state = self.cipher.decrypt(state)
+        if self.compressor:
+            state = self.compressor.decompress(state)
+        return state
+
+
+class ServiceApplication(EventSourcedProjection[UUID]):
+    """Base of every service's application (one per bounded context).
+
+    `reactions` maps an integration-event class to the policy that handles it; events a
+    service does not react to are ignored.
+    """
+
+    reactions: ClassVar[Mapping[type, Reaction]] = {}
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._recorded_listeners: list[Callable[[], None]] = []
+
+    def construct_mapper(self) -> TracingMapper:
+        mapper = self.factory.mapper(self.construct_transcoder(), mapper_class=TracingMapper)
+        assert isinstance(mapper, TracingMapper)
+        return mapper
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def policy(self, domain_event: Any, processing_event: ProcessingEvent) -> None:
+        reaction = self.reactions.get(type(domain_event))
+        if reaction is not None:
+            reaction(self, domain_event, processing_event)
+
+    def reacts_to(self, event_class: type) -> bool:
+        return event_class in self.reactions
+
+    def on_recorded(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every successful write (the relay uses it to wake up)."""
+        self._recorded_listeners.append(listener)
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        super()._notify(recordings)
+        if recordings:
+            for listener in self._recorded_listeners:
+                listener()

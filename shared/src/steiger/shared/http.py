@@ -1,0 +1,95 @@
+"""HTTP edge shared by every service: problem+json errors, trace context, the app dependency."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import structlog
+from eventsourcing.persistence import IntegrityError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
+
+PROBLEM_JSON = "application/problem+json"
+log = structlog.get_logger(__name__)
+
+
+def problem(status: int, title: str, detail: str | None = None, **extensions: Any) -> JSONResponse:
+    """RFC 9457 problem details."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extensions)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field(location: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception], int]) -> None:
+    """Map bad input to 422, the service's domain errors to their status, and a concurrent
+    modification to 409. Domain errors stay free of HTTP; this is the one place they meet it."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(_: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _field(e["loc"]), "message": e["msg"], "type": e["type"]}
+            for e in error.errors()
+        ]
+        fields = ", ".join(e["field"] for e in errors)
+        return problem(422, "Invalid input", f"Check these fields: {fields}", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem(error.status_code, str(error.detail))
+
+    @app.exception_handler(IntegrityError)
+    async def concurrent_change(_: Request, __: IntegrityError) -> JSONResponse:
+        return problem(409, "Conflict", "Someone changed this at the same time; try again.")
+
+    for error_class, status in domain_errors.items():
+
+        async def domain_error(_: Request, error: Exception, status: int = status) -> JSONResponse:
+            extensions = getattr(error, "problem_extensions", {})
+            return problem(status, type(error).__doc__ or type(error).__name__, str(error),
+                           **extensions)
+
+        app.add_exception_handler(error_class, domain_error)
+
+
+class TraceContextMiddleware:
+    """Continues the caller's W3C trace (or starts one) and answers with its traceparent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"traceparent", b"").decode() or None
+        traceparent = continue_trace(incoming)
+        token = current_traceparent.set(traceparent)
+
+        async def send_with_trace(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"].append((b"traceparent", traceparent.encode()))
+            await send(message)
+
+        try:
+            with structlog.contextvars.bound_contextvars(correlation_id=trace_id(traceparent)):
+                await self.app(scope, receive, send_with_trace)
+        finally:
+            current_traceparent.reset(token)
+
+
+def current_application(request: Request) -> Any:
+    """FastAPI dependency: the service's application, set by the composition root."""
+    return request.app.state.application

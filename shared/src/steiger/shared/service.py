@@ -1,0 +1,139 @@
+"""The composition every service shares: one process with its API, store, relay and consumer.
+
+A service's `main.py` names its parts (settings, application, routes, contract translator,
+the producers it listens to); this module wires them the same way for all six.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import uvicorn
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaBroker
+
+from steiger.shared.consumer import IdempotentConsumer, subscriber_router
+from steiger.shared.eventstore import ServiceApplication
+from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
+from steiger.shared.kafka import PRODUCER_OPTIONS, ensure_topics
+from steiger.shared.logging import configure_logging
+from steiger.shared.relay import OutboxRelay, Translator
+from steiger.shared.settings import ServiceSettings
+from steiger.shared.topics import dead_letter_topic, events_topic
+
+
+@dataclass
+class ServiceParts:
+    settings: ServiceSettings
+    application: ServiceApplication
+    routes: APIRouter
+    description: str
+    domain_errors: Mapping[type[Exception], int] = field(default_factory=dict)
+    translate: Translator | None = None
+    """Maps domain events to public contracts; None for a service that publishes nothing."""
+    listens_to: Sequence[str] = ()
+    """The producing services whose events this service reacts to."""
+
+
+def build_broker(settings: ServiceSettings) -> KafkaBroker:
+    # faststream logs every message at `log_level`: DEBUG keeps that out of normal logs.
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=f"steiger-{settings.service}",
+        log_level=logging.DEBUG,
+        **PRODUCER_OPTIONS,
+    )
+
+
+def build_service(parts: ServiceParts) -> FastAPI:
+    settings, application = parts.settings, parts.application
+    broker = build_broker(settings)
+    relay = (
+        OutboxRelay(
+            application,
+            broker,
+            topic=events_topic(settings.service),
+            source=settings.source,
+            translate=parts.translate,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            partitions=settings.kafka_partitions,
+        )
+        if parts.translate
+        else None
+    )
+    topics = [events_topic(producer) for producer in parts.listens_to]
+    if topics:
+        consumer = IdempotentConsumer(application, broker, consumer_name=settings.service)
+        broker.include_router(subscriber_router(consumer, topics))
+        topics.append(dead_letter_topic(settings.service))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_partitions)
+        await broker.start()
+        relay_task = asyncio.create_task(relay.run()) if relay else None
+        try:
+            yield
+        finally:
+            if relay_task:
+                relay_task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await relay_task
+            await broker.stop()
+            application.close()
+
+    api = FastAPI(
+        title=f"Steiger {settings.service}",
+        description=parts.description,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    api.state.application = application
+    api.state.relay = relay
+    api.add_middleware(TraceContextMiddleware)
+    install_problem_handlers(api, parts.domain_errors)
+    api.include_router(parts.routes)
+
+    @api.get("/health", tags=["operations"], summary="Ready when store, broker and relay are")
+    async def health() -> JSONResponse:
+        checks: dict[str, Any] = {}
+        try:
+            checks["store"] = await anyio.to_thread.run_sync(_store_position, application)
+        except Exception as error:
+            checks["store"] = f"unavailable: {type(error).__name__}"
+        checks["broker"] = "ok" if await broker.ping(timeout=2.0) else "unavailable"
+        if relay is not None:
+            checks["relay"] = {"ready": relay.ready, "position": relay.position}
+        ready = (
+            isinstance(checks["store"], dict)
+            and checks["broker"] == "ok"
+            and (relay is None or relay.ready)
+        )
+        return JSONResponse(
+            {"service": settings.service, "status": "ready" if ready else "unavailable", **checks},
+            status_code=200 if ready else 503,
+        )
+
+    return api
+
+
+def _store_position(application: ServiceApplication) -> dict[str, int]:
+    return {"notification_id": application.recorder.max_notification_id() or 0}
+
+
+def run_service(parts: ServiceParts) -> None:
+    configure_logging(parts.settings.service, parts.settings.log_level)
+    uvicorn.run(
+        build_service(parts),
+        host=parts.settings.host,
+        port=parts.settings.port,
+        log_config=None,
+        timeout_graceful_shutdown=5,
+    )

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _global(name: str) -> AliasChoices:
+    """A setting every service reads under one system-wide name."""
+    return AliasChoices(name)
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has. Subclasses set `service`, `port` and an env prefix
+    (STEIGER_<SERVICE>_) for their own fields; the system-wide ones below keep one name."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    service: ClassVar[str]
+
+    host: str = "127.0.0.1"
+    port: int
+
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:9092", validation_alias=_global("KAFKA_BOOTSTRAP_SERVERS")
+    )
+    kafka_partitions: int = Field(4, ge=1, validation_alias=_global("STEIGER_KAFKA_PARTITIONS"))
+    database_url: str | None = Field(None, validation_alias=_global("STEIGER_DATABASE_URL"))
+    var_dir: Path = Field(Path("var"), validation_alias=_global("STEIGER_VAR_DIR"))
+    oin: str = Field(
+        "00000000000000000000",
+        pattern=r"^\d{20}$",
+        validation_alias=_global("STEIGER_OIN"),
+        description="Organisatie-identificatienummer of the organisation running Steiger",
+    )
+    log_level: str = Field("INFO", validation_alias=_global("STEIGER_LOG_LEVEL"))
+
+    @property
+    def source(self) -> str:
+        """CloudEvents `source`: organisation and system, as the NL GOV profile asks."""
+        return f"urn:nld:oin:{self.oin}:systeem:steiger-{self.service}"

@@ -1,0 +1,13 @@
+"""Kafka topic names: one per producing service, one dead-letter topic per consuming service."""
+
+from __future__ import annotations
+
+PRODUCERS = ("participant", "bridge", "planning", "rewards")
+
+
+def events_topic(service: str) -> str:
+    return f"steiger.{service}.events.v1"
+
+
+def dead_letter_topic(consumer: str) -> str:
+    return f"steiger.{consumer}.dead-letter.v1"
