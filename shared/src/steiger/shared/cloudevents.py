@@ -21,6 +21,7 @@ from steiger.shared.contracts import REGISTRY, IntegrationEvent
 
 TRACEPARENT_HEADER = "traceparent"
 _SEQUENCE_DIGITS = 20
+_REQUIRED = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_subject", "ce_sequence")
 
 
 class PoisonMessage(Exception):
@@ -77,6 +78,9 @@ def encode(
 
 def decode(key: bytes | None, value: bytes, headers: Iterable[tuple[str, bytes]]) -> Envelope:
     header_map = {name: raw for name, raw in headers}
+    missing = [name for name in _REQUIRED if name not in header_map]
+    if missing:
+        raise PoisonMessage(f"not a Steiger CloudEvent: missing {', '.join(missing)}")
     try:
         cloud_event = from_binary_event(KafkaMessage(headers=header_map, key=key, value=value))
     except Exception as error:

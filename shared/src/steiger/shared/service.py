@@ -52,7 +52,23 @@ def build_broker(settings: ServiceSettings) -> KafkaBroker:
     )
 
 
+def build_api(parts: ServiceParts, lifespan: Any = None) -> FastAPI:
+    """The HTTP surface alone: routes, trace context and problem+json (API tests use this)."""
+    api = FastAPI(
+        title=f"Steiger {parts.settings.service}",
+        description=parts.description,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    api.state.application = parts.application
+    api.add_middleware(TraceContextMiddleware)
+    install_problem_handlers(api, parts.domain_errors)
+    api.include_router(parts.routes)
+    return api
+
+
 def build_service(parts: ServiceParts) -> FastAPI:
+    """The API plus its broker, relay and consumer, started and stopped with the app."""
     settings, application = parts.settings, parts.application
     broker = build_broker(settings)
     relay = (
@@ -89,17 +105,9 @@ def build_service(parts: ServiceParts) -> FastAPI:
             await broker.stop()
             application.close()
 
-    api = FastAPI(
-        title=f"Steiger {settings.service}",
-        description=parts.description,
-        version="0.1.0",
-        lifespan=lifespan,
-    )
-    api.state.application = application
+    api = build_api(parts, lifespan)
+    api.state.broker = broker
     api.state.relay = relay
-    api.add_middleware(TraceContextMiddleware)
-    install_problem_handlers(api, parts.domain_errors)
-    api.include_router(parts.routes)
 
     @api.get("/health", tags=["operations"], summary="Ready when store, broker and relay are")
     async def health() -> JSONResponse:

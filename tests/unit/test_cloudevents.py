@@ -1,0 +1,82 @@
+import datetime as dt
+import json
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from steiger.shared import cloudevents
+from steiger.shared.contracts.planning import ActionCompleted
+from steiger.shared.contracts.rewards import RewardEarned
+
+NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
+SOURCE = "urn:nld:oin:00000000000000000001:systeem:steiger-rewards"
+
+
+def reward() -> RewardEarned:
+    return RewardEarned(
+        participant_id=uuid.uuid4(), reward_id=uuid.uuid4(), item_id="digid-applied",
+        rule="alphen-2019:action-completed:digid-applied", trigger="action-completed:x",
+        amount=Decimal("20.00"), currency="EUR", column="income", earned_at=NOW,
+    )
+
+
+def encoded(event=None, **overrides):
+    return cloudevents.encode(
+        event or reward(), event_id="e-1", source=SOURCE, time=NOW, sequence=42,
+        traceparent="00-" + "a" * 32 + "-" + "b" * 16 + "-01", **overrides,
+    )
+
+
+def test_binary_mode_headers_follow_the_nl_gov_profile():
+    event = reward()
+    record = encoded(event)
+    h = record.headers
+    assert h["ce_specversion"] == "1.0"
+    assert h["ce_type"] == "nl.steiger.rewards.reward-earned.v1"
+    assert h["ce_source"] == SOURCE
+    assert h["ce_subject"] == str(event.participant_id)
+    assert record.key == str(event.participant_id).encode()
+    assert h["ce_sequence"] == "00000000000000000042"  # string order = numeric order
+    assert h["traceparent"].startswith("00-aaaa")
+    assert h["content-type"] == "application/json"
+
+
+def test_money_is_a_string_on_the_wire_and_decimal_again_after():
+    record = encoded()
+    assert json.loads(record.value)["amount"] == "20.00"
+    envelope = cloudevents.decode(record.key, record.value, [(k, v.encode()) for k, v in record.headers.items()])
+    assert envelope.event.amount == Decimal("20.00")
+    assert envelope.sequence == 42
+    assert envelope.id == "e-1"
+
+
+def test_the_sequence_sorts_as_a_string():
+    a = cloudevents.encode(reward(), event_id="a", source=SOURCE, time=NOW, sequence=9, traceparent=None)
+    b = cloudevents.encode(reward(), event_id="b", source=SOURCE, time=NOW, sequence=10, traceparent=None)
+    assert a.headers["ce_sequence"] < b.headers["ce_sequence"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda h, v: (h | {"ce_type": "nl.steiger.unknown.v9"}, v), "unknown event type"),
+        (lambda h, v: (h, b'{"participant_id": "not-a-uuid"}'), "invalid"),
+        (lambda h, v: ({k: x for k, x in h.items() if k != "ce_id"}, v), "missing ce_id"),
+        (lambda h, v: (h | {"ce_subject": str(uuid.uuid4())}, v), "subject does not match"),
+    ],
+)
+def test_records_that_can_never_be_processed_are_poison(mutate, reason):
+    record = encoded()
+    headers, value = mutate(dict(record.headers), record.value)
+    with pytest.raises(cloudevents.PoisonMessage, match=reason):
+        cloudevents.decode(record.key, value, [(k, v.encode()) for k, v in headers.items()])
+
+
+def test_contracts_refuse_naive_times():
+    with pytest.raises(ValueError):
+        ActionCompleted(
+            participant_id=uuid.uuid4(), action_id=uuid.uuid4(), goal_id=uuid.uuid4(),
+            column=None, due_on=dt.date(2026, 1, 1), completed_at=dt.datetime(2026, 1, 1),
+            on_time=True,
+        )
