@@ -65,6 +65,20 @@ def store_environment(settings: ServiceSettings) -> dict[str, str]:
     }
 
 
+def _create_postgres_schema(env: Mapping[str, str]) -> None:
+    """The library creates tables, not schemas: make the service's own schema on first start."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"], password=env.get("POSTGRES_PASSWORD") or None, autocommit=True,
+    ) as connection:
+        connection.execute(
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(env["POSTGRES_SCHEMA"]))
+        )
+
+
 class DateAsISO(Transcoding):
     type = dt.date
     name = "date_iso"
@@ -141,6 +155,8 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     reactions: ClassVar[Mapping[type, Reaction]] = {}
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        if env and env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            _create_postgres_schema(env)
         super().__init__(env)
         self._recorded_listeners: list[Callable[[], None]] = []
 
