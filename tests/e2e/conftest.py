@@ -1,0 +1,73 @@
+"""The whole system as separate processes: embedded broker + six services on free ports."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from steiger.cli.broker import EmbeddedBroker
+from steiger.cli.client import SteigerClient
+from steiger.cli.runtime import SERVICES, System
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_system(tmp_path) -> System:
+    broker = EmbeddedBroker(port=_free_port())
+    system = System(var_dir=tmp_path / "var", broker=broker,
+                    bootstrap_servers=broker.bootstrap_servers,
+                    ports={name: _free_port() for name in SERVICES})
+    try:
+        system.start(timeout=90)
+    except Exception:
+        system.stop()
+        raise
+    return system
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory) -> Iterator[System]:
+    running = start_system(tmp_path_factory.mktemp("system"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def fresh_system(tmp_path) -> Iterator[System]:
+    """A system of the test's own, for tests that kill parts of it."""
+    running = start_system(tmp_path)
+    yield running
+    running.stop()
+
+
+def client_for(system: System) -> SteigerClient:
+    return SteigerClient(ports={name: s.port for name, s in system.services.items()})
+
+
+@pytest.fixture
+def e2e():
+    """The helpers e2e tests share: an API client for a system, and polling with a timeout."""
+
+    class Helpers:
+        client = staticmethod(client_for)
+        wait_until = staticmethod(_wait_until)
+
+    return Helpers
+
+
+def _wait_until(condition: Callable[[], object], timeout: float = 30.0, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(interval)
