@@ -27,7 +27,8 @@ Timestamp = AwareDatetime
 
 
 class IntegrationEvent(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Tolerant reader: a consumer ignores fields added by a newer (compatible) producer.
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     event_type: ClassVar[str]
     producer: ClassVar[str]

@@ -10,7 +10,7 @@ from steiger.shared.contracts.base import IntegrationEvent, Timestamp
 class Household(BaseModel):
     """Selects the household type of the Economic Independence Index."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     adults: int = Field(ge=1, le=10)
     preschool_children: int = Field(0, ge=0, le=15)
@@ -18,6 +18,8 @@ class Household(BaseModel):
 
 
 class ParticipantRegistered(IntegrationEvent):
+    """A participant joined a programme (intake). No name, contact details or BSN."""
+
     event_type: ClassVar[str] = "nl.steiger.participant.participant-registered.v1"
 
     programme: str

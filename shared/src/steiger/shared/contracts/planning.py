@@ -10,6 +10,8 @@ from steiger.shared.contracts.base import IntegrationEvent, Timestamp
 
 
 class GoalSet(IntegrationEvent):
+    """A long- or short-term goal was set, on a Bridge column or cross-pillar."""
+
     event_type: ClassVar[str] = "nl.steiger.planning.goal-set.v1"
 
     goal_id: UUID
@@ -20,6 +22,8 @@ class GoalSet(IntegrationEvent):
 
 
 class ActionPlanned(IntegrationEvent):
+    """A small action step under a goal was planned, with owner and due date."""
+
     event_type: ClassVar[str] = "nl.steiger.planning.action-planned.v1"
 
     action_id: UUID
@@ -32,6 +36,8 @@ class ActionPlanned(IntegrationEvent):
 
 
 class ActionCompleted(IntegrationEvent):
+    """An action step was completed; `on_time` says whether by its due date."""
+
     event_type: ClassVar[str] = "nl.steiger.planning.action-completed.v1"
 
     action_id: UUID

@@ -9,6 +9,8 @@ from steiger.shared.contracts.base import IntegrationEvent, Money, Timestamp
 
 
 class RewardEarned(IntegrationEvent):
+    """The rewards menu awarded a reward for an achievement (exactly once per trigger)."""
+
     event_type: ClassVar[str] = "nl.steiger.rewards.reward-earned.v1"
 
     reward_id: UUID

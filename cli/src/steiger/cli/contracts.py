@@ -1,0 +1,67 @@
+"""Generates the published contract documents: a JSON Schema per integration event, and the
+AsyncAPI document of the topics. A released schema is only overwritten compatibly; a breaking
+change needs a new type version (….v2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Union
+
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+
+from steiger.cli.runtime import CONSUMERS
+from steiger.shared.contracts import REGISTRY
+from steiger.shared.contracts.compatibility import incompatibilities, schema_of
+from steiger.shared.topics import PRODUCERS, dead_letter_topic, events_topic
+
+
+class IncompatibleContract(Exception):
+    pass
+
+
+def render(document: dict) -> str:
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_schemas(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for event_type in sorted(REGISTRY):
+        path = out / f"{event_type}.json"
+        schema = schema_of(event_type)
+        if path.exists():
+            problems = incompatibilities(json.loads(path.read_text()), schema)
+            if problems:
+                raise IncompatibleContract(
+                    f"{event_type}: {'; '.join(problems)} — publish it as a new version instead")
+        path.write_text(render(schema))
+        written.append(path)
+    return written
+
+
+def asyncapi_document() -> dict:
+    broker = KafkaBroker("127.0.0.1:9092")
+    for producer in PRODUCERS:
+        contracts = tuple(c for c in REGISTRY.values() if c.producer == producer)
+        broker.publisher(
+            events_topic(producer),
+            title=f"{producer}:events",
+            schema=Union[contracts] if len(contracts) > 1 else contracts[0],  # noqa: UP007
+            description=(f"Integration events of the {producer} service as CloudEvents 1.0 in "
+                         "Kafka binary mode (ce_* headers, JSON value); key = pseudonymous "
+                         "participant id"),
+        )
+    for consumer in CONSUMERS:
+        broker.publisher(dead_letter_topic(consumer), title=f"{consumer}:dead-letter",
+                         description="Records the consumer could not process, with the reason "
+                                     "in the dead-letter-reason header")
+    spec = AsyncAPI(broker, title="Steiger integration events", version="1.0.0",
+                    description="Topics between Steiger's services and chain partners.")
+    return json.loads(spec.to_specification().to_json())
+
+
+def write_asyncapi(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(asyncapi_document()))

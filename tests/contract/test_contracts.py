@@ -1,0 +1,77 @@
+"""Contracts are published documents: current in the repo, backward compatible, free of personal data."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from steiger.cli.contracts import asyncapi_document, render
+from steiger.shared.contracts import REGISTRY
+from steiger.shared.contracts.compatibility import incompatibilities, schema_of
+from steiger.shared.contracts.planning import GoalSet
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMAS = ROOT / "shared" / "schemas"
+PERSONAL = {"name", "first_name", "last_name", "email", "phone", "bsn", "address", "postal_code",
+            "note", "notes", "birth_date", "birth_year", "external_id"}
+
+
+@pytest.mark.parametrize("event_type", sorted(REGISTRY))
+def test_committed_schema_is_current(event_type):
+    committed = (SCHEMAS / f"{event_type}.json").read_text()
+    assert committed == render(schema_of(event_type)), "run `make contracts` and commit"
+
+
+def test_no_schema_without_a_contract():
+    assert {p.stem for p in SCHEMAS.glob("*.json")} == set(REGISTRY)
+
+
+def test_committed_asyncapi_is_current():
+    assert (ROOT / "docs" / "asyncapi.json").read_text() == render(asyncapi_document())
+
+
+@pytest.mark.parametrize("event_type", sorted(REGISTRY))
+def test_types_follow_the_nl_gov_naming(event_type):
+    parts = event_type.split(".")
+    assert parts[:2] == ["nl", "steiger"] and parts[-1] == "v1" and len(parts) == 5
+
+
+@pytest.mark.parametrize("event_type", sorted(REGISTRY))
+def test_contracts_carry_no_personal_data(event_type):
+    assert not PERSONAL & set(REGISTRY[event_type].model_fields)
+
+
+def test_a_consumer_ignores_fields_a_newer_producer_added():
+    payload = {"participant_id": str(uuid.uuid4()), "goal_id": str(uuid.uuid4()), "horizon": "long",
+               "column": None, "set_at": "2026-11-22T10:00:00+00:00", "added_in_a_later_v1": 1}
+    assert GoalSet.model_validate(payload).horizon == "long"
+
+
+BASE = {"properties": {"a": {"type": "string"}, "b": {"type": "integer"}}, "required": ["a"]}
+
+
+@pytest.mark.parametrize(
+    ("current", "problems"),
+    [
+        ({"properties": {**BASE["properties"], "c": {"type": "string"}}, "required": ["a"]}, []),
+        ({"properties": {"a": {"type": "string"}}, "required": ["a"]}, ["property 'b' removed"]),
+        ({**BASE, "required": ["a", "b"]}, ["property 'b' newly required"]),
+        ({"properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "required": ["a"]},
+         ["property 'a' changed type"]),
+    ],
+)
+def test_compatibility_rules(current, problems):
+    assert incompatibilities(BASE, current) == problems
+
+
+def test_a_breaking_change_to_a_released_schema_is_refused(tmp_path):
+    from steiger.cli.contracts import IncompatibleContract, write_schemas
+
+    released = json.loads((SCHEMAS / "nl.steiger.planning.goal-set.v1.json").read_text())
+    released["properties"]["dropped_later"] = {"type": "string"}
+    (tmp_path / "nl.steiger.planning.goal-set.v1.json").write_text(json.dumps(released))
+    with pytest.raises(IncompatibleContract, match="dropped_later"):
+        write_schemas(tmp_path)
