@@ -81,13 +81,12 @@ def demo(
 @app.command()
 def bench(
     output: Path = typer.Option(Path("bench-results/backbone.json")),
-    host: str = typer.Option("127.0.0.1"),
     duration: float = typer.Option(20.0, help="Seconds per measurement."),
 ) -> None:
-    """Measure throughput and end-to-end latency against the running system."""
+    """Measure throughput and end-to-end latency on a fresh system (embedded defaults)."""
     from steiger.cli.bench import run_benchmarks
 
-    run_benchmarks(console, output=output, host=host, duration=duration)
+    run_benchmarks(console, output=output, duration=duration)
 
 
 @app.command()

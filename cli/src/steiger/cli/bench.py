@@ -1,0 +1,298 @@
+"""`steiger bench`: throughput and end-to-end latency of the whole system on the embedded
+defaults (SQLite stores, embedded broker), started fresh in a temporary directory.
+
+(a) throughput: closed-loop workers send a mix of commands across the services for a while;
+    commands/s accepted, then the time until every consumer has caught up (no backlog hidden).
+(b) latency: an open loop at a fixed rate; for each command, the time from sending it to its
+    effect being visible in reporting's progress view (polled every 5 ms).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from rich.console import Console
+from rich.table import Table
+
+from steiger.cli.broker import EmbeddedBroker
+from steiger.cli.runtime import CONSUMERS, SERVICES, System
+from steiger.shared.topics import PRODUCERS, events_topic
+
+AMS = ZoneInfo("Europe/Amsterdam")
+COLUMNS = ("housing", "family", "health", "social-network", "education", "debts", "savings", "income")
+CONSUMED = {"rewards": ["planning"], "notifications": ["planning"],
+            "reporting": ["participant", "bridge", "planning", "rewards"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Reply:
+    def __init__(self, status_code: int, body: Any) -> None:
+        self.status_code, self.body = status_code, body
+
+    def json(self) -> Any:
+        return self.body
+
+    def raise_for_status(self) -> None:
+        if self.status_code >= 400:
+            raise RuntimeError(f"{self.status_code}: {self.body}")
+
+
+class Http:
+    """aiohttp, because the load generator shares the two cores with the system it measures
+    (httpx cost it about half a core at this load)."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+
+    async def post(self, url: str, json: Any) -> Reply:
+        async with self.session.post(url, json=json) as response:
+            body = await response.json(content_type=None) if response.content_length != 0 else None
+            return Reply(response.status, body)
+
+    async def get(self, url: str) -> Reply:
+        async with self.session.get(url) as response:
+            return Reply(response.status, await response.json(content_type=None))
+
+
+class Load:
+    """Participants with a goal each, and the open actions that can still be completed."""
+
+    def __init__(self, http: Http, urls: dict[str, str]) -> None:
+        self.http, self.urls = http, urls
+        self.goals: dict[str, str] = {}
+        self.open_actions: list[tuple[str, str]] = []
+        self.rng = random.Random(11)
+
+    async def register(self) -> str:
+        r = await self.http.post(f"{self.urls['participant']}/participants", json={
+            "name": "Bench Deelnemer", "birth_year": 1990, "municipality": "Zaanstad",
+            "programme": "re-integration", "household": {"adults": 1}})
+        r.raise_for_status()
+        return r.json()["participant_id"]
+
+    async def add_participant(self) -> None:
+        pid = await self.register()
+        r = await self.http.post(f"{self.urls['planning']}/participants/{pid}/goals", json={
+            "title": "Werk vinden", "horizon": "long", "column": "income", "target_step": 4})
+        r.raise_for_status()
+        self.goals[pid] = r.json()["id"]
+
+    async def assess(self, pid: str, steps: dict[str, int], at: dt.datetime) -> Reply:
+        return await self.http.post(f"{self.urls['bridge']}/participants/{pid}/assessments", json={
+            "definition_id": "nl-alphen", "definition_version": "2017-09-07", "steps": steps,
+            "assessed_at": at.isoformat()})
+
+    async def plan(self, pid: str) -> Reply:
+        due = dt.date.today() + dt.timedelta(days=self.rng.randint(1, 30))
+        r = await self.http.post(f"{self.urls['planning']}/goals/{self.goals[pid]}/actions", json={
+            "description": "Sollicitatiebrief sturen", "due_on": due.isoformat(),
+            "reward_item": self.rng.choice([None, "digid-applied"])})
+        if r.status_code == 201:
+            self.open_actions.append((self.goals[pid], r.json()["id"]))
+        return r
+
+    async def complete(self) -> Reply | None:
+        if not self.open_actions:
+            return None
+        goal, action = self.open_actions.pop(self.rng.randrange(len(self.open_actions)))
+        return await self.http.post(f"{self.urls['planning']}/goals/{goal}/actions/{action}/completion",
+                                    json={"completed_at": dt.datetime.now(AMS).isoformat()})
+
+    async def one_command(self) -> int:
+        pid = self.rng.choice(list(self.goals))
+        roll = self.rng.random()
+        if roll < 0.4:
+            steps = {c: self.rng.randint(1, 5) for c in self.rng.sample(COLUMNS, 2)}
+            response = await self.assess(pid, steps, dt.datetime.now(AMS))
+        elif roll < 0.7:
+            response = await self.plan(pid)
+        elif roll < 0.9:
+            response = await self.complete() or await self.plan(pid)
+        else:
+            response = await self.http.post(f"{self.urls['participant']}/participants", json={
+                "name": "Bench Deelnemer", "birth_year": 1990, "municipality": "Zaanstad",
+                "programme": "re-integration", "household": {"adults": 1}})
+        return response.status_code
+
+
+async def throughput(load: Load, duration: float, workers: int) -> dict[str, Any]:
+    accepted = 0
+    refused: Counter[str] = Counter()
+    stop_at = time.monotonic() + duration
+
+    async def worker() -> None:
+        nonlocal accepted
+        while time.monotonic() < stop_at:
+            try:
+                status = await load.one_command()
+            except aiohttp.ClientError as error:
+                refused[type(error).__name__] += 1
+                continue
+            if status < 300:
+                accepted += 1
+            else:
+                refused[str(status)] += 1
+
+    started = time.monotonic()
+    await asyncio.gather(*(worker() for _ in range(workers)))
+    elapsed = time.monotonic() - started
+    return {"workers": workers, "seconds": round(elapsed, 2), "accepted": accepted,
+            "refused": dict(refused), "commands_per_second": round(accepted / elapsed, 1)}
+
+
+async def consumer_lag(bootstrap: str) -> int:
+    """Records not yet processed by the consuming services, over all their topics: the end
+    offsets minus each group's committed offsets (read without joining the group)."""
+    lag = 0
+    for consumer, producers in CONSUMED.items():
+        probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=f"steiger-{consumer}",
+                                 enable_auto_commit=False)
+        await probe.start()
+        try:
+            await probe.topics()
+            partitions = [TopicPartition(events_topic(p), n) for p in producers
+                          for n in probe.partitions_for_topic(events_topic(p)) or ()]
+            ends = await probe.end_offsets(partitions)
+            for tp, end in ends.items():
+                lag += max(0, end - (await probe.committed(tp) or 0))
+        finally:
+            await probe.stop()
+    return lag
+
+
+async def relays_caught_up(http: Http, urls: dict[str, str]) -> bool:
+    for name in PRODUCERS:
+        health = (await http.get(f"{urls[name]}/health")).json()
+        if health["relay"]["position"] != health["store"]["notification_id"]:
+            return False
+    return True
+
+
+async def drain_time(http: Http, urls: dict[str, str], bootstrap: str) -> float:
+    started = time.monotonic()
+    while not (await relays_caught_up(http, urls) and await consumer_lag(bootstrap) == 0):
+        if time.monotonic() - started > 300:
+            raise TimeoutError("the system did not catch up within 5 minutes")
+        await asyncio.sleep(0.1)
+    return round(time.monotonic() - started, 2)
+
+
+async def latency(load: Load, rate: float, duration: float) -> dict[str, Any]:
+    samples: list[float] = []
+    errors = 0
+    reporting = load.urls["reporting"]
+    participants = list(load.goals)
+
+    async def probe(n: int) -> None:
+        nonlocal errors
+        # Round-robin over the participants, so no two probes in flight touch the same one and
+        # each effect is unambiguous: the newest assessment, or a new action.
+        pid = participants[n % len(participants)]
+        sent = time.perf_counter()
+        if n % 2:
+            at = dt.datetime.now(AMS)
+            column = COLUMNS[n % len(COLUMNS)]
+            response = await load.assess(pid, {column: 1 + n % 5}, at)
+            visible = lambda v: dt.datetime.fromisoformat(  # noqa: E731
+                v["bridge"]["columns"].get(column, {}).get("latest", {}).get("assessed_at", "1970-01-01T00:00:00+00:00")) == at
+        else:
+            response = await load.plan(pid)
+            action = response.json().get("id") if response.status_code == 201 else None
+            visible = lambda v: any(a["action_id"] == action for a in v["actions"])  # noqa: E731
+        if response.status_code >= 300:
+            errors += 1
+            return
+        deadline = sent + 10
+        while time.perf_counter() < deadline:
+            view = await load.http.get(f"{reporting}/participants/{pid}/progress")
+            if view.status_code == 200 and visible(view.json()):
+                samples.append((time.perf_counter() - sent) * 1000)
+                return
+            await asyncio.sleep(0.005)
+        errors += 1
+
+    tasks = []
+    started = time.perf_counter()
+    n = 0
+    while time.perf_counter() - started < duration:
+        tasks.append(asyncio.create_task(probe(n)))
+        n += 1
+        await asyncio.sleep(max(0.0, started + n / rate - time.perf_counter()))
+    await asyncio.gather(*tasks)
+    quantiles = statistics.quantiles(samples, n=100) if len(samples) > 1 else [0.0] * 99
+    return {"rate_per_second": rate, "commands": n, "visible": len(samples), "errors": errors,
+            "p50_ms": round(quantiles[49], 1), "p95_ms": round(quantiles[94], 1),
+            "p99_ms": round(quantiles[98], 1), "max_ms": round(max(samples, default=0), 1)}
+
+
+def machine() -> dict[str, Any]:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    return {"cpus": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
+            "platform": platform.platform()}
+
+
+async def _run(system: System, duration: float, participants: int, workers: int) -> dict[str, Any]:
+    urls = {name: system.services[name].url for name in SERVICES}
+    connector = aiohttp.TCPConnector(limit=64)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(30)) as session:
+        http = Http(session)
+        load = Load(http, urls)
+        for _ in range(participants // 10):
+            await asyncio.gather(*(load.add_participant() for _ in range(10)))
+        await drain_time(http, urls, system.bootstrap_servers)
+        results: dict[str, Any] = {"throughput": await throughput(load, duration, workers)}
+        results["throughput"]["catch_up_seconds"] = await drain_time(http, urls, system.bootstrap_servers)
+        results["latency"] = await latency(load, rate=50, duration=duration)
+        return results
+
+
+def run_benchmarks(console: Console, output: Path, duration: float, participants: int = 200,
+                   workers: int = 32) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="steiger-bench-") as tmp:
+        broker = EmbeddedBroker(port=_free_port())
+        system = System(var_dir=Path(tmp) / "var", broker=broker,
+                        bootstrap_servers=broker.bootstrap_servers,
+                        ports={name: _free_port() for name in SERVICES})
+        with console.status("starting a fresh system on the embedded defaults…"):
+            system.start(timeout=90)
+        try:
+            with console.status("measuring…"):
+                results = asyncio.run(_run(system, duration, participants, workers))
+        finally:
+            system.stop()
+    report = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(),
+              "setup": {"store": "sqlite", "broker": "embedded tansu", "participants": participants,
+                        "seconds_per_phase": duration}, **results}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    table = Table(title=f"Steiger backbone benchmark ({output})")
+    table.add_column("measure")
+    table.add_column("value")
+    t, lat = results["throughput"], results["latency"]
+    table.add_row("commands/s accepted (sustained)", f"{t['commands_per_second']} (refused: {t['refused'] or 'none'})")
+    table.add_row("catch-up after the load", f"{t['catch_up_seconds']} s")
+    table.add_row(f"latency to reporting at {lat['rate_per_second']}/s",
+                  f"p50 {lat['p50_ms']} ms · p95 {lat['p95_ms']} ms · p99 {lat['p99_ms']} ms")
+    console.print(table)
+    return report
