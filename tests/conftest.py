@@ -63,24 +63,64 @@ def postgres_dsn() -> Iterator[str]:
     if as_postgres:
         shutil.chown(datadir, "postgres", "postgres")
     port = free_port()
-    subprocess.run([*as_postgres, str(bindir / "initdb"), "-D", str(datadir / "data"), "-A",
-                    "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"],
-                   check=True, capture_output=True)
-    options = (f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c max_connections=200")
-    subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(datadir / "data"), "-o",
-                    options, "-l", str(datadir / "server.log"), "-w", "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            *as_postgres,
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir / "data"),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    options = (
+        f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c max_connections=200"
+    )
+    subprocess.run(
+        [
+            *as_postgres,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir / "data"),
+            "-o",
+            options,
+            "-l",
+            str(datadir / "server.log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         import psycopg
 
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres",
-                             autocommit=True) as connection:
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True
+        ) as connection:
             connection.execute("CREATE DATABASE steiger_test")
         yield f"postgresql://postgres@127.0.0.1:{port}/steiger_test"
     finally:
-        subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(datadir / "data"),
-                        "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run(
+            [
+                *as_postgres,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(datadir / "data"),
+                "-m",
+                "immediate",
+                "stop",
+            ],
+            capture_output=True,
+        )
         shutil.rmtree(datadir, ignore_errors=True)
 
 
@@ -95,8 +135,10 @@ def store_env(request: pytest.FixtureRequest, tmp_path: Path):
 
         def env(settings) -> dict[str, str]:
             settings.database_url = dsn
-            return {**store_environment(settings),
-                    "POSTGRES_SCHEMA": f"steiger_{settings.service}_{suffix}"}
+            return {
+                **store_environment(settings),
+                "POSTGRES_SCHEMA": f"steiger_{settings.service}_{suffix}",
+            }
     else:
 
         def env(settings) -> dict[str, str]:

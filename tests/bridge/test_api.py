@@ -15,15 +15,23 @@ def client(tmp_path):
 
 
 def assess(client, participant, steps, at="2026-11-01T10:00:00+01:00"):
-    return client.post(f"/participants/{participant}/assessments", json={
-        "definition_id": "nl-alphen", "definition_version": "2017-09-07", "steps": steps,
-        "assessed_at": at})
+    return client.post(
+        f"/participants/{participant}/assessments",
+        json={
+            "definition_id": "nl-alphen",
+            "definition_version": "2017-09-07",
+            "steps": steps,
+            "assessed_at": at,
+        },
+    )
 
 
 def test_positions_name_their_definition_and_the_latest_counts(client):
     participant = uuid.uuid4()
     assert assess(client, participant, {"debts": 1, "income": 2}).status_code == 201
-    assert assess(client, participant, {"debts": 3}, at="2026-11-20T10:00:00+01:00").status_code == 201
+    assert (
+        assess(client, participant, {"debts": 3}, at="2026-11-20T10:00:00+01:00").status_code == 201
+    )
     positions = client.get(f"/participants/{participant}/positions").json()
     latest = {p["column"]: p for p in positions["latest"]}
     assert latest["debts"]["step"] == 3 and latest["income"]["step"] == 2
@@ -47,13 +55,21 @@ def test_a_step_off_the_ladder_is_a_422(client):
 
 
 def test_an_unknown_definition_version_is_a_404(client):
-    response = client.post(f"/participants/{uuid.uuid4()}/assessments", json={
-        "definition_id": "nl-alphen", "definition_version": "1999", "steps": {"debts": 1},
-        "assessed_at": "2026-11-01T10:00:00+01:00"})
+    response = client.post(
+        f"/participants/{uuid.uuid4()}/assessments",
+        json={
+            "definition_id": "nl-alphen",
+            "definition_version": "1999",
+            "steps": {"debts": 1},
+            "assessed_at": "2026-11-01T10:00:00+01:00",
+        },
+    )
     assert response.status_code == 404
 
 
 def test_definitions_are_served(client):
-    assert {"id": "nl-alphen", "version": "2017-09-07"}.items() <= client.get("/definitions").json()[0].items()
+    assert {"id": "nl-alphen", "version": "2017-09-07"}.items() <= client.get(
+        "/definitions"
+    ).json()[0].items()
     columns = client.get("/definitions/nl-alphen/2017-09-07").json()["columns"]
     assert len(columns) == 8

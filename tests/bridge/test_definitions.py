@@ -10,13 +10,23 @@ from steiger.bridge.domain.errors import InvalidDefinition
 
 
 def shipped() -> dict:
-    return json.loads(files("steiger.bridge.definitions").joinpath("nl-alphen-2017-09-07.json").read_text())
+    return json.loads(
+        files("steiger.bridge.definitions").joinpath("nl-alphen-2017-09-07.json").read_text()
+    )
 
 
 def test_the_dutch_bridge_has_eight_columns_of_five_steps():
     definition = load_definitions()[("nl-alphen", "2017-09-07")]
     assert [c.id for c in definition.columns] == [
-        "housing", "family", "health", "social-network", "education", "debts", "savings", "income"]
+        "housing",
+        "family",
+        "health",
+        "social-network",
+        "education",
+        "debts",
+        "savings",
+        "income",
+    ]
     assert all(len(c.steps) == 5 for c in definition.columns)
     assert all(s.nl and s.en for c in definition.columns for s in c.steps)
 

@@ -1,4 +1,5 @@
-"""Contracts are published documents: current in the repo, backward compatible, free of personal data."""
+"""Contracts are published documents: current in the repo, backward compatible, free of
+personal data."""
 
 from __future__ import annotations
 
@@ -15,8 +16,21 @@ from steiger.shared.contracts.planning import GoalSet
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "shared" / "schemas"
-PERSONAL = {"name", "first_name", "last_name", "email", "phone", "bsn", "address", "postal_code",
-            "note", "notes", "birth_date", "birth_year", "external_id"}
+PERSONAL = {
+    "name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "bsn",
+    "address",
+    "postal_code",
+    "note",
+    "notes",
+    "birth_date",
+    "birth_year",
+    "external_id",
+}
 
 
 @pytest.mark.parametrize("event_type", sorted(REGISTRY))
@@ -45,8 +59,14 @@ def test_contracts_carry_no_personal_data(event_type):
 
 
 def test_a_consumer_ignores_fields_a_newer_producer_added():
-    payload = {"participant_id": str(uuid.uuid4()), "goal_id": str(uuid.uuid4()), "horizon": "long",
-               "column": None, "set_at": "2026-11-22T10:00:00+00:00", "added_in_a_later_v1": 1}
+    payload = {
+        "participant_id": str(uuid.uuid4()),
+        "goal_id": str(uuid.uuid4()),
+        "horizon": "long",
+        "column": None,
+        "set_at": "2026-11-22T10:00:00+00:00",
+        "added_in_a_later_v1": 1,
+    }
     assert GoalSet.model_validate(payload).horizon == "long"
 
 
@@ -59,8 +79,10 @@ BASE = {"properties": {"a": {"type": "string"}, "b": {"type": "integer"}}, "requ
         ({"properties": {**BASE["properties"], "c": {"type": "string"}}, "required": ["a"]}, []),
         ({"properties": {"a": {"type": "string"}}, "required": ["a"]}, ["property 'b' removed"]),
         ({**BASE, "required": ["a", "b"]}, ["property 'b' newly required"]),
-        ({"properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "required": ["a"]},
-         ["property 'a' changed type"]),
+        (
+            {"properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}, "required": ["a"]},
+            ["property 'a' changed type"],
+        ),
     ],
 )
 def test_compatibility_rules(current, problems):

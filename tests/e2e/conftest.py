@@ -21,9 +21,12 @@ def _free_port() -> int:
 
 def start_system(tmp_path) -> System:
     broker = EmbeddedBroker(port=_free_port())
-    system = System(var_dir=tmp_path / "var", broker=broker,
-                    bootstrap_servers=broker.bootstrap_servers,
-                    ports={name: _free_port() for name in SERVICES})
+    system = System(
+        var_dir=tmp_path / "var",
+        broker=broker,
+        bootstrap_servers=broker.bootstrap_servers,
+        ports={name: _free_port() for name in SERVICES},
+    )
     try:
         system.start(timeout=90)
     except Exception:

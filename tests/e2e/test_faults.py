@@ -26,8 +26,9 @@ def plan_rewarded_actions(client, participants: int, per_participant: int):
         pid = client.register(f"Deelnemer {n}", {"adults": 1})
         goal = client.set_goal(pid, "Zaken regelen", "income", 3)
         for _ in range(per_participant):
-            action = client.plan_action(goal, "DigiD aanvragen", (now + dt.timedelta(days=5)).date(),
-                                        "digid-applied")
+            action = client.plan_action(
+                goal, "DigiD aanvragen", (now + dt.timedelta(days=5)).date(), "digid-applied"
+            )
             work.append((pid, goal, action))
     return work
 
@@ -68,7 +69,9 @@ def assert_exactly_one_reward_per_action(system, client, work, e2e):
 
     def settled():
         views = {pid: client.progress(pid) for pid in participants}
-        return all(v and Decimal(v["rewards"]["total"]) == expected[pid] for pid, v in views.items())
+        return all(
+            v and Decimal(v["rewards"]["total"]) == expected[pid] for pid, v in views.items()
+        )
 
     e2e.wait_until(settled, timeout=90)
     for pid in participants:
@@ -96,7 +99,9 @@ def test_a_broker_restart_that_loses_every_message_loses_and_doubles_nothing(fre
     client = e2e.client(fresh_system)
     work = plan_rewarded_actions(client, participants=3, per_participant=6)
     complete(client, work[:9])
-    e2e.wait_until(lambda: len(topic_records(fresh_system, events_topic("rewards"))) == 9, timeout=60)
+    e2e.wait_until(
+        lambda: len(topic_records(fresh_system, events_topic("rewards"))) == 9, timeout=60
+    )
     fresh_system.restart_broker()  # Tansu keeps nothing: topics and offsets are gone
     complete(client, work[9:])
     assert_exactly_one_reward_per_action(fresh_system, client, work, e2e)

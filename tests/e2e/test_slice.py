@@ -18,27 +18,44 @@ TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 def test_the_slice_from_registration_to_progress(system, e2e):
     client = e2e.client(system)
     now = dt.datetime.now(AMS).replace(microsecond=0)
-    pid = client.register("Samira Bakker", {"adults": 1, "preschool_children": 1, "school_age_children": 0})
+    pid = client.register(
+        "Samira Bakker", {"adults": 1, "preschool_children": 1, "school_age_children": 0}
+    )
     client.assess(pid, {"debts": 1, "income": 2, "housing": 3}, now - dt.timedelta(days=60))
     goal = client.set_goal(pid, "Overzicht van mijn schulden", "debts", 2)
     due = (now + dt.timedelta(days=10)).date()
-    action = client.plan_action(goal, "Betalingsregelingen treffen", due, "payment-arrangements-all-creditors")
+    action = client.plan_action(
+        goal, "Betalingsregelingen treffen", due, "payment-arrangements-all-creditors"
+    )
 
-    reminders = e2e.wait_until(lambda: client.get("notifications", f"/participants/{pid}/reminders").json()["reminders"])
+    reminders = e2e.wait_until(
+        lambda: client.get("notifications", f"/participants/{pid}/reminders").json()["reminders"]
+    )
     assert [r["status"] for r in reminders] == ["pending", "pending"]
-    assert dt.datetime.fromisoformat(reminders[-1]["send_at"]) == dt.datetime.combine(due, dt.time(9), AMS)
+    assert dt.datetime.fromisoformat(reminders[-1]["send_at"]) == dt.datetime.combine(
+        due, dt.time(9), AMS
+    )
 
     # completion carries a W3C trace from the caller
-    response = httpx.post(f"{client.base['planning']}/goals/{goal}/actions/{action}/completion",
-                          json={"completed_at": now.isoformat()}, headers={"traceparent": TRACE})
+    response = httpx.post(
+        f"{client.base['planning']}/goals/{goal}/actions/{action}/completion",
+        json={"completed_at": now.isoformat()},
+        headers={"traceparent": TRACE},
+    )
     assert response.status_code == 204
     assert response.headers["traceparent"].split("-")[1] == TRACE.split("-")[1]
     client.assess(pid, {"debts": 3, "income": 2, "housing": 2}, now)
 
     def complete_progress():
         view = client.progress(pid)
-        return view if view and view["rewards"]["earned"] and len(view["bridge"]["columns"]) == 3 \
-            and view["bridge"]["columns"]["debts"]["latest"]["step"] == 3 else None
+        return (
+            view
+            if view
+            and view["rewards"]["earned"]
+            and len(view["bridge"]["columns"]) == 3
+            and view["bridge"]["columns"]["debts"]["latest"]["step"] == 3
+            else None
+        )
 
     view = e2e.wait_until(complete_progress)
     assert view["profile"]["programme"] == "debt-help"
@@ -50,16 +67,27 @@ def test_the_slice_from_registration_to_progress(system, e2e):
 
     ledger = client.get("rewards", f"/participants/{pid}/rewards").json()
     assert ledger["balance"] == "60.00" and len(ledger["earned"]) == 1
-    e2e.wait_until(lambda: all(r["status"] == "cancelled" for r in client.get(
-        "notifications", f"/participants/{pid}/reminders").json()["reminders"]))
+    e2e.wait_until(
+        lambda: all(
+            r["status"] == "cancelled"
+            for r in client.get("notifications", f"/participants/{pid}/reminders").json()[
+                "reminders"
+            ]
+        )
+    )
 
     # the caller's trace id is on the consumers' log lines for the events it caused
     trace_id = TRACE.split("-")[1]
     for consumer in ("rewards", "notifications", "reporting"):
-        lines = [json.loads(line) for line in system.services[consumer].log_path.read_text().splitlines()
-                 if line.startswith("{")]
-        assert any(line.get("correlation_id") == trace_id and line.get("service") == consumer
-                   for line in lines), consumer
+        lines = [
+            json.loads(line)
+            for line in system.services[consumer].log_path.read_text().splitlines()
+            if line.startswith("{")
+        ]
+        assert any(
+            line.get("correlation_id") == trace_id and line.get("service") == consumer
+            for line in lines
+        ), consumer
     client.close()
 
 

@@ -25,14 +25,29 @@ SOURCE = "urn:nld:oin:00000000000000000000:systeem:steiger-planning"
 
 
 def completion(participant, sequence, item="digid-applied"):
-    event = ActionCompleted(participant_id=participant, action_id=uuid.uuid4(), goal_id=uuid.uuid4(),
-                            column="income", due_on=NOW.date(), completed_at=NOW, on_time=True,
-                            reward_item=item)
-    return cloudevents.encode(event, event_id=str(uuid.uuid4()), source=SOURCE, time=NOW,
-                              sequence=sequence, traceparent=None)
+    event = ActionCompleted(
+        participant_id=participant,
+        action_id=uuid.uuid4(),
+        goal_id=uuid.uuid4(),
+        column="income",
+        due_on=NOW.date(),
+        completed_at=NOW,
+        on_time=True,
+        reward_item=item,
+    )
+    return cloudevents.encode(
+        event,
+        event_id=str(uuid.uuid4()),
+        source=SOURCE,
+        time=NOW,
+        sequence=sequence,
+        traceparent=None,
+    )
 
 
-async def test_redelivered_events_have_one_effect_and_poison_is_parked(own_broker, store_env, kafka_tools):
+async def test_redelivered_events_have_one_effect_and_poison_is_parked(
+    own_broker, store_env, kafka_tools
+):
     read_topic, eventually = kafka_tools
     settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
     app = RewardsApplication(store_env(settings), menu=load_menu())
@@ -41,24 +56,41 @@ async def test_redelivered_events_have_one_effect_and_poison_is_parked(own_broke
     broker.include_router(subscriber_router(consumer, [PLANNING]))
     await ensure_topics(own_broker.bootstrap_servers, [PLANNING, dead_letter_topic("rewards")], 4)
     participant = uuid.uuid4()
-    first, second = completion(participant, 1), completion(participant, 2, "payment-arrangements-all-creditors")
+    first, second = (
+        completion(participant, 1),
+        completion(participant, 2, "payment-arrangements-all-creditors"),
+    )
     publisher = build_broker(settings)
     await publisher.connect()
     try:
         for record in (first, first, first):  # the same event three times
-            await publisher.publish(record.value, topic=PLANNING, key=record.key, headers=record.headers)
-        await publisher.publish(b'{"not": "a cloudevent"}', topic=PLANNING, key=record.key,
-                                headers={"ce_type": "nl.steiger.planning.action-completed.v1"})
-        await publisher.publish(second.value, topic=PLANNING, key=second.key, headers=second.headers)
+            await publisher.publish(
+                record.value, topic=PLANNING, key=record.key, headers=record.headers
+            )
+        await publisher.publish(
+            b'{"not": "a cloudevent"}',
+            topic=PLANNING,
+            key=record.key,
+            headers={"ce_type": "nl.steiger.planning.action-completed.v1"},
+        )
+        await publisher.publish(
+            second.value, topic=PLANNING, key=second.key, headers=second.headers
+        )
         await broker.start()
         await eventually(lambda: app.rewards(participant)["balance"] == Decimal("80.00"))
-        parked = await eventually(lambda: read_topic(own_broker.bootstrap_servers, dead_letter_topic("rewards")))
+        parked = await eventually(
+            lambda: read_topic(own_broker.bootstrap_servers, dead_letter_topic("rewards"))
+        )
         # the first one once more after processing, then a new one: once the new one is
         # processed, the repeat has certainly been consumed, and it earned nothing
         third = completion(participant, 3, item=None)
         for record in (first, third):
-            await publisher.publish(record.value, topic=PLANNING, key=record.key, headers=record.headers)
-        await eventually(lambda: app.recorder.max_tracking_id(f"{PLANNING}#{parked[0].partition}") == 3)
+            await publisher.publish(
+                record.value, topic=PLANNING, key=record.key, headers=record.headers
+            )
+        await eventually(
+            lambda: app.recorder.max_tracking_id(f"{PLANNING}#{parked[0].partition}") == 3
+        )
     finally:
         await broker.stop()
         await publisher.stop()

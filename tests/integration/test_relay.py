@@ -30,9 +30,17 @@ def plan(app: PlanningApplication, actions: int) -> None:
 async def running_relay(app, settings):
     broker = build_broker(settings)
     await broker.connect()
-    relay = OutboxRelay(app, broker, topic=TOPIC, source=settings.source, translate=to_contract,
-                        bootstrap_servers=settings.kafka_bootstrap_servers, partitions=4,
-                        poll_interval=0.1, loss_check_interval=0.3)
+    relay = OutboxRelay(
+        app,
+        broker,
+        topic=TOPIC,
+        source=settings.source,
+        translate=to_contract,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        partitions=4,
+        poll_interval=0.1,
+        loss_check_interval=0.3,
+    )
     task = asyncio.create_task(relay.run())
     try:
         yield relay
@@ -58,7 +66,8 @@ async def test_publishes_every_public_event_in_order_and_resumes_without_duplica
     records = await read_topic(own_broker.bootstrap_servers, TOPIC)
     assert sorted(sequences(records)) == list(range(1, 11))
     for partition in {r.partition for r in records}:
-        in_partition = [s for r, s in zip(records, sequences(records)) if r.partition == partition]
+        numbered = zip(records, sequences(records), strict=True)
+        in_partition = [s for r, s in numbered if r.partition == partition]
         assert in_partition == sorted(in_partition)  # per-participant order holds
 
     plan(app, 2)  # written while no relay runs; a new relay resumes from the topic's tail
@@ -76,7 +85,9 @@ async def test_refills_the_topic_when_the_broker_lost_its_data(own_broker, store
     plan(app, 3)
     async with running_relay(app, settings) as relay:
         await eventually(lambda: relay.position == 6)
-        before = {dict(r.headers)["ce_id"] for r in await read_topic(own_broker.bootstrap_servers, TOPIC)}
+        before = {
+            dict(r.headers)["ce_id"] for r in await read_topic(own_broker.bootstrap_servers, TOPIC)
+        }
         own_broker.restart()  # the embedded broker comes back empty
 
         async def refilled():

@@ -15,16 +15,23 @@ def client(tmp_path):
 
 
 def new_goal(client) -> str:
-    response = client.post(f"/participants/{uuid.uuid4()}/goals",
-                           json={"title": "Schulden in beeld", "horizon": "short",
-                                 "column": "debts", "target_step": 2})
+    response = client.post(
+        f"/participants/{uuid.uuid4()}/goals",
+        json={
+            "title": "Schulden in beeld",
+            "horizon": "short",
+            "column": "debts",
+            "target_step": 2,
+        },
+    )
     assert response.status_code == 201
     return response.json()["id"]
 
 
 def new_action(client, goal_id) -> str:
-    response = client.post(f"/goals/{goal_id}/actions",
-                           json={"description": "DigiD aanvragen", "due_on": "2026-12-01"})
+    response = client.post(
+        f"/goals/{goal_id}/actions", json={"description": "DigiD aanvragen", "due_on": "2026-12-01"}
+    )
     assert response.status_code == 201
     return response.json()["id"]
 
@@ -32,8 +39,10 @@ def new_action(client, goal_id) -> str:
 def test_goal_action_and_completion(client):
     goal_id = new_goal(client)
     action_id = new_action(client, goal_id)
-    done = client.post(f"/goals/{goal_id}/actions/{action_id}/completion",
-                       json={"completed_at": "2026-11-30T10:00:00+01:00"})
+    done = client.post(
+        f"/goals/{goal_id}/actions/{action_id}/completion",
+        json={"completed_at": "2026-11-30T10:00:00+01:00"},
+    )
     assert done.status_code == 204
     goal = client.get(f"/goals/{goal_id}").json()
     assert goal["actions"][0]["status"] == "completed"
@@ -70,8 +79,10 @@ def test_bad_input_is_a_422_naming_the_field_and_changes_nothing(client, body, f
 def test_a_naive_completion_time_is_refused(client):
     goal_id = new_goal(client)
     action_id = new_action(client, goal_id)
-    response = client.post(f"/goals/{goal_id}/actions/{action_id}/completion",
-                           json={"completed_at": "2026-11-30T10:00:00"})
+    response = client.post(
+        f"/goals/{goal_id}/actions/{action_id}/completion",
+        json={"completed_at": "2026-11-30T10:00:00"},
+    )
     assert response.status_code == 422
 
 

@@ -3,6 +3,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from eventsourcing.persistence import Tracking
 
 from steiger.rewards.application import RewardsApplication
 from steiger.rewards.domain.errors import InvalidMenu
@@ -10,17 +11,27 @@ from steiger.rewards.domain.ledger import Ledger
 from steiger.rewards.domain.menu import RewardsMenu
 from steiger.rewards.menus import load_menu
 from steiger.shared.contracts.planning import ActionCompleted
-from eventsourcing.persistence import Tracking
 
 NOW = dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC)
-ALPHEN = ("mental-health-appointments", "digid-applied", "network-takes-over-care",
-          "payment-arrangements-all-creditors")
+ALPHEN = (
+    "mental-health-appointments",
+    "digid-applied",
+    "network-takes-over-care",
+    "payment-arrangements-all-creditors",
+)
 
 
 def completed(participant, item, action=None):
-    return ActionCompleted(participant_id=participant, action_id=action or uuid.uuid4(),
-                           goal_id=uuid.uuid4(), column=None, due_on=NOW.date(),
-                           completed_at=NOW, on_time=True, reward_item=item)
+    return ActionCompleted(
+        participant_id=participant,
+        action_id=action or uuid.uuid4(),
+        goal_id=uuid.uuid4(),
+        column=None,
+        due_on=NOW.date(),
+        completed_at=NOW,
+        on_time=True,
+        reward_item=item,
+    )
 
 
 def test_the_four_alphen_actions_earn_exactly_160_euro():
@@ -52,8 +63,20 @@ def test_the_same_trigger_earns_once_even_when_delivered_again_under_another_pos
 
 @pytest.mark.parametrize("amount", ["-1.00", "0", "10.005", "ten"])
 def test_a_menu_with_a_wrong_amount_is_refused(amount):
-    data = {"id": "x", "version": "1", "currency": "EUR", "items": [
-        {"id": "a", "column": None, "trigger": "action-completed", "amount": amount,
-         "kind": "voucher", "label": {"nl": "a", "en": "a"}}]}
+    data = {
+        "id": "x",
+        "version": "1",
+        "currency": "EUR",
+        "items": [
+            {
+                "id": "a",
+                "column": None,
+                "trigger": "action-completed",
+                "amount": amount,
+                "kind": "voucher",
+                "label": {"nl": "a", "en": "a"},
+            }
+        ],
+    }
     with pytest.raises(InvalidMenu):
         RewardsMenu.from_data(data)

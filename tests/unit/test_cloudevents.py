@@ -15,16 +15,27 @@ SOURCE = "urn:nld:oin:00000000000000000001:systeem:steiger-rewards"
 
 def reward() -> RewardEarned:
     return RewardEarned(
-        participant_id=uuid.uuid4(), reward_id=uuid.uuid4(), item_id="digid-applied",
-        rule="alphen-2019:action-completed:digid-applied", trigger="action-completed:x",
-        amount=Decimal("20.00"), currency="EUR", column="income", earned_at=NOW,
+        participant_id=uuid.uuid4(),
+        reward_id=uuid.uuid4(),
+        item_id="digid-applied",
+        rule="alphen-2019:action-completed:digid-applied",
+        trigger="action-completed:x",
+        amount=Decimal("20.00"),
+        currency="EUR",
+        column="income",
+        earned_at=NOW,
     )
 
 
 def encoded(event=None, **overrides):
     return cloudevents.encode(
-        event or reward(), event_id="e-1", source=SOURCE, time=NOW, sequence=42,
-        traceparent="00-" + "a" * 32 + "-" + "b" * 16 + "-01", **overrides,
+        event or reward(),
+        event_id="e-1",
+        source=SOURCE,
+        time=NOW,
+        sequence=42,
+        traceparent="00-" + "a" * 32 + "-" + "b" * 16 + "-01",
+        **overrides,
     )
 
 
@@ -45,15 +56,21 @@ def test_binary_mode_headers_follow_the_nl_gov_profile():
 def test_money_is_a_string_on_the_wire_and_decimal_again_after():
     record = encoded()
     assert json.loads(record.value)["amount"] == "20.00"
-    envelope = cloudevents.decode(record.key, record.value, [(k, v.encode()) for k, v in record.headers.items()])
+    envelope = cloudevents.decode(
+        record.key, record.value, [(k, v.encode()) for k, v in record.headers.items()]
+    )
     assert envelope.event.amount == Decimal("20.00")
     assert envelope.sequence == 42
     assert envelope.id == "e-1"
 
 
 def test_the_sequence_sorts_as_a_string():
-    a = cloudevents.encode(reward(), event_id="a", source=SOURCE, time=NOW, sequence=9, traceparent=None)
-    b = cloudevents.encode(reward(), event_id="b", source=SOURCE, time=NOW, sequence=10, traceparent=None)
+    a = cloudevents.encode(
+        reward(), event_id="a", source=SOURCE, time=NOW, sequence=9, traceparent=None
+    )
+    b = cloudevents.encode(
+        reward(), event_id="b", source=SOURCE, time=NOW, sequence=10, traceparent=None
+    )
     assert a.headers["ce_sequence"] < b.headers["ce_sequence"]
 
 
@@ -76,7 +93,11 @@ def test_records_that_can_never_be_processed_are_poison(mutate, reason):
 def test_contracts_refuse_naive_times():
     with pytest.raises(ValueError):
         ActionCompleted(
-            participant_id=uuid.uuid4(), action_id=uuid.uuid4(), goal_id=uuid.uuid4(),
-            column=None, due_on=dt.date(2026, 1, 1), completed_at=dt.datetime(2026, 1, 1),
+            participant_id=uuid.uuid4(),
+            action_id=uuid.uuid4(),
+            goal_id=uuid.uuid4(),
+            column=None,
+            due_on=dt.date(2026, 1, 1),
+            completed_at=dt.datetime(2026, 1, 1),
             on_time=True,
         )

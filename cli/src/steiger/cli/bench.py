@@ -20,6 +20,7 @@ import statistics
 import tempfile
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,13 +31,25 @@ from rich.console import Console
 from rich.table import Table
 
 from steiger.cli.broker import EmbeddedBroker
-from steiger.cli.runtime import CONSUMERS, SERVICES, System
+from steiger.cli.runtime import SERVICES, System
 from steiger.shared.topics import PRODUCERS, events_topic
 
 AMS = ZoneInfo("Europe/Amsterdam")
-COLUMNS = ("housing", "family", "health", "social-network", "education", "debts", "savings", "income")
-CONSUMED = {"rewards": ["planning"], "notifications": ["planning"],
-            "reporting": ["participant", "bridge", "planning", "rewards"]}
+COLUMNS = (
+    "housing",
+    "family",
+    "health",
+    "social-network",
+    "education",
+    "debts",
+    "savings",
+    "income",
+)
+CONSUMED = {
+    "rewards": ["planning"],
+    "notifications": ["planning"],
+    "reporting": ["participant", "bridge", "planning", "rewards"],
+}
 
 
 def _free_port() -> int:
@@ -84,29 +97,49 @@ class Load:
         self.rng = random.Random(11)
 
     async def register(self) -> str:
-        r = await self.http.post(f"{self.urls['participant']}/participants", json={
-            "name": "Bench Deelnemer", "birth_year": 1990, "municipality": "Zaanstad",
-            "programme": "re-integration", "household": {"adults": 1}})
+        r = await self.http.post(
+            f"{self.urls['participant']}/participants",
+            json={
+                "name": "Bench Deelnemer",
+                "birth_year": 1990,
+                "municipality": "Zaanstad",
+                "programme": "re-integration",
+                "household": {"adults": 1},
+            },
+        )
         r.raise_for_status()
         return r.json()["participant_id"]
 
     async def add_participant(self) -> None:
         pid = await self.register()
-        r = await self.http.post(f"{self.urls['planning']}/participants/{pid}/goals", json={
-            "title": "Werk vinden", "horizon": "long", "column": "income", "target_step": 4})
+        r = await self.http.post(
+            f"{self.urls['planning']}/participants/{pid}/goals",
+            json={"title": "Werk vinden", "horizon": "long", "column": "income", "target_step": 4},
+        )
         r.raise_for_status()
         self.goals[pid] = r.json()["id"]
 
     async def assess(self, pid: str, steps: dict[str, int], at: dt.datetime) -> Reply:
-        return await self.http.post(f"{self.urls['bridge']}/participants/{pid}/assessments", json={
-            "definition_id": "nl-alphen", "definition_version": "2017-09-07", "steps": steps,
-            "assessed_at": at.isoformat()})
+        return await self.http.post(
+            f"{self.urls['bridge']}/participants/{pid}/assessments",
+            json={
+                "definition_id": "nl-alphen",
+                "definition_version": "2017-09-07",
+                "steps": steps,
+                "assessed_at": at.isoformat(),
+            },
+        )
 
     async def plan(self, pid: str) -> Reply:
         due = dt.date.today() + dt.timedelta(days=self.rng.randint(1, 30))
-        r = await self.http.post(f"{self.urls['planning']}/goals/{self.goals[pid]}/actions", json={
-            "description": "Sollicitatiebrief sturen", "due_on": due.isoformat(),
-            "reward_item": self.rng.choice([None, "digid-applied"])})
+        r = await self.http.post(
+            f"{self.urls['planning']}/goals/{self.goals[pid]}/actions",
+            json={
+                "description": "Sollicitatiebrief sturen",
+                "due_on": due.isoformat(),
+                "reward_item": self.rng.choice([None, "digid-applied"]),
+            },
+        )
         if r.status_code == 201:
             self.open_actions.append((self.goals[pid], r.json()["id"]))
         return r
@@ -115,8 +148,10 @@ class Load:
         if not self.open_actions:
             return None
         goal, action = self.open_actions.pop(self.rng.randrange(len(self.open_actions)))
-        return await self.http.post(f"{self.urls['planning']}/goals/{goal}/actions/{action}/completion",
-                                    json={"completed_at": dt.datetime.now(AMS).isoformat()})
+        return await self.http.post(
+            f"{self.urls['planning']}/goals/{goal}/actions/{action}/completion",
+            json={"completed_at": dt.datetime.now(AMS).isoformat()},
+        )
 
     async def one_command(self) -> int:
         pid = self.rng.choice(list(self.goals))
@@ -129,9 +164,16 @@ class Load:
         elif roll < 0.9:
             response = await self.complete() or await self.plan(pid)
         else:
-            response = await self.http.post(f"{self.urls['participant']}/participants", json={
-                "name": "Bench Deelnemer", "birth_year": 1990, "municipality": "Zaanstad",
-                "programme": "re-integration", "household": {"adults": 1}})
+            response = await self.http.post(
+                f"{self.urls['participant']}/participants",
+                json={
+                    "name": "Bench Deelnemer",
+                    "birth_year": 1990,
+                    "municipality": "Zaanstad",
+                    "programme": "re-integration",
+                    "household": {"adults": 1},
+                },
+            )
         return response.status_code
 
 
@@ -156,8 +198,13 @@ async def throughput(load: Load, duration: float, workers: int) -> dict[str, Any
     started = time.monotonic()
     await asyncio.gather(*(worker() for _ in range(workers)))
     elapsed = time.monotonic() - started
-    return {"workers": workers, "seconds": round(elapsed, 2), "accepted": accepted,
-            "refused": dict(refused), "commands_per_second": round(accepted / elapsed, 1)}
+    return {
+        "workers": workers,
+        "seconds": round(elapsed, 2),
+        "accepted": accepted,
+        "refused": dict(refused),
+        "commands_per_second": round(accepted / elapsed, 1),
+    }
 
 
 async def consumer_lag(bootstrap: str) -> int:
@@ -165,13 +212,17 @@ async def consumer_lag(bootstrap: str) -> int:
     offsets minus each group's committed offsets (read without joining the group)."""
     lag = 0
     for consumer, producers in CONSUMED.items():
-        probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=f"steiger-{consumer}",
-                                 enable_auto_commit=False)
+        probe = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, group_id=f"steiger-{consumer}", enable_auto_commit=False
+        )
         await probe.start()
         try:
             await probe.topics()
-            partitions = [TopicPartition(events_topic(p), n) for p in producers
-                          for n in probe.partitions_for_topic(events_topic(p)) or ()]
+            partitions = [
+                TopicPartition(events_topic(p), n)
+                for p in producers
+                for n in probe.partitions_for_topic(events_topic(p)) or ()
+            ]
             ends = await probe.end_offsets(partitions)
             for tp, end in ends.items():
                 lag += max(0, end - (await probe.committed(tp) or 0))
@@ -197,6 +248,15 @@ async def drain_time(http: Http, urls: dict[str, str], bootstrap: str) -> float:
     return round(time.monotonic() - started, 2)
 
 
+def shows_assessment(view: dict[str, Any], column: str, at: dt.datetime) -> bool:
+    latest = view["bridge"]["columns"].get(column, {}).get("latest")
+    return latest is not None and dt.datetime.fromisoformat(latest["assessed_at"]) == at
+
+
+def shows_action(view: dict[str, Any], action: str | None) -> bool:
+    return any(a["action_id"] == action for a in view["actions"])
+
+
 async def latency(load: Load, rate: float, duration: float) -> dict[str, Any]:
     samples: list[float] = []
     errors = 0
@@ -213,12 +273,11 @@ async def latency(load: Load, rate: float, duration: float) -> dict[str, Any]:
             at = dt.datetime.now(AMS)
             column = COLUMNS[n % len(COLUMNS)]
             response = await load.assess(pid, {column: 1 + n % 5}, at)
-            visible = lambda v: dt.datetime.fromisoformat(  # noqa: E731
-                v["bridge"]["columns"].get(column, {}).get("latest", {}).get("assessed_at", "1970-01-01T00:00:00+00:00")) == at
+            visible = partial(shows_assessment, column=column, at=at)
         else:
             response = await load.plan(pid)
             action = response.json().get("id") if response.status_code == 201 else None
-            visible = lambda v: any(a["action_id"] == action for a in v["actions"])  # noqa: E731
+            visible = partial(shows_action, action=action)
         if response.status_code >= 300:
             errors += 1
             return
@@ -240,40 +299,65 @@ async def latency(load: Load, rate: float, duration: float) -> dict[str, Any]:
         await asyncio.sleep(max(0.0, started + n / rate - time.perf_counter()))
     await asyncio.gather(*tasks)
     quantiles = statistics.quantiles(samples, n=100) if len(samples) > 1 else [0.0] * 99
-    return {"rate_per_second": rate, "commands": n, "visible": len(samples), "errors": errors,
-            "p50_ms": round(quantiles[49], 1), "p95_ms": round(quantiles[94], 1),
-            "p99_ms": round(quantiles[98], 1), "max_ms": round(max(samples, default=0), 1)}
+    return {
+        "rate_per_second": rate,
+        "commands": n,
+        "visible": len(samples),
+        "errors": errors,
+        "p50_ms": round(quantiles[49], 1),
+        "p95_ms": round(quantiles[94], 1),
+        "p99_ms": round(quantiles[98], 1),
+        "max_ms": round(max(samples, default=0), 1),
+    }
 
 
 def machine() -> dict[str, Any]:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    return {"cpus": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
-            "platform": platform.platform()}
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 async def _run(system: System, duration: float, participants: int, workers: int) -> dict[str, Any]:
     urls = {name: system.services[name].url for name in SERVICES}
     connector = aiohttp.TCPConnector(limit=64)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(30)) as session:
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(30)
+    ) as session:
         http = Http(session)
         load = Load(http, urls)
         for _ in range(participants // 10):
             await asyncio.gather(*(load.add_participant() for _ in range(10)))
         await drain_time(http, urls, system.bootstrap_servers)
         results: dict[str, Any] = {"throughput": await throughput(load, duration, workers)}
-        results["throughput"]["catch_up_seconds"] = await drain_time(http, urls, system.bootstrap_servers)
+        results["throughput"]["catch_up_seconds"] = await drain_time(
+            http, urls, system.bootstrap_servers
+        )
         results["latency"] = await latency(load, rate=50, duration=duration)
         return results
 
 
-def run_benchmarks(console: Console, output: Path, duration: float, participants: int = 200,
-                   workers: int = 32) -> dict[str, Any]:
+def run_benchmarks(
+    console: Console, output: Path, duration: float, participants: int = 200, workers: int = 32
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="steiger-bench-") as tmp:
         broker = EmbeddedBroker(port=_free_port())
-        system = System(var_dir=Path(tmp) / "var", broker=broker,
-                        bootstrap_servers=broker.bootstrap_servers,
-                        ports={name: _free_port() for name in SERVICES})
+        system = System(
+            var_dir=Path(tmp) / "var",
+            broker=broker,
+            bootstrap_servers=broker.bootstrap_servers,
+            ports={name: _free_port() for name in SERVICES},
+        )
         with console.status("starting a fresh system on the embedded defaults…"):
             system.start(timeout=90)
         try:
@@ -281,18 +365,31 @@ def run_benchmarks(console: Console, output: Path, duration: float, participants
                 results = asyncio.run(_run(system, duration, participants, workers))
         finally:
             system.stop()
-    report = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(),
-              "setup": {"store": "sqlite", "broker": "embedded tansu", "participants": participants,
-                        "seconds_per_phase": duration}, **results}
+    report = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "setup": {
+            "store": "sqlite",
+            "broker": "embedded tansu",
+            "participants": participants,
+            "seconds_per_phase": duration,
+        },
+        **results,
+    }
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, indent=2) + "\n")
     table = Table(title=f"Steiger backbone benchmark ({output})")
     table.add_column("measure")
     table.add_column("value")
     t, lat = results["throughput"], results["latency"]
-    table.add_row("commands/s accepted (sustained)", f"{t['commands_per_second']} (refused: {t['refused'] or 'none'})")
+    table.add_row(
+        "commands/s accepted (sustained)",
+        f"{t['commands_per_second']} (refused: {t['refused'] or 'none'})",
+    )
     table.add_row("catch-up after the load", f"{t['catch_up_seconds']} s")
-    table.add_row(f"latency to reporting at {lat['rate_per_second']}/s",
-                  f"p50 {lat['p50_ms']} ms · p95 {lat['p95_ms']} ms · p99 {lat['p99_ms']} ms")
+    table.add_row(
+        f"latency to reporting at {lat['rate_per_second']}/s",
+        f"p50 {lat['p50_ms']} ms · p95 {lat['p95_ms']} ms · p99 {lat['p99_ms']} ms",
+    )
     console.print(table)
     return report

@@ -33,30 +33,56 @@ class SteigerClient:
         return self.http.get(self.base[service] + path)
 
     def register(self, name: str, household: Mapping[str, int], **extra: Any) -> str:
-        body = {"name": name, "birth_year": 1985, "municipality": "Alphen aan den Rijn",
-                "programme": "debt-help", "household": dict(household), **extra}
+        body = {
+            "name": name,
+            "birth_year": 1985,
+            "municipality": "Alphen aan den Rijn",
+            "programme": "debt-help",
+            "household": dict(household),
+            **extra,
+        }
         return self._post("participant", "/participants", body)["participant_id"]
 
-    def assess(self, participant_id: str, steps: Mapping[str, int], assessed_at: dt.datetime) -> str:
-        body = {"definition_id": "nl-alphen", "definition_version": "2017-09-07",
-                "steps": dict(steps), "assessed_at": assessed_at.isoformat()}
+    def assess(
+        self, participant_id: str, steps: Mapping[str, int], assessed_at: dt.datetime
+    ) -> str:
+        body = {
+            "definition_id": "nl-alphen",
+            "definition_version": "2017-09-07",
+            "steps": dict(steps),
+            "assessed_at": assessed_at.isoformat(),
+        }
         return self._post("bridge", f"/participants/{participant_id}/assessments", body)[
-            "assessment_id"]
+            "assessment_id"
+        ]
 
-    def set_goal(self, participant_id: str, title: str, column: str | None, target_step: int | None,
-                 horizon: str = "short") -> str:
+    def set_goal(
+        self,
+        participant_id: str,
+        title: str,
+        column: str | None,
+        target_step: int | None,
+        horizon: str = "short",
+    ) -> str:
         body = {"title": title, "horizon": horizon, "column": column, "target_step": target_step}
         return self._post("planning", f"/participants/{participant_id}/goals", body)["id"]
 
-    def plan_action(self, goal_id: str, description: str, due_on: dt.date,
-                    reward_item: str | None = None) -> str:
-        body = {"description": description, "due_on": due_on.isoformat(),
-                "reward_item": reward_item}
+    def plan_action(
+        self, goal_id: str, description: str, due_on: dt.date, reward_item: str | None = None
+    ) -> str:
+        body = {
+            "description": description,
+            "due_on": due_on.isoformat(),
+            "reward_item": reward_item,
+        }
         return self._post("planning", f"/goals/{goal_id}/actions", body)["id"]
 
     def complete_action(self, goal_id: str, action_id: str, completed_at: dt.datetime) -> None:
-        self._post("planning", f"/goals/{goal_id}/actions/{action_id}/completion",
-                   {"completed_at": completed_at.isoformat()})
+        self._post(
+            "planning",
+            f"/goals/{goal_id}/actions/{action_id}/completion",
+            {"completed_at": completed_at.isoformat()},
+        )
 
     def progress(self, participant_id: str) -> dict[str, Any] | None:
         response = self.get("reporting", f"/participants/{participant_id}/progress")

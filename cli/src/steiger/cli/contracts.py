@@ -35,7 +35,8 @@ def write_schemas(out: Path) -> list[Path]:
             problems = incompatibilities(json.loads(path.read_text()), schema)
             if problems:
                 raise IncompatibleContract(
-                    f"{event_type}: {'; '.join(problems)} — publish it as a new version instead")
+                    f"{event_type}: {'; '.join(problems)} — publish it as a new version instead"
+                )
         path.write_text(render(schema))
         written.append(path)
     return written
@@ -49,16 +50,25 @@ def asyncapi_document() -> dict:
             events_topic(producer),
             title=f"{producer}:events",
             schema=Union[contracts] if len(contracts) > 1 else contracts[0],  # noqa: UP007
-            description=(f"Integration events of the {producer} service as CloudEvents 1.0 in "
-                         "Kafka binary mode (ce_* headers, JSON value); key = pseudonymous "
-                         "participant id"),
+            description=(
+                f"Integration events of the {producer} service as CloudEvents 1.0 in "
+                "Kafka binary mode (ce_* headers, JSON value); key = pseudonymous "
+                "participant id"
+            ),
         )
     for consumer in CONSUMERS:
-        broker.publisher(dead_letter_topic(consumer), title=f"{consumer}:dead-letter",
-                         description="Records the consumer could not process, with the reason "
-                                     "in the dead-letter-reason header")
-    spec = AsyncAPI(broker, title="Steiger integration events", version="1.0.0",
-                    description="Topics between Steiger's services and chain partners.")
+        broker.publisher(
+            dead_letter_topic(consumer),
+            title=f"{consumer}:dead-letter",
+            description="Records the consumer could not process, with the reason "
+            "in the dead-letter-reason header",
+        )
+    spec = AsyncAPI(
+        broker,
+        title="Steiger integration events",
+        version="1.0.0",
+        description="Topics between Steiger's services and chain partners.",
+    )
     return json.loads(spec.to_specification().to_json())
 
 

@@ -16,18 +16,42 @@ from rich.table import Table
 from steiger.cli.client import SteigerClient
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-COLUMNS = ("housing", "family", "health", "social-network", "education", "debts", "savings",
-           "income")
-NAMES = ("Fatima", "Jeroen", "Samira", "Dennis", "Ayla", "Kees", "Naima", "Ricardo", "Linda",
-         "Mohamed")
+COLUMNS = (
+    "housing",
+    "family",
+    "health",
+    "social-network",
+    "education",
+    "debts",
+    "savings",
+    "income",
+)
+NAMES = (
+    "Fatima",
+    "Jeroen",
+    "Samira",
+    "Dennis",
+    "Ayla",
+    "Kees",
+    "Naima",
+    "Ricardo",
+    "Linda",
+    "Mohamed",
+)
 ACTIONS = (
     ("debts", "Alle post van schuldeisers in één map verzamelen", None),
-    ("debts", "Betalingsregelingen treffen met alle schuldeisers",
-     "payment-arrangements-all-creditors"),
+    (
+        "debts",
+        "Betalingsregelingen treffen met alle schuldeisers",
+        "payment-arrangements-all-creditors",
+    ),
     ("income", "DigiD aanvragen", "digid-applied"),
     ("health", "Naar de afspraken bij de GGZ gaan", "mental-health-appointments"),
-    ("family", "Iemand uit het netwerk vragen om op woensdag op te passen",
-     "network-takes-over-care"),
+    (
+        "family",
+        "Iemand uit het netwerk vragen om op woensdag op te passen",
+        "network-takes-over-care",
+    ),
 )
 
 
@@ -37,25 +61,35 @@ def play(console: Console, participants: int, host: str, seed: int = 7) -> list[
     now = dt.datetime.now(AMSTERDAM).replace(microsecond=0)
     ids: list[str] = []
     expected_rewards: dict[str, Decimal] = {}
-    amounts = {"payment-arrangements-all-creditors": Decimal(60), "digid-applied": Decimal(20),
-               "mental-health-appointments": Decimal(40), "network-takes-over-care": Decimal(40)}
+    amounts = {
+        "payment-arrangements-all-creditors": Decimal(60),
+        "digid-applied": Decimal(20),
+        "mental-health-appointments": Decimal(40),
+        "network-takes-over-care": Decimal(40),
+    }
     try:
         for n in range(participants):
             name = f"{NAMES[n % len(NAMES)]} (demo {n + 1})"
-            household = {"adults": 1, "preschool_children": rng.randint(0, 1),
-                         "school_age_children": rng.randint(0, 2)}
+            household = {
+                "adults": 1,
+                "preschool_children": rng.randint(0, 1),
+                "school_age_children": rng.randint(0, 2),
+            }
             pid = client.register(name, household)
             ids.append(pid)
             intake = {c: rng.randint(1, 3) for c in COLUMNS}
             client.assess(pid, intake, now - dt.timedelta(days=90))
-            console.print(f"[bold]{name}[/bold] registered as {pid}; intake Bridge "
-                          f"{sum(intake.values())} points")
+            console.print(
+                f"[bold]{name}[/bold] registered as {pid}; intake Bridge "
+                f"{sum(intake.values())} points"
+            )
             goals: dict[str, str] = {}
             expected_rewards[pid] = Decimal(0)
             for column, description, reward in ACTIONS:
                 if column not in goals:
                     goals[column] = client.set_goal(
-                        pid, f"Een stap verder op {column}", column, min(intake[column] + 1, 5))
+                        pid, f"Een stap verder op {column}", column, min(intake[column] + 1, 5)
+                    )
                 due = (now - dt.timedelta(days=rng.randint(-20, 40))).date()
                 action = client.plan_action(goals[column], description, due, reward)
                 fate = rng.choice(("on time", "late", "open"))
@@ -69,9 +103,13 @@ def play(console: Console, participants: int, host: str, seed: int = 7) -> list[
                 client.complete_action(goals[column], action, done)
                 if reward:
                     expected_rewards[pid] += amounts[reward]
-                console.print(f"  ✓ {description}: due {due}, completed {done.date()}"
-                              + (f" → voucher {reward}" if reward else ""))
-            follow_up = {c: max(1, min(5, s + rng.choice((-1, 0, 1, 1)))) for c, s in intake.items()}
+                console.print(
+                    f"  ✓ {description}: due {due}, completed {done.date()}"
+                    + (f" → voucher {reward}" if reward else "")
+                )
+            follow_up = {
+                c: max(1, min(5, s + rng.choice((-1, 0, 1, 1)))) for c, s in intake.items()
+            }
             client.assess(pid, follow_up, now)
         _show_progress(console, client, ids, expected_rewards)
     finally:
@@ -79,28 +117,47 @@ def play(console: Console, participants: int, host: str, seed: int = 7) -> list[
     return ids
 
 
-def _show_progress(console: Console, client: SteigerClient, ids: list[str],
-                   expected: dict[str, Decimal], timeout: float = 30.0) -> None:
+def _show_progress(
+    console: Console,
+    client: SteigerClient,
+    ids: list[str],
+    expected: dict[str, Decimal],
+    timeout: float = 30.0,
+) -> None:
     deadline = time.monotonic() + timeout
     views: dict[str, dict] = {}
     while time.monotonic() < deadline:
         views = {pid: client.progress(pid) or {} for pid in ids}
-        if all(Decimal(v.get("rewards", {}).get("total", "-1")) == expected[pid]
-               and len(v.get("bridge", {}).get("columns", {})) == len(COLUMNS)
-               for pid, v in views.items()):
+        if all(
+            Decimal(v.get("rewards", {}).get("total", "-1")) == expected[pid]
+            and len(v.get("bridge", {}).get("columns", {})) == len(COLUMNS)
+            for pid, v in views.items()
+        ):
             break
         time.sleep(0.3)
     table = Table(title="What reporting shows (GET :8006/participants/{id}/progress)")
-    for column in ("participant", "Bridge points intake → now", "goals", "deadlines met",
-                   "late", "missed", "rewards"):
+    for column in (
+        "participant",
+        "Bridge points intake → now",
+        "goals",
+        "deadlines met",
+        "late",
+        "missed",
+        "rewards",
+    ):
         table.add_column(column)
     for pid, view in views.items():
         bridge = view.get("bridge", {})
         total = bridge.get("total_points", 0)
         change = bridge.get("total_change_since_intake", 0)
         deadlines = view.get("deadlines", {})
-        table.add_row(pid[:8], f"{total - change} → {total} ({change:+d})",
-                      str(len(view.get("goals", []))), str(deadlines.get("met", 0)),
-                      str(deadlines.get("completed_late", 0)), str(deadlines.get("missed", 0)),
-                      f"€ {view.get('rewards', {}).get('total', '0.00')}")
+        table.add_row(
+            pid[:8],
+            f"{total - change} → {total} ({change:+d})",
+            str(len(view.get("goals", []))),
+            str(deadlines.get("met", 0)),
+            str(deadlines.get("completed_late", 0)),
+            str(deadlines.get("missed", 0)),
+            f"€ {view.get('rewards', {}).get('total', '0.00')}",
+        )
     console.print(table)

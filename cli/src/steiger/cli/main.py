@@ -14,8 +14,9 @@ from rich.table import Table
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.runtime import SERVICES, System
 
-app = typer.Typer(help="Steiger: event-sourced case management for Mobility Mentoring.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Steiger: event-sourced case management for Mobility Mentoring.", no_args_is_help=True
+)
 console = Console()
 
 
@@ -28,8 +29,9 @@ def run(
     six services as separate processes. Ctrl-C stops everything."""
     external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     broker = None if external else EmbeddedBroker(port=broker_port)
-    system = System(var_dir=var_dir, broker=broker,
-                    bootstrap_servers=external or f"127.0.0.1:{broker_port}")
+    system = System(
+        var_dir=var_dir, broker=broker, bootstrap_servers=external or f"127.0.0.1:{broker_port}"
+    )
     stopping = False
 
     def request_stop(*_: object) -> None:
@@ -51,8 +53,10 @@ def run(
         service = system.services[name]
         table.add_row(name, service.url, f"{service.url}/docs", str(service.log_path))
     console.print(table)
-    console.print(f"broker: {system.bootstrap_servers} "
-                  f"({'external' if external else 'embedded Tansu, in memory'})")
+    console.print(
+        f"broker: {system.bootstrap_servers} "
+        f"({'external' if external else 'embedded Tansu, in memory'})"
+    )
     console.print("Try [bold]make demo[/bold] in another terminal. Ctrl-C stops everything.")
     try:
         while not stopping:

@@ -94,7 +94,9 @@ class System:
             **self.extra_env,
         }
         for name in SERVICES:
-            service = ServiceProcess(name, self.ports[name], env, self.var_dir / "logs" / f"{name}.log")
+            service = ServiceProcess(
+                name, self.ports[name], env, self.var_dir / "logs" / f"{name}.log"
+            )
             service.start()
             self.services[name] = service
         self.wait_healthy(timeout)

@@ -12,6 +12,7 @@ record is not acknowledged and is delivered again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import anyio
@@ -69,7 +70,9 @@ class IdempotentConsumer:
         finally:
             current_traceparent.reset(token)
 
-    async def _process_with_retries(self, record: ConsumerRecord, event: Any, tracking: Tracking) -> None:
+    async def _process_with_retries(
+        self, record: ConsumerRecord, event: Any, tracking: Tracking
+    ) -> None:
         for attempt in range(1, self.attempts + 1):
             try:
                 processed = await anyio.to_thread.run_sync(self._process, event, tracking)
@@ -101,10 +104,8 @@ class IdempotentConsumer:
 
     def _skip(self, tracking: Tracking) -> None:
         """Remember a parked event so that a redelivery does not park it twice."""
-        try:
+        with contextlib.suppress(IntegrityError):
             self.application.recorder.insert_tracking(tracking)
-        except IntegrityError:
-            pass
 
     async def _park(self, record: ConsumerRecord, reason: str) -> None:
         headers = {name: raw.decode(errors="replace") for name, raw in record.headers}
@@ -120,8 +121,13 @@ class IdempotentConsumer:
         await self.broker.publish(
             record.value, topic=self.dead_letter_topic, key=record.key, headers=headers
         )
-        log.error("record parked on the dead-letter topic", reason=reason,
-                  topic=record.topic, partition=record.partition, offset=record.offset)
+        log.error(
+            "record parked on the dead-letter topic",
+            reason=reason,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+        )
 
 
 def subscriber_router(consumer: IdempotentConsumer, topics: list[str]) -> KafkaRouter:

@@ -57,8 +57,9 @@ def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception
 
         async def domain_error(_: Request, error: Exception, status: int = status) -> JSONResponse:
             extensions = getattr(error, "problem_extensions", {})
-            return problem(status, type(error).__doc__ or type(error).__name__, str(error),
-                           **extensions)
+            return problem(
+                status, type(error).__doc__ or type(error).__name__, str(error), **extensions
+            )
 
         app.add_exception_handler(error_class, domain_error)
 

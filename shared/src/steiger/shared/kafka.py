@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import structlog
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -22,13 +24,13 @@ async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: i
         existing = set(await admin.list_topics())
         missing = [topic for topic in topics if topic not in existing]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
-                    [NewTopic(topic, num_partitions=partitions, replication_factor=1)
-                     for topic in missing]
+                    [
+                        NewTopic(topic, num_partitions=partitions, replication_factor=1)
+                        for topic in missing
+                    ]
                 )
-            except TopicAlreadyExistsError:
-                pass
             log.info("topics created", topics=missing, partitions=partitions)
     finally:
         await admin.close()

@@ -11,6 +11,7 @@ store. While running it watches the topic's end offsets for the same loss.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,8 +101,10 @@ class OutboxRelay:
                     await self._resume()
                     await self._publish_forever()
                 except BrokerLostData:
-                    log.warning("broker lost published events; republishing from the store",
-                                topic=self.topic)
+                    log.warning(
+                        "broker lost published events; republishing from the store",
+                        topic=self.topic,
+                    )
                 except Exception:
                     self.ready = False
                     log.exception("relay interrupted; retrying", topic=self.topic)
@@ -157,10 +160,8 @@ class OutboxRelay:
             published_up_to = await self._publish_batch()
             if published_up_to:
                 continue
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_interval)
-            except TimeoutError:
-                pass
             self._wakeup.clear()
             if time.monotonic() - last_check > self.loss_check_interval:
                 await self._check_for_loss()
@@ -172,7 +173,10 @@ class OutboxRelay:
             return 0
         futures = [
             await self.broker.publish(
-                record.value, topic=self.topic, key=record.key, headers=record.headers,
+                record.value,
+                topic=self.topic,
+                key=record.key,
+                headers=record.headers,
                 no_confirm=True,
             )
             for record in batch.records

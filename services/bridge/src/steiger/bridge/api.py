@@ -43,7 +43,9 @@ class AssessmentCreated(BaseModel):
 
 
 @router.post("/participants/{participant_id}/assessments", status_code=status.HTTP_201_CREATED)
-def record_assessment(participant_id: UUID, body: AssessmentIn, bridge: Bridge) -> AssessmentCreated:
+def record_assessment(
+    participant_id: UUID, body: AssessmentIn, bridge: Bridge
+) -> AssessmentCreated:
     assessment_id = bridge.record_assessment(
         participant_id, body.definition_id, body.definition_version, body.steps, body.assessed_at
     )
@@ -57,9 +59,7 @@ def positions(participant_id: UUID, bridge: Bridge) -> dict:
 
 @router.get("/definitions")
 def definitions(bridge: Bridge) -> list[dict]:
-    return [
-        {"id": d.id, "version": d.version, "name": d.name} for d in bridge.definitions.values()
-    ]
+    return [{"id": d.id, "version": d.version, "name": d.name} for d in bridge.definitions.values()]
 
 
 @router.get("/definitions/{definition_id}/{version}")

@@ -17,7 +17,9 @@ def on_action_planned(
 ) -> None:
     reminders = app.reminders_for(event.participant_id)
     reminders.schedule_for_action(
-        event.action_id, event.due_on, app.policy_for_reminders.times_for(event.due_on, event.planned_at)
+        event.action_id,
+        event.due_on,
+        app.policy_for_reminders.times_for(event.due_on, event.planned_at),
     )
     processing.collect_events(reminders)
 

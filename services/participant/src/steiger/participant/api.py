@@ -37,8 +37,13 @@ class Registered(BaseModel):
 @router.post("/participants", status_code=status.HTTP_201_CREATED)
 def register(body: RegistrationIn, participants: Participants) -> Registered:
     participant_id = participants.register(
-        body.name, body.birth_year, body.municipality, body.programme,
-        body.household.model_dump(), body.registered_on, body.external_id,
+        body.name,
+        body.birth_year,
+        body.municipality,
+        body.programme,
+        body.household.model_dump(),
+        body.registered_on,
+        body.external_id,
     )
     return Registered(participant_id=participant_id)
 

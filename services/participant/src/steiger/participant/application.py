@@ -25,8 +25,14 @@ class ParticipantApplication(ServiceApplication):
         external_id: str | None,
     ) -> UUID:
         participant = Participant(
-            name, birth_year, municipality, programme, household["adults"],
-            household["preschool_children"], household["school_age_children"], registered_on,
+            name,
+            birth_year,
+            municipality,
+            programme,
+            household["adults"],
+            household["preschool_children"],
+            household["school_age_children"],
+            registered_on,
             external_id,
         )
         self.save(participant)

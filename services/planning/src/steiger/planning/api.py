@@ -8,7 +8,12 @@ from fastapi import APIRouter, Depends, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from steiger.planning.application import PlanningApplication
-from steiger.planning.domain.errors import ActionNotFound, ActionNotOpen, GoalNotActive, GoalNotFound
+from steiger.planning.domain.errors import (
+    ActionNotFound,
+    ActionNotOpen,
+    GoalNotActive,
+    GoalNotFound,
+)
 from steiger.shared.http import current_application
 
 Planning = Annotated[PlanningApplication, Depends(current_application)]
@@ -22,9 +27,13 @@ class Strict(BaseModel):
 
 
 class GoalIn(Strict):
-    title: str = Field(min_length=1, max_length=500, description="the goal in the participant's words")
+    title: str = Field(
+        min_length=1, max_length=500, description="the goal in the participant's words"
+    )
     horizon: Literal["long", "short"]
-    column: str | None = Field(None, max_length=64, description="Bridge column; null = cross-pillar")
+    column: str | None = Field(
+        None, max_length=64, description="Bridge column; null = cross-pillar"
+    )
     target_step: int | None = Field(None, ge=1, le=10)
 
 
@@ -46,7 +55,9 @@ class Created(BaseModel):
 @router.post("/participants/{participant_id}/goals", status_code=status.HTTP_201_CREATED)
 def set_goal(participant_id: UUID, goal: GoalIn, planning: Planning) -> Created:
     return Created(
-        id=planning.set_goal(participant_id, goal.title, goal.horizon, goal.column, goal.target_step)
+        id=planning.set_goal(
+            participant_id, goal.title, goal.horizon, goal.column, goal.target_step
+        )
     )
 
 
@@ -59,8 +70,12 @@ def plan_action(goal_id: UUID, action: ActionIn, planning: Planning) -> Created:
     )
 
 
-@router.post("/goals/{goal_id}/actions/{action_id}/completion", status_code=status.HTTP_204_NO_CONTENT)
-def complete_action(goal_id: UUID, action_id: UUID, completion: CompletionIn, planning: Planning) -> None:
+@router.post(
+    "/goals/{goal_id}/actions/{action_id}/completion", status_code=status.HTTP_204_NO_CONTENT
+)
+def complete_action(
+    goal_id: UUID, action_id: UUID, completion: CompletionIn, planning: Planning
+) -> None:
     planning.complete_action(goal_id, action_id, completion.completed_at)
 
 

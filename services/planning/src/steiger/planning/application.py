@@ -15,7 +15,11 @@ class PlanningApplication(ServiceApplication):
     name = "planning"
 
     def set_goal(
-        self, participant_id: UUID, title: str, horizon: str, column: str | None,
+        self,
+        participant_id: UUID,
+        title: str,
+        horizon: str,
+        column: str | None,
         target_step: int | None,
     ) -> UUID:
         goal = Goal(participant_id, title, horizon, column, target_step)
@@ -23,7 +27,11 @@ class PlanningApplication(ServiceApplication):
         return goal.id
 
     def plan_action(
-        self, goal_id: UUID, description: str, owner: str, due_on: dt.date,
+        self,
+        goal_id: UUID,
+        description: str,
+        owner: str,
+        due_on: dt.date,
         reward_item: str | None,
     ) -> UUID:
         goal = self._goal(goal_id)

@@ -28,18 +28,25 @@ def on_position_recorded(
     app: ReportingApplication, event: PositionRecorded, processing: ProcessingEvent
 ) -> None:
     progress = app.progress_of(event.participant_id)
-    progress.note_position(event.column, event.step, event.points,
-                           f"{event.definition_id}@{event.definition_version}", event.assessed_at)
+    progress.note_position(
+        event.column,
+        event.step,
+        event.points,
+        f"{event.definition_id}@{event.definition_version}",
+        event.assessed_at,
+    )
     processing.collect_events(progress)
 
 
 REACTIONS = {
-    ParticipantRegistered: _note("note_profile", "programme", "cohort", "municipality",
-                                 "registered_at"),
+    ParticipantRegistered: _note(
+        "note_profile", "programme", "cohort", "municipality", "registered_at"
+    ),
     PositionRecorded: on_position_recorded,
     GoalSet: _note("note_goal", "goal_id", "horizon", "column", "target_step"),
     ActionPlanned: _note("note_action_planned", "action_id", "goal_id", "due_on"),
-    ActionCompleted: _note("note_action_completed", "action_id", "goal_id", "due_on",
-                           "completed_at", "on_time"),
+    ActionCompleted: _note(
+        "note_action_completed", "action_id", "goal_id", "due_on", "completed_at", "on_time"
+    ),
     RewardEarned: _note("note_reward", "reward_id", "item_id", "amount", "currency", "earned_at"),
 }

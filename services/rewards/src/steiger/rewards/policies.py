@@ -20,8 +20,11 @@ def on_action_completed(
         return
     ledger = rewards.ledger_for(event.participant_id)
     earned = ledger.earn(
-        item, f"{rewards.menu.id}-{rewards.menu.version}", rewards.menu.currency,
-        trigger=f"action-completed:{event.action_id}", earned_at=event.completed_at,
+        item,
+        f"{rewards.menu.id}-{rewards.menu.version}",
+        rewards.menu.currency,
+        trigger=f"action-completed:{event.action_id}",
+        earned_at=event.completed_at,
     )
     if earned:
         processing.collect_events(ledger)

@@ -1,4 +1,6 @@
-"""Integration events, one module per producing service. Importing this package registers them all."""
+"""Integration events, one module per producing service.
+
+Importing this package registers them all."""
 
 from steiger.shared.contracts import bridge, participant, planning, rewards
 from steiger.shared.contracts.base import REGISTRY, IntegrationEvent, Money

@@ -39,7 +39,9 @@ class BridgeDefinition:
         for column in self.columns:
             if column.id == column_id:
                 return column
-        raise UnknownPosition(f"{self.id} {self.version} has no column {column_id!r}", field="column")
+        raise UnknownPosition(
+            f"{self.id} {self.version} has no column {column_id!r}", field="column"
+        )
 
     @classmethod
     def from_data(cls, data: dict) -> BridgeDefinition:
@@ -64,4 +66,6 @@ class BridgeDefinition:
                 raise InvalidDefinition(f"{self.id}/{column.id}: steps must run 1..n in order")
             points = [step.points for step in column.steps]
             if points != sorted(points):
-                raise InvalidDefinition(f"{self.id}/{column.id}: points must not fall as steps rise")
+                raise InvalidDefinition(
+                    f"{self.id}/{column.id}: points must not fall as steps rise"
+                )

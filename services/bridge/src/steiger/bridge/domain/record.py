@@ -43,18 +43,32 @@ class BridgeRecord(Aggregate):
         resolved = {c: definition.column(c).step(n) for c, n in steps.items()}  # all or none
         for column_id, step in resolved.items():
             self._position_recorded(
-                assessment_id, definition.id, definition.version, column_id, step.step,
-                step.points, assessed_at, self.participant_id,
+                assessment_id,
+                definition.id,
+                definition.version,
+                column_id,
+                step.step,
+                step.points,
+                assessed_at,
+                self.participant_id,
             )
 
     @event("PositionRecorded")
     def _position_recorded(
-        self, assessment_id: UUID, definition_id: str, definition_version: str, column: str,
-        step: int, points: int, assessed_at: dt.datetime, participant_id: UUID,
+        self,
+        assessment_id: UUID,
+        definition_id: str,
+        definition_version: str,
+        column: str,
+        step: int,
+        points: int,
+        assessed_at: dt.datetime,
+        participant_id: UUID,
     ) -> None:
         self.positions.append(
-            Position(assessment_id, definition_id, definition_version, column, step, points,
-                     assessed_at)
+            Position(
+                assessment_id, definition_id, definition_version, column, step, points, assessed_at
+            )
         )
 
     def latest_positions(self) -> dict[str, Position]:

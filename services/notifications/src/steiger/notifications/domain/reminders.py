@@ -28,14 +28,18 @@ class ParticipantReminders(Aggregate):
         self.participant_id = participant_id
         self.reminders: dict[UUID, Reminder] = {}
 
-    def schedule_for_action(self, action_id: UUID, due_on: dt.date, times: list[dt.datetime]) -> None:
+    def schedule_for_action(
+        self, action_id: UUID, due_on: dt.date, times: list[dt.datetime]
+    ) -> None:
         for send_at in times:
             reminder_id = uuid5(action_id, send_at.isoformat())
             if reminder_id not in self.reminders:
                 self._scheduled(reminder_id, action_id, due_on, send_at)
 
     @event("ReminderScheduled")
-    def _scheduled(self, reminder_id: UUID, action_id: UUID, due_on: dt.date, send_at: dt.datetime) -> None:
+    def _scheduled(
+        self, reminder_id: UUID, action_id: UUID, due_on: dt.date, send_at: dt.datetime
+    ) -> None:
         self.reminders[reminder_id] = Reminder(reminder_id, action_id, due_on, send_at)
 
     def cancel_for_action(self, action_id: UUID, reason: str) -> None:

@@ -45,7 +45,11 @@ class Goal(Aggregate):
         self.actions: dict[UUID, Action] = {}
 
     def plan_action(
-        self, action_id: UUID, description: str, owner: str, due_on: dt.date,
+        self,
+        action_id: UUID,
+        description: str,
+        owner: str,
+        due_on: dt.date,
         reward_item: str | None,
     ) -> None:
         if self.status != "active":
@@ -57,8 +61,14 @@ class Goal(Aggregate):
     # Events carry the participant and column so that their public contract needs no lookup.
     @event("ActionPlanned")
     def _action_planned(
-        self, action_id: UUID, description: str, owner: str, due_on: dt.date,
-        reward_item: str | None, participant_id: UUID, column: str | None,
+        self,
+        action_id: UUID,
+        description: str,
+        owner: str,
+        due_on: dt.date,
+        reward_item: str | None,
+        participant_id: UUID,
+        column: str | None,
     ) -> None:
         self.actions[action_id] = Action(action_id, description, owner, due_on, reward_item)
 
@@ -67,14 +77,23 @@ class Goal(Aggregate):
         if action.status != "planned":
             raise ActionNotOpen(f"action {action_id} is {action.status}")
         self._action_completed(
-            action_id, completed_at, self.participant_id, self.column, action.due_on,
+            action_id,
+            completed_at,
+            self.participant_id,
+            self.column,
+            action.due_on,
             action.reward_item,
         )
 
     @event("ActionCompleted")
     def _action_completed(
-        self, action_id: UUID, completed_at: dt.datetime, participant_id: UUID,
-        column: str | None, due_on: dt.date, reward_item: str | None,
+        self,
+        action_id: UUID,
+        completed_at: dt.datetime,
+        participant_id: UUID,
+        column: str | None,
+        due_on: dt.date,
+        reward_item: str | None,
     ) -> None:
         action = self.actions[action_id]
         action.status = "completed"

@@ -25,39 +25,74 @@ class Progress(Aggregate):
         self.rewards: dict[UUID, dict[str, Any]] = {}
 
     @event("ProfileNoted")
-    def note_profile(self, programme: str, cohort: str, municipality: str, registered_at: dt.datetime) -> None:
-        self.profile = {"programme": programme, "cohort": cohort, "municipality": municipality,
-                        "registered_at": registered_at}
+    def note_profile(
+        self, programme: str, cohort: str, municipality: str, registered_at: dt.datetime
+    ) -> None:
+        self.profile = {
+            "programme": programme,
+            "cohort": cohort,
+            "municipality": municipality,
+            "registered_at": registered_at,
+        }
 
     @event("PositionNoted")
-    def note_position(self, column: str, step: int, points: int, definition: str, assessed_at: dt.datetime) -> None:
+    def note_position(
+        self, column: str, step: int, points: int, definition: str, assessed_at: dt.datetime
+    ) -> None:
         history = self.positions.setdefault(column, [])
-        history.append({"step": step, "points": points, "definition": definition,
-                        "assessed_at": assessed_at})
+        history.append(
+            {"step": step, "points": points, "definition": definition, "assessed_at": assessed_at}
+        )
         history.sort(key=lambda p: p["assessed_at"])
 
     @event("GoalNoted")
-    def note_goal(self, goal_id: UUID, horizon: str, column: str | None, target_step: int | None) -> None:
-        self.goals[goal_id] = {"goal_id": goal_id, "horizon": horizon, "column": column,
-                               "target_step": target_step, "status": "active"}
+    def note_goal(
+        self, goal_id: UUID, horizon: str, column: str | None, target_step: int | None
+    ) -> None:
+        self.goals[goal_id] = {
+            "goal_id": goal_id,
+            "horizon": horizon,
+            "column": column,
+            "target_step": target_step,
+            "status": "active",
+        }
 
     @event("ActionPlannedNoted")
     def note_action_planned(self, action_id: UUID, goal_id: UUID, due_on: dt.date) -> None:
-        self.actions.setdefault(action_id, {"action_id": action_id, "goal_id": goal_id,
-                                            "due_on": due_on, "status": "planned"})
+        self.actions.setdefault(
+            action_id,
+            {"action_id": action_id, "goal_id": goal_id, "due_on": due_on, "status": "planned"},
+        )
 
     @event("ActionCompletedNoted")
-    def note_action_completed(self, action_id: UUID, goal_id: UUID, due_on: dt.date,
-                              completed_at: dt.datetime, on_time: bool) -> None:
-        self.actions[action_id] = {"action_id": action_id, "goal_id": goal_id, "due_on": due_on,
-                                   "status": "completed", "completed_at": completed_at,
-                                   "on_time": on_time}
+    def note_action_completed(
+        self,
+        action_id: UUID,
+        goal_id: UUID,
+        due_on: dt.date,
+        completed_at: dt.datetime,
+        on_time: bool,
+    ) -> None:
+        self.actions[action_id] = {
+            "action_id": action_id,
+            "goal_id": goal_id,
+            "due_on": due_on,
+            "status": "completed",
+            "completed_at": completed_at,
+            "on_time": on_time,
+        }
 
     @event("RewardNoted")
-    def note_reward(self, reward_id: UUID, item_id: str, amount: Decimal, currency: str,
-                    earned_at: dt.datetime) -> None:
-        self.rewards[reward_id] = {"reward_id": reward_id, "item_id": item_id, "amount": amount,
-                                   "currency": currency, "earned_at": earned_at}
+    def note_reward(
+        self, reward_id: UUID, item_id: str, amount: Decimal, currency: str, earned_at: dt.datetime
+    ) -> None:
+        self.rewards[reward_id] = {
+            "reward_id": reward_id,
+            "item_id": item_id,
+            "amount": amount,
+            "currency": currency,
+            "earned_at": earned_at,
+        }
 
     def view(self, today: dt.date) -> dict[str, Any]:
         columns = {
@@ -78,7 +113,9 @@ class Progress(Aggregate):
             "bridge": {
                 "columns": columns,
                 "total_points": sum(c["latest"]["points"] for c in columns.values()),
-                "total_change_since_intake": sum(c["change_since_intake"] for c in columns.values()),
+                "total_change_since_intake": sum(
+                    c["change_since_intake"] for c in columns.values()
+                ),
             },
             "goals": list(self.goals.values()),
             "actions": actions,

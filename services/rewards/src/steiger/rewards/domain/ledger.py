@@ -42,17 +42,35 @@ class Ledger(Aggregate):
             return False
         reward_id = uuid5(self.id, trigger)
         rule = f"{menu}:{item.trigger}:{item.id}"
-        self._reward_earned(reward_id, item.id, rule, trigger, item.amount, currency, item.column,
-                            earned_at, self.participant_id)
+        self._reward_earned(
+            reward_id,
+            item.id,
+            rule,
+            trigger,
+            item.amount,
+            currency,
+            item.column,
+            earned_at,
+            self.participant_id,
+        )
         return True
 
     @event("RewardEarned")
     def _reward_earned(
-        self, reward_id: UUID, item_id: str, rule: str, trigger: str, amount: Decimal,
-        currency: str, column: str | None, earned_at: dt.datetime, participant_id: UUID,
+        self,
+        reward_id: UUID,
+        item_id: str,
+        rule: str,
+        trigger: str,
+        amount: Decimal,
+        currency: str,
+        column: str | None,
+        earned_at: dt.datetime,
+        participant_id: UUID,
     ) -> None:
-        self.earned[trigger] = Earned(reward_id, item_id, rule, trigger, amount, currency, column,
-                                      earned_at)
+        self.earned[trigger] = Earned(
+            reward_id, item_id, rule, trigger, amount, currency, column, earned_at
+        )
 
     @property
     def balance(self) -> Decimal:

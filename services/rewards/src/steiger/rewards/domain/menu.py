@@ -34,8 +34,12 @@ class RewardsMenu:
         try:
             items = {
                 raw["id"]: MenuItem(
-                    raw["id"], raw.get("column"), raw["trigger"], Decimal(raw["amount"]),
-                    raw["kind"], raw["label"],
+                    raw["id"],
+                    raw.get("column"),
+                    raw["trigger"],
+                    Decimal(raw["amount"]),
+                    raw["kind"],
+                    raw["label"],
                 )
                 for raw in data["items"]
             }
