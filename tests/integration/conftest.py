@@ -31,6 +31,19 @@ async def read_topic(bootstrap: str, topic: str, timeout: float = 10.0) -> list:
         await consumer.stop()
 
 
+async def uncommitted(bootstrap: str, group: str, topic: str) -> int:
+    """Records in `topic` beyond the offsets `group` has committed."""
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await probe.start()
+    try:
+        await probe.topics()
+        partitions = [TopicPartition(topic, p) for p in probe.partitions_for_topic(topic) or ()]
+        ends = await probe.end_offsets(partitions)
+        return sum([end - (await probe.committed(tp) or 0) for tp, end in ends.items()])
+    finally:
+        await probe.stop()
+
+
 async def eventually(condition: Callable[[], object], timeout: float = 20.0, interval: float = 0.1):
     deadline = time.monotonic() + timeout
     while True:
@@ -47,3 +60,8 @@ async def eventually(condition: Callable[[], object], timeout: float = 20.0, int
 @pytest.fixture
 def kafka_tools():
     return read_topic, eventually
+
+
+@pytest.fixture
+def committed_lag():
+    return uncommitted

@@ -78,6 +78,23 @@ async def test_publishes_every_public_event_in_order_and_resumes_without_duplica
     assert len({dict(r.headers)["ce_id"] for r in records}) == 14
 
 
+async def test_a_busy_relay_does_not_mistake_broker_lag_for_loss(own_broker, store_env):
+    """Tansu's end offsets trail the log by a batch; the loss checks that run once the relay
+    is idle must not take that for loss (each false alarm costs a resume)."""
+    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    app = PlanningApplication(store_env(settings))
+    async with running_relay(app, settings) as relay:
+        for _ in range(40):
+            await asyncio.to_thread(plan, app, 25)
+            await asyncio.sleep(0.02)
+        deadline = asyncio.get_running_loop().time() + 30
+        while relay.position < 2000:
+            assert asyncio.get_running_loop().time() < deadline, "relay did not catch up"
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)  # idle: loss checks run
+        assert relay.resumes == 1  # only its start
+
+
 async def test_refills_the_topic_when_the_broker_lost_its_data(own_broker, store_env, kafka_tools):
     read_topic, eventually = kafka_tools
     settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
@@ -100,5 +117,6 @@ async def test_refills_the_topic_when_the_broker_lost_its_data(own_broker, store
         await eventually(refilled, timeout=30)
         plan(app, 1)
         await eventually(lambda: relay.position == 8)
+        assert relay.resumes >= 2  # its start, then the loss
     records = await read_topic(own_broker.bootstrap_servers, TOPIC)
     assert sorted(sequences(records)) == list(range(1, 9))

@@ -15,9 +15,9 @@ import json
 import os
 import platform
 import random
+import shutil
 import socket
 import statistics
-import tempfile
 import time
 from collections import Counter
 from functools import partial
@@ -281,13 +281,15 @@ async def latency(load: Load, rate: float, duration: float) -> dict[str, Any]:
         if response.status_code >= 300:
             errors += 1
             return
-        deadline = sent + 10
+        deadline, pause = sent + 10, 0.005
         while time.perf_counter() < deadline:
             view = await load.http.get(f"{reporting}/participants/{pid}/progress")
             if view.status_code == 200 and visible(view.json()):
                 samples.append((time.perf_counter() - sent) * 1000)
                 return
-            await asyncio.sleep(0.005)
+            # Back off, so that slow probes do not flood reporting with reads and slow it more.
+            await asyncio.sleep(pause)
+            pause = min(pause * 1.5, 0.1)
         errors += 1
 
     tasks = []
@@ -350,21 +352,23 @@ async def _run(system: System, duration: float, participants: int, workers: int)
 def run_benchmarks(
     console: Console, output: Path, duration: float, participants: int = 200, workers: int = 32
 ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="steiger-bench-") as tmp:
-        broker = EmbeddedBroker(port=_free_port())
-        system = System(
-            var_dir=Path(tmp) / "var",
-            broker=broker,
-            bootstrap_servers=broker.bootstrap_servers,
-            ports={name: _free_port() for name in SERVICES},
-        )
-        with console.status("starting a fresh system on the embedded defaults…"):
-            system.start(timeout=90)
-        try:
-            with console.status("measuring…"):
-                results = asyncio.run(_run(system, duration, participants, workers))
-        finally:
-            system.stop()
+    # A fresh store beside the results; kept afterwards, so the services' logs can be read.
+    var_dir = output.parent / "var"
+    shutil.rmtree(var_dir, ignore_errors=True)
+    broker = EmbeddedBroker(port=_free_port())
+    system = System(
+        var_dir=var_dir,
+        broker=broker,
+        bootstrap_servers=broker.bootstrap_servers,
+        ports={name: _free_port() for name in SERVICES},
+    )
+    with console.status("starting a fresh system on the embedded defaults…"):
+        system.start(timeout=90)
+    try:
+        with console.status("measuring…"):
+            results = asyncio.run(_run(system, duration, participants, workers))
+    finally:
+        system.stop()
     report = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),

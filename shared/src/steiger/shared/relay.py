@@ -78,8 +78,12 @@ class OutboxRelay:
         self.loss_check_interval = loss_check_interval
         self.position = 0
         self.ready = False
-        self._known_ends: dict[TopicPartition, int] = {}
+        self.resumes = 0
+        """How often the relay re-read its position from the topic (start, errors, loss)."""
+        self._published: dict[int, int] = {}
+        """Per partition, the sequence of the last record acknowledged by the broker."""
         self._wakeup = asyncio.Event()
+        self._thread = anyio.CapacityLimiter(1)  # not the pool that HTTP requests fill
         self._loop: asyncio.AbstractEventLoop | None = None
         self._inspector: AIOKafkaConsumer | None = None
 
@@ -119,14 +123,28 @@ class OutboxRelay:
         await ensure_topics(self.bootstrap_servers, [self.topic], self.partitions)
         if self._inspector is None:
             self._inspector = AIOKafkaConsumer(
-                bootstrap_servers=self.bootstrap_servers, enable_auto_commit=False
+                bootstrap_servers=self.bootstrap_servers,
+                enable_auto_commit=False,
+                fetch_max_wait_ms=25,
             )
             await self._inspector.start()
         self.position = await self._position_in_topic()
+        self.resumes += 1
         self.ready = True
         log.info("relay resumed", topic=self.topic, position=self.position)
 
     async def _position_in_topic(self) -> int:
+        tails = await self._tail_sequences()
+        self._published = tails
+        return max(tails.values(), default=0)
+
+    async def _tail_sequences(self) -> dict[int, int]:
+        """The highest `sequence` at the end of each partition that holds records.
+
+        It reads from one before the reported end. Tansu reports the end as one past the
+        first offset of the last record batch (measured), so it reads that whole batch; a
+        Kafka broker reports one past the last record. Either way the tail is in the read.
+        """
         inspector = self._inspector
         assert inspector is not None
         await inspector.topics()  # refresh metadata
@@ -135,11 +153,10 @@ class OutboxRelay:
         ]
         inspector.assign(partitions)
         ends = await inspector.end_offsets(partitions)
-        self._known_ends = dict(ends)
         pending = {tp for tp, end in ends.items() if end > 0}
         for tp in pending:
             inspector.seek(tp, ends[tp] - 1)
-        position = 0
+        tails: dict[int, int] = {}
         deadline = time.monotonic() + 15
         while pending:
             if time.monotonic() > deadline:
@@ -147,28 +164,39 @@ class OutboxRelay:
             fetched = await inspector.getmany(*pending, timeout_ms=500)
             for tp, records in fetched.items():
                 for record in records:
-                    headers = dict(record.headers)
-                    sequence = headers.get("ce_sequence")
+                    sequence = dict(record.headers).get("ce_sequence")
                     if sequence is not None:
-                        position = max(position, int(sequence))
+                        tails[tp.partition] = max(tails.get(tp.partition, 0), int(sequence))
                 pending.discard(tp)
-        return position
+        return tails
 
     async def _publish_forever(self) -> None:
-        last_check = time.monotonic()
-        while True:
-            published_up_to = await self._publish_batch()
-            if published_up_to:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_interval)
-            self._wakeup.clear()
-            if time.monotonic() - last_check > self.loss_check_interval:
+        watcher = asyncio.create_task(self._watch_for_loss())
+        try:
+            while not watcher.done():
+                if await self._publish_batch():
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_interval)
+                self._wakeup.clear()
+            watcher.result()  # raises what ended the watch, e.g. BrokerLostData
+        finally:
+            watcher.cancel()
+            await asyncio.gather(watcher, return_exceptions=True)
+
+    async def _watch_for_loss(self) -> None:
+        """Beside the publishing, so that reading the tails never holds up an event."""
+        try:
+            while True:
+                await asyncio.sleep(self.loss_check_interval)
                 await self._check_for_loss()
-                last_check = time.monotonic()
+        finally:
+            self._wakeup.set()  # let the publishing loop see that the watch ended
 
     async def _publish_batch(self) -> int:
-        batch = await anyio.to_thread.run_sync(self._read_batch, self.position)
+        batch = await anyio.to_thread.run_sync(
+            self._read_batch, self.position, limiter=self._thread
+        )
         if batch is None:
             return 0
         futures = [
@@ -181,9 +209,9 @@ class OutboxRelay:
             )
             for record in batch.records
         ]
-        for metadata in await asyncio.gather(*futures):
-            tp = metadata.topic_partition
-            self._known_ends[tp] = max(self._known_ends.get(tp, 0), metadata.offset + 1)
+        acknowledged = await asyncio.gather(*futures)
+        for record, metadata in zip(batch.records, acknowledged, strict=True):
+            self._published[metadata.partition] = int(record.headers["ce_sequence"])
         self.position = batch.last_notification_id
         return self.position
 
@@ -216,7 +244,11 @@ class OutboxRelay:
         return _Batch(records, notifications[-1].id)
 
     async def _check_for_loss(self) -> None:
-        assert self._inspector is not None
-        ends = await self._inspector.end_offsets(list(self._known_ends))
-        if any(ends[tp] < known for tp, known in self._known_ends.items()):
+        """Every partition must still end with the last record this relay had acknowledged
+        there (or a later one). Offsets alone cannot tell: Tansu's end offsets trail the log
+        by a batch. A loss while publishing shows up as a publish error, after which the relay
+        resumes from the topic's tail as well."""
+        acknowledged = dict(self._published)  # before the read: publishing continues meanwhile
+        tails = await self._tail_sequences()
+        if any(tails.get(partition, 0) < last for partition, last in acknowledged.items()):
             raise BrokerLostData(self.topic)

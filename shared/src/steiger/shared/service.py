@@ -118,7 +118,11 @@ def build_service(parts: ServiceParts) -> FastAPI:
             checks["store"] = f"unavailable: {type(error).__name__}"
         checks["broker"] = "ok" if await broker.ping(timeout=2.0) else "unavailable"
         if relay is not None:
-            checks["relay"] = {"ready": relay.ready, "position": relay.position}
+            checks["relay"] = {
+                "ready": relay.ready,
+                "position": relay.position,
+                "resumes": relay.resumes,
+            }
         ready = (
             isinstance(checks["store"], dict)
             and checks["broker"] == "ok"
