@@ -31,20 +31,11 @@ from rich.console import Console
 from rich.table import Table
 
 from steiger.cli.broker import EmbeddedBroker
+from steiger.cli.client import BRIDGE, BRIDGE_COLUMNS
 from steiger.cli.runtime import SERVICES, System
 from steiger.shared.topics import PRODUCERS, events_topic
 
 AMS = ZoneInfo("Europe/Amsterdam")
-COLUMNS = (
-    "housing",
-    "family",
-    "health",
-    "social-network",
-    "education",
-    "debts",
-    "savings",
-    "income",
-)
 CONSUMED = {
     "rewards": ["planning"],
     "notifications": ["planning"],
@@ -96,8 +87,8 @@ class Load:
         self.open_actions: list[tuple[str, str]] = []
         self.rng = random.Random(11)
 
-    async def register(self) -> str:
-        r = await self.http.post(
+    async def register(self) -> Reply:
+        return await self.http.post(
             f"{self.urls['participant']}/participants",
             json={
                 "name": "Bench Deelnemer",
@@ -107,11 +98,11 @@ class Load:
                 "household": {"adults": 1},
             },
         )
-        r.raise_for_status()
-        return r.json()["participant_id"]
 
     async def add_participant(self) -> None:
-        pid = await self.register()
+        registered = await self.register()
+        registered.raise_for_status()
+        pid = registered.json()["participant_id"]
         r = await self.http.post(
             f"{self.urls['planning']}/participants/{pid}/goals",
             json={"title": "Werk vinden", "horizon": "long", "column": "income", "target_step": 4},
@@ -123,8 +114,7 @@ class Load:
         return await self.http.post(
             f"{self.urls['bridge']}/participants/{pid}/assessments",
             json={
-                "definition_id": "nl-alphen",
-                "definition_version": "2017-09-07",
+                **BRIDGE,
                 "steps": steps,
                 "assessed_at": at.isoformat(),
             },
@@ -157,23 +147,14 @@ class Load:
         pid = self.rng.choice(list(self.goals))
         roll = self.rng.random()
         if roll < 0.4:
-            steps = {c: self.rng.randint(1, 5) for c in self.rng.sample(COLUMNS, 2)}
+            steps = {c: self.rng.randint(1, 5) for c in self.rng.sample(BRIDGE_COLUMNS, 2)}
             response = await self.assess(pid, steps, dt.datetime.now(AMS))
         elif roll < 0.7:
             response = await self.plan(pid)
         elif roll < 0.9:
             response = await self.complete() or await self.plan(pid)
         else:
-            response = await self.http.post(
-                f"{self.urls['participant']}/participants",
-                json={
-                    "name": "Bench Deelnemer",
-                    "birth_year": 1990,
-                    "municipality": "Zaanstad",
-                    "programme": "re-integration",
-                    "household": {"adults": 1},
-                },
-            )
+            response = await self.register()
         return response.status_code
 
 
@@ -271,7 +252,7 @@ async def latency(load: Load, rate: float, duration: float) -> dict[str, Any]:
         sent = time.perf_counter()
         if n % 2:
             at = dt.datetime.now(AMS)
-            column = COLUMNS[n % len(COLUMNS)]
+            column = BRIDGE_COLUMNS[n % len(BRIDGE_COLUMNS)]
             response = await load.assess(pid, {column: 1 + n % 5}, at)
             visible = partial(shows_assessment, column=column, at=at)
         else:

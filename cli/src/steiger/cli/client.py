@@ -10,6 +10,19 @@ import httpx
 
 from steiger.cli.runtime import DEFAULT_PORTS
 
+BRIDGE = {"definition_id": "nl-alphen", "definition_version": "2017-09-07"}
+"""The Bridge the demo and the benchmark assess on: the Dutch Bridge of Alphen aan den Rijn."""
+BRIDGE_COLUMNS = (
+    "housing",
+    "family",
+    "health",
+    "social-network",
+    "education",
+    "debts",
+    "savings",
+    "income",
+)
+
 
 class ApiError(Exception):
     pass
@@ -47,8 +60,7 @@ class SteigerClient:
         self, participant_id: str, steps: Mapping[str, int], assessed_at: dt.datetime
     ) -> str:
         body = {
-            "definition_id": "nl-alphen",
-            "definition_version": "2017-09-07",
+            **BRIDGE,
             "steps": dict(steps),
             "assessed_at": assessed_at.isoformat(),
         }

@@ -13,19 +13,9 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
-from steiger.cli.client import SteigerClient
+from steiger.cli.client import BRIDGE_COLUMNS, SteigerClient
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-COLUMNS = (
-    "housing",
-    "family",
-    "health",
-    "social-network",
-    "education",
-    "debts",
-    "savings",
-    "income",
-)
 NAMES = (
     "Fatima",
     "Jeroen",
@@ -77,7 +67,7 @@ def play(console: Console, participants: int, host: str, seed: int = 7) -> list[
             }
             pid = client.register(name, household)
             ids.append(pid)
-            intake = {c: rng.randint(1, 3) for c in COLUMNS}
+            intake = {c: rng.randint(1, 3) for c in BRIDGE_COLUMNS}
             client.assess(pid, intake, now - dt.timedelta(days=90))
             console.print(
                 f"[bold]{name}[/bold] registered as {pid}; intake Bridge "
@@ -130,7 +120,7 @@ def _show_progress(
         views = {pid: client.progress(pid) or {} for pid in ids}
         if all(
             Decimal(v.get("rewards", {}).get("total", "-1")) == expected[pid]
-            and len(v.get("bridge", {}).get("columns", {})) == len(COLUMNS)
+            and len(v.get("bridge", {}).get("columns", {})) == len(BRIDGE_COLUMNS)
             for pid, v in views.items()
         ):
             break
