@@ -6,7 +6,11 @@ from typing import Any
 
 from steiger.participant.domain.participant import Participant
 from steiger.shared.contracts import IntegrationEvent
-from steiger.shared.contracts.participant import Household, ParticipantRegistered
+from steiger.shared.contracts.participant import (
+    Household,
+    ParticipantErased,
+    ParticipantRegistered,
+)
 
 
 def to_contract(event: Any) -> IntegrationEvent | None:
@@ -16,6 +20,9 @@ def to_contract(event: Any) -> IntegrationEvent | None:
             programme=event.programme,
             cohort=event.registered_on.strftime("%Y-%m"),
             municipality=event.municipality,
+            neighbourhood=event.neighbourhood,
+            target_group=event.target_group,
+            language=event.language,
             household=Household(
                 adults=event.adults,
                 preschool_children=event.preschool_children,
@@ -23,4 +30,6 @@ def to_contract(event: Any) -> IntegrationEvent | None:
             ),
             registered_at=event.timestamp,
         )
+    if isinstance(event, Participant.Erased):
+        return ParticipantErased(participant_id=event.originator_id, erased_on=event.on)
     return None

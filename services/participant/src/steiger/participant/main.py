@@ -14,7 +14,9 @@ def parts(settings: Settings | None = None) -> ServiceParts:
     settings = settings or Settings()
     return ServiceParts(
         settings=settings,
-        application=ParticipantApplication(store_environment(settings)),
+        application=ParticipantApplication(
+            store_environment(settings), master_key=settings.master_key_bytes()
+        ),
         routes=router,
         description="Who a participant is. Other services know only the pseudonymous id.",
         domain_errors=DOMAIN_ERRORS,

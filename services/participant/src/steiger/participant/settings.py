@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import base64
+import os
+
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from steiger.shared.settings import ServiceSettings
@@ -9,3 +13,22 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="STEIGER_PARTICIPANT_")
     service = "participant"
     port: int = 8001
+    master_key: SecretStr | None = None
+    """32 bytes, base64: wraps every participant's data key. Required with PostgreSQL; on
+    the embedded defaults one is made once and kept in the var directory."""
+
+    def master_key_bytes(self) -> bytes:
+        if self.master_key is not None:
+            key = base64.b64decode(self.master_key.get_secret_value())
+            if len(key) != 32:
+                raise ValueError("STEIGER_PARTICIPANT_MASTER_KEY must be 32 bytes, base64")
+            return key
+        if self.database_url:
+            raise ValueError("set STEIGER_PARTICIPANT_MASTER_KEY (32 bytes, base64)")
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        path = self.var_dir / "participant-master.key"
+        if not path.exists():
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(base64.b64encode(os.urandom(32)))
+        return base64.b64decode(path.read_bytes())

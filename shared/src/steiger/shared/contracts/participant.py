@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,5 +26,17 @@ class ParticipantRegistered(IntegrationEvent):
     programme: str
     cohort: str = Field(pattern=r"^\d{4}-\d{2}$", description="intake month, YYYY-MM")
     municipality: str
+    neighbourhood: str | None = Field(None, description="wijk, for dashboards")
+    target_group: str | None = None
+    language: str = Field("nl", description="preferred language of messages: nl, en")
     household: Household
     registered_at: Timestamp
+
+
+class ParticipantErased(IntegrationEvent):
+    """The participant's personal data was destroyed (GDPR art. 17). Their pseudonymous
+    history stays usable for statistics; nothing may be sent to them any more."""
+
+    event_type: ClassVar[str] = "nl.steiger.participant.participant-erased.v1"
+
+    erased_on: dt.date

@@ -1,0 +1,185 @@
+"""Where the participant service keeps data keys (wrapped) and its identifier index.
+
+Two adapters with one interface: a SQLite file of its own beside the event store (rollback
+journal and `secure_delete`, so a destroyed key leaves no copy in a write-ahead log or in
+free pages), or two tables in the service's PostgreSQL schema (rewritten by VACUUM FULL
+after a destruction, so no dead tuple keeps the key). PostgreSQL's own WAL and backups keep
+old pages for their retention period: rotate them within the erasure deadline.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+from uuid import UUID
+
+
+class KeyStore(Protocol):
+    def put_key(self, participant_id: UUID, wrapped_key: bytes) -> None: ...
+
+    def get_key(self, participant_id: UUID) -> bytes | None: ...
+
+    def claim(self, kind: str, digest: str, participant_id: UUID) -> UUID | None:
+        """Claims an identifier for a participant; returns the holder if it is taken."""
+
+    def release(self, participant_id: UUID) -> None:
+        """Drops the participant's claims (a registration that did not complete)."""
+
+    def destroy(self, participant_id: UUID) -> None:
+        """Destroys the participant's data key and claims, leaving no readable copy."""
+
+    def close(self) -> None: ...
+
+
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS participant_keys ("
+    " participant_id TEXT PRIMARY KEY, wrapped_key {blob} NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS participant_identifiers ("
+    " kind TEXT NOT NULL, digest TEXT NOT NULL, participant_id TEXT NOT NULL,"
+    " PRIMARY KEY (kind, digest))",
+)
+
+
+class SQLiteKeyStore:
+    def __init__(self, path: Path) -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=DELETE")
+        self._db.execute("PRAGMA secure_delete=ON")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        for statement in _TABLES:
+            self._db.execute(statement.format(blob="BLOB"))
+
+    def put_key(self, participant_id: UUID, wrapped_key: bytes) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO participant_keys VALUES (?, ?)", (str(participant_id), wrapped_key)
+            )
+
+    def get_key(self, participant_id: UUID) -> bytes | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT wrapped_key FROM participant_keys WHERE participant_id = ?",
+                (str(participant_id),),
+            ).fetchone()
+        return row[0] if row else None
+
+    def claim(self, kind: str, digest: str, participant_id: UUID) -> UUID | None:
+        with self._lock:
+            row = self._db.execute(
+                "INSERT INTO participant_identifiers VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+                " RETURNING participant_id",
+                (kind, digest, str(participant_id)),
+            ).fetchone()
+            if row:
+                return None
+            (holder,) = self._db.execute(
+                "SELECT participant_id FROM participant_identifiers WHERE kind = ? AND digest = ?",
+                (kind, digest),
+            ).fetchone()
+        return UUID(holder)
+
+    def release(self, participant_id: UUID) -> None:
+        with self._lock:
+            self._db.execute(
+                "DELETE FROM participant_identifiers WHERE participant_id = ?",
+                (str(participant_id),),
+            )
+
+    def destroy(self, participant_id: UUID) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            for table in ("participant_keys", "participant_identifiers"):
+                self._db.execute(
+                    f"DELETE FROM {table} WHERE participant_id = ?", (str(participant_id),)
+                )
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class PostgresKeyStore:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        from psycopg_pool import ConnectionPool
+
+        self._schema = env["POSTGRES_SCHEMA"]
+        conninfo = (
+            f"dbname={env['POSTGRES_DBNAME']} host={env['POSTGRES_HOST']}"
+            f" port={env['POSTGRES_PORT']} user={env['POSTGRES_USER']}"
+        )
+        self._pool = ConnectionPool(
+            conninfo,
+            kwargs={
+                "password": env.get("POSTGRES_PASSWORD") or None,
+                "autocommit": True,
+                "options": f"-c search_path={self._schema}",
+            },
+            min_size=1,
+            max_size=4,
+            open=True,
+        )
+        with self._pool.connection() as db:
+            for statement in _TABLES:
+                db.execute(statement.format(blob="BYTEA"))
+
+    def put_key(self, participant_id: UUID, wrapped_key: bytes) -> None:
+        with self._pool.connection() as db:
+            db.execute(
+                "INSERT INTO participant_keys VALUES (%s, %s)", (str(participant_id), wrapped_key)
+            )
+
+    def get_key(self, participant_id: UUID) -> bytes | None:
+        with self._pool.connection() as db:
+            row = db.execute(
+                "SELECT wrapped_key FROM participant_keys WHERE participant_id = %s",
+                (str(participant_id),),
+            ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def claim(self, kind: str, digest: str, participant_id: UUID) -> UUID | None:
+        with self._pool.connection() as db:
+            row = db.execute(
+                "INSERT INTO participant_identifiers VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
+                " RETURNING participant_id",
+                (kind, digest, str(participant_id)),
+            ).fetchone()
+            if row:
+                return None
+            (holder,) = db.execute(
+                "SELECT participant_id FROM participant_identifiers"
+                " WHERE kind = %s AND digest = %s",
+                (kind, digest),
+            ).fetchone()
+        return UUID(holder)
+
+    def release(self, participant_id: UUID) -> None:
+        with self._pool.connection() as db:
+            db.execute(
+                "DELETE FROM participant_identifiers WHERE participant_id = %s",
+                (str(participant_id),),
+            )
+
+    def destroy(self, participant_id: UUID) -> None:
+        with self._pool.connection() as db:
+            with db.transaction():
+                for table in ("participant_keys", "participant_identifiers"):
+                    db.execute(
+                        f"DELETE FROM {table} WHERE participant_id = %s", (str(participant_id),)
+                    )
+            for table in ("participant_keys", "participant_identifiers"):
+                db.execute(f"VACUUM FULL {table}")
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def open_key_store(env: Mapping[str, str]) -> KeyStore:
+    """The key store beside the event store that `env` configures."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return PostgresKeyStore(env)
+    path = Path(env["SQLITE_DBNAME"])
+    return SQLiteKeyStore(path.with_name(path.stem + "-keys.sqlite"))
