@@ -4,17 +4,27 @@ import datetime as dt
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from steiger.participant.application import ParticipantApplication
 from steiger.participant.domain.errors import (
+    ConsentNotGiven,
     DuplicateParticipant,
     InvalidBsn,
+    InvalidTransition,
+    MentorNotFound,
     ParticipantErased,
     ParticipantNotFound,
 )
 from steiger.participant.domain.personal_data import Address, PersonalData
+from steiger.participant.domain.values import (
+    Channel,
+    ConsentPurpose,
+    ContactPreferences,
+    ExitReason,
+    TimeOfDay,
+)
 from steiger.shared.contracts.participant import Household
 from steiger.shared.http import current_application
 
@@ -26,6 +36,9 @@ DOMAIN_ERRORS = {
     ParticipantErased: 410,
     DuplicateParticipant: 409,
     InvalidBsn: 422,
+    MentorNotFound: 404,
+    InvalidTransition: 409,
+    ConsentNotGiven: 404,
 }
 
 
@@ -102,3 +115,160 @@ def participant(participant_id: UUID, participants: Participants) -> dict:
 def erase(participant_id: UUID, participants: Participants) -> Response:
     participants.erase(participant_id, dt.date.today())
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+NO_CONTENT = {"status_code": status.HTTP_204_NO_CONTENT, "response_class": Response}
+Today = Field(default_factory=dt.date.today)
+
+
+@router.get("/participants", summary="Search by name fragment, external id or birth year")
+def search(
+    participants: Participants,
+    name: str | None = Query(None, min_length=2, max_length=200),
+    external_id: str | None = Query(None, max_length=64),
+    birth_year: int | None = Query(None, ge=1900, le=2100),
+) -> list[dict]:
+    return participants.search(name, external_id, birth_year)
+
+
+# status over time
+
+
+class PauseIn(Strict):
+    on: dt.date = Today
+    reason: str | None = Field(None, max_length=500)
+
+
+class ResumeIn(Strict):
+    on: dt.date = Today
+
+
+class ExitIn(Strict):
+    on: dt.date = Today
+    reason: ExitReason
+
+
+@router.post("/participants/{participant_id}/pause", **NO_CONTENT)
+def pause(participant_id: UUID, body: PauseIn, participants: Participants) -> None:
+    participants.pause(participant_id, body.on, body.reason)
+
+
+@router.post("/participants/{participant_id}/resume", **NO_CONTENT)
+def resume(participant_id: UUID, body: ResumeIn, participants: Participants) -> None:
+    participants.resume(participant_id, body.on)
+
+
+@router.post("/participants/{participant_id}/exit", **NO_CONTENT)
+def exit_programme(participant_id: UUID, body: ExitIn, participants: Participants) -> None:
+    participants.exit(participant_id, body.on, body.reason)
+
+
+@router.get("/participants/{participant_id}/history")
+def history(participant_id: UUID, participants: Participants) -> list[dict]:
+    return participants.history(participant_id)
+
+
+# mentors
+
+
+class MentorIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    organisation: str | None = Field(None, max_length=200)
+
+
+class MentorCreated(BaseModel):
+    mentor_id: UUID
+
+
+class AssignmentIn(Strict):
+    mentor_id: UUID
+    on: dt.date = Today
+    reason: str | None = Field(None, max_length=500, description="required for a transfer")
+
+
+@router.post("/mentors", status_code=status.HTTP_201_CREATED, tags=["mentors"])
+def register_mentor(body: MentorIn, participants: Participants) -> MentorCreated:
+    return MentorCreated(mentor_id=participants.register_mentor(body.name, body.organisation))
+
+
+@router.get("/mentors/{mentor_id}/caseload", tags=["mentors"])
+def caseload(mentor_id: UUID, participants: Participants) -> dict:
+    return participants.caseload(mentor_id)
+
+
+@router.put("/participants/{participant_id}/mentor", **NO_CONTENT)
+def assign_mentor(participant_id: UUID, body: AssignmentIn, participants: Participants) -> None:
+    participants.assign_mentor(participant_id, body.mentor_id, body.on, body.reason)
+
+
+# consent
+
+
+class ConsentIn(Strict):
+    purpose: ConsentPurpose
+    partner: str | None = Field(None, min_length=1, max_length=100)
+    categories: list[str] = Field(default_factory=list, max_length=20)
+    text_version: str = Field(min_length=1, max_length=32, examples=["2026-01"])
+    on: dt.date = Today
+
+
+@router.post("/participants/{participant_id}/consents", **NO_CONTENT)
+def grant_consent(participant_id: UUID, body: ConsentIn, participants: Participants) -> None:
+    participants.grant_consent(
+        participant_id, body.purpose, body.partner, body.categories, body.text_version, body.on
+    )
+
+
+@router.delete("/participants/{participant_id}/consents/{purpose}", **NO_CONTENT)
+def withdraw_consent(
+    participant_id: UUID,
+    purpose: ConsentPurpose,
+    participants: Participants,
+    partner: str | None = Query(None, max_length=100),
+) -> None:
+    participants.withdraw_consent(participant_id, purpose, partner, dt.date.today())
+
+
+@router.get("/participants/{participant_id}/consents")
+def consents(participant_id: UUID, participants: Participants) -> list[dict]:
+    return participants.consents(participant_id)
+
+
+# contact
+
+
+class ContactPreferencesIn(Strict):
+    channels: list[Channel] = Field(min_length=1)
+    time_of_day: TimeOfDay = TimeOfDay.MORNING
+    quiet_from: dt.time | None = dt.time(21, 0)
+    quiet_until: dt.time | None = dt.time(8, 0)
+    opted_out: list[Channel] = Field(default_factory=list)
+
+
+@router.put("/participants/{participant_id}/contact-preferences", **NO_CONTENT)
+def set_contact_preferences(
+    participant_id: UUID, body: ContactPreferencesIn, participants: Participants
+) -> None:
+    preferences = ContactPreferences(
+        tuple(body.channels),
+        body.time_of_day,
+        body.quiet_from,
+        body.quiet_until,
+        tuple(body.opted_out),
+    )
+    participants.set_contact_preferences(participant_id, preferences)
+
+
+@router.get(
+    "/participants/{participant_id}/contact/{channel}",
+    summary="One address for one send; every call is recorded in the participant's history",
+    tags=["internal"],
+)
+def contact_address(
+    participant_id: UUID,
+    channel: Channel,
+    participants: Participants,
+    requested_by: str = Query(min_length=1, max_length=64, examples=["notifications"]),
+    purpose: str = Query(min_length=1, max_length=200, examples=["reminder:<reminder id>"]),
+) -> dict:
+    return participants.contact_address(participant_id, channel, requested_by, purpose)

@@ -11,12 +11,21 @@ from eventsourcing.application import AggregateNotFoundError
 from steiger.participant.domain.bsn import check_bsn, mask_bsn
 from steiger.participant.domain.errors import (
     DuplicateParticipant,
+    MentorNotFound,
     ParticipantErased,
     ParticipantNotFound,
 )
+from steiger.participant.domain.mentor import Mentor
 from steiger.participant.domain.participant import Participant
 from steiger.participant.domain.personal_data import PersonalData
+from steiger.participant.domain.values import (
+    Channel,
+    ConsentPurpose,
+    ContactPreferences,
+    ExitReason,
+)
 from steiger.participant.keystore import open_key_store
+from steiger.participant.projections import SearchIndex
 from steiger.participant.sealing import Vault
 from steiger.shared.eventstore import ServiceApplication
 
@@ -28,6 +37,7 @@ class ParticipantApplication(ServiceApplication):
         super().__init__(env)
         self.vault = Vault(master_key)
         self.keys = open_key_store(env)
+        self.search_index = SearchIndex(self._every_participant)
 
     def close(self) -> None:
         self.keys.close()
@@ -71,6 +81,7 @@ class ParticipantApplication(ServiceApplication):
         except BaseException:
             self.keys.destroy(participant_id)
             raise
+        self.search_index.add(participant_id, personal)
         return participant_id
 
     def _claim_identifiers(self, participant_id: UUID, personal: PersonalData) -> None:
@@ -99,6 +110,7 @@ class ParticipantApplication(ServiceApplication):
         participant = self._get(participant_id)
         participant.check_not_erased()
         self.keys.destroy(participant_id)
+        self.search_index.remove(participant_id)
         participant.erase(on)
         self.save(participant)
 
@@ -129,9 +141,12 @@ class ParticipantApplication(ServiceApplication):
 
     def _get(self, participant_id: UUID) -> Participant:
         try:
-            return self.repository.get(participant_id)
+            participant = self.repository.get(participant_id)
         except AggregateNotFoundError:
-            raise ParticipantNotFound(f"no participant {participant_id}") from None
+            participant = None
+        if not isinstance(participant, Participant):
+            raise ParticipantNotFound(f"no participant {participant_id}")
+        return participant
 
     def _open(self, participant: Participant) -> PersonalData:
         participant.check_not_erased()
@@ -144,3 +159,127 @@ class ParticipantApplication(ServiceApplication):
         except InvalidTag:
             raise RuntimeError("the master key does not open this participant's key") from None
         return PersonalData.from_dict(data)
+
+    # status over time
+
+    def pause(self, participant_id: UUID, on: dt.date, reason: str | None) -> None:
+        self._change(participant_id, lambda p: p.pause(on, reason))
+
+    def resume(self, participant_id: UUID, on: dt.date) -> None:
+        self._change(participant_id, lambda p: p.resume(on))
+
+    def exit(self, participant_id: UUID, on: dt.date, reason: ExitReason) -> None:
+        self._change(participant_id, lambda p: p.exit(on, reason))
+
+    def history(self, participant_id: UUID) -> list[dict[str, Any]]:
+        p = self._get(participant_id)
+        p.check_not_erased()
+        return [{"status": c.status, "on": c.on, "reason": c.reason} for c in p.history]
+
+    # mentors
+
+    def register_mentor(self, name: str, organisation: str | None) -> UUID:
+        mentor = Mentor(name, organisation)
+        self.save(mentor)
+        return mentor.id
+
+    def assign_mentor(
+        self, participant_id: UUID, mentor_id: UUID, on: dt.date, reason: str | None
+    ) -> None:
+        participant = self._get(participant_id)
+        mentor = self._mentor(mentor_id)
+        previous = self._mentor(participant.mentor_id) if participant.mentor_id else None
+        participant.assign_mentor(mentor_id, on, reason)
+        mentor.take_on(participant_id)
+        if previous is not None:
+            previous.hand_over(participant_id)
+            self.save(participant, mentor, previous)  # one transaction: caseloads stay true
+        else:
+            self.save(participant, mentor)
+
+    def caseload(self, mentor_id: UUID) -> dict[str, Any]:
+        mentor = self._mentor(mentor_id)
+        participants = []
+        for participant_id in mentor.caseload:
+            p = self._get(participant_id)
+            if p.erased:
+                continue
+            participants.append(
+                {"participant_id": participant_id, "name": self._open(p).name, "status": p.status}
+            )
+        return {"mentor_id": mentor.id, "name": mentor.name, "participants": participants}
+
+    def _mentor(self, mentor_id: UUID) -> Mentor:
+        try:
+            mentor = self.repository.get(mentor_id)
+        except AggregateNotFoundError:
+            raise MentorNotFound(f"no mentor {mentor_id}", field="mentor_id") from None
+        if not isinstance(mentor, Mentor):
+            raise MentorNotFound(f"no mentor {mentor_id}", field="mentor_id")
+        return mentor
+
+    # consent
+
+    def grant_consent(
+        self,
+        participant_id: UUID,
+        purpose: ConsentPurpose,
+        partner: str | None,
+        categories: list[str],
+        text_version: str,
+        on: dt.date,
+    ) -> None:
+        self._change(
+            participant_id,
+            lambda p: p.grant_consent(purpose, partner, categories, text_version, on),
+        )
+
+    def withdraw_consent(
+        self, participant_id: UUID, purpose: ConsentPurpose, partner: str | None, on: dt.date
+    ) -> None:
+        self._change(participant_id, lambda p: p.withdraw_consent(purpose, partner, on))
+
+    def consents(self, participant_id: UUID) -> list[dict[str, Any]]:
+        p = self._get(participant_id)
+        p.check_not_erased()
+        return [vars(c) for c in p.consents.values()]
+
+    # contact
+
+    def set_contact_preferences(
+        self, participant_id: UUID, preferences: ContactPreferences
+    ) -> None:
+        self._change(participant_id, lambda p: p.set_contact_preferences(preferences))
+
+    def contact_address(
+        self, participant_id: UUID, channel: Channel, requested_by: str, purpose: str
+    ) -> dict[str, Any]:
+        """The narrow, audited way to an address: one channel, for one send, recorded."""
+        p = self._get(participant_id)
+        personal = self._open(p)
+        p.disclose_contact(channel, requested_by, purpose)
+        self.save(p)
+        address = {Channel.SMS: personal.phone, Channel.EMAIL: personal.email}.get(channel)
+        return {"channel": channel, "address": address, "language": p.language}
+
+    def search(
+        self, name: str | None, external_id: str | None, birth_year: int | None
+    ) -> list[dict[str, Any]]:
+        return self.search_index.find(name, external_id, birth_year)
+
+    def _every_participant(self) -> list[tuple[UUID, PersonalData]]:
+        found = []
+        start = 1
+        while notifications := self.recorder.select_notifications(start=start, limit=1000):
+            for notification in notifications:
+                if notification.topic.endswith("Participant.Registered"):
+                    p = self._get(notification.originator_id)
+                    if not p.erased and self.keys.get_key(p.id) is not None:
+                        found.append((p.id, self._open(p)))
+            start = notifications[-1].id + 1
+        return found
+
+    def _change(self, participant_id: UUID, change: Any) -> None:
+        participant = self._get(participant_id)
+        change(participant)
+        self.save(participant)

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import ClassVar, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,3 +41,57 @@ class ParticipantErased(IntegrationEvent):
     event_type: ClassVar[str] = "nl.steiger.participant.participant-erased.v1"
 
     erased_on: dt.date
+
+
+class ParticipantStatusChanged(IntegrationEvent):
+    """Paused (dropped out, may return), active again, or exited (with a reason category)."""
+
+    event_type: ClassVar[str] = "nl.steiger.participant.status-changed.v1"
+
+    status: Literal["active", "paused", "exited"]
+    exit_reason: Literal["self-sufficient", "moved", "deceased", "other"] | None = None
+    changed_on: dt.date
+
+
+class MentorAssigned(IntegrationEvent):
+    """A mentor took the participant on (a transfer names the previous mentor)."""
+
+    event_type: ClassVar[str] = "nl.steiger.participant.mentor-assigned.v1"
+
+    mentor_id: UUID
+    previous_mentor_id: UUID | None = None
+    assigned_on: dt.date
+
+
+class ConsentGranted(IntegrationEvent):
+    """Consent for one purpose; for partner sharing, which partner and event categories."""
+
+    event_type: ClassVar[str] = "nl.steiger.participant.consent-granted.v1"
+
+    purpose: Literal["partner-sharing", "research", "success-story"]
+    partner: str | None = None
+    categories: list[str] = Field(default_factory=list)
+    text_version: str = Field(description="version of the consent text the participant saw")
+    granted_on: dt.date
+
+
+class ConsentWithdrawn(IntegrationEvent):
+    """Consent withdrawn: later feeds leave the participant out for this purpose."""
+
+    event_type: ClassVar[str] = "nl.steiger.participant.consent-withdrawn.v1"
+
+    purpose: Literal["partner-sharing", "research", "success-story"]
+    partner: str | None = None
+    withdrawn_on: dt.date
+
+
+class ContactPreferencesChanged(IntegrationEvent):
+    """How and when the participant wants messages; the addresses stay in this service."""
+
+    event_type: ClassVar[str] = "nl.steiger.participant.contact-preferences-changed.v1"
+
+    channels: list[Literal["sms", "email", "webhook"]]
+    time_of_day: Literal["morning", "afternoon", "evening"]
+    quiet_from: dt.time | None = None
+    quiet_until: dt.time | None = None
+    opted_out: list[Literal["sms", "email", "webhook"]] = Field(default_factory=list)

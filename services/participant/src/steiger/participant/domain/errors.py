@@ -31,3 +31,15 @@ class DuplicateParticipant(ParticipantError):
     def __init__(self, existing: UUID, on: str) -> None:
         super().__init__(f"participant {existing} already has this {on}", field=on)
         self.problem_extensions["existing_participant_id"] = str(existing)
+
+
+class InvalidTransition(ParticipantError):
+    """Not possible in this status"""
+
+
+class ConsentNotGiven(ParticipantError):
+    """No such consent"""
+
+
+class MentorNotFound(ParticipantError):
+    """Mentor not found"""

@@ -13,7 +13,21 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from steiger.participant.domain.errors import ParticipantErased
+from steiger.participant.domain.errors import (
+    ConsentNotGiven,
+    InvalidTransition,
+    ParticipantErased,
+)
+from steiger.participant.domain.values import (
+    Channel,
+    Consent,
+    ConsentPurpose,
+    ContactPreferences,
+    ExitReason,
+    Status,
+    StatusChange,
+    TimeOfDay,
+)
 
 
 class Participant(Aggregate):
@@ -48,6 +62,10 @@ class Participant(Aggregate):
         self.school_age_children = school_age_children
         self.registered_on = registered_on
         self.erased_on: dt.date | None = None
+        self.history = [StatusChange(Status.ACTIVE, registered_on, "intake")]
+        self.mentor_id: UUID | None = None
+        self.consents: dict[str, Consent] = {}
+        self.contact = ContactPreferences()
 
     @property
     def pseudonym(self) -> UUID:
@@ -65,6 +83,134 @@ class Participant(Aggregate):
     def check_not_erased(self) -> None:
         if self.erased:
             raise ParticipantErased(f"participant {self.id} was erased on {self.erased_on}")
+
+    @property
+    def status(self) -> Status:
+        return self.history[-1].status
+
+    # status over time: active -> paused -> active (resumed) ... -> exited
+
+    def pause(self, on: dt.date, reason: str | None) -> None:
+        self._require(Status.ACTIVE, "pause")
+        self._status_changed(Status.PAUSED.value, on, reason)
+
+    def resume(self, on: dt.date) -> None:
+        self._require(Status.PAUSED, "resume")
+        self._status_changed(Status.ACTIVE.value, on, "resumed")
+
+    def exit(self, on: dt.date, reason: ExitReason) -> None:
+        self.check_not_erased()
+        if self.status is Status.EXITED:
+            raise InvalidTransition(f"participant {self.id} has already exited", field="status")
+        self._status_changed(Status.EXITED.value, on, reason.value)
+
+    def _require(self, status: Status, change: str) -> None:
+        self.check_not_erased()
+        if self.status is not status:
+            raise InvalidTransition(
+                f"cannot {change} a participant who is {self.status}", field="status"
+            )
+
+    @event("StatusChanged")
+    def _status_changed(self, status: str, on: dt.date, reason: str | None) -> None:
+        self.history.append(StatusChange(Status(status), on, reason))
+
+    # mentors
+
+    def assign_mentor(self, mentor_id: UUID, on: dt.date, reason: str | None) -> None:
+        self.check_not_erased()
+        if mentor_id == self.mentor_id:
+            raise InvalidTransition("this mentor is already assigned", field="mentor_id")
+        if self.mentor_id is not None and not reason:
+            raise InvalidTransition("a transfer needs a reason", field="reason")
+        self._mentor_assigned(mentor_id, self.mentor_id, on, reason)
+
+    @event("MentorAssigned")
+    def _mentor_assigned(
+        self, mentor_id: UUID, previous_mentor_id: UUID | None, on: dt.date, reason: str | None
+    ) -> None:
+        self.mentor_id = mentor_id
+
+    # consent, per purpose (and partner)
+
+    def grant_consent(
+        self,
+        purpose: ConsentPurpose,
+        partner: str | None,
+        categories: list[str],
+        text_version: str,
+        on: dt.date,
+    ) -> None:
+        self.check_not_erased()
+        if (purpose is ConsentPurpose.PARTNER_SHARING) != (partner is not None):
+            raise InvalidTransition(
+                "sharing with a partner names the partner; other purposes do not", field="partner"
+            )
+        if purpose is ConsentPurpose.PARTNER_SHARING and not categories:
+            raise InvalidTransition("name the event categories to share", field="categories")
+        self._consent_granted(purpose.value, partner, sorted(set(categories)), text_version, on)
+
+    @event("ConsentGranted")
+    def _consent_granted(
+        self,
+        purpose: str,
+        partner: str | None,
+        categories: list[str],
+        text_version: str,
+        on: dt.date,
+    ) -> None:
+        consent = Consent(ConsentPurpose(purpose), partner, tuple(categories), text_version, on)
+        self.consents[consent.key] = consent
+
+    def withdraw_consent(self, purpose: ConsentPurpose, partner: str | None, on: dt.date) -> None:
+        self.check_not_erased()
+        if f"{purpose}:{partner or ''}" not in self.consents:
+            raise ConsentNotGiven(f"no {purpose} consent for {partner or 'this purpose'}")
+        self._consent_withdrawn(purpose.value, partner, on)
+
+    @event("ConsentWithdrawn")
+    def _consent_withdrawn(self, purpose: str, partner: str | None, on: dt.date) -> None:
+        del self.consents[f"{purpose}:{partner or ''}"]
+
+    # contact preferences (the addresses themselves are personal data, sealed)
+
+    def set_contact_preferences(self, preferences: ContactPreferences) -> None:
+        self.check_not_erased()
+        self._contact_preferences_set(
+            [c.value for c in preferences.channels],
+            preferences.time_of_day.value,
+            preferences.quiet_from.isoformat("minutes") if preferences.quiet_from else None,
+            preferences.quiet_until.isoformat("minutes") if preferences.quiet_until else None,
+            [c.value for c in preferences.opted_out],
+        )
+
+    @event("ContactPreferencesSet")
+    def _contact_preferences_set(
+        self,
+        channels: list[str],
+        time_of_day: str,
+        quiet_from: str | None,
+        quiet_until: str | None,
+        opted_out: list[str],
+    ) -> None:
+        self.contact = ContactPreferences(
+            tuple(Channel(c) for c in channels),
+            TimeOfDay(time_of_day),
+            dt.time.fromisoformat(quiet_from) if quiet_from else None,
+            dt.time.fromisoformat(quiet_until) if quiet_until else None,
+            tuple(Channel(c) for c in opted_out),
+        )
+
+    def disclose_contact(self, channel: Channel, to: str, purpose: str) -> None:
+        """Audited: every disclosure of an address to another service is an event."""
+        self.check_not_erased()
+        if channel in self.contact.opted_out:
+            raise InvalidTransition(f"the participant opted out of {channel}", field="channel")
+        self._contact_disclosed(channel.value, to, purpose)
+
+    @event("ContactDisclosed")
+    def _contact_disclosed(self, channel: str, to: str, purpose: str) -> None:
+        pass
 
     def erase(self, on: dt.date) -> None:
         """Records the erasure. The data itself became unreadable when its key was destroyed;

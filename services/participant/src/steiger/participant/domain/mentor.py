@@ -1,0 +1,23 @@
+"""A mentor and their caseload, kept beside each assignment in the same transaction."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+
+class Mentor(Aggregate):
+    @event("Registered")
+    def __init__(self, name: str, organisation: str | None) -> None:
+        self.name = name
+        self.organisation = organisation
+        self.caseload: list[UUID] = []
+
+    @event("ParticipantTakenOn")
+    def take_on(self, participant_id: UUID) -> None:
+        self.caseload.append(participant_id)
+
+    @event("ParticipantHandedOver")
+    def hand_over(self, participant_id: UUID) -> None:
+        self.caseload.remove(participant_id)

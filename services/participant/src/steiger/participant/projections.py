@@ -1,0 +1,52 @@
+"""Read models of this service. The search index holds names, so it lives in memory only:
+built from the store (decrypting) on first use, never written anywhere."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from steiger.participant.domain.personal_data import PersonalData
+
+
+class SearchIndex:
+    def __init__(self, load: Callable[[], list[tuple[UUID, PersonalData]]]) -> None:
+        self._load = load
+        self._entries: dict[UUID, PersonalData] | None = None
+        self._lock = threading.Lock()
+
+    def _ready(self) -> dict[UUID, PersonalData]:
+        with self._lock:
+            if self._entries is None:
+                self._entries = dict(self._load())
+            return self._entries
+
+    def add(self, participant_id: UUID, personal: PersonalData) -> None:
+        with self._lock:
+            if self._entries is not None:
+                self._entries[participant_id] = personal
+
+    def remove(self, participant_id: UUID) -> None:
+        with self._lock:
+            if self._entries is not None:
+                self._entries.pop(participant_id, None)
+
+    def find(
+        self, name: str | None, external_id: str | None, birth_year: int | None, limit: int = 50
+    ) -> list[dict[str, Any]]:
+        fragment = name.casefold() if name else None
+        hits = [
+            {
+                "participant_id": participant_id,
+                "name": personal.name,
+                "birth_year": personal.birth_year,
+                "external_id": personal.external_id,
+            }
+            for participant_id, personal in self._ready().items()
+            if (fragment is None or fragment in personal.name.casefold())
+            and (external_id is None or personal.external_id == external_id)
+            and (birth_year is None or personal.birth_year == birth_year)
+        ]
+        return sorted(hits, key=lambda hit: hit["name"])[:limit]
