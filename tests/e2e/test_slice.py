@@ -106,3 +106,22 @@ def test_personal_data_does_not_leave_the_participant_service(system, e2e):
         for store in system.var_dir.glob(f"{name}.sqlite*"):  # the database and its WAL
             assert b"Unieke Naam Xq7" not in store.read_bytes(), store
     client.close()
+
+
+def test_a_consent_change_reaches_reporting(system, e2e):
+    client = e2e.client(system)
+    pid = client.register("Consent Deelnemer", {"adults": 1})
+    participant = system.services["participant"].url
+    granted = httpx.post(
+        f"{participant}/participants/{pid}/consents",
+        json={"purpose": "research", "text_version": "2026-01"},
+    )
+    assert granted.status_code == 204
+    e2e.wait_until(
+        lambda: (
+            [c["purpose"] for c in (client.progress(pid) or {}).get("consents", [])] == ["research"]
+        )
+    )
+    assert httpx.delete(f"{participant}/participants/{pid}/consents/research").status_code == 204
+    e2e.wait_until(lambda: client.progress(pid)["consents"] == [])
+    client.close()

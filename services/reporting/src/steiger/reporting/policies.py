@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.application import ProcessingEvent
 
 from steiger.shared.contracts.bridge import PositionRecorded
-from steiger.shared.contracts.participant import ParticipantRegistered
+from steiger.shared.contracts.participant import (
+    ConsentGranted,
+    ConsentWithdrawn,
+    ParticipantRegistered,
+    ParticipantStatusChanged,
+)
 from steiger.shared.contracts.planning import ActionCompleted, ActionPlanned, GoalSet
 from steiger.shared.contracts.rewards import RewardEarned
 
@@ -49,4 +54,7 @@ REACTIONS = {
         "note_action_completed", "action_id", "goal_id", "due_on", "completed_at", "on_time"
     ),
     RewardEarned: _note("note_reward", "reward_id", "item_id", "amount", "currency", "earned_at"),
+    ConsentGranted: _note("note_consent", "purpose", "partner", "categories", "granted_on"),
+    ConsentWithdrawn: _note("note_consent_withdrawn", "purpose", "partner"),
+    ParticipantStatusChanged: _note("note_status", "status", "exit_reason", "changed_on"),
 }

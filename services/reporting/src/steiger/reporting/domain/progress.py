@@ -23,6 +23,8 @@ class Progress(Aggregate):
         self.goals: dict[UUID, dict[str, Any]] = {}
         self.actions: dict[UUID, dict[str, Any]] = {}
         self.rewards: dict[UUID, dict[str, Any]] = {}
+        self.consents: dict[str, dict[str, Any]] = {}
+        self.status: dict[str, Any] = {"status": "active"}
 
     @event("ProfileNoted")
     def note_profile(
@@ -94,6 +96,28 @@ class Progress(Aggregate):
             "earned_at": earned_at,
         }
 
+    @event("ConsentNoted")
+    def note_consent(
+        self, purpose: str, partner: str | None, categories: list[str], granted_on: dt.date
+    ) -> None:
+        self.consents[f"{purpose}:{partner or ''}"] = {
+            "purpose": purpose,
+            "partner": partner,
+            "categories": categories,
+            "granted_on": granted_on,
+        }
+
+    @event("ConsentWithdrawalNoted")
+    def note_consent_withdrawn(self, purpose: str, partner: str | None) -> None:
+        self.consents.pop(f"{purpose}:{partner or ''}", None)
+
+    @event("StatusNoted")
+    def note_status(self, status: str, exit_reason: str | None, changed_on: dt.date) -> None:
+        self.status = {"status": status, "exit_reason": exit_reason, "since": changed_on}
+
+    def has_consent(self, purpose: str, partner: str | None = None) -> bool:
+        return f"{purpose}:{partner or ''}" in self.consents
+
     def view(self, today: dt.date) -> dict[str, Any]:
         columns = {
             column: {
@@ -110,6 +134,8 @@ class Progress(Aggregate):
         return {
             "participant_id": self.participant_id,
             "profile": self.profile,
+            "status": self.status,
+            "consents": list(self.consents.values()),
             "bridge": {
                 "columns": columns,
                 "total_points": sum(c["latest"]["points"] for c in columns.values()),
