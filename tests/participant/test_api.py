@@ -107,3 +107,12 @@ def test_an_erased_participant_is_410_and_their_identifiers_are_free(client):
     assert "Fatima" not in gone.text
     assert client.delete(f"/participants/{participant_id}").status_code == 410
     assert register(client).status_code == 201
+
+
+def test_a_claim_left_by_an_intake_that_never_completed_does_not_block(client):
+    app = client.app.state.application
+    digest = app.vault.blind_index("external_id", REGISTRATION["external_id"])
+    assert (
+        app.keys.reserve(uuid.uuid4(), b"key of a crashed intake", {"external_id": digest}) is None
+    )
+    assert register(client).status_code == 201

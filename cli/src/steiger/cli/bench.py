@@ -20,6 +20,8 @@ import socket
 import statistics
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from rich.console import Console
 from rich.table import Table
 
+from steiger.cli.bench_import import bench_import
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.client import BRIDGE, BRIDGE_COLUMNS
 from steiger.cli.runtime import SERVICES, System
@@ -330,11 +333,9 @@ async def _run(system: System, duration: float, participants: int, workers: int)
         return results
 
 
-def run_benchmarks(
-    console: Console, output: Path, duration: float, participants: int = 200, workers: int = 32
-) -> dict[str, Any]:
-    # A fresh store beside the results; kept afterwards, so the services' logs can be read.
-    var_dir = output.parent / "var"
+@contextmanager
+def fresh_system(console: Console, var_dir: Path) -> Iterator[System]:
+    """A fresh system on the embedded defaults; its stores and logs stay in `var_dir`."""
     shutil.rmtree(var_dir, ignore_errors=True)
     broker = EmbeddedBroker(port=_free_port())
     system = System(
@@ -346,35 +347,58 @@ def run_benchmarks(
     with console.status("starting a fresh system on the embedded defaults…"):
         system.start(timeout=90)
     try:
-        with console.status("measuring…"):
-            results = asyncio.run(_run(system, duration, participants, workers))
+        yield system
     finally:
         system.stop()
-    report = {
+
+
+def run_benchmarks(
+    console: Console,
+    output: Path,
+    duration: float,
+    suites: tuple[str, ...] = ("backbone", "import"),
+    participants: int = 200,
+    workers: int = 32,
+    import_rows: int = 10_000,
+) -> dict[str, Any]:
+    report: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
-        "setup": {
-            "store": "sqlite",
-            "broker": "embedded tansu",
-            "participants": participants,
-            "seconds_per_phase": duration,
-        },
-        **results,
+        "setup": {"store": "sqlite", "broker": "embedded tansu"},
     }
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(report, indent=2) + "\n")
-    table = Table(title=f"Steiger backbone benchmark ({output})")
+    table = Table(title=f"Steiger benchmarks ({output})")
     table.add_column("measure")
     table.add_column("value")
-    t, lat = results["throughput"], results["latency"]
-    table.add_row(
-        "commands/s accepted (sustained)",
-        f"{t['commands_per_second']} (refused: {t['refused'] or 'none'})",
-    )
-    table.add_row("catch-up after the load", f"{t['catch_up_seconds']} s")
-    table.add_row(
-        f"latency to reporting at {lat['rate_per_second']}/s",
-        f"p50 {lat['p50_ms']} ms · p95 {lat['p95_ms']} ms · p99 {lat['p99_ms']} ms",
-    )
+    if "backbone" in suites:
+        with (
+            fresh_system(console, output.parent / "var-backbone") as system,
+            console.status("measuring throughput and latency…"),
+        ):
+            results = asyncio.run(_run(system, duration, participants, workers))
+        report["backbone"] = {
+            "participants": participants,
+            "seconds_per_phase": duration,
+            **results,
+        }
+        t, lat = results["throughput"], results["latency"]
+        table.add_row(
+            "commands/s accepted (sustained)",
+            f"{t['commands_per_second']} (refused: {t['refused'] or 'none'})",
+        )
+        table.add_row("catch-up after the load", f"{t['catch_up_seconds']} s")
+        table.add_row(
+            f"latency to reporting at {lat['rate_per_second']}/s",
+            f"p50 {lat['p50_ms']} ms · p95 {lat['p95_ms']} ms · p99 {lat['p99_ms']} ms",
+        )
+    if "import" in suites:
+        with fresh_system(console, output.parent / "var-import") as system:
+            report["import"] = bench_import(console, system, output.parent, import_rows)
+        imported = report["import"]
+        table.add_row(
+            f"import of {imported['rows']} participants (CSV, CLI)",
+            f"{imported['seconds']} s · {imported['rows_per_second']} rows/s",
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2) + "\n")
     console.print(table)
     return report

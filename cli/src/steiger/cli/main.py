@@ -82,15 +82,47 @@ def demo(
     play(console, participants=participants, host=host)
 
 
+import_app = typer.Typer(help="Bulk import from an organisation's existing system.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("participants")
+def import_participants(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or JSON lines"),
+    url: str = typer.Option("http://127.0.0.1:8001", help="The participant service."),
+    chunk_size: int = typer.Option(500, min=1, max=5000),
+) -> None:
+    """Import participants row by row; re-running the same file creates no duplicates."""
+    from rich.progress import Progress
+
+    from steiger.cli.importer import import_file
+
+    with Progress(console=console) as progress:
+        report = import_file(file, url, chunk_size, progress)
+    console.print(
+        f"{report['rows']} rows: {report['created']} created, "
+        f"{report['already_present']} already present, {len(report['rejected'])} refused"
+    )
+    if report["rejected"]:
+        table = Table(title="refused rows")
+        table.add_column("line", justify="right")
+        table.add_column("reason")
+        for row in report["rejected"]:
+            table.add_row(str(row["line"]), row["reason"])
+        console.print(table)
+
+
 @app.command()
 def bench(
-    output: Path = typer.Option(Path("bench-results/backbone.json")),
+    output: Path = typer.Option(Path("bench-results/benchmarks.json")),
     duration: float = typer.Option(20.0, help="Seconds per measurement."),
+    suite: list[str] = typer.Option(["backbone", "import"], help="backbone, import"),
 ) -> None:
-    """Measure throughput and end-to-end latency on a fresh system (embedded defaults)."""
+    """Measure on fresh systems (embedded defaults): throughput and end-to-end latency
+    (backbone), and the bulk import of 10,000 participants (import)."""
     from steiger.cli.bench import run_benchmarks
 
-    run_benchmarks(console, output=output, duration=duration)
+    run_benchmarks(console, output=output, duration=duration, suites=tuple(suite))
 
 
 @app.command()

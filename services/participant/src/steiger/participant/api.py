@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from dataclasses import asdict
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response, status
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+import anyio
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from pydantic import BaseModel, Field
 
 from steiger.participant.application import ParticipantApplication
 from steiger.participant.domain.errors import (
@@ -17,7 +19,6 @@ from steiger.participant.domain.errors import (
     ParticipantErased,
     ParticipantNotFound,
 )
-from steiger.participant.domain.personal_data import Address, PersonalData
 from steiger.participant.domain.values import (
     Channel,
     ConsentPurpose,
@@ -25,7 +26,14 @@ from steiger.participant.domain.values import (
     ExitReason,
     TimeOfDay,
 )
-from steiger.shared.contracts.participant import Household
+from steiger.participant.importing import (
+    ImportReport,
+    UnsupportedImport,
+    csv_rows,
+    import_rows,
+    json_lines,
+)
+from steiger.participant.schemas import RegistrationIn, Strict
 from steiger.shared.http import current_application
 
 Participants = Annotated[ParticipantApplication, Depends(current_application)]
@@ -39,35 +47,8 @@ DOMAIN_ERRORS = {
     MentorNotFound: 404,
     InvalidTransition: 409,
     ConsentNotGiven: 404,
+    UnsupportedImport: 415,
 }
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class AddressIn(Strict):
-    street: str = Field(min_length=1, max_length=200)
-    house_number: str = Field(min_length=1, max_length=20)
-    postcode: str = Field(pattern=r"^[1-9][0-9]{3} ?[A-Z]{2}$", examples=["2405 BH"])
-    city: str = Field(min_length=1, max_length=100)
-
-
-class RegistrationIn(Strict):
-    name: str = Field(min_length=1, max_length=200)
-    birth_year: int = Field(ge=1900, le=dt.date.today().year)
-    phone: str | None = Field(None, pattern=r"^\+?[0-9 ()-]{6,20}$")
-    email: EmailStr | None = None
-    address: AddressIn | None = None
-    bsn: str | None = Field(None, description="checked with the eleven-test; shown back masked")
-    language: Literal["nl", "en"] = "nl"
-    municipality: str = Field(min_length=1, max_length=100)
-    neighbourhood: str | None = Field(None, max_length=100, description="wijk")
-    programme: str = Field(min_length=1, max_length=64, examples=["debt-help"])
-    target_group: str | None = Field(None, max_length=64)
-    household: Household
-    registered_on: dt.date = Field(default_factory=dt.date.today)
-    external_id: str | None = Field(None, min_length=1, max_length=64)
 
 
 class Registered(BaseModel):
@@ -80,26 +61,34 @@ class Registered(BaseModel):
     responses={409: {"description": "already registered (same BSN or external id)"}},
 )
 def register(body: RegistrationIn, participants: Participants) -> Registered:
-    personal = PersonalData(
-        name=body.name,
-        birth_year=body.birth_year,
-        phone=body.phone,
-        email=body.email,
-        address=Address(**body.address.model_dump()) if body.address else None,
-        bsn=body.bsn,
-        external_id=body.external_id,
-    )
-    participant_id = participants.register(
-        personal,
-        programme=body.programme,
-        municipality=body.municipality,
-        neighbourhood=body.neighbourhood,
-        target_group=body.target_group,
-        language=body.language,
-        household=body.household.model_dump(),
-        registered_on=body.registered_on,
-    )
+    participant_id = participants.register(body.personal_data(), **body.intake())
     return Registered(participant_id=participant_id)
+
+
+@router.post(
+    "/participants/import",
+    summary="Bulk import (CSV with a header row, or JSON lines); one report for the file",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+async def import_participants(
+    request: Request,
+    participants: Participants,
+    first_line: int = Query(1, ge=1, description="line number of the body's first line"),
+) -> dict:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip()
+    if media_type not in ("text/csv", "application/x-ndjson", "application/jsonl"):
+        raise UnsupportedImport("send text/csv or application/x-ndjson")
+    text = (await request.body()).decode("utf-8-sig")
+    rows = csv_rows(text, first_line) if media_type == "text/csv" else json_lines(text, first_line)
+    report = await anyio.to_thread.run_sync(import_rows, participants, rows, ImportReport())
+    return asdict(report)
 
 
 @router.get("/participants/{participant_id}", responses={410: {"description": "erased"}})

@@ -60,10 +60,9 @@ class ParticipantApplication(ServiceApplication):
                 {**personal.to_dict(), "bsn": check_bsn(personal.bsn)}
             )
         participant_id = uuid4()
-        self._claim_identifiers(participant_id, personal)
+        data_key = self.vault.new_data_key()
+        self._reserve(participant_id, self.vault.wrap(participant_id, data_key), personal)
         try:
-            data_key = self.vault.new_data_key()
-            self.keys.put_key(participant_id, self.vault.wrap(participant_id, data_key))
             participant = Participant(
                 participant_id,
                 self.vault.seal(participant_id, data_key, personal.to_dict()),
@@ -84,18 +83,17 @@ class ParticipantApplication(ServiceApplication):
         self.search_index.add(participant_id, personal)
         return participant_id
 
-    def _claim_identifiers(self, participant_id: UUID, personal: PersonalData) -> None:
-        for kind, value in (("external_id", personal.external_id), ("bsn", personal.bsn)):
-            if value is None:
-                continue
-            holder = self.keys.claim(kind, self.vault.blind_index(kind, value), participant_id)
-            if holder is not None and self._exists(holder):
-                self.keys.release(participant_id)
+    def _reserve(self, participant_id: UUID, wrapped_key: bytes, personal: PersonalData) -> None:
+        identifiers = {
+            kind: self.vault.blind_index(kind, value)
+            for kind, value in (("external_id", personal.external_id), ("bsn", personal.bsn))
+            if value is not None
+        }
+        while taken := self.keys.reserve(participant_id, wrapped_key, identifiers):
+            kind, holder = taken
+            if self._exists(holder):
                 raise DuplicateParticipant(holder, on=kind)
-            if holder is not None:  # left by a registration that never completed: take it
-                self.keys.release(holder)
-                self._claim_identifiers(participant_id, personal)
-                return
+            self.keys.destroy(holder)  # left by a registration that never completed
 
     def _exists(self, participant_id: UUID) -> bool:
         try:

@@ -18,15 +18,13 @@ from uuid import UUID
 
 
 class KeyStore(Protocol):
-    def put_key(self, participant_id: UUID, wrapped_key: bytes) -> None: ...
+    def reserve(
+        self, participant_id: UUID, wrapped_key: bytes, identifiers: Mapping[str, str]
+    ) -> tuple[str, UUID] | None:
+        """Stores the key and claims the identifiers (kind -> digest) in one transaction;
+        if one is taken, stores nothing and returns (kind, holder)."""
 
     def get_key(self, participant_id: UUID) -> bytes | None: ...
-
-    def claim(self, kind: str, digest: str, participant_id: UUID) -> UUID | None:
-        """Claims an identifier for a participant; returns the holder if it is taken."""
-
-    def release(self, participant_id: UUID) -> None:
-        """Drops the participant's claims (a registration that did not complete)."""
 
     def destroy(self, participant_id: UUID) -> None:
         """Destroys the participant's data key and claims, leaving no readable copy."""
@@ -53,11 +51,34 @@ class SQLiteKeyStore:
         for statement in _TABLES:
             self._db.execute(statement.format(blob="BLOB"))
 
-    def put_key(self, participant_id: UUID, wrapped_key: bytes) -> None:
+    def reserve(
+        self, participant_id: UUID, wrapped_key: bytes, identifiers: Mapping[str, str]
+    ) -> tuple[str, UUID] | None:
         with self._lock:
-            self._db.execute(
-                "INSERT INTO participant_keys VALUES (?, ?)", (str(participant_id), wrapped_key)
-            )
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for kind, digest in identifiers.items():
+                    row = self._db.execute(
+                        "SELECT participant_id FROM participant_identifiers"
+                        " WHERE kind = ? AND digest = ?",
+                        (kind, digest),
+                    ).fetchone()
+                    if row:
+                        self._db.execute("ROLLBACK")
+                        return kind, UUID(row[0])
+                    self._db.execute(
+                        "INSERT INTO participant_identifiers VALUES (?, ?, ?)",
+                        (kind, digest, str(participant_id)),
+                    )
+                self._db.execute(
+                    "INSERT INTO participant_keys VALUES (?, ?)",
+                    (str(participant_id), wrapped_key),
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return None
 
     def get_key(self, participant_id: UUID) -> bytes | None:
         with self._lock:
@@ -66,28 +87,6 @@ class SQLiteKeyStore:
                 (str(participant_id),),
             ).fetchone()
         return row[0] if row else None
-
-    def claim(self, kind: str, digest: str, participant_id: UUID) -> UUID | None:
-        with self._lock:
-            row = self._db.execute(
-                "INSERT INTO participant_identifiers VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-                " RETURNING participant_id",
-                (kind, digest, str(participant_id)),
-            ).fetchone()
-            if row:
-                return None
-            (holder,) = self._db.execute(
-                "SELECT participant_id FROM participant_identifiers WHERE kind = ? AND digest = ?",
-                (kind, digest),
-            ).fetchone()
-        return UUID(holder)
-
-    def release(self, participant_id: UUID) -> None:
-        with self._lock:
-            self._db.execute(
-                "DELETE FROM participant_identifiers WHERE participant_id = ?",
-                (str(participant_id),),
-            )
 
     def destroy(self, participant_id: UUID) -> None:
         with self._lock:
@@ -100,6 +99,11 @@ class SQLiteKeyStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+class _Taken(Exception):
+    def __init__(self, kind: str, holder: UUID) -> None:
+        self.kind, self.holder = kind, holder
 
 
 class PostgresKeyStore:
@@ -126,11 +130,31 @@ class PostgresKeyStore:
             for statement in _TABLES:
                 db.execute(statement.format(blob="BYTEA"))
 
-    def put_key(self, participant_id: UUID, wrapped_key: bytes) -> None:
-        with self._pool.connection() as db:
-            db.execute(
-                "INSERT INTO participant_keys VALUES (%s, %s)", (str(participant_id), wrapped_key)
-            )
+    def reserve(
+        self, participant_id: UUID, wrapped_key: bytes, identifiers: Mapping[str, str]
+    ) -> tuple[str, UUID] | None:
+        try:
+            with self._pool.connection() as db, db.transaction():
+                for kind, digest in identifiers.items():
+                    row = db.execute(
+                        "INSERT INTO participant_identifiers VALUES (%s, %s, %s)"
+                        " ON CONFLICT DO NOTHING RETURNING participant_id",
+                        (kind, digest, str(participant_id)),
+                    ).fetchone()
+                    if row is None:
+                        (holder,) = db.execute(
+                            "SELECT participant_id FROM participant_identifiers"
+                            " WHERE kind = %s AND digest = %s",
+                            (kind, digest),
+                        ).fetchone()
+                        raise _Taken(kind, UUID(holder))
+                db.execute(
+                    "INSERT INTO participant_keys VALUES (%s, %s)",
+                    (str(participant_id), wrapped_key),
+                )
+        except _Taken as taken:
+            return taken.kind, taken.holder
+        return None
 
     def get_key(self, participant_id: UUID) -> bytes | None:
         with self._pool.connection() as db:
@@ -139,29 +163,6 @@ class PostgresKeyStore:
                 (str(participant_id),),
             ).fetchone()
         return bytes(row[0]) if row else None
-
-    def claim(self, kind: str, digest: str, participant_id: UUID) -> UUID | None:
-        with self._pool.connection() as db:
-            row = db.execute(
-                "INSERT INTO participant_identifiers VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
-                " RETURNING participant_id",
-                (kind, digest, str(participant_id)),
-            ).fetchone()
-            if row:
-                return None
-            (holder,) = db.execute(
-                "SELECT participant_id FROM participant_identifiers"
-                " WHERE kind = %s AND digest = %s",
-                (kind, digest),
-            ).fetchone()
-        return UUID(holder)
-
-    def release(self, participant_id: UUID) -> None:
-        with self._pool.connection() as db:
-            db.execute(
-                "DELETE FROM participant_identifiers WHERE participant_id = %s",
-                (str(participant_id),),
-            )
 
     def destroy(self, participant_id: UUID) -> None:
         with self._pool.connection() as db:

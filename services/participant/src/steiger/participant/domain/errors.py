@@ -31,6 +31,7 @@ class DuplicateParticipant(ParticipantError):
     def __init__(self, existing: UUID, on: str) -> None:
         super().__init__(f"participant {existing} already has this {on}", field=on)
         self.problem_extensions["existing_participant_id"] = str(existing)
+        self.on = on
 
 
 class InvalidTransition(ParticipantError):

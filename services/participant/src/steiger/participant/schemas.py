@@ -1,0 +1,62 @@
+"""What the API and the bulk import accept: one definition, so both refuse the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from steiger.participant.domain.personal_data import Address, PersonalData
+from steiger.shared.contracts.participant import Household
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class AddressIn(Strict):
+    street: str = Field(min_length=1, max_length=200)
+    house_number: str = Field(min_length=1, max_length=20)
+    postcode: str = Field(pattern=r"^[1-9][0-9]{3} ?[A-Z]{2}$", examples=["2405 BH"])
+    city: str = Field(min_length=1, max_length=100)
+
+
+class RegistrationIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    birth_year: int = Field(ge=1900, le=dt.date.today().year)
+    phone: str | None = Field(None, pattern=r"^\+?[0-9 ()-]{6,20}$")
+    email: EmailStr | None = None
+    address: AddressIn | None = None
+    bsn: str | None = Field(None, description="checked with the eleven-test; shown back masked")
+    language: Literal["nl", "en"] = "nl"
+    municipality: str = Field(min_length=1, max_length=100)
+    neighbourhood: str | None = Field(None, max_length=100, description="wijk")
+    programme: str = Field(min_length=1, max_length=64, examples=["debt-help"])
+    target_group: str | None = Field(None, max_length=64)
+    household: Household
+    registered_on: dt.date = Field(default_factory=dt.date.today)
+    external_id: str | None = Field(None, min_length=1, max_length=64)
+
+    def personal_data(self) -> PersonalData:
+        return PersonalData(
+            name=self.name,
+            birth_year=self.birth_year,
+            phone=self.phone,
+            email=self.email,
+            address=Address(**self.address.model_dump()) if self.address else None,
+            bsn=self.bsn,
+            external_id=self.external_id,
+        )
+
+    def intake(self) -> dict[str, object]:
+        """What is not personal data: the keyword arguments of the registration."""
+        return {
+            "programme": self.programme,
+            "municipality": self.municipality,
+            "neighbourhood": self.neighbourhood,
+            "target_group": self.target_group,
+            "language": self.language,
+            "household": self.household.model_dump(),
+            "registered_on": self.registered_on,
+        }
