@@ -125,3 +125,19 @@ def test_a_consent_change_reaches_reporting(system, e2e):
     assert httpx.delete(f"{participant}/participants/{pid}/consents/research").status_code == 204
     e2e.wait_until(lambda: client.progress(pid)["consents"] == [])
     client.close()
+
+
+def test_subject_access_gathers_what_every_service_holds(system, e2e):
+    client = e2e.client(system)
+    pid = client.register("Inzage Deelnemer", {"adults": 1})
+    client.assess(pid, {"debts": 2}, dt.datetime(2026, 11, 2, 10, tzinfo=AMS))
+    client.set_goal(pid, "Schulden op een rij", "debts", 3)
+    e2e.wait_until(lambda: (client.progress(pid) or {}).get("goals"))
+    export = httpx.get(f"{system.services['participant'].url}/participants/{pid}/export").json()
+    assert export["complete"] is True
+    assert export["participant"]["name"] == "Inzage Deelnemer"
+    elsewhere = export["held_by_other_services"]
+    assert [p["column"] for p in elsewhere["bridge"]["latest"]] == ["debts"]
+    assert [g["title"] for g in elsewhere["planning"]] == ["Schulden op een rij"]
+    assert elsewhere["reporting"]["participant_id"] == pid
+    client.close()

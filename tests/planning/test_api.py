@@ -89,3 +89,14 @@ def test_a_naive_completion_time_is_refused(client):
 def test_unknown_ids_are_404_and_malformed_ids_422(client):
     assert client.get(f"/goals/{uuid.uuid4()}").status_code == 404
     assert client.get("/goals/not-a-uuid").status_code == 422
+
+
+def test_a_participants_goals_are_listed_and_a_participant_is_not_a_goal(client):
+    participant = uuid.uuid4()
+    body = {"title": "Werk vinden", "horizon": "long", "column": "income", "target_step": 4}
+    first = client.post(f"/participants/{participant}/goals", json=body).json()["id"]
+    second = client.post(f"/participants/{participant}/goals", json=body | {"title": "CV"}).json()
+    goals = client.get(f"/participants/{participant}/goals").json()
+    assert [g["goal_id"] for g in goals] == [first, second["id"]]
+    assert client.get(f"/participants/{uuid.uuid4()}/goals").json() == []
+    assert client.get(f"/goals/{participant}").status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -91,6 +92,9 @@ class System:
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "STEIGER_VAR_DIR": str(self.var_dir),
             "STEIGER_KAFKA_PARTITIONS": str(self.partitions),
+            "STEIGER_PARTICIPANT_PEER_URLS": json.dumps(
+                {name: f"http://127.0.0.1:{port}" for name, port in self.ports.items()}
+            ),
             **self.extra_env,
         }
         for name in SERVICES:

@@ -33,6 +33,7 @@ from steiger.participant.importing import (
     import_rows,
     json_lines,
 )
+from steiger.participant.peers import gather
 from steiger.participant.schemas import RegistrationIn, Strict
 from steiger.shared.http import current_application
 
@@ -94,6 +95,17 @@ async def import_participants(
 @router.get("/participants/{participant_id}", responses={410: {"description": "erased"}})
 def participant(participant_id: UUID, participants: Participants) -> dict:
     return participants.participant(participant_id)
+
+
+@router.get(
+    "/participants/{participant_id}/export",
+    summary="Subject access (GDPR art. 15): everything held about the participant, everywhere",
+)
+async def subject_access(participant_id: UUID, participants: Participants) -> dict:
+    own = await anyio.to_thread.run_sync(participants.subject_access, participant_id)
+    elsewhere = await gather(participants.peer_urls, participant_id)
+    complete = not any(isinstance(v, dict) and "unavailable" in v for v in elsewhere.values())
+    return {"complete": complete, "participant": own, "held_by_other_services": elsewhere}
 
 
 @router.delete(

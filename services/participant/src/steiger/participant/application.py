@@ -33,8 +33,16 @@ from steiger.shared.eventstore import ServiceApplication
 class ParticipantApplication(ServiceApplication):
     name = "participant"
 
-    def __init__(self, env: Mapping[str, str], *, master_key: bytes) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        *,
+        master_key: bytes,
+        peer_urls: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(env)
+        self.peer_urls = dict(peer_urls or {})
+        """Where the other services answer about a participant (subject access)."""
         self.vault = Vault(master_key)
         self.keys = open_key_store(env)
         self.search_index = SearchIndex(self._every_participant)
@@ -281,3 +289,22 @@ class ParticipantApplication(ServiceApplication):
         participant = self._get(participant_id)
         change(participant)
         self.save(participant)
+
+    def subject_access(self, participant_id: UUID) -> dict[str, Any]:
+        """GDPR art. 15, this service's part: all it holds, disclosures included."""
+        participant = self.participant(participant_id)
+        p = self._get(participant_id)
+        disclosures = [
+            {"channel": e.channel, "to": e.to, "purpose": e.purpose, "at": e.timestamp}
+            for e in self.repository.event_store.get(participant_id)
+            if isinstance(e, Participant.ContactDisclosed)
+        ]
+        return {
+            **participant,
+            "bsn": self._open(p).bsn,  # the person may see their own number in full
+            "status_history": self.history(participant_id),
+            "mentor_id": p.mentor_id,
+            "consents": self.consents(participant_id),
+            "contact_preferences": vars(p.contact),
+            "contact_disclosures": disclosures,
+        }

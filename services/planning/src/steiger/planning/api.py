@@ -79,6 +79,11 @@ def complete_action(
     planning.complete_action(goal_id, action_id, completion.completed_at)
 
 
+@router.get("/participants/{participant_id}/goals")
+def goals_of(participant_id: UUID, planning: Planning) -> list[dict]:
+    return planning.goals_of(participant_id)
+
+
 @router.get("/goals/{goal_id}")
 def goal(goal_id: UUID, planning: Planning) -> dict:
     return planning.goal(goal_id)

@@ -8,6 +8,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from steiger.planning.domain.errors import GoalNotFound
 from steiger.planning.domain.goal import Goal
+from steiger.planning.domain.plan import Plan
 from steiger.shared.eventstore import ServiceApplication
 
 
@@ -23,8 +24,21 @@ class PlanningApplication(ServiceApplication):
         target_step: int | None,
     ) -> UUID:
         goal = Goal(participant_id, title, horizon, column, target_step)
-        self.save(goal)
+        plan = self._plan(participant_id) or Plan(participant_id)
+        plan.add_goal(goal.id)
+        self.save(goal, plan)
         return goal.id
+
+    def goals_of(self, participant_id: UUID) -> list[dict[str, Any]]:
+        plan = self._plan(participant_id)
+        return [self.goal(goal_id) for goal_id in plan.goal_ids] if plan else []
+
+    def _plan(self, participant_id: UUID) -> Plan | None:
+        try:
+            plan = self.repository.get(participant_id)
+        except AggregateNotFoundError:
+            return None
+        return plan if isinstance(plan, Plan) else None
 
     def plan_action(
         self,
@@ -71,6 +85,9 @@ class PlanningApplication(ServiceApplication):
 
     def _goal(self, goal_id: UUID) -> Goal:
         try:
-            return self.repository.get(goal_id)
+            goal = self.repository.get(goal_id)
         except AggregateNotFoundError:
-            raise GoalNotFound(f"no goal {goal_id}") from None
+            goal = None
+        if not isinstance(goal, Goal):
+            raise GoalNotFound(f"no goal {goal_id}")
+        return goal

@@ -1,0 +1,41 @@
+"""What the other services hold about a participant, by pseudonymous id (subject access).
+
+Each service answers for its own data at its own public endpoint; a service that cannot be
+reached is named in the export rather than silently left out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+PARTICIPANT_DATA = {
+    "bridge": "/participants/{id}/positions",
+    "planning": "/participants/{id}/goals",
+    "rewards": "/participants/{id}/rewards",
+    "notifications": "/participants/{id}/reminders",
+    "reporting": "/participants/{id}/progress",
+}
+
+
+async def gather(urls: Mapping[str, str], participant_id: UUID) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=10.0) as http:
+
+        async def one(service: str, path: str) -> tuple[str, Any]:
+            url = urls[service] + path.format(id=participant_id)
+            try:
+                response = await http.get(url)
+            except httpx.HTTPError as error:
+                return service, {"unavailable": f"{type(error).__name__}: {error}"}
+            if response.status_code == 404:
+                return service, None  # holds nothing about this participant
+            if response.status_code != 200:
+                return service, {"unavailable": f"HTTP {response.status_code}"}
+            return service, response.json()
+
+        answers = await asyncio.gather(*(one(s, p) for s, p in PARTICIPANT_DATA.items()))
+    return dict(answers)

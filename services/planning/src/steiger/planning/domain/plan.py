@@ -1,0 +1,22 @@
+"""A participant's goal-action plan: which goals are theirs (saved with each new goal)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+
+class Plan(Aggregate):
+    @staticmethod
+    def create_id(participant_id: UUID) -> UUID:
+        return participant_id
+
+    @event("Started")
+    def __init__(self, participant_id: UUID) -> None:
+        self.participant_id = participant_id
+        self.goal_ids: list[UUID] = []
+
+    @event("GoalAdded")
+    def add_goal(self, goal_id: UUID) -> None:
+        self.goal_ids.append(goal_id)
