@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +40,9 @@ class ServiceParts:
     """Maps domain events to public contracts; None for a service that publishes nothing."""
     listens_to: Sequence[str] = ()
     """The producing services whose events this service reacts to."""
+    background: Sequence[Callable[[], Awaitable[None]]] = ()
+    """Long-running work of the service itself (e.g. planning's missed-action detector),
+    started with the service and cancelled when it stops."""
 
 
 def build_broker(settings: ServiceSettings) -> KafkaBroker:
@@ -95,9 +98,13 @@ def build_service(parts: ServiceParts) -> FastAPI:
         await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_partitions)
         await broker.start()
         relay_task = asyncio.create_task(relay.run()) if relay else None
+        tasks = [asyncio.create_task(work()) for work in parts.background]
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             if relay_task:
                 relay_task.cancel()
                 with suppress(asyncio.CancelledError):

@@ -4,7 +4,8 @@ import datetime as dt
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Response, status
+from fastapi.responses import HTMLResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from steiger.planning.application import PlanningApplication
@@ -13,13 +14,23 @@ from steiger.planning.domain.errors import (
     ActionNotOpen,
     GoalNotActive,
     GoalNotFound,
+    InvalidChange,
+    MeetingNotFound,
 )
 from steiger.shared.http import current_application
 
 Planning = Annotated[PlanningApplication, Depends(current_application)]
 router = APIRouter(tags=["goal-action plans"])
 
-DOMAIN_ERRORS = {GoalNotFound: 404, ActionNotFound: 404, GoalNotActive: 409, ActionNotOpen: 409}
+DOMAIN_ERRORS = {
+    GoalNotFound: 404,
+    ActionNotFound: 404,
+    MeetingNotFound: 404,
+    GoalNotActive: 409,
+    ActionNotOpen: 409,
+    InvalidChange: 409,
+}
+Text = Field(None, max_length=2000)
 
 
 class Strict(BaseModel):
@@ -35,6 +46,15 @@ class GoalIn(Strict):
         None, max_length=64, description="Bridge column; null = cross-pillar"
     )
     target_step: int | None = Field(None, ge=1, le=10)
+    parent_goal_id: UUID | None = Field(None, description="the long-term goal this serves")
+    by_when: dt.date | None = None
+    specific: str | None = Field(None, max_length=2000, description="what exactly")
+    measure: str | None = Field(None, max_length=2000, description="how it is measured")
+    why: str | None = Field(None, max_length=2000, description="why it matters to them")
+    realistic_because: str | None = Field(None, max_length=2000)
+    supports: list[str] = Field(default_factory=list, max_length=20)
+    challenges: list[str] = Field(default_factory=list, max_length=20)
+    plan_b: str | None = Field(None, max_length=2000)
 
 
 class ActionIn(Strict):
@@ -46,6 +66,68 @@ class ActionIn(Strict):
 
 class CompletionIn(Strict):
     completed_at: AwareDatetime
+    by: Literal["participant", "mentor", "partner"] = "participant"
+
+
+class RevisionIn(Strict):
+    why: str = Field(min_length=1, max_length=2000, description="why the goal changes")
+    on: dt.date = Field(default_factory=dt.date.today)
+    title: str | None = Field(None, min_length=1, max_length=500)
+    target_step: int | None = Field(None, ge=1, le=10)
+    by_when: dt.date | None = None
+    specific: str | None = Text
+    measure: str | None = Text
+    realistic_because: str | None = Text
+    supports: list[str] | None = None
+    challenges: list[str] | None = None
+    plan_b: str | None = Text
+
+
+class AchievementIn(Strict):
+    on: dt.date = Field(default_factory=dt.date.today)
+
+
+class DiscontinuationIn(Strict):
+    reason: str = Field(min_length=1, max_length=2000)
+    conversation: str | None = Field(
+        None, max_length=4000, description="the talk about it, in view of the long-term plan"
+    )
+    on: dt.date = Field(default_factory=dt.date.today)
+
+
+class ReflectionIn(Strict):
+    what_worked: str = Field(max_length=4000)
+    what_did_not: str = Field(max_length=4000)
+    lessons: str = Field(max_length=4000)
+    ready_for_higher_goals: bool
+
+
+class RescheduleIn(Strict):
+    due_on: dt.date
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class CancellationIn(Strict):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class MeetingIn(Strict):
+    at: AwareDatetime
+    place: str | None = Field(None, max_length=200)
+
+
+class MeetingRecordIn(Strict):
+    held_on: dt.date
+    duration_minutes: int = Field(gt=0, le=600)
+    crisis_minutes: int = Field(ge=0, le=600)
+    goal_minutes: int = Field(ge=0, le=600)
+    topics: list[str] = Field(default_factory=list, max_length=30)
+    summary: str = Field(
+        min_length=1, max_length=4000, description="for the participant, in plain language"
+    )
+    goal_ids: list[UUID] = Field(default_factory=list)
+    action_ids: list[UUID] = Field(default_factory=list)
+    risks: list[str] = Field(default_factory=list, max_length=30)
 
 
 class Created(BaseModel):
@@ -56,7 +138,12 @@ class Created(BaseModel):
 def set_goal(participant_id: UUID, goal: GoalIn, planning: Planning) -> Created:
     return Created(
         id=planning.set_goal(
-            participant_id, goal.title, goal.horizon, goal.column, goal.target_step
+            participant_id,
+            goal.title,
+            goal.horizon,
+            goal.column,
+            goal.target_step,
+            **goal.model_dump(exclude={"title", "horizon", "column", "target_step"}),
         )
     )
 
@@ -76,7 +163,69 @@ def plan_action(goal_id: UUID, action: ActionIn, planning: Planning) -> Created:
 def complete_action(
     goal_id: UUID, action_id: UUID, completion: CompletionIn, planning: Planning
 ) -> None:
-    planning.complete_action(goal_id, action_id, completion.completed_at)
+    planning.complete_action(goal_id, action_id, completion.completed_at, completion.by)
+
+
+NO_CONTENT = {"status_code": status.HTTP_204_NO_CONTENT}
+
+
+@router.post("/goals/{goal_id}/actions/{action_id}/reschedule", **NO_CONTENT)
+def reschedule_action(
+    goal_id: UUID, action_id: UUID, body: RescheduleIn, planning: Planning
+) -> None:
+    planning.reschedule_action(goal_id, action_id, body.due_on, body.reason)
+
+
+@router.post("/goals/{goal_id}/actions/{action_id}/cancellation", **NO_CONTENT)
+def cancel_action(goal_id: UUID, action_id: UUID, body: CancellationIn, planning: Planning) -> None:
+    planning.cancel_action(goal_id, action_id, body.reason)
+
+
+@router.post("/goals/{goal_id}/revisions", **NO_CONTENT)
+def revise_goal(goal_id: UUID, body: RevisionIn, planning: Planning) -> None:
+    changes = body.model_dump(exclude_unset=True, exclude={"why", "on"})
+    planning.revise_goal(goal_id, changes, body.why, body.on)
+
+
+@router.post("/goals/{goal_id}/achievement", **NO_CONTENT)
+def achieve_goal(goal_id: UUID, body: AchievementIn, planning: Planning) -> None:
+    planning.achieve_goal(goal_id, body.on)
+
+
+@router.post("/goals/{goal_id}/discontinuation", **NO_CONTENT)
+def discontinue_goal(goal_id: UUID, body: DiscontinuationIn, planning: Planning) -> None:
+    planning.discontinue_goal(goal_id, body.on, body.reason, body.conversation)
+
+
+@router.post("/goals/{goal_id}/reflections", **NO_CONTENT)
+def reflect(goal_id: UUID, body: ReflectionIn, planning: Planning) -> None:
+    planning.reflect(
+        goal_id, body.what_worked, body.what_did_not, body.lessons, body.ready_for_higher_goals
+    )
+
+
+@router.post(
+    "/participants/{participant_id}/meetings",
+    status_code=status.HTTP_201_CREATED,
+    tags=["meetings"],
+)
+def schedule_meeting(participant_id: UUID, body: MeetingIn, planning: Planning) -> Created:
+    return Created(id=planning.schedule_meeting(participant_id, body.at, body.place))
+
+
+@router.post("/meetings/{meeting_id}/record", tags=["meetings"], **NO_CONTENT)
+def hold_meeting(meeting_id: UUID, body: MeetingRecordIn, planning: Planning) -> None:
+    planning.hold_meeting(meeting_id, **body.model_dump())
+
+
+@router.get("/meetings/{meeting_id}", tags=["meetings"])
+def meeting(meeting_id: UUID, planning: Planning) -> dict:
+    return planning.meeting(meeting_id)
+
+
+@router.get("/participants/{participant_id}/figures")
+def figures(participant_id: UUID, planning: Planning) -> dict:
+    return planning.figures(participant_id, dt.date.today())
 
 
 @router.get("/participants/{participant_id}/goals")
@@ -87,3 +236,21 @@ def goals_of(participant_id: UUID, planning: Planning) -> list[dict]:
 @router.get("/goals/{goal_id}")
 def goal(goal_id: UUID, planning: Planning) -> dict:
     return planning.goal(goal_id)
+
+
+@router.get(
+    "/participants/{participant_id}/plan",
+    summary="The current plan in plain language, to print (HTML) or hand over (PDF)",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}, "application/pdf": {}}}},
+)
+def printable_plan(
+    participant_id: UUID,
+    planning: Planning,
+    lang: Literal["nl", "en"] = "nl",
+    format: Literal["html", "pdf"] = "html",  # noqa: A002
+) -> Response:
+    document = planning.printable_plan(participant_id, lang, dt.date.today(), format == "pdf")
+    if format == "pdf":
+        return Response(document, media_type="application/pdf")
+    return HTMLResponse(document)

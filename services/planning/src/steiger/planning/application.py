@@ -1,19 +1,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
-from steiger.planning.domain.errors import GoalNotFound
+from steiger.planning.domain.errors import GoalNotFound, InvalidChange, MeetingNotFound
+from steiger.planning.domain.figures import participant_figures
 from steiger.planning.domain.goal import Goal
+from steiger.planning.domain.meeting import Meeting
 from steiger.planning.domain.plan import Plan
+from steiger.planning.printable import render_html, render_pdf
 from steiger.shared.eventstore import ServiceApplication
 
 
 class PlanningApplication(ServiceApplication):
     name = "planning"
+
+    def __init__(self, env: Any = None) -> None:
+        super().__init__(env)
+        self._goals_with_open_actions: set[UUID] | None = None
+        self._open_lock = threading.Lock()
 
     def set_goal(
         self,
@@ -22,8 +31,17 @@ class PlanningApplication(ServiceApplication):
         horizon: str,
         column: str | None,
         target_step: int | None,
+        **smart: Any,
     ) -> UUID:
-        goal = Goal(participant_id, title, horizon, column, target_step)
+        parent = smart.get("parent_goal_id")
+        if parent is not None:
+            parent_goal = self._goal(parent)
+            if parent_goal.participant_id != participant_id or parent_goal.horizon != "long":
+                raise InvalidChange(
+                    "a short-term goal hangs under a long-term goal of the same participant",
+                    field="parent_goal_id",
+                )
+        goal = Goal(participant_id, title, horizon, column, target_step, **smart)
         plan = self._plan(participant_id) or Plan(participant_id)
         plan.add_goal(goal.id)
         self.save(goal, plan)
@@ -52,11 +70,114 @@ class PlanningApplication(ServiceApplication):
         action_id = uuid4()
         goal.plan_action(action_id, description, owner, due_on, reward_item)
         self.save(goal)
+        with self._open_lock:
+            if self._goals_with_open_actions is not None:
+                self._goals_with_open_actions.add(goal_id)
         return action_id
 
-    def complete_action(self, goal_id: UUID, action_id: UUID, completed_at: dt.datetime) -> None:
+    def complete_action(
+        self, goal_id: UUID, action_id: UUID, completed_at: dt.datetime, by: str = "participant"
+    ) -> None:
+        self._change(goal_id, lambda goal: goal.complete_action(action_id, completed_at, by))
+
+    def reschedule_action(
+        self, goal_id: UUID, action_id: UUID, due_on: dt.date, reason: str
+    ) -> None:
+        self._change(goal_id, lambda goal: goal.reschedule_action(action_id, due_on, reason))
+
+    def cancel_action(self, goal_id: UUID, action_id: UUID, reason: str) -> None:
+        self._change(goal_id, lambda goal: goal.cancel_action(action_id, reason))
+
+    def revise_goal(self, goal_id: UUID, changes: dict[str, Any], why: str, on: dt.date) -> None:
+        self._change(goal_id, lambda goal: goal.revise(changes, why, on))
+
+    def achieve_goal(self, goal_id: UUID, on: dt.date) -> None:
+        self._change(goal_id, lambda goal: goal.achieve(on))
+
+    def discontinue_goal(
+        self, goal_id: UUID, on: dt.date, reason: str, conversation: str | None
+    ) -> None:
+        self._change(goal_id, lambda goal: goal.discontinue(on, reason, conversation))
+
+    def reflect(
+        self, goal_id: UUID, what_worked: str, what_did_not: str, lessons: str, ready: bool
+    ) -> None:
+        self._change(goal_id, lambda goal: goal.reflect(what_worked, what_did_not, lessons, ready))
+
+    def detect_missed_actions(self, today: dt.date) -> int:
+        """Marks open actions whose due date has passed as missed; returns how many. Safe to
+        run any number of times and after a restart: a missed action is no longer open."""
+        with self._open_lock:
+            if self._goals_with_open_actions is None:
+                self._goals_with_open_actions = self._goals_with_planned_actions()
+            goal_ids = list(self._goals_with_open_actions)
+        missed = 0
+        for goal_id in goal_ids:
+            goal = self._goal(goal_id)
+            overdue = goal.overdue_actions(today)
+            for action in overdue:
+                goal.mark_missed(action.action_id, today)
+            if overdue:
+                self.save(goal)
+                missed += len(overdue)
+            if not any(a.status == "planned" for a in goal.actions.values()):
+                with self._open_lock:
+                    self._goals_with_open_actions.discard(goal_id)
+        return missed
+
+    def _goals_with_planned_actions(self) -> set[UUID]:
+        found: set[UUID] = set()
+        start = 1
+        while notifications := self.recorder.select_notifications(start=start, limit=1000):
+            found.update(
+                n.originator_id for n in notifications if n.topic.endswith("Goal.ActionPlanned")
+            )
+            start = notifications[-1].id + 1
+        return found
+
+    # meetings
+
+    def schedule_meeting(self, participant_id: UUID, at: dt.datetime, place: str | None) -> UUID:
+        meeting = Meeting(participant_id, at, place)
+        plan = self._plan(participant_id) or Plan(participant_id)
+        plan.add_meeting(meeting.id)
+        self.save(meeting, plan)
+        return meeting.id
+
+    def hold_meeting(self, meeting_id: UUID, **record: Any) -> None:
+        meeting = self._meeting(meeting_id)
+        meeting.hold(**record)
+        self.save(meeting)
+
+    def meeting(self, meeting_id: UUID) -> dict[str, Any]:
+        meeting = self._meeting(meeting_id)
+        return {
+            "meeting_id": meeting.id,
+            "participant_id": meeting.participant_id,
+            "at": meeting.at,
+            "place": meeting.place,
+            "held": meeting.held,
+            "crisis_share": meeting.crisis_share,
+        }
+
+    def _meeting(self, meeting_id: UUID) -> Meeting:
+        try:
+            meeting = self.repository.get(meeting_id)
+        except AggregateNotFoundError:
+            meeting = None
+        if not isinstance(meeting, Meeting):
+            raise MeetingNotFound(f"no meeting {meeting_id}")
+        return meeting
+
+    def figures(self, participant_id: UUID, today: dt.date) -> dict[str, Any]:
+        plan = self._plan(participant_id)
+        goals = [self._goal(g) for g in plan.goal_ids] if plan else []
+        meetings = [self._meeting(m) for m in plan.meeting_ids] if plan else []
+        return participant_figures(goals, meetings, today)
+
+    def _change(self, goal_id: UUID, change: Any) -> None:
         goal = self._goal(goal_id)
-        goal.complete_action(action_id, completed_at)
+        change(goal)
         self.save(goal)
 
     def goal(self, goal_id: UUID) -> dict[str, Any]:
@@ -68,7 +189,22 @@ class PlanningApplication(ServiceApplication):
             "horizon": goal.horizon,
             "column": goal.column,
             "target_step": goal.target_step,
+            "parent_goal_id": goal.parent_goal_id,
+            "smart": {
+                "specific": goal.specific,
+                "measure": goal.measure,
+                "why": goal.why,
+                "realistic_because": goal.realistic_because,
+                "by_when": goal.by_when,
+            },
+            "supports": goal.supports,
+            "challenges": goal.challenges,
+            "plan_b": goal.plan_b,
             "status": goal.status,
+            "closed_on": goal.closed_on,
+            "discontinued": goal.discontinued,
+            "revisions": goal.revisions,
+            "reflections": goal.reflections,
             "actions": [
                 {
                     "action_id": a.action_id,
@@ -78,6 +214,8 @@ class PlanningApplication(ServiceApplication):
                     "reward_item": a.reward_item,
                     "status": a.status,
                     "completed_at": a.completed_at,
+                    "completed_by": a.completed_by,
+                    "reschedules": a.reschedules,
                 }
                 for a in goal.actions.values()
             ],
@@ -91,3 +229,8 @@ class PlanningApplication(ServiceApplication):
         if not isinstance(goal, Goal):
             raise GoalNotFound(f"no goal {goal_id}")
         return goal
+
+    def printable_plan(self, participant_id: UUID, lang: str, today: dt.date, pdf: bool) -> Any:
+        plan = self._plan(participant_id)
+        goals = [self._goal(g) for g in plan.goal_ids] if plan else []
+        return render_pdf(goals, lang, today) if pdf else render_html(goals, lang, today)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from steiger.planning.api import DOMAIN_ERRORS, router
 from steiger.planning.application import PlanningApplication
 from steiger.planning.contracts import to_contract
+from steiger.planning.detector import missed_action_detector
 from steiger.planning.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.service import ServiceParts, run_service
@@ -12,13 +13,17 @@ from steiger.shared.service import ServiceParts, run_service
 
 def parts(settings: Settings | None = None) -> ServiceParts:
     settings = settings or Settings()
+    application = PlanningApplication(store_environment(settings))
     return ServiceParts(
         settings=settings,
-        application=PlanningApplication(store_environment(settings)),
+        application=application,
         routes=router,
         description="Goal-action plans: goals per Bridge column, action steps, deadlines.",
         domain_errors=DOMAIN_ERRORS,
         translate=to_contract,
+        background=[
+            missed_action_detector(application, settings.missed_check_seconds, settings.zone)
+        ],
     )
 
 

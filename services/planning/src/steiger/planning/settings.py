@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from steiger.shared.settings import ServiceSettings
@@ -9,3 +12,9 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="STEIGER_PLANNING_")
     service = "planning"
     port: int = 8003
+    missed_check_seconds: float = Field(300.0, gt=0, description="missed-action detector")
+    time_zone: str = "Europe/Amsterdam"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)

@@ -13,7 +13,16 @@ from steiger.shared.contracts.participant import (
     ParticipantRegistered,
     ParticipantStatusChanged,
 )
-from steiger.shared.contracts.planning import ActionCompleted, ActionPlanned, GoalSet
+from steiger.shared.contracts.planning import (
+    ActionCancelled,
+    ActionCompleted,
+    ActionMissed,
+    ActionPlanned,
+    ActionRescheduled,
+    GoalAchieved,
+    GoalDiscontinued,
+    GoalSet,
+)
 from steiger.shared.contracts.rewards import RewardEarned
 
 if TYPE_CHECKING:
@@ -24,6 +33,17 @@ def _note(method: str, *fields: str) -> Any:
     def react(app: ReportingApplication, event: Any, processing: ProcessingEvent) -> None:
         progress = app.progress_of(event.participant_id)
         getattr(progress, method)(*(getattr(event, f) for f in fields))
+        processing.collect_events(progress)
+
+    return react
+
+
+def _closing(method: str, status: str, id_field: str, *fields: str) -> Any:
+    def react(app: ReportingApplication, event: Any, processing: ProcessingEvent) -> None:
+        progress = app.progress_of(event.participant_id)
+        getattr(progress, method)(
+            getattr(event, id_field), status, *(getattr(event, f) for f in fields)
+        )
         processing.collect_events(progress)
 
     return react
@@ -54,6 +74,11 @@ REACTIONS = {
         "note_action_completed", "action_id", "goal_id", "due_on", "completed_at", "on_time"
     ),
     RewardEarned: _note("note_reward", "reward_id", "item_id", "amount", "currency", "earned_at"),
+    GoalAchieved: _closing("note_goal_closed", "achieved", "goal_id", "achieved_on"),
+    GoalDiscontinued: _closing("note_goal_closed", "discontinued", "goal_id", "discontinued_on"),
+    ActionRescheduled: _note("note_action_rescheduled", "action_id", "due_on"),
+    ActionCancelled: _closing("note_action_closed", "cancelled", "action_id"),
+    ActionMissed: _closing("note_action_closed", "missed", "action_id"),
     ConsentGranted: _note("note_consent", "purpose", "partner", "categories", "granted_on"),
     ConsentWithdrawn: _note("note_consent_withdrawn", "purpose", "partner"),
     ParticipantStatusChanged: _note("note_status", "status", "exit_reason", "changed_on"),

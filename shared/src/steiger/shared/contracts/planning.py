@@ -47,3 +47,90 @@ class ActionCompleted(IntegrationEvent):
     completed_at: Timestamp
     on_time: bool
     reward_item: str | None = None
+
+
+class GoalRevised(IntegrationEvent):
+    """A goal was revised; which fields changed (their new values stay in planning)."""
+
+    event_type: ClassVar[str] = "nl.steiger.planning.goal-revised.v1"
+
+    goal_id: UUID
+    changed: list[str]
+    target_step: int | None = None
+    revised_on: dt.date
+
+
+class GoalAchieved(IntegrationEvent):
+    """A goal was achieved."""
+
+    event_type: ClassVar[str] = "nl.steiger.planning.goal-achieved.v1"
+
+    goal_id: UUID
+    column: str | None
+    target_step: int | None = None
+    achieved_on: dt.date
+
+
+class GoalDiscontinued(IntegrationEvent):
+    """A goal was discontinued (the reason stays in planning: it is free text)."""
+
+    event_type: ClassVar[str] = "nl.steiger.planning.goal-discontinued.v1"
+
+    goal_id: UUID
+    column: str | None
+    discontinued_on: dt.date
+
+
+class ActionRescheduled(IntegrationEvent):
+    """An action step got a new due date."""
+
+    event_type: ClassVar[str] = "nl.steiger.planning.action-rescheduled.v1"
+
+    action_id: UUID
+    goal_id: UUID
+    due_on: dt.date
+    previous_due_on: dt.date
+    rescheduled_at: Timestamp
+
+
+class ActionCancelled(IntegrationEvent):
+    """An action step was cancelled."""
+
+    event_type: ClassVar[str] = "nl.steiger.planning.action-cancelled.v1"
+
+    action_id: UUID
+    goal_id: UUID
+    cancelled_at: Timestamp
+
+
+class ActionMissed(IntegrationEvent):
+    """An action's due date passed without completion (detected by planning, once)."""
+
+    event_type: ClassVar[str] = "nl.steiger.planning.action-missed.v1"
+
+    action_id: UUID
+    goal_id: UUID
+    column: str | None
+    due_on: dt.date
+
+
+class MeetingScheduled(IntegrationEvent):
+    """A meeting of participant and mentor was scheduled (drives appointment reminders)."""
+
+    event_type: ClassVar[str] = "nl.steiger.planning.meeting-scheduled.v1"
+
+    meeting_id: UUID
+    at: Timestamp
+
+
+class MeetingHeld(IntegrationEvent):
+    """A meeting was held. Its plain-language summary stays in planning; notifications
+    fetch it at send time for the next-day summary."""
+
+    event_type: ClassVar[str] = "nl.steiger.planning.meeting-held.v1"
+
+    meeting_id: UUID
+    held_on: dt.date
+    duration_minutes: int = Field(ge=0)
+    crisis_minutes: int = Field(ge=0)
+    goal_minutes: int = Field(ge=0)

@@ -32,9 +32,12 @@ class ParticipantReminders(Aggregate):
         self, action_id: UUID, due_on: dt.date, times: list[dt.datetime]
     ) -> None:
         for send_at in times:
-            reminder_id = uuid5(action_id, send_at.isoformat())
-            if reminder_id not in self.reminders:
-                self._scheduled(reminder_id, action_id, due_on, send_at)
+            earlier = [r for r in self.reminders.values() if r.action_id == action_id]
+            if any(r.send_at == send_at and r.status == "pending" for r in earlier):
+                continue
+            # a moment may come back after a reschedule there and back again: a new reminder
+            reminder_id = uuid5(action_id, f"{send_at.isoformat()}#{len(earlier)}")
+            self._scheduled(reminder_id, action_id, due_on, send_at)
 
     @event("ReminderScheduled")
     def _scheduled(

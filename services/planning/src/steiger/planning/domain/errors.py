@@ -19,3 +19,17 @@ class GoalNotActive(PlanningError):
 
 class ActionNotOpen(PlanningError):
     """Action is no longer open"""
+
+
+class InvalidChange(PlanningError):
+    """Not possible"""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.problem_extensions = (
+            {"errors": [{"field": field, "message": message}]} if field else {}
+        )
+
+
+class MeetingNotFound(PlanningError):
+    """Meeting not found"""

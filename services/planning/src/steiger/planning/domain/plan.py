@@ -16,7 +16,12 @@ class Plan(Aggregate):
     def __init__(self, participant_id: UUID) -> None:
         self.participant_id = participant_id
         self.goal_ids: list[UUID] = []
+        self.meeting_ids: list[UUID] = []
 
     @event("GoalAdded")
     def add_goal(self, goal_id: UUID) -> None:
         self.goal_ids.append(goal_id)
+
+    @event("MeetingAdded")
+    def add_meeting(self, meeting_id: UUID) -> None:
+        self.meeting_ids.append(meeting_id)

@@ -84,6 +84,21 @@ class Progress(Aggregate):
             "on_time": on_time,
         }
 
+    @event("GoalClosedNoted")
+    def note_goal_closed(self, goal_id: UUID, status: str, on: dt.date) -> None:
+        if goal_id in self.goals:
+            self.goals[goal_id] = {**self.goals[goal_id], "status": status, "closed_on": on}
+
+    @event("ActionRescheduledNoted")
+    def note_action_rescheduled(self, action_id: UUID, due_on: dt.date) -> None:
+        if action_id in self.actions:
+            self.actions[action_id] = {**self.actions[action_id], "due_on": due_on}
+
+    @event("ActionClosedNoted")
+    def note_action_closed(self, action_id: UUID, status: str) -> None:
+        if action_id in self.actions and self.actions[action_id]["status"] == "planned":
+            self.actions[action_id] = {**self.actions[action_id], "status": status}
+
     @event("RewardNoted")
     def note_reward(
         self, reward_id: UUID, item_id: str, amount: Decimal, currency: str, earned_at: dt.datetime
@@ -148,7 +163,7 @@ class Progress(Aggregate):
             "deadlines": {
                 "met": sum(1 for a in actions if a.get("on_time") is True),
                 "completed_late": sum(1 for a in actions if a.get("on_time") is False),
-                "missed": sum(1 for a in actions if a["overdue"]),
+                "missed": sum(1 for a in actions if a["overdue"] or a["status"] == "missed"),
             },
             "rewards": {
                 "earned": list(self.rewards.values()),
