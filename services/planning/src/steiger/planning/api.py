@@ -14,6 +14,7 @@ from steiger.planning.domain.errors import (
     ActionNotOpen,
     GoalNotActive,
     GoalNotFound,
+    GroupNotFound,
     InvalidChange,
     MeetingNotFound,
 )
@@ -26,6 +27,7 @@ DOMAIN_ERRORS = {
     GoalNotFound: 404,
     ActionNotFound: 404,
     MeetingNotFound: 404,
+    GroupNotFound: 404,
     GoalNotActive: 409,
     ActionNotOpen: 409,
     InvalidChange: 409,
@@ -254,3 +256,42 @@ def printable_plan(
     if format == "pdf":
         return Response(document, media_type="application/pdf")
     return HTMLResponse(document)
+
+
+class GroupIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["group", "affinity"]
+    column: str | None = Field(None, max_length=64)
+
+
+class MemberIn(Strict):
+    participant_id: UUID
+
+
+@router.post("/groups", status_code=status.HTTP_201_CREATED, tags=["groups"])
+def form_group(body: GroupIn, planning: Planning) -> Created:
+    return Created(id=planning.form_group(body.name, body.kind, body.column))
+
+
+@router.post("/groups/{group_id}/members", tags=["groups"], **NO_CONTENT)
+def join_group(group_id: UUID, body: MemberIn, planning: Planning) -> None:
+    planning.join_group(group_id, body.participant_id)
+
+
+@router.delete("/groups/{group_id}/members/{participant_id}", tags=["groups"], **NO_CONTENT)
+def leave_group(group_id: UUID, participant_id: UUID, planning: Planning) -> None:
+    planning.leave_group(group_id, participant_id)
+
+
+@router.get("/groups/{group_id}", tags=["groups"])
+def group(group_id: UUID, planning: Planning) -> dict:
+    return planning.group(group_id)
+
+
+@router.get(
+    "/group-suggestions",
+    tags=["groups"],
+    summary="Participants working on similar active goals (same column and target step)",
+)
+def group_suggestions(planning: Planning, kind: Literal["group", "affinity"]) -> list[dict]:
+    return planning.group_suggestions(kind)

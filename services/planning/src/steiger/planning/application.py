@@ -7,9 +7,15 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
-from steiger.planning.domain.errors import GoalNotFound, InvalidChange, MeetingNotFound
+from steiger.planning.domain.errors import (
+    GoalNotFound,
+    GroupNotFound,
+    InvalidChange,
+    MeetingNotFound,
+)
 from steiger.planning.domain.figures import participant_figures
 from steiger.planning.domain.goal import Goal
+from steiger.planning.domain.group import Group, suggest
 from steiger.planning.domain.meeting import Meeting
 from steiger.planning.domain.plan import Plan
 from steiger.planning.printable import render_html, render_pdf
@@ -234,3 +240,52 @@ class PlanningApplication(ServiceApplication):
         plan = self._plan(participant_id)
         goals = [self._goal(g) for g in plan.goal_ids] if plan else []
         return render_pdf(goals, lang, today) if pdf else render_html(goals, lang, today)
+
+    # groups
+
+    def form_group(self, name: str, kind: str, column: str | None) -> UUID:
+        group = Group(name, kind, column)
+        self.save(group)
+        return group.id
+
+    def join_group(self, group_id: UUID, participant_id: UUID) -> None:
+        group = self._group(group_id)
+        group.join(participant_id)
+        self.save(group)
+
+    def leave_group(self, group_id: UUID, participant_id: UUID) -> None:
+        group = self._group(group_id)
+        group.leave(participant_id)
+        self.save(group)
+
+    def group(self, group_id: UUID) -> dict[str, Any]:
+        group = self._group(group_id)
+        return {"group_id": group.id, "name": group.name, "kind": group.kind,
+                "column": group.column, "members": group.members}  # fmt: skip
+
+    def group_suggestions(self, kind: str) -> list[dict[str, Any]]:
+        """Who works on similar active goals: same Bridge column and target step."""
+        working_on: dict[tuple[str, int | None], set[UUID]] = {}
+        for goal in self._every_goal():
+            if goal.status == "active" and goal.column is not None:
+                working_on.setdefault((goal.column, goal.target_step), set()).add(
+                    goal.participant_id
+                )
+        return suggest(working_on, kind)
+
+    def _every_goal(self) -> list[Goal]:
+        goal_ids: list[UUID] = []
+        start = 1
+        while notifications := self.recorder.select_notifications(start=start, limit=1000):
+            goal_ids.extend(n.originator_id for n in notifications if n.topic.endswith("Goal.Set"))
+            start = notifications[-1].id + 1
+        return [self._goal(goal_id) for goal_id in goal_ids]
+
+    def _group(self, group_id: UUID) -> Group:
+        try:
+            group = self.repository.get(group_id)
+        except AggregateNotFoundError:
+            group = None
+        if not isinstance(group, Group):
+            raise GroupNotFound(f"no group {group_id}")
+        return group

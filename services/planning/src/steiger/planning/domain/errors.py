@@ -33,3 +33,7 @@ class InvalidChange(PlanningError):
 
 class MeetingNotFound(PlanningError):
     """Meeting not found"""
+
+
+class GroupNotFound(PlanningError):
+    """Group not found"""
