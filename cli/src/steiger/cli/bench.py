@@ -36,14 +36,9 @@ from steiger.cli.bench_import import bench_import
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.client import BRIDGE, BRIDGE_COLUMNS
 from steiger.cli.runtime import SERVICES, System
-from steiger.shared.topics import PRODUCERS, events_topic
+from steiger.shared.topics import CONSUMES, PRODUCERS, events_topic
 
 AMS = ZoneInfo("Europe/Amsterdam")
-CONSUMED = {
-    "rewards": ["planning"],
-    "notifications": ["planning"],
-    "reporting": ["participant", "bridge", "planning", "rewards"],
-}
 
 
 def _free_port() -> int:
@@ -195,7 +190,7 @@ async def consumer_lag(bootstrap: str) -> int:
     """Records not yet processed by the consuming services, over all their topics: the end
     offsets minus each group's committed offsets (read without joining the group)."""
     lag = 0
-    for consumer, producers in CONSUMED.items():
+    for consumer, producers in CONSUMES.items():
         probe = AIOKafkaConsumer(
             bootstrap_servers=bootstrap, group_id=f"steiger-{consumer}", enable_auto_commit=False
         )

@@ -16,11 +16,11 @@ import httpx
 
 from steiger.cli.broker import EmbeddedBroker
 from steiger.shared.kafka import ensure_topics
-from steiger.shared.topics import PRODUCERS, dead_letter_topic, events_topic
+from steiger.shared.topics import CONSUMES, PRODUCERS, dead_letter_topic, events_topic
 
 SERVICES = ("participant", "bridge", "planning", "rewards", "notifications", "reporting")
 DEFAULT_PORTS = dict(zip(SERVICES, range(8001, 8007), strict=True))
-CONSUMERS = ("rewards", "notifications", "reporting")
+CONSUMERS = tuple(CONSUMES)
 
 
 def all_topics() -> list[str]:

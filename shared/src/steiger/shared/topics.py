@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 PRODUCERS = ("participant", "bridge", "planning", "rewards")
+CONSUMES = {
+    "rewards": ("planning", "bridge"),
+    "notifications": ("planning",),
+    "reporting": ("participant", "bridge", "planning", "rewards"),
+}
+"""Which producers' topics each consuming service subscribes to: the one place that says so."""
 
 
 def events_topic(service: str) -> str:

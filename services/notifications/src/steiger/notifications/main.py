@@ -8,6 +8,7 @@ from steiger.notifications.domain.reminder_policy import ReminderPolicy
 from steiger.notifications.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.service import ServiceParts, run_service
+from steiger.shared.topics import CONSUMES
 
 
 def parts(settings: Settings | None = None) -> ServiceParts:
@@ -20,7 +21,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         routes=router,
         description="Critically timed reminders for planned actions.",
         domain_errors=DOMAIN_ERRORS,
-        listens_to=["planning"],
+        listens_to=CONSUMES["notifications"],
     )
 
 

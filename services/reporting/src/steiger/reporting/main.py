@@ -7,6 +7,7 @@ from steiger.reporting.application import ReportingApplication
 from steiger.reporting.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.service import ServiceParts, run_service
+from steiger.shared.topics import CONSUMES
 
 
 def parts(settings: Settings | None = None) -> ServiceParts:
@@ -17,7 +18,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         routes=router,
         description="Progress views projected from the other services' events.",
         domain_errors=DOMAIN_ERRORS,
-        listens_to=["participant", "bridge", "planning", "rewards"],
+        listens_to=CONSUMES["reporting"],
     )
 
 

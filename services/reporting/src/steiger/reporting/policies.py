@@ -23,7 +23,7 @@ from steiger.shared.contracts.planning import (
     GoalDiscontinued,
     GoalSet,
 )
-from steiger.shared.contracts.rewards import RewardEarned
+from steiger.shared.contracts.rewards import RewardEarned, RewardReversed
 
 if TYPE_CHECKING:
     from steiger.reporting.application import ReportingApplication
@@ -79,6 +79,7 @@ REACTIONS = {
     ActionRescheduled: _note("note_action_rescheduled", "action_id", "due_on"),
     ActionCancelled: _closing("note_action_closed", "cancelled", "action_id"),
     ActionMissed: _closing("note_action_closed", "missed", "action_id"),
+    RewardReversed: _note("note_reward_reversed", "reward_id"),
     ConsentGranted: _note("note_consent", "purpose", "partner", "categories", "granted_on"),
     ConsentWithdrawn: _note("note_consent_withdrawn", "purpose", "partner"),
     ParticipantStatusChanged: _note("note_status", "status", "exit_reason", "changed_on"),

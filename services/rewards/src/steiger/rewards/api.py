@@ -1,23 +1,114 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path, Response, status
+from pydantic import BaseModel, ConfigDict, Field
 
 from steiger.rewards.application import RewardsApplication
+from steiger.rewards.domain.errors import (
+    GroupAccountNotFound,
+    InsufficientGroupBalance,
+    InvalidPayout,
+    RewardNotFound,
+)
 from steiger.shared.http import current_application
 
 Rewards = Annotated[RewardsApplication, Depends(current_application)]
 router = APIRouter(tags=["rewards"])
 
-DOMAIN_ERRORS: dict[type[Exception], int] = {}
+DOMAIN_ERRORS: dict[type[Exception], int] = {
+    RewardNotFound: 404,
+    GroupAccountNotFound: 404,
+    InvalidPayout: 409,
+    InsufficientGroupBalance: 409,
+}
+NO_CONTENT = {"status_code": status.HTTP_204_NO_CONTENT}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class IssueIn(Strict):
+    reference: str = Field(min_length=1, max_length=100, description="voucher code or payment")
+    by: str = Field(min_length=1, max_length=100)
+
+
+class ReversalIn(Strict):
+    reason: str = Field(min_length=1, max_length=2000)
+    by: str = Field(min_length=1, max_length=100)
+
+
+class GroupAccountIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class MemberIn(Strict):
+    participant_id: UUID
+
+
+class ProposalIn(Strict):
+    amount: Decimal = Field(gt=0, max_digits=9, decimal_places=2)
+    purpose: str = Field(min_length=1, max_length=2000)
+
+
+class ApprovalIn(Strict):
+    by: str = Field(min_length=1, max_length=100)
+
+
+class Created(BaseModel):
+    id: UUID
 
 
 @router.get("/participants/{participant_id}/rewards")
 def rewards(participant_id: UUID, rewards: Rewards) -> dict:
     return rewards.rewards(participant_id)
+
+
+@router.post("/participants/{participant_id}/rewards/{reward_id}/issue", **NO_CONTENT)
+def issue(participant_id: UUID, reward_id: UUID, body: IssueIn, rewards: Rewards) -> None:
+    rewards.issue(participant_id, reward_id, body.reference, body.by, dt.datetime.now(dt.UTC))
+
+
+@router.post("/participants/{participant_id}/rewards/{reward_id}/reversal", **NO_CONTENT)
+def reverse(participant_id: UUID, reward_id: UUID, body: ReversalIn, rewards: Rewards) -> None:
+    rewards.reverse(participant_id, reward_id, body.reason, body.by, dt.datetime.now(dt.UTC))
+
+
+@router.get(
+    "/participants/{participant_id}/statements/{year}",
+    summary="Yearly statement for benefit and tax administration (JSON or CSV)",
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
+def statement(
+    participant_id: UUID,
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    rewards: Rewards,
+    format: Literal["json", "csv"] = "json",  # noqa: A002
+) -> Response:
+    if format == "csv":
+        return Response(rewards.statement_csv(participant_id, year), media_type="text/csv")
+    return Response(
+        RewardsStatement.model_validate(rewards.statement(participant_id, year)).model_dump_json(),
+        media_type="application/json",
+    )
+
+
+class RewardsStatement(BaseModel):
+    """Money as strings with two decimals: exact, never floats."""
+
+    participant_id: UUID
+    year: int
+    currency: str
+    lines: list[dict[str, str | Decimal | dt.date | UUID]]
+    total: Decimal
+    issued: Decimal
+    withheld: Decimal
 
 
 @router.get("/menu")
@@ -27,5 +118,39 @@ def menu(rewards: Rewards) -> dict:
         "id": menu.id,
         "version": menu.version,
         "currency": menu.currency,
+        "annual_cap": menu.annual_cap,
         "items": [asdict(item) for item in menu.items.values()],
     }
+
+
+@router.post("/group-accounts", status_code=status.HTTP_201_CREATED, tags=["group accounts"])
+def open_group_account(body: GroupAccountIn, rewards: Rewards) -> Created:
+    return Created(id=rewards.open_group_account(body.name))
+
+
+@router.post("/group-accounts/{account_id}/members", tags=["group accounts"], **NO_CONTENT)
+def join_group_account(account_id: UUID, body: MemberIn, rewards: Rewards) -> None:
+    rewards.join_group_account(account_id, body.participant_id)
+
+
+@router.post(
+    "/group-accounts/{account_id}/proposals",
+    status_code=status.HTTP_201_CREATED,
+    tags=["group accounts"],
+)
+def propose(account_id: UUID, body: ProposalIn, rewards: Rewards) -> Created:
+    return Created(id=rewards.propose_spending(account_id, body.amount, body.purpose))
+
+
+@router.post(
+    "/group-accounts/{account_id}/proposals/{proposal_id}/approval",
+    tags=["group accounts"],
+    **NO_CONTENT,
+)
+def approve(account_id: UUID, proposal_id: UUID, body: ApprovalIn, rewards: Rewards) -> None:
+    rewards.approve_spending(account_id, proposal_id, body.by)
+
+
+@router.get("/group-accounts/{account_id}", tags=["group accounts"])
+def group_account(account_id: UUID, rewards: Rewards) -> dict:
+    return rewards.group_account_view(account_id)

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from steiger.rewards.domain.ledger import Ledger
+from steiger.rewards.domain.errors import GroupAccountNotFound
+from steiger.rewards.domain.group_account import GroupAccount
+from steiger.rewards.domain.ledger import CALENDAR, ZERO, Ledger
 from steiger.rewards.domain.menu import RewardsMenu
 from steiger.rewards.policies import REACTIONS
 from steiger.shared.eventstore import ServiceApplication
@@ -21,6 +27,11 @@ class RewardsApplication(ServiceApplication):
             raise ValueError("the rewards service needs a menu")
         self.menu = menu
 
+    @staticmethod
+    def noon_of(day: dt.date) -> dt.datetime:
+        """A moment for an event that only has a date: midday where the participant lives."""
+        return dt.datetime.combine(day, dt.time(12), CALENDAR)
+
     def ledger_for(self, participant_id: UUID) -> Ledger:
         try:
             return self.repository.get(Ledger.create_id(participant_id))
@@ -33,5 +44,110 @@ class RewardsApplication(ServiceApplication):
             "participant_id": participant_id,
             "currency": self.menu.currency,
             "balance": ledger.balance,
+            "outstanding": ledger.outstanding,
             "earned": [vars(e) for e in ledger.earned.values()],
+            "withheld": [vars(w) for w in ledger.withheld],
+            "group_account_id": ledger.group_account_id,
         }
+
+    def issue(
+        self, participant_id: UUID, reward_id: UUID, reference: str, by: str, at: dt.datetime
+    ) -> None:
+        ledger = self.ledger_for(participant_id)
+        ledger.issue(reward_id, reference, by, at)
+        self.save(ledger)
+
+    def reverse(
+        self, participant_id: UUID, reward_id: UUID, reason: str, by: str, at: dt.datetime
+    ) -> None:
+        ledger = self.ledger_for(participant_id)
+        ledger.reverse(reward_id, reason, by, at)
+        self.save(ledger)
+
+    def statement(self, participant_id: UUID, year: int) -> dict[str, Any]:
+        """The yearly statement, for benefit and tax administration."""
+        ledger = self.ledger_for(participant_id)
+        lines = [
+            {
+                "date": e.earned_at.astimezone(CALENDAR).date(),
+                "reward_id": e.reward_id,
+                "item_id": e.item_id,
+                "label": self.menu.items[e.item_id].label["nl"]
+                if e.item_id in self.menu.items
+                else e.item_id,
+                "kind": self.menu.items[e.item_id].kind if e.item_id in self.menu.items else "",
+                "amount": e.amount,
+                "status": "reversed" if e.reversed else "issued" if e.issued else "earned",
+                "reference": (e.issued or {}).get("reference", ""),
+            }
+            for e in sorted(ledger.earned.values(), key=lambda e: e.earned_at)
+            if e.year == year
+        ]
+        counted = [line["amount"] for line in lines if line["status"] != "reversed"]
+        return {
+            "participant_id": participant_id,
+            "year": year,
+            "currency": self.menu.currency,
+            "lines": lines,
+            "total": sum(counted, ZERO),
+            "issued": sum((ln["amount"] for ln in lines if ln["status"] == "issued"), ZERO),
+            "withheld": sum(
+                (w.amount for w in ledger.withheld if w.at.astimezone(CALENDAR).year == year),
+                ZERO,
+            ),
+        }
+
+    def statement_csv(self, participant_id: UUID, year: int) -> str:
+        statement = self.statement(participant_id, year)
+        out = io.StringIO()
+        columns = ["date", "reward_id", "item_id", "label", "kind", "amount", "status", "reference"]
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(statement["lines"])
+        writer.writerow({"date": "total", "amount": statement["total"]})
+        return out.getvalue()
+
+    # group accounts
+
+    def open_group_account(self, name: str) -> UUID:
+        account = GroupAccount(name, self.menu.currency)
+        self.save(account)
+        return account.id
+
+    def join_group_account(self, account_id: UUID, participant_id: UUID) -> None:
+        account = self.group_account(account_id)
+        ledger = self.ledger_for(participant_id)
+        account.add_member(participant_id)
+        ledger.join_group_account(account_id)
+        self.save(account, ledger)
+
+    def propose_spending(self, account_id: UUID, amount: Decimal, purpose: str) -> UUID:
+        account = self.group_account(account_id)
+        proposal_id = account.propose(amount, purpose, dt.datetime.now(dt.UTC))
+        self.save(account)
+        return proposal_id
+
+    def approve_spending(self, account_id: UUID, proposal_id: UUID, by: str) -> None:
+        account = self.group_account(account_id)
+        account.approve(proposal_id, by, dt.datetime.now(dt.UTC))
+        self.save(account)
+
+    def group_account_view(self, account_id: UUID) -> dict[str, Any]:
+        account = self.group_account(account_id)
+        return {
+            "account_id": account.id,
+            "name": account.name,
+            "currency": account.currency,
+            "balance": account.balance,
+            "members": account.members,
+            "proposals": list(account.proposals.values()),
+        }
+
+    def group_account(self, account_id: UUID) -> GroupAccount:
+        try:
+            account = self.repository.get(account_id)
+        except AggregateNotFoundError:
+            account = None
+        if not isinstance(account, GroupAccount):
+            raise GroupAccountNotFound(f"no group account {account_id}")
+        return account

@@ -9,6 +9,7 @@ from steiger.rewards.menus import load_menu
 from steiger.rewards.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.service import ServiceParts, run_service
+from steiger.shared.topics import CONSUMES
 
 
 def parts(settings: Settings | None = None) -> ServiceParts:
@@ -20,7 +21,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         description="Rewards earned by the menu, exactly once per achievement.",
         domain_errors=DOMAIN_ERRORS,
         translate=to_contract,
-        listens_to=["planning"],
+        listens_to=CONSUMES["rewards"],
     )
 
 

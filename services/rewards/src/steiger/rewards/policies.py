@@ -1,33 +1,80 @@
-"""Rewards' reactions to other services' integration events: the menu decides, not a person."""
+"""Rewards' reactions to other services' integration events: the menu decides, not a person.
+
+Each achievement is one trigger, decided once by the ledger (earned, withheld, or both), so
+redelivery, restarts and replays change nothing.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import ProcessingEvent
 
-from steiger.shared.contracts.planning import ActionCompleted
+from steiger.rewards.domain.menu import MenuItem
+from steiger.shared.contracts.bridge import PositionRecorded
+from steiger.shared.contracts.planning import ActionCompleted, GoalAchieved
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from uuid import UUID
+
     from steiger.rewards.application import RewardsApplication
+
+
+def _decide(
+    rewards: RewardsApplication,
+    processing: ProcessingEvent,
+    participant_id: UUID,
+    awards: list[tuple[MenuItem, str]],
+    at: dt.datetime,
+) -> None:
+    if not awards:
+        return
+    ledger = rewards.ledger_for(participant_id)
+    changed: list[Any] = [ledger]
+    menu = rewards.menu
+    for item, trigger in awards:
+        decision = ledger.earn(item, menu.ref, menu.currency, trigger, at, menu.annual_cap)
+        if decision and decision.group_credit > 0 and ledger.group_account_id is not None:
+            account = rewards.group_account(ledger.group_account_id)
+            account.credit(decision.group_credit, ledger.earned_for(trigger), participant_id)
+            changed.append(account)
+    processing.collect_events(*changed)
 
 
 def on_action_completed(
     rewards: RewardsApplication, event: ActionCompleted, processing: ProcessingEvent
 ) -> None:
     item = rewards.menu.for_completed_action(event.reward_item)
-    if item is None:
-        return
-    ledger = rewards.ledger_for(event.participant_id)
-    earned = ledger.earn(
-        item,
-        f"{rewards.menu.id}-{rewards.menu.version}",
-        rewards.menu.currency,
-        trigger=f"action-completed:{event.action_id}",
-        earned_at=event.completed_at,
-    )
-    if earned:
-        processing.collect_events(ledger)
+    awards = [(item, f"action-completed:{event.action_id}")] if item else []
+    _decide(rewards, processing, event.participant_id, awards, event.completed_at)
 
 
-REACTIONS = {ActionCompleted: on_action_completed}
+def on_goal_achieved(
+    rewards: RewardsApplication, event: GoalAchieved, processing: ProcessingEvent
+) -> None:
+    awards = [
+        (item, f"goal-achieved:{event.goal_id}:{item.id}")
+        for item in rewards.menu.for_goal_achieved(event.column)
+    ]
+    at = rewards.noon_of(event.achieved_on)
+    _decide(rewards, processing, event.participant_id, awards, at)
+
+
+def on_position_recorded(
+    rewards: RewardsApplication, event: PositionRecorded, processing: ProcessingEvent
+) -> None:
+    """A step reached earns once; a periodic item once per period in which it is held."""
+    year = event.assessed_at.year
+    awards = [
+        (item, f"step-reached:{item.id}" + (f":{year}" if item.period == "year" else ""))
+        for item in rewards.menu.for_step(event.column, event.step)
+    ]
+    _decide(rewards, processing, event.participant_id, awards, event.assessed_at)
+
+
+REACTIONS = {
+    ActionCompleted: on_action_completed,
+    GoalAchieved: on_goal_achieved,
+    PositionRecorded: on_position_recorded,
+}

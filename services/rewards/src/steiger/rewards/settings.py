@@ -12,4 +12,4 @@ class Settings(ServiceSettings):
     service = "rewards"
     port: int = 8004
     menu_file: Path | None = None
-    """The organisation's rewards menu (JSON); the Alphen example menu when unset."""
+    """The organisation's rewards menu (JSON); Steiger's Dutch menu (2026) when unset."""

@@ -111,6 +111,10 @@ class Progress(Aggregate):
             "earned_at": earned_at,
         }
 
+    @event("RewardReversalNoted")
+    def note_reward_reversed(self, reward_id: UUID) -> None:
+        self.rewards.pop(reward_id, None)
+
     @event("ConsentNoted")
     def note_consent(
         self, purpose: str, partner: str | None, categories: list[str], granted_on: dt.date

@@ -7,3 +7,19 @@ class RewardsError(Exception):
 
 class InvalidMenu(RewardsError):
     """Rewards menu is invalid"""
+
+
+class RewardNotFound(RewardsError):
+    """Reward not found"""
+
+
+class InvalidPayout(RewardsError):
+    """Not possible"""
+
+
+class GroupAccountNotFound(RewardsError):
+    """Group account not found"""
+
+
+class InsufficientGroupBalance(RewardsError):
+    """Group account balance too low"""
