@@ -4,6 +4,7 @@ from __future__ import annotations
 
 PRODUCERS = ("participant", "bridge", "planning", "rewards")
 CONSUMES = {
+    "bridge": ("participant",),
     "rewards": ("planning", "bridge"),
     "notifications": ("planning",),
     "reporting": ("participant", "bridge", "planning", "rewards"),

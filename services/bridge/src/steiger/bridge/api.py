@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from steiger.bridge.application import BridgeApplication
 from steiger.bridge.domain.errors import (
     DefinitionNotFound,
+    HouseholdUnknown,
     InvalidDefinition,
     NoAssessmentYet,
+    NoCostTableRow,
     UnknownPosition,
 )
 from steiger.shared.http import current_application
@@ -24,6 +27,8 @@ DOMAIN_ERRORS = {
     NoAssessmentYet: 404,
     UnknownPosition: 422,
     InvalidDefinition: 422,
+    NoCostTableRow: 422,
+    HouseholdUnknown: 409,
 }
 
 
@@ -57,6 +62,18 @@ def positions(participant_id: UUID, bridge: Bridge) -> dict:
     return bridge.positions(participant_id)
 
 
+@router.get(
+    "/participants/{participant_id}/scores",
+    summary="Scores per pillar and in total, changes since intake and previous, and a timeline",
+)
+def scores(
+    participant_id: UUID,
+    bridge: Bridge,
+    definition_id: str | None = Query(None, max_length=64),
+) -> dict:
+    return bridge.scores(participant_id, definition_id)
+
+
 @router.get("/definitions")
 def definitions(bridge: Bridge) -> list[dict]:
     return [{"id": d.id, "version": d.version, "name": d.name} for d in bridge.definitions.values()]
@@ -65,3 +82,55 @@ def definitions(bridge: Bridge) -> list[dict]:
 @router.get("/definitions/{definition_id}/{version}")
 def definition(definition_id: str, version: str, bridge: Bridge) -> dict:
     return asdict(bridge.definition(definition_id, version))
+
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2)]
+
+
+class EconomicIndependenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    table_id: str = Field(max_length=64, examples=["nl-steiger"])
+    table_version: str = Field(max_length=32, examples=["2026"])
+    monthly_income: Money = Field(description="the household's net income now, per month")
+    wishes: dict[str, Money] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="what the participant wants on top, as monthly amounts",
+        examples=[{"holiday": "50.00", "driving lessons": "80.00"}],
+    )
+
+
+@router.get("/cost-tables", tags=["economic independence index"])
+def cost_tables(bridge: Bridge) -> list[dict]:
+    return [
+        {"id": t.id, "version": t.version, "region": t.region, "currency": t.currency,
+         "source": t.source, "household_types": [h.type for h in t.households]}
+        for t in bridge.cost_tables.values()
+    ]  # fmt: skip
+
+
+@router.get("/cost-tables/{table_id}/{version}/index", tags=["economic independence index"])
+def index_income(
+    table_id: str,
+    version: str,
+    bridge: Bridge,
+    adults: int = Query(ge=1, le=10),
+    preschool_children: int = Query(0, ge=0, le=15),
+    school_age_children: int = Query(0, ge=0, le=15),
+) -> dict:
+    table = bridge.cost_table(table_id, version)
+    return vars(table.index_for(adults, preschool_children, school_age_children))
+
+
+@router.post(
+    "/participants/{participant_id}/economic-independence",
+    tags=["economic independence index"],
+    summary="The index income for the participant's household, their gap and their wishes",
+)
+def economic_independence(
+    participant_id: UUID, body: EconomicIndependenceIn, bridge: Bridge
+) -> dict:
+    return bridge.economic_independence(
+        participant_id, body.table_id, body.table_version, body.monthly_income, body.wishes
+    )

@@ -1,27 +1,65 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
 from steiger.bridge.domain.definition import BridgeDefinition
-from steiger.bridge.domain.errors import DefinitionNotFound, NoAssessmentYet
+from steiger.bridge.domain.eix import CostTable, income_gap
+from steiger.bridge.domain.errors import DefinitionNotFound, HouseholdUnknown, NoAssessmentYet
 from steiger.bridge.domain.record import BridgeRecord
+from steiger.bridge.domain.scoring import score_history
+from steiger.bridge.policies import REACTIONS
 from steiger.shared.eventstore import ServiceApplication
 
 
 class BridgeApplication(ServiceApplication):
     name = "bridge"
+    reactions = REACTIONS
 
     def __init__(
         self,
         env: dict[str, str] | None = None,
         definitions: dict[tuple[str, str], BridgeDefinition] | None = None,
+        cost_tables: dict[tuple[str, str], CostTable] | None = None,
     ) -> None:
         super().__init__(env)
         self.definitions = definitions or {}
+        self.cost_tables = cost_tables or {}
+
+    def record_for(self, participant_id: UUID) -> BridgeRecord:
+        return self._record_of(participant_id) or BridgeRecord(participant_id)
+
+    def cost_table(self, table_id: str, version: str) -> CostTable:
+        try:
+            return self.cost_tables[(table_id, version)]
+        except KeyError:
+            raise DefinitionNotFound(f"no cost table {table_id} {version}") from None
+
+    def economic_independence(
+        self,
+        participant_id: UUID,
+        table_id: str,
+        version: str,
+        monthly_income: Decimal,
+        wishes: dict[str, Decimal],
+    ) -> dict[str, Any]:
+        table = self.cost_table(table_id, version)
+        record = self._record_of(participant_id)
+        if record is None or record.household is None:
+            raise HouseholdUnknown(
+                f"the household of {participant_id} has not reached the bridge service yet"
+            )
+        index = table.index_for(*record.household)
+        return {
+            "participant_id": participant_id,
+            "table": {"id": table.id, "version": table.version, "region": table.region},
+            "index": vars(index),
+            **income_gap(index, monthly_income, wishes),
+        }
 
     def record_assessment(
         self,
@@ -32,7 +70,7 @@ class BridgeApplication(ServiceApplication):
         assessed_at: dt.datetime,
     ) -> UUID:
         definition = self.definition(definition_id, definition_version)
-        record = self._record_of(participant_id) or BridgeRecord(participant_id)
+        record = self.record_for(participant_id)
         assessment_id = uuid4()
         record.record_assessment(assessment_id, definition, steps, assessed_at)
         self.save(record)
@@ -61,3 +99,16 @@ class BridgeApplication(ServiceApplication):
             return self.repository.get(BridgeRecord.create_id(participant_id))
         except AggregateNotFoundError:
             return None
+
+    def scores(self, participant_id: UUID, definition_id: str | None = None) -> dict[str, Any]:
+        record = self._record_of(participant_id)
+        if record is None or not record.positions:
+            raise NoAssessmentYet(f"participant {participant_id} has no Bridge assessment")
+        latest = record.positions[-1]
+        definition_id = definition_id or latest.definition_id
+        versions = [
+            p.definition_version for p in record.positions if p.definition_id == definition_id
+        ]
+        if not versions:
+            raise NoAssessmentYet(f"participant {participant_id} has no {definition_id} assessment")
+        return score_history(record.positions, self.definition(definition_id, versions[-1]))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from steiger.bridge.api import DOMAIN_ERRORS, router
 from steiger.bridge.application import BridgeApplication
 from steiger.bridge.contracts import to_contract
+from steiger.bridge.cost_tables import load_cost_tables
 from steiger.bridge.definitions import load_definitions
 from steiger.bridge.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.service import ServiceParts, run_service
+from steiger.shared.topics import CONSUMES
 
 
 def parts(settings: Settings | None = None) -> ServiceParts:
@@ -16,12 +18,15 @@ def parts(settings: Settings | None = None) -> ServiceParts:
     return ServiceParts(
         settings=settings,
         application=BridgeApplication(
-            store_environment(settings), load_definitions(settings.definitions_dir)
+            store_environment(settings),
+            load_definitions(settings.definitions_dir),
+            load_cost_tables(),
         ),
         routes=router,
         description="The Bridge to Self-Sufficiency: versioned definitions and positions.",
         domain_errors=DOMAIN_ERRORS,
         translate=to_contract,
+        listens_to=CONSUMES["bridge"],
     )
 
 

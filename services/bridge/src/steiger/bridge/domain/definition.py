@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from steiger.bridge.domain.errors import InvalidDefinition, UnknownPosition
 
@@ -20,6 +20,8 @@ class Column:
     id: str
     name: dict[str, str]
     steps: tuple[Step, ...]
+    pillar: str | None = None
+    """The pillar this column belongs to (EMPath: e.g. family-stability); None: its own."""
 
     def step(self, number: int) -> Step:
         for step in self.steps:
@@ -34,6 +36,10 @@ class BridgeDefinition:
     version: str
     name: dict[str, str]
     columns: tuple[Column, ...]
+    pillars: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def pillar_of(self, column_id: str) -> str:
+        return self.column(column_id).pillar or column_id
 
     def column(self, column_id: str) -> Column:
         for column in self.columns:
@@ -47,10 +53,12 @@ class BridgeDefinition:
     def from_data(cls, data: dict) -> BridgeDefinition:
         try:
             columns = tuple(
-                Column(c["id"], c["name"], tuple(Step(**s) for s in c["steps"]))
+                Column(c["id"], c["name"], tuple(Step(**s) for s in c["steps"]), c.get("pillar"))
                 for c in data["columns"]
             )
-            definition = cls(data["id"], data["version"], data["name"], columns)
+            definition = cls(
+                data["id"], data["version"], data["name"], columns, data.get("pillars", {})
+            )
         except (KeyError, TypeError) as error:
             raise InvalidDefinition(f"missing or unexpected field: {error}") from error
         definition.validate()
@@ -61,6 +69,8 @@ class BridgeDefinition:
         if len(set(ids)) != len(ids):
             raise InvalidDefinition(f"{self.id}: column ids are not unique")
         for column in self.columns:
+            if self.pillars and column.pillar not in self.pillars:
+                raise InvalidDefinition(f"{self.id}/{column.id}: pillar {column.pillar!r} unknown")
             numbers = [step.step for step in column.steps]
             if numbers != list(range(1, len(numbers) + 1)):
                 raise InvalidDefinition(f"{self.id}/{column.id}: steps must run 1..n in order")

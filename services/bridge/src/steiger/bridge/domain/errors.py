@@ -23,3 +23,15 @@ class UnknownPosition(BridgeError):
 
 class NoAssessmentYet(BridgeError):
     """No Bridge assessment recorded yet"""
+
+
+class NoCostTableRow(BridgeError):
+    """No cost-table row for this household"""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.problem_extensions = {"errors": [{"field": field, "message": message}]}
+
+
+class HouseholdUnknown(BridgeError):
+    """The participant's household is not known here yet"""

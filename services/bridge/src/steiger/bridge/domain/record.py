@@ -31,6 +31,14 @@ class BridgeRecord(Aggregate):
     def __init__(self, participant_id: UUID) -> None:
         self.participant_id = participant_id
         self.positions: list[Position] = []
+        self.household: tuple[int, int, int] | None = None
+
+    @event("HouseholdNoted")
+    def note_household(
+        self, adults: int, preschool_children: int, school_age_children: int
+    ) -> None:
+        """From the participant service's intake: selects the household type of the index."""
+        self.household = (adults, preschool_children, school_age_children)
 
     def record_assessment(
         self,
