@@ -12,6 +12,7 @@ from steiger.bridge.application import BridgeApplication
 from steiger.bridge.domain.errors import (
     DefinitionNotFound,
     HouseholdUnknown,
+    InvalidAnswers,
     InvalidDefinition,
     NoAssessmentYet,
     NoCostTableRow,
@@ -29,6 +30,7 @@ DOMAIN_ERRORS = {
     InvalidDefinition: 422,
     NoCostTableRow: 422,
     HouseholdUnknown: 409,
+    InvalidAnswers: 422,
 }
 
 
@@ -134,3 +136,32 @@ def economic_independence(
     return bridge.economic_independence(
         participant_id, body.table_id, body.table_version, body.monthly_income, body.wishes
     )
+
+
+class ExecutiveSkillsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: dict[str, Annotated[int, Field(ge=1, le=6)]] = Field(
+        description="per statement id, 1 (not at all true) to 6 (completely true)"
+    )
+    assessed_at: AwareDatetime
+
+
+@router.get("/executive-skills/questionnaire", tags=["executive skills"])
+def executive_skills_questionnaire(bridge: Bridge) -> dict:
+    return asdict(bridge.executive_skills_questionnaire())
+
+
+@router.post(
+    "/participants/{participant_id}/executive-skills",
+    status_code=status.HTTP_201_CREATED,
+    tags=["executive skills"],
+    summary="Record the 36 answers; returns the 3 stronger and 3 weaker functions",
+)
+def assess_executive_skills(participant_id: UUID, body: ExecutiveSkillsIn, bridge: Bridge) -> dict:
+    return bridge.assess_executive_skills(participant_id, body.answers, body.assessed_at)
+
+
+@router.get("/participants/{participant_id}/executive-skills", tags=["executive skills"])
+def executive_skills(participant_id: UUID, bridge: Bridge) -> dict:
+    return bridge.executive_skills(participant_id)

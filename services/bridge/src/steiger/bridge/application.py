@@ -10,6 +10,7 @@ from eventsourcing.application import AggregateNotFoundError
 from steiger.bridge.domain.definition import BridgeDefinition
 from steiger.bridge.domain.eix import CostTable, income_gap
 from steiger.bridge.domain.errors import DefinitionNotFound, HouseholdUnknown, NoAssessmentYet
+from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire
 from steiger.bridge.domain.record import BridgeRecord
 from steiger.bridge.domain.scoring import score_history
 from steiger.bridge.policies import REACTIONS
@@ -25,8 +26,10 @@ class BridgeApplication(ServiceApplication):
         env: dict[str, str] | None = None,
         definitions: dict[tuple[str, str], BridgeDefinition] | None = None,
         cost_tables: dict[tuple[str, str], CostTable] | None = None,
+        executive_skills: ExecutiveSkillsQuestionnaire | None = None,
     ) -> None:
         super().__init__(env)
+        self.questionnaire = executive_skills
         self.definitions = definitions or {}
         self.cost_tables = cost_tables or {}
 
@@ -112,3 +115,30 @@ class BridgeApplication(ServiceApplication):
         if not versions:
             raise NoAssessmentYet(f"participant {participant_id} has no {definition_id} assessment")
         return score_history(record.positions, self.definition(definition_id, versions[-1]))
+
+    def assess_executive_skills(
+        self, participant_id: UUID, answers: dict[str, int], assessed_at: dt.datetime
+    ) -> dict[str, Any]:
+        questionnaire = self.executive_skills_questionnaire()
+        profile = questionnaire.profile(answers)  # refuses incomplete answers first
+        record = self.record_for(participant_id)
+        ref = f"{questionnaire.id}@{questionnaire.version}"
+        record.assess_executive_skills(ref, answers, assessed_at)
+        self.save(record)
+        return {"assessed_at": assessed_at, **profile}
+
+    def executive_skills(self, participant_id: UUID) -> dict[str, Any]:
+        record = self._record_of(participant_id)
+        if record is None or not record.executive_skills:
+            raise NoAssessmentYet(f"participant {participant_id} has no executive skills profile")
+        questionnaire = self.executive_skills_questionnaire()
+        history = [
+            {"assessed_at": a["assessed_at"], **questionnaire.profile(a["answers"])}  # type: ignore[arg-type]
+            for a in record.executive_skills
+        ]
+        return {"latest": history[-1], "history": history}
+
+    def executive_skills_questionnaire(self) -> ExecutiveSkillsQuestionnaire:
+        if self.questionnaire is None:
+            raise DefinitionNotFound("no executive skills questionnaire is loaded")
+        return self.questionnaire

@@ -7,6 +7,7 @@ from steiger.bridge.application import BridgeApplication
 from steiger.bridge.contracts import to_contract
 from steiger.bridge.cost_tables import load_cost_tables
 from steiger.bridge.definitions import load_definitions
+from steiger.bridge.questionnaires import load_executive_skills
 from steiger.bridge.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.service import ServiceParts, run_service
@@ -21,6 +22,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
             store_environment(settings),
             load_definitions(settings.definitions_dir),
             load_cost_tables(),
+            load_executive_skills(),
         ),
         routes=router,
         description="The Bridge to Self-Sufficiency: versioned definitions and positions.",

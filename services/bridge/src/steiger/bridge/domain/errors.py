@@ -35,3 +35,11 @@ class NoCostTableRow(BridgeError):
 
 class HouseholdUnknown(BridgeError):
     """The participant's household is not known here yet"""
+
+
+class InvalidAnswers(BridgeError):
+    """Answers do not fit the questionnaire"""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.problem_extensions = {"errors": [{"field": field, "message": message}]}

@@ -32,6 +32,15 @@ class BridgeRecord(Aggregate):
         self.participant_id = participant_id
         self.positions: list[Position] = []
         self.household: tuple[int, int, int] | None = None
+        self.executive_skills: list[dict[str, object]] = []
+
+    @event("ExecutiveSkillsAssessed")
+    def assess_executive_skills(
+        self, questionnaire: str, answers: dict[str, int], assessed_at: dt.datetime
+    ) -> None:
+        self.executive_skills.append(
+            {"questionnaire": questionnaire, "answers": answers, "assessed_at": assessed_at}
+        )
 
     @event("HouseholdNoted")
     def note_household(

@@ -1,0 +1,13 @@
+"""Shipped questionnaires (JSON): the executive skills assessment."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire
+
+
+def load_executive_skills() -> ExecutiveSkillsQuestionnaire:
+    source = files(__package__).joinpath("executive-skills-2026.json")
+    return ExecutiveSkillsQuestionnaire.from_data(json.loads(source.read_text(encoding="utf-8")))

@@ -1,0 +1,85 @@
+"""The executive skills assessment: 36 answers, 3 stronger and 3 weaker functions."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from steiger.bridge.main import parts
+from steiger.bridge.questionnaires import load_executive_skills
+from steiger.bridge.settings import Settings
+from steiger.shared.service import build_api
+
+QUESTIONNAIRE = load_executive_skills()
+AT = "2026-11-22T10:00:00+01:00"
+
+
+def answers(strong=(), weak=(), default=4):
+    given = {}
+    for function in QUESTIONNAIRE.functions:
+        value = 6 if function.id in strong else 1 if function.id in weak else default
+        given.update({s["id"]: value for s in function.statements})
+    return given
+
+
+@pytest.fixture
+def api(tmp_path):
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+        yield client
+
+
+def test_twelve_functions_of_three_statements_in_both_languages():
+    assert len(QUESTIONNAIRE.functions) == 12
+    assert len(QUESTIONNAIRE.statement_ids) == 36
+    assert all(s["nl"] and s["en"] for f in QUESTIONNAIRE.functions for s in f.statements)
+
+
+def test_the_profile_names_the_three_stronger_and_three_weaker_functions(api):
+    p = uuid.uuid4()
+    given = answers(
+        strong={"planning", "flexibility", "metacognition"},
+        weak={"working-memory", "time-management", "organisation"},
+    )
+    given["working-memory-1"] = 2  # the weakest of the weak is a little less weak
+    response = api.post(
+        f"/participants/{p}/executive-skills", json={"answers": given, "assessed_at": AT}
+    )
+    assert response.status_code == 201
+    profile = response.json()
+    assert profile["stronger"] == ["planning", "flexibility", "metacognition"]
+    assert profile["weaker"] == ["time-management", "organisation", "working-memory"]
+    assert profile["scores"]["planning"] == 18
+    assert (
+        api.get(f"/participants/{p}/executive-skills").json()["latest"]["stronger"][0] == "planning"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"planning-1": 7}, "body.answers.planning-1"),
+        ({"planning-1": 0}, "body.answers.planning-1"),
+        ({"made-up-1": 3}, "answers.made-up-1"),
+    ],
+)
+def test_answers_out_of_range_or_unknown_are_422_naming_the_statement(api, change, field):
+    response = api.post(
+        f"/participants/{uuid.uuid4()}/executive-skills",
+        json={"answers": answers() | change, "assessed_at": AT},
+    )
+    assert response.status_code == 422
+    assert field in [e["field"] for e in response.json()["errors"]]
+
+
+def test_an_incomplete_questionnaire_is_refused_and_records_nothing(api):
+    p = uuid.uuid4()
+    partial = dict(list(answers().items())[:35])
+    response = api.post(
+        f"/participants/{p}/executive-skills", json={"answers": partial, "assessed_at": AT}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"].startswith("answers.")
+    assert api.get(f"/participants/{p}/executive-skills").status_code == 404
+    assert len(api.get("/executive-skills/questionnaire").json()["functions"]) == 12
