@@ -165,3 +165,40 @@ def assess_executive_skills(participant_id: UUID, body: ExecutiveSkillsIn, bridg
 @router.get("/participants/{participant_id}/executive-skills", tags=["executive skills"])
 def executive_skills(participant_id: UUID, bridge: Bridge) -> dict:
     return bridge.executive_skills(participant_id)
+
+
+JobsQuery = {
+    "catalogue_id": Query("nl-mbo", max_length=64),
+    "catalogue_version": Query("2026", max_length=32),
+    "table_id": Query("nl-steiger", max_length=64),
+    "table_version": Query("2026", max_length=32),
+}
+
+
+@router.get("/jobs", tags=["hot jobs"], summary="The catalogue classified as Hot and Smart Start")
+def jobs(
+    bridge: Bridge,
+    catalogue_id: str = JobsQuery["catalogue_id"],
+    catalogue_version: str = JobsQuery["catalogue_version"],
+    table_id: str = JobsQuery["table_id"],
+    table_version: str = JobsQuery["table_version"],
+) -> dict:
+    return bridge.jobs((catalogue_id, catalogue_version), (table_id, table_version))
+
+
+@router.get(
+    "/participants/{participant_id}/jobs",
+    tags=["hot jobs"],
+    summary="Jobs whose wage covers the household's index income, and Smart Start paths",
+)
+def jobs_for(
+    participant_id: UUID,
+    bridge: Bridge,
+    catalogue_id: str = JobsQuery["catalogue_id"],
+    catalogue_version: str = JobsQuery["catalogue_version"],
+    table_id: str = JobsQuery["table_id"],
+    table_version: str = JobsQuery["table_version"],
+) -> dict:
+    return bridge.jobs_for(
+        participant_id, (catalogue_id, catalogue_version), (table_id, table_version)
+    )

@@ -9,8 +9,14 @@ from eventsourcing.application import AggregateNotFoundError
 
 from steiger.bridge.domain.definition import BridgeDefinition
 from steiger.bridge.domain.eix import CostTable, income_gap
-from steiger.bridge.domain.errors import DefinitionNotFound, HouseholdUnknown, NoAssessmentYet
+from steiger.bridge.domain.errors import (
+    DefinitionNotFound,
+    HouseholdUnknown,
+    NoAssessmentYet,
+    NoCostTableRow,
+)
 from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire
+from steiger.bridge.domain.jobs import REFERENCE_HOUSEHOLD, JobCatalogue
 from steiger.bridge.domain.record import BridgeRecord
 from steiger.bridge.domain.scoring import score_history
 from steiger.bridge.policies import REACTIONS
@@ -27,8 +33,10 @@ class BridgeApplication(ServiceApplication):
         definitions: dict[tuple[str, str], BridgeDefinition] | None = None,
         cost_tables: dict[tuple[str, str], CostTable] | None = None,
         executive_skills: ExecutiveSkillsQuestionnaire | None = None,
+        job_catalogues: dict[tuple[str, str], JobCatalogue] | None = None,
     ) -> None:
         super().__init__(env)
+        self.job_catalogues = job_catalogues or {}
         self.questionnaire = executive_skills
         self.definitions = definitions or {}
         self.cost_tables = cost_tables or {}
@@ -142,3 +150,40 @@ class BridgeApplication(ServiceApplication):
         if self.questionnaire is None:
             raise DefinitionNotFound("no executive skills questionnaire is loaded")
         return self.questionnaire
+
+    def jobs(self, catalogue: tuple[str, str], table: tuple[str, str]) -> dict[str, Any]:
+        jobs, costs = self._catalogue_and_table(catalogue, table)
+        reference = costs.index_for(*REFERENCE_HOUSEHOLD).monthly
+        return {
+            "catalogue": {"id": jobs.id, "version": jobs.version, "source": jobs.source},
+            "reference_index_monthly": reference,
+            "jobs": jobs.classified(reference),
+        }
+
+    def jobs_for(
+        self, participant_id: UUID, catalogue: tuple[str, str], table: tuple[str, str]
+    ) -> dict[str, Any]:
+        jobs, costs = self._catalogue_and_table(catalogue, table)
+        record = self._record_of(participant_id)
+        if record is None or record.household is None:
+            raise HouseholdUnknown(
+                f"the household of {participant_id} has not reached the bridge service yet"
+            )
+        own = costs.index_for(*record.household).monthly
+        reference = costs.index_for(*REFERENCE_HOUSEHOLD).monthly
+        return {"participant_id": participant_id, "index_monthly": own,
+                **jobs.paths_for(own, reference)}  # fmt: skip
+
+    def _catalogue_and_table(
+        self, catalogue: tuple[str, str], table: tuple[str, str]
+    ) -> tuple[JobCatalogue, CostTable]:
+        jobs = self.job_catalogues.get(catalogue)
+        if jobs is None:
+            raise DefinitionNotFound(f"no job catalogue {catalogue[0]} {catalogue[1]}")
+        costs = self.cost_table(*table)
+        if jobs.currency != costs.currency:
+            raise NoCostTableRow(
+                f"{jobs.id} pays in {jobs.currency}; {costs.id} counts in {costs.currency}",
+                field="table_id",
+            )
+        return jobs, costs

@@ -7,6 +7,7 @@ from steiger.bridge.application import BridgeApplication
 from steiger.bridge.contracts import to_contract
 from steiger.bridge.cost_tables import load_cost_tables
 from steiger.bridge.definitions import load_definitions
+from steiger.bridge.job_catalogues import load_job_catalogues
 from steiger.bridge.questionnaires import load_executive_skills
 from steiger.bridge.settings import Settings
 from steiger.shared.eventstore import store_environment
@@ -23,6 +24,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
             load_definitions(settings.definitions_dir),
             load_cost_tables(),
             load_executive_skills(),
+            load_job_catalogues(),
         ),
         routes=router,
         description="The Bridge to Self-Sufficiency: versioned definitions and positions.",

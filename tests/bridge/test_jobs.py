@@ -1,0 +1,116 @@
+"""Hot Jobs and Smart Start Jobs: each Table 2 threshold tested on both sides."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+from eventsourcing.persistence import Tracking
+from fastapi.testclient import TestClient
+
+from steiger.bridge.domain.jobs import Job
+from steiger.bridge.main import parts
+from steiger.bridge.settings import Settings
+from steiger.shared.contracts.participant import Household, ParticipantRegistered
+from steiger.shared.service import build_api
+
+INDEX = Decimal("3000.00")
+HOT = Job(
+    "Hot",
+    "zorg",
+    Decimal("3000.00"),
+    150,
+    Decimal("2"),
+    Decimal("0.50"),
+    Decimal("0.70"),
+    Decimal("0"),
+)
+SMART = Job(
+    "Smart",
+    "zorg",
+    Decimal("1950.00"),
+    150,
+    Decimal("2"),
+    Decimal("0.70"),
+    Decimal("0.70"),
+    Decimal("0.70"),
+)
+
+
+def with_(job, **change):
+    return dataclasses.replace(job, **change)
+
+
+def test_exactly_at_every_threshold_a_job_still_qualifies():
+    assert HOT.classify(INDEX) == "hot"
+    assert SMART.classify(INDEX) == "smart-start"
+
+
+@pytest.mark.parametrize(
+    ("job", "change", "now"),
+    [
+        (HOT, {"monthly_wage": Decimal("2999.99")}, None),  # below 100 %: not hot; and its
+        (HOT, {"vacancies_5y": 149}, None),  # training share is too low for smart start
+        (HOT, {"training_years": Decimal("2.5")}, None),
+        (HOT, {"short_training_share": Decimal("0.49")}, None),
+        (HOT, {"good_benefits_share": Decimal("0.69")}, None),
+        (SMART, {"monthly_wage": Decimal("1949.99")}, None),  # below 65 %
+        (SMART, {"vacancies_5y": 149}, None),
+        (SMART, {"training_years": Decimal("2.01")}, None),
+        (SMART, {"short_training_share": Decimal("0.69")}, None),
+        (SMART, {"good_benefits_share": Decimal("0.69")}, None),
+        (SMART, {"hot_sector_share": Decimal("0.69")}, None),
+        (SMART, {"monthly_wage": Decimal("3000.00")}, "hot"),  # paying 100 % makes it hot
+    ],
+)
+def test_just_below_a_threshold_a_job_does_not_qualify(job, change, now):
+    assert with_(job, **change).classify(INDEX) == now
+
+
+def test_a_hot_job_with_a_lower_short_training_share_can_still_be_a_smart_start():
+    job = with_(
+        HOT,
+        monthly_wage=Decimal("2500"),
+        short_training_share=Decimal("0.80"),
+        hot_sector_share=Decimal("0.75"),
+    )
+    assert job.classify(INDEX) == "smart-start"
+
+
+@pytest.fixture
+def api(tmp_path):
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+        yield client
+
+
+def test_the_dutch_catalogue_comes_from_table_5_and_says_what_is_illustrative(api):
+    catalogue = api.get("/jobs").json()
+    assert "Table 5" in catalogue["catalogue"]["source"]
+    crane = next(j for j in catalogue["jobs"] if j["occupation"] == "Kraanmachinist")
+    assert crane["monthly_wage"] == "2150.00" and "vacancies_5y" in crane["illustrative"]
+    mixed = api.get("/jobs", params={"table_id": "us-boston", "table_version": "2019"})
+    assert mixed.status_code == 422  # euros against a dollar table
+
+
+def test_a_participants_jobs_follow_their_household(api):
+    p = uuid.uuid4()
+    app = api.app.state.application
+    app.process_event(
+        ParticipantRegistered(
+            participant_id=p,
+            programme="debt-help",
+            cohort="2026-11",
+            municipality="Leiden",
+            household=Household(adults=1),
+            registered_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+        ),
+        Tracking("participant#0", 1),
+    )
+    answer = api.get(f"/participants/{p}/jobs").json()
+    assert answer["index_monthly"] == "2150.00"  # one adult, the Dutch table
+    assert {j["occupation"] for j in answer["covering_jobs"]} >= {"Kraanmachinist"}
+    assert all(Decimal(j["monthly_wage"]) >= Decimal("2150") for j in answer["covering_jobs"])
+    assert api.get(f"/participants/{uuid.uuid4()}/jobs").status_code == 409
