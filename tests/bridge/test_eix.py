@@ -3,12 +3,10 @@ Dutch table, and a participant's gap from the household their intake recorded.""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from decimal import Decimal
 
 import pytest
-from eventsourcing.persistence import Tracking
 from fastapi.testclient import TestClient
 
 from steiger.bridge.cost_tables import load_cost_tables
@@ -16,7 +14,6 @@ from steiger.bridge.domain.eix import CostTable
 from steiger.bridge.domain.errors import InvalidDefinition, NoCostTableRow
 from steiger.bridge.main import parts
 from steiger.bridge.settings import Settings
-from steiger.shared.contracts.participant import Household, ParticipantRegistered
 from steiger.shared.service import build_api
 
 TABLES = load_cost_tables()
@@ -82,20 +79,7 @@ def api(tmp_path):
         yield client
 
 
-def registered(participant, adults, preschool, school_age):
-    return ParticipantRegistered(
-        participant_id=participant,
-        programme="debt-help",
-        cohort="2026-11",
-        municipality="Leiden",
-        household=Household(
-            adults=adults, preschool_children=preschool, school_age_children=school_age
-        ),
-        registered_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
-    )
-
-
-def test_a_participants_gap_and_wishes_follow_the_household_from_intake(api):
+def test_a_participants_gap_and_wishes_follow_the_household_from_intake(api, intake):
     app = api.app.state.application
     participant = uuid.uuid4()
     body = {
@@ -106,7 +90,7 @@ def test_a_participants_gap_and_wishes_follow_the_household_from_intake(api):
     }
     unknown = api.post(f"/participants/{participant}/economic-independence", json=body)
     assert unknown.status_code == 409  # the intake has not reached bridge yet
-    app.process_event(registered(participant, 1, 1, 1), Tracking("participant#0", 1))
+    intake(app, participant, adults=1, preschool=1, school_age=1)
     answer = api.post(f"/participants/{participant}/economic-independence", json=body).json()
     assert answer["index"]["monthly"] == "5490.00"
     assert (answer["gap"], answer["wishes_monthly"], answer["gap_with_wishes"]) == (

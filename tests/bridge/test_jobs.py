@@ -95,7 +95,7 @@ def test_the_dutch_catalogue_comes_from_table_5_and_says_what_is_illustrative(ap
     assert mixed.status_code == 422  # euros against a dollar table
 
 
-def test_a_participants_jobs_follow_their_household(api):
+def test_a_participants_jobs_follow_their_household(api, intake):
     p = uuid.uuid4()
     app = api.app.state.application
     app.process_event(

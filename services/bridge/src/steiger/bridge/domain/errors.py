@@ -13,33 +13,29 @@ class InvalidDefinition(BridgeError):
     """Bridge definition is invalid"""
 
 
-class UnknownPosition(BridgeError):
-    """Position not on this Bridge"""
+class FieldError(BridgeError):
+    """A rule broken by one field of the input; the API names the field."""
 
     def __init__(self, message: str, field: str) -> None:
         super().__init__(message)
         self.problem_extensions = {"errors": [{"field": field, "message": message}]}
+
+
+class UnknownPosition(FieldError):
+    """Position not on this Bridge"""
 
 
 class NoAssessmentYet(BridgeError):
     """No Bridge assessment recorded yet"""
 
 
-class NoCostTableRow(BridgeError):
+class NoCostTableRow(FieldError):
     """No cost-table row for this household"""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.problem_extensions = {"errors": [{"field": field, "message": message}]}
 
 
 class HouseholdUnknown(BridgeError):
     """The participant's household is not known here yet"""
 
 
-class InvalidAnswers(BridgeError):
+class InvalidAnswers(FieldError):
     """Answers do not fit the questionnaire"""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.problem_extensions = {"errors": [{"field": field, "message": message}]}
