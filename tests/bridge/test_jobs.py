@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import uuid
 from decimal import Decimal
 
 import pytest
-from eventsourcing.persistence import Tracking
 from fastapi.testclient import TestClient
 
 from steiger.bridge.domain.jobs import Job
 from steiger.bridge.main import parts
 from steiger.bridge.settings import Settings
-from steiger.shared.contracts.participant import Household, ParticipantRegistered
 from steiger.shared.service import build_api
 
 INDEX = Decimal("3000.00")
@@ -98,17 +95,7 @@ def test_the_dutch_catalogue_comes_from_table_5_and_says_what_is_illustrative(ap
 def test_a_participants_jobs_follow_their_household(api, intake):
     p = uuid.uuid4()
     app = api.app.state.application
-    app.process_event(
-        ParticipantRegistered(
-            participant_id=p,
-            programme="debt-help",
-            cohort="2026-11",
-            municipality="Leiden",
-            household=Household(adults=1),
-            registered_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
-        ),
-        Tracking("participant#0", 1),
-    )
+    intake(app, p)
     answer = api.get(f"/participants/{p}/jobs").json()
     assert answer["index_monthly"] == "2150.00"  # one adult, the Dutch table
     assert {j["occupation"] for j in answer["covering_jobs"]} >= {"Kraanmachinist"}
