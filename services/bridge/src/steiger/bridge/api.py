@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
@@ -43,6 +43,20 @@ class AssessmentIn(BaseModel):
         min_length=1, description="step per column id", examples=[{"debts": 2, "income": 1}]
     )
     assessed_at: AwareDatetime
+    recorded_by: Literal["participant-with-mentor", "participant", "mentor"] = (
+        "participant-with-mentor"
+    )
+    notes: dict[str, Annotated[str, Field(max_length=2000)]] = Field(
+        default_factory=dict, description="an optional note per column (stays in this service)"
+    )
+
+
+class CorrectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    column: str = Field(max_length=64)
+    step: int = Field(ge=1, le=20)
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class AssessmentCreated(BaseModel):
@@ -54,9 +68,26 @@ def record_assessment(
     participant_id: UUID, body: AssessmentIn, bridge: Bridge
 ) -> AssessmentCreated:
     assessment_id = bridge.record_assessment(
-        participant_id, body.definition_id, body.definition_version, body.steps, body.assessed_at
+        participant_id,
+        body.definition_id,
+        body.definition_version,
+        body.steps,
+        body.assessed_at,
+        body.recorded_by,
+        body.notes,
     )
     return AssessmentCreated(assessment_id=assessment_id)
+
+
+@router.post(
+    "/participants/{participant_id}/assessments/{assessment_id}/corrections",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Correct a mistaken position; the correction is an event of its own",
+)
+def correct_position(
+    participant_id: UUID, assessment_id: UUID, body: CorrectionIn, bridge: Bridge
+) -> None:
+    bridge.correct_position(participant_id, assessment_id, body.column, body.step, body.reason)
 
 
 @router.get("/participants/{participant_id}/positions")

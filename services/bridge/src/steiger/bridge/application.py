@@ -79,13 +79,28 @@ class BridgeApplication(ServiceApplication):
         definition_version: str,
         steps: dict[str, int],
         assessed_at: dt.datetime,
+        recorded_by: str = "participant-with-mentor",
+        notes: dict[str, str] | None = None,
     ) -> UUID:
         definition = self.definition(definition_id, definition_version)
         record = self.record_for(participant_id)
         assessment_id = uuid4()
-        record.record_assessment(assessment_id, definition, steps, assessed_at)
+        record.record_assessment(assessment_id, definition, steps, assessed_at, recorded_by, notes)
         self.save(record)
         return assessment_id
+
+    def correct_position(
+        self, participant_id: UUID, assessment_id: UUID, column: str, step: int, reason: str
+    ) -> None:
+        record = self._record_of(participant_id)
+        if record is None:
+            raise NoAssessmentYet(f"participant {participant_id} has no Bridge assessment")
+        recorded = next((p for p in record.positions if p.assessment_id == assessment_id), None)
+        if recorded is None:
+            raise NoAssessmentYet(f"no assessment {assessment_id} for {participant_id}")
+        definition = self.definition(recorded.definition_id, recorded.definition_version)
+        record.correct_position(assessment_id, column, step, reason, definition)
+        self.save(record)
 
     def positions(self, participant_id: UUID) -> dict[str, Any]:
         record = self._record_of(participant_id)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import ProcessingEvent
 
-from steiger.shared.contracts.bridge import PositionRecorded
+from steiger.shared.contracts.bridge import PositionCorrected, PositionRecorded
 from steiger.shared.contracts.participant import (
     ConsentGranted,
     ConsentWithdrawn,
@@ -68,6 +68,7 @@ REACTIONS = {
         "note_profile", "programme", "cohort", "municipality", "registered_at"
     ),
     PositionRecorded: on_position_recorded,
+    PositionCorrected: _note("note_position_corrected", "column", "step", "points", "assessed_at"),
     GoalSet: _note("note_goal", "goal_id", "horizon", "column", "target_step"),
     ActionPlanned: _note("note_action_planned", "action_id", "goal_id", "due_on"),
     ActionCompleted: _note(

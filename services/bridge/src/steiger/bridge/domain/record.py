@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from steiger.bridge.domain.definition import BridgeDefinition
+from steiger.bridge.domain.errors import UnknownPosition
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,9 @@ class Position:
     step: int
     points: int
     assessed_at: dt.datetime
+    recorded_by: str = "participant-with-mentor"
+    note: str | None = None
+    correction: str | None = None  # why the step was corrected, if it was
 
 
 class BridgeRecord(Aggregate):
@@ -55,9 +59,15 @@ class BridgeRecord(Aggregate):
         definition: BridgeDefinition,
         steps: dict[str, int],
         assessed_at: dt.datetime,
+        recorded_by: str = "participant-with-mentor",
+        notes: dict[str, str] | None = None,
     ) -> None:
         """One PositionRecorded per column, so each has its own place in the log."""
         resolved = {c: definition.column(c).step(n) for c, n in steps.items()}  # all or none
+        unknown_notes = set(notes or {}) - set(steps)
+        if unknown_notes:
+            column = sorted(unknown_notes)[0]
+            raise UnknownPosition(f"a note for {column!r}, which was not assessed", field=column)
         for column_id, step in resolved.items():
             self._position_recorded(
                 assessment_id,
@@ -68,6 +78,8 @@ class BridgeRecord(Aggregate):
                 step.points,
                 assessed_at,
                 self.participant_id,
+                recorded_by,
+                (notes or {}).get(column_id),
             )
 
     @event("PositionRecorded")
@@ -81,12 +93,59 @@ class BridgeRecord(Aggregate):
         points: int,
         assessed_at: dt.datetime,
         participant_id: UUID,
+        recorded_by: str = "participant-with-mentor",
+        note: str | None = None,
     ) -> None:
         self.positions.append(
             Position(
-                assessment_id, definition_id, definition_version, column, step, points, assessed_at
-            )
+                assessment_id,
+                definition_id,
+                definition_version,
+                column,
+                step,
+                points,
+                assessed_at,
+                recorded_by,
+                note,
+            )  # fmt: skip
         )
+
+    def correct_position(
+        self, assessment_id: UUID, column: str, step: int, reason: str, definition: BridgeDefinition
+    ) -> None:
+        """A mistaken position is corrected by an event of its own; history keeps both."""
+        current = self._position(assessment_id, column)
+        corrected = definition.column(column).step(step)
+        if corrected.step == current.step:
+            raise UnknownPosition("the correction repeats the recorded step", field="step")
+        self._position_corrected(
+            assessment_id, current.definition_id, current.definition_version, column,
+            corrected.step, corrected.points, current.assessed_at, reason, self.participant_id,
+        )  # fmt: skip
+
+    @event("PositionCorrected")
+    def _position_corrected(
+        self,
+        assessment_id: UUID,
+        definition_id: str,
+        definition_version: str,
+        column: str,
+        step: int,
+        points: int,
+        assessed_at: dt.datetime,
+        reason: str,
+        participant_id: UUID,
+    ) -> None:
+        for n, position in enumerate(self.positions):
+            if position.assessment_id == assessment_id and position.column == column:
+                self.positions[n] = replace(position, step=step, points=points, correction=reason)
+
+    def _position(self, assessment_id: UUID, column: str) -> Position:
+        for position in self.positions:
+            if position.assessment_id == assessment_id and position.column == column:
+                return position
+        raise UnknownPosition(f"assessment {assessment_id} has no position on {column!r}",
+                              field="column")  # fmt: skip
 
     def latest_positions(self) -> dict[str, Position]:
         latest: dict[str, Position] = {}

@@ -47,6 +47,14 @@ class Progress(Aggregate):
         )
         history.sort(key=lambda p: p["assessed_at"])
 
+    @event("PositionCorrectionNoted")
+    def note_position_corrected(
+        self, column: str, step: int, points: int, assessed_at: dt.datetime
+    ) -> None:
+        for entry in self.positions.get(column, []):
+            if entry["assessed_at"] == assessed_at:
+                entry.update(step=step, points=points, corrected=True)
+
     @event("GoalNoted")
     def note_goal(
         self, goal_id: UUID, horizon: str, column: str | None, target_step: int | None
