@@ -51,3 +51,13 @@ def test_broken_definitions_are_rejected_with_a_clear_error(break_it, message):
     break_it(data)
     with pytest.raises(InvalidDefinition, match=message):
         BridgeDefinition.from_data(data)
+
+
+def test_every_shipped_definition_loads_and_validates():
+    from steiger.bridge.definitions import load_definitions
+
+    shipped = load_definitions()
+    assert set(shipped) == {("nl-alphen", "2017-09-07"), ("empath", "2019")}
+    for definition in shipped.values():
+        definition.validate()
+        assert all(s.nl and s.en for c in definition.columns for s in c.steps)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -83,3 +84,25 @@ def test_an_incomplete_questionnaire_is_refused_and_records_nothing(api):
     assert response.json()["errors"][0]["field"].startswith("answers.")
     assert api.get(f"/participants/{p}/executive-skills").status_code == 404
     assert len(api.get("/executive-skills/questionnaire").json()["functions"]) == 12
+
+
+def test_an_organisation_brings_its_own_statement_texts_and_broken_ones_are_refused(tmp_path):
+    import json
+
+    from steiger.bridge.domain.errors import InvalidDefinition
+
+    data = json.loads(
+        (
+            Path(__file__).parents[2]
+            / "services/bridge/src/steiger/bridge/questionnaires"
+            / "executive-skills-2026.json"
+        ).read_text()
+    )
+    data["functions"][0]["statements"][0]["nl"] = "Eigen tekst van de organisatie."
+    own = tmp_path / "own.json"
+    own.write_text(json.dumps(data))
+    assert load_executive_skills(own).functions[0].statements[0]["nl"].startswith("Eigen")
+    data["functions"].pop()
+    own.write_text(json.dumps(data))
+    with pytest.raises(InvalidDefinition):
+        load_executive_skills(own)

@@ -23,7 +23,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
             store_environment(settings),
             load_definitions(settings.definitions_dir),
             load_cost_tables(),
-            load_executive_skills(),
+            load_executive_skills(settings.executive_skills_file),
             load_job_catalogues(),
         ),
         routes=router,

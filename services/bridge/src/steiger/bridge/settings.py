@@ -13,3 +13,5 @@ class Settings(ServiceSettings):
     port: int = 8002
     definitions_dir: Path | None = None
     """An organisation's own Bridge definitions (JSON files), beside the shipped ones."""
+    executive_skills_file: Path | None = None
+    """The organisation's own statement texts (JSON, the shipped file's shape); ours if unset."""
