@@ -264,3 +264,34 @@ def test_the_printable_plan_in_html_and_pdf_lists_the_active_goals_and_their_ste
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Schulden op een rij" in text and "Alle brieven in één map" in text
     assert "de buurtcoach bellen" in text and "Verhuizen" not in text
+
+
+def test_a_goal_names_its_bridge_and_a_partner_owned_step_names_the_partner(api):
+    p = uuid.uuid4()
+    on_column = goal(api, p, definition_id="empath", definition_version="2019", column="savings")
+    cross = api.post(f"/participants/{p}/goals", json={"title": "Rust", "horizon": "long"})
+    assert api.get(f"/goals/{on_column}").json()["definition"] == {
+        "id": "empath",
+        "version": "2019",
+    }
+    assert api.get(f"/goals/{cross.json()['id']}").json()["definition"] == {
+        "id": None,
+        "version": None,
+    }
+    unnamed = api.post(
+        f"/goals/{on_column}/actions",
+        json={"description": "Budgetcursus", "due_on": "2027-01-15", "owner": "partner"},
+    )
+    assert unnamed.status_code == 409 and unnamed.json()["errors"][0]["field"] == "partner"
+    named = api.post(
+        f"/goals/{on_column}/actions",
+        json={
+            "description": "Budgetcursus",
+            "due_on": "2027-01-15",
+            "owner": "partner",
+            "partner": "Schuldhulp Rijnstreek",
+        },
+    )
+    assert named.status_code == 201
+    actions = api.get(f"/goals/{on_column}").json()["actions"]
+    assert actions[0]["partner"] == "Schuldhulp Rijnstreek"

@@ -48,6 +48,8 @@ class GoalIn(Strict):
         None, max_length=64, description="Bridge column; null = cross-pillar"
     )
     target_step: int | None = Field(None, ge=1, le=10)
+    definition_id: str = Field("nl-alphen", max_length=64, description="the Bridge of `column`")
+    definition_version: str = Field("2017-09-07", max_length=32)
     parent_goal_id: UUID | None = Field(None, description="the long-term goal this serves")
     by_when: dt.date | None = None
     specific: str | None = Field(None, max_length=2000, description="what exactly")
@@ -62,6 +64,9 @@ class GoalIn(Strict):
 class ActionIn(Strict):
     description: str = Field(min_length=1, max_length=500)
     owner: Literal["participant", "mentor", "partner"] = "participant"
+    partner: str | None = Field(
+        None, min_length=1, max_length=100, description="the named partner, if it owns the step"
+    )
     due_on: dt.date
     reward_item: str | None = Field(None, max_length=64)
 
@@ -154,7 +159,12 @@ def set_goal(participant_id: UUID, goal: GoalIn, planning: Planning) -> Created:
 def plan_action(goal_id: UUID, action: ActionIn, planning: Planning) -> Created:
     return Created(
         id=planning.plan_action(
-            goal_id, action.description, action.owner, action.due_on, action.reward_item
+            goal_id,
+            action.description,
+            action.owner,
+            action.due_on,
+            action.reward_item,
+            action.partner,
         )
     )
 

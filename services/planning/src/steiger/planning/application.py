@@ -39,6 +39,8 @@ class PlanningApplication(ServiceApplication):
         target_step: int | None,
         **smart: Any,
     ) -> UUID:
+        if column is None:  # a cross-pillar goal refers to no Bridge
+            smart = {**smart, "definition_id": None, "definition_version": None}
         parent = smart.get("parent_goal_id")
         if parent is not None:
             parent_goal = self._goal(parent)
@@ -71,10 +73,11 @@ class PlanningApplication(ServiceApplication):
         owner: str,
         due_on: dt.date,
         reward_item: str | None,
+        partner: str | None = None,
     ) -> UUID:
         goal = self._goal(goal_id)
         action_id = uuid4()
-        goal.plan_action(action_id, description, owner, due_on, reward_item)
+        goal.plan_action(action_id, description, owner, due_on, reward_item, partner)
         self.save(goal)
         with self._open_lock:
             if self._goals_with_open_actions is not None:
@@ -196,6 +199,7 @@ class PlanningApplication(ServiceApplication):
             "column": goal.column,
             "target_step": goal.target_step,
             "parent_goal_id": goal.parent_goal_id,
+            "definition": {"id": goal.definition_id, "version": goal.definition_version},
             "smart": {
                 "specific": goal.specific,
                 "measure": goal.measure,
@@ -216,6 +220,7 @@ class PlanningApplication(ServiceApplication):
                     "action_id": a.action_id,
                     "description": a.description,
                     "owner": a.owner,
+                    "partner": a.partner,
                     "due_on": a.due_on,
                     "reward_item": a.reward_item,
                     "status": a.status,

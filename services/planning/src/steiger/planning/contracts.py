@@ -30,6 +30,8 @@ def to_contract(event: Any) -> IntegrationEvent | None:
             horizon=event.horizon,
             column=event.column,
             target_step=event.target_step,
+            definition_id=event.definition_id,
+            definition_version=event.definition_version,
             set_at=event.timestamp,
         )
     if isinstance(event, Goal.ActionPlanned):

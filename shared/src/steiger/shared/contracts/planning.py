@@ -18,6 +18,8 @@ class GoalSet(IntegrationEvent):
     horizon: Literal["long", "short"]
     column: str | None = Field(description="Bridge column, or null for a cross-pillar goal")
     target_step: int | None = Field(None, ge=1)
+    definition_id: str | None = Field(None, description="the Bridge the column refers to")
+    definition_version: str | None = None
     set_at: Timestamp
 
 

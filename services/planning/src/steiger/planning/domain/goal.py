@@ -28,6 +28,7 @@ class Action:
     owner: str
     due_on: dt.date
     reward_item: str | None
+    partner: str | None = None  # the named partner who owns it, when the owner is a partner
     status: str = "planned"  # -> completed | cancelled | missed
     completed_at: dt.datetime | None = None
     completed_by: str | None = None
@@ -59,8 +60,12 @@ class Goal(Aggregate):
         supports: list[str] | None = None,
         challenges: list[str] | None = None,
         plan_b: str | None = None,
+        definition_id: str | None = None,
+        definition_version: str | None = None,
     ) -> None:
         self.participant_id = participant_id
+        # the Bridge the column and target step refer to: a new version never changes this goal
+        self.definition_id, self.definition_version = definition_id, definition_version
         self.title = title
         self.horizon = horizon
         self.column = column
@@ -152,11 +157,15 @@ class Goal(Aggregate):
         owner: str,
         due_on: dt.date,
         reward_item: str | None,
+        partner: str | None = None,
     ) -> None:
         self._check_active()
+        if (owner == "partner") != (partner is not None):
+            raise InvalidChange("an action owned by a partner names the partner", field="partner")
         self._action_planned(
-            action_id, description, owner, due_on, reward_item, self.participant_id, self.column
-        )
+            action_id, description, owner, due_on, reward_item, self.participant_id, self.column,
+            partner,
+        )  # fmt: skip
 
     # Events carry the participant and column so that their public contract needs no lookup.
     @event("ActionPlanned")
@@ -169,8 +178,11 @@ class Goal(Aggregate):
         reward_item: str | None,
         participant_id: UUID,
         column: str | None,
+        partner: str | None = None,
     ) -> None:
-        self.actions[action_id] = Action(action_id, description, owner, due_on, reward_item)
+        self.actions[action_id] = Action(
+            action_id, description, owner, due_on, reward_item, partner
+        )
 
     def _open_action(self, action_id: UUID) -> Action:
         action = self.action(action_id)
