@@ -5,13 +5,13 @@ event that has a public contract, in notification order, at least once. How far 
 recorded in the topic itself: at start it reads the `sequence` of the last record in each
 partition, so a crash between publishing and bookkeeping never republishes, and a broker
 that lost its data (the embedded one keeps nothing across a restart) is refilled from the
-store. While running it watches the topic's end offsets for the same loss.
+store. While running it checks the partition tails before each batch (and now and then when
+idle), and after a loss it publishes everything again from the start, in order.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,6 +79,7 @@ class OutboxRelay:
         self.position = 0
         self.ready = False
         self.resumes = 0
+        self._lost = False
         """How often the relay re-read its position from the topic (start, errors, loss)."""
         self._published: dict[int, int] = {}
         """Per partition, the sequence of the last record acknowledged by the broker."""
@@ -109,6 +110,7 @@ class OutboxRelay:
                         "broker lost published events; republishing from the store",
                         topic=self.topic,
                     )
+                    self._lost = True
                 except Exception:
                     self.ready = False
                     log.exception("relay interrupted; retrying", topic=self.topic)
@@ -128,15 +130,16 @@ class OutboxRelay:
                 fetch_max_wait_ms=25,
             )
             await self._inspector.start()
-        self.position = await self._position_in_topic()
+        tails = await self._tail_sequences()
+        lost = self._lost or any(tails.get(p, 0) < last for p, last in self._published.items())
+        # After a loss, everything again from the start, in order: consumers skip what they
+        # had, and process what the lost broker never delivered to them.
+        self.position = 0 if lost else max(tails.values(), default=0)
+        self._published = {} if lost else tails
+        self._lost = False
         self.resumes += 1
         self.ready = True
         log.info("relay resumed", topic=self.topic, position=self.position)
-
-    async def _position_in_topic(self) -> int:
-        tails = await self._tail_sequences()
-        self._published = tails
-        return max(tails.values(), default=0)
 
     async def _tail_sequences(self) -> dict[int, int]:
         """The highest `sequence` at the end of each partition that holds records.
@@ -171,34 +174,27 @@ class OutboxRelay:
         return tails
 
     async def _publish_forever(self) -> None:
-        watcher = asyncio.create_task(self._watch_for_loss())
-        try:
-            while not watcher.done():
-                if await self._publish_batch():
-                    continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_interval)
-                self._wakeup.clear()
-            watcher.result()  # raises what ended the watch, e.g. BrokerLostData
-        finally:
-            watcher.cancel()
-            await asyncio.gather(watcher, return_exceptions=True)
-
-    async def _watch_for_loss(self) -> None:
-        """Beside the publishing, so that reading the tails never holds up an event."""
-        try:
-            while True:
-                await asyncio.sleep(self.loss_check_interval)
+        last_check = time.monotonic()
+        while True:
+            batch = await anyio.to_thread.run_sync(
+                self._read_batch, self.position, limiter=self._thread
+            )
+            if batch is not None:
+                # Never publish into a broker that lost what came before: a consumer must
+                # see a partition's events in order to skip the ones it already has.
                 await self._check_for_loss()
-        finally:
-            self._wakeup.set()  # let the publishing loop see that the watch ended
+                await self._publish(batch)
+                last_check = time.monotonic()
+                continue
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_interval)
+            except TimeoutError:
+                if time.monotonic() - last_check > self.loss_check_interval:
+                    await self._check_for_loss()  # idle: a restart would go unnoticed
+                    last_check = time.monotonic()
+            self._wakeup.clear()
 
-    async def _publish_batch(self) -> int:
-        batch = await anyio.to_thread.run_sync(
-            self._read_batch, self.position, limiter=self._thread
-        )
-        if batch is None:
-            return 0
+    async def _publish(self, batch: _Batch) -> None:
         futures = [
             await self.broker.publish(
                 record.value,
@@ -213,7 +209,6 @@ class OutboxRelay:
         for record, metadata in zip(batch.records, acknowledged, strict=True):
             self._published[metadata.partition] = int(record.headers["ce_sequence"])
         self.position = batch.last_notification_id
-        return self.position
 
     def _read_batch(self, after: int) -> _Batch | None:
         notifications = self.application.recorder.select_notifications(
@@ -245,10 +240,7 @@ class OutboxRelay:
 
     async def _check_for_loss(self) -> None:
         """Every partition must still end with the last record this relay had acknowledged
-        there (or a later one). Offsets alone cannot tell: Tansu's end offsets trail the log
-        by a batch. A loss while publishing shows up as a publish error, after which the relay
-        resumes from the topic's tail as well."""
-        acknowledged = dict(self._published)  # before the read: publishing continues meanwhile
+        there. Offsets alone cannot tell: Tansu's end offsets trail the log by a batch."""
         tails = await self._tail_sequences()
-        if any(tails.get(partition, 0) < last for partition, last in acknowledged.items()):
+        if any(tails.get(partition, 0) < last for partition, last in self._published.items()):
             raise BrokerLostData(self.topic)
