@@ -80,6 +80,7 @@ class OutboxRelay:
         self.ready = False
         self.resumes = 0
         self._lost = False
+        self._ends: dict[TopicPartition, int] = {}
         """How often the relay re-read its position from the topic (start, errors, loss)."""
         self._published: dict[int, int] = {}
         """Per partition, the sequence of the last record acknowledged by the broker."""
@@ -136,6 +137,7 @@ class OutboxRelay:
         # had, and process what the lost broker never delivered to them.
         self.position = 0 if lost else max(tails.values(), default=0)
         self._published = {} if lost else tails
+        self._ends = {}
         self._lost = False
         self.resumes += 1
         self.ready = True
@@ -181,10 +183,10 @@ class OutboxRelay:
             )
             if batch is not None:
                 # Never publish into a broker that lost what came before: a consumer must
-                # see a partition's events in order to skip the ones it already has.
-                await self._check_for_loss()
+                # see a partition's events in order to skip the ones it already has. One
+                # ListOffsets round trip: a restarted broker's partitions end lower.
+                await self._check_ends()
                 await self._publish(batch)
-                last_check = time.monotonic()
                 continue
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_interval)
@@ -237,6 +239,20 @@ class OutboxRelay:
                 )
             )
         return _Batch(records, notifications[-1].id)
+
+    async def _check_ends(self) -> None:
+        """End offsets never go down unless the broker lost records (Tansu's trail the log
+        by a batch, but they too only grow)."""
+        assert self._inspector is not None
+        ends = await self._inspector.end_offsets(list(self._ends) or self._partitions())
+        if any(ends.get(tp, 0) < end for tp, end in self._ends.items()):
+            raise BrokerLostData(self.topic)
+        self._ends = dict(ends)
+
+    def _partitions(self) -> list[TopicPartition]:
+        assert self._inspector is not None
+        known = self._inspector.partitions_for_topic(self.topic) or ()
+        return [TopicPartition(self.topic, p) for p in known]
 
     async def _check_for_loss(self) -> None:
         """Every partition must still end with the last record this relay had acknowledged
