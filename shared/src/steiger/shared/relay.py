@@ -94,10 +94,6 @@ class OutboxRelay:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._wakeup.set)
 
-    @property
-    def lag(self) -> int:
-        return (self.application.recorder.max_notification_id() or 0) - self.position
-
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
         self.application.on_recorded(self.wake)
