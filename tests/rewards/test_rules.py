@@ -279,3 +279,40 @@ def test_api_statements_and_group_accounts(api):
     )
     assert refused.status_code == 409 and "0.00" in refused.json()["detail"]
     assert api.get("/menu").json()["annual_cap"] == "500.00"
+    assert api.get("/figures", params={"year": 2026}).json()["rows"] == []
+    bad_year = api.get("/figures", params={"year": 1800})
+    assert bad_year.status_code == 422 and bad_year.json()["errors"][0]["field"] == "query.year"
+
+
+def test_a_new_menu_version_never_changes_rewards_already_earned(tmp_path):
+    import dataclasses
+
+    from steiger.rewards.domain.menu import RewardsMenu
+    from steiger.shared.eventstore import store_environment
+
+    settings = Settings(var_dir=tmp_path)
+    before = RewardsApplication(store_environment(settings), menu=MENU)
+    p = uuid.uuid4()
+    before.process_event(
+        ActionCompleted(
+            participant_id=p,
+            action_id=uuid.uuid4(),
+            goal_id=uuid.uuid4(),
+            column=None,
+            due_on=dt.date(2026, 5, 1),
+            completed_at=dt.datetime(2026, 5, 1, 10, tzinfo=AMS),
+            on_time=True,
+            reward_item="digid-applied",
+        ),
+        Tracking("planning#0", 1),
+    )
+    before.close()
+    cheaper = dataclasses.replace(MENU.items["digid-applied"], amount=Decimal("5.00"))
+    new_menu = RewardsMenu(
+        "steiger-nl", "2027", "EUR", {**MENU.items, "digid-applied": cheaper}, MENU.annual_cap
+    )
+    after = RewardsApplication(store_environment(settings), menu=new_menu)
+    earned = after.rewards(p)["earned"]
+    assert [(e["amount"], e["rule"]) for e in earned] == [
+        (Decimal("20.00"), "steiger-nl-2026:action-completed:digid-applied")
+    ]

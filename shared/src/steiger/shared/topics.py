@@ -5,7 +5,7 @@ from __future__ import annotations
 PRODUCERS = ("participant", "bridge", "planning", "rewards")
 CONSUMES = {
     "bridge": ("participant",),
-    "rewards": ("planning", "bridge"),
+    "rewards": ("participant", "planning", "bridge"),
     "notifications": ("planning",),
     "reporting": ("participant", "bridge", "planning", "rewards"),
 }

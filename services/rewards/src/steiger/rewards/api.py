@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from steiger.rewards.application import RewardsApplication
@@ -154,3 +154,8 @@ def approve(account_id: UUID, proposal_id: UUID, body: ApprovalIn, rewards: Rewa
 @router.get("/group-accounts/{account_id}", tags=["group accounts"])
 def group_account(account_id: UUID, rewards: Rewards) -> dict:
     return rewards.group_account_view(account_id)
+
+
+@router.get("/figures", summary="Earned, issued and withheld per month, programme and column")
+def figures(rewards: Rewards, year: int = Query(ge=2000, le=2100)) -> dict:
+    return rewards.figures(year)

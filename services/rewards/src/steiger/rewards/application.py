@@ -151,3 +151,64 @@ class RewardsApplication(ServiceApplication):
         if not isinstance(account, GroupAccount):
             raise GroupAccountNotFound(f"no group account {account_id}")
         return account
+
+    # anniversaries and figures: over every ledger
+
+    def award_anniversaries(self, today: dt.date) -> int:
+        """Earns each anniversary item once, when its years have passed since enrolment."""
+        awarded = 0
+        for ledger in self._ledgers():
+            due = ledger.anniversaries_due(self.menu.anniversaries(), today)
+            if not due:
+                continue
+            at = self.noon_of(today)
+            for item in due:
+                menu = self.menu
+                ledger.earn(item, menu.ref, menu.currency, f"anniversary:{item.id}", at,
+                            menu.annual_cap)  # fmt: skip
+            self.save(ledger)
+            awarded += len(due)
+        return awarded
+
+    def figures(self, year: int) -> dict[str, Any]:
+        """Earned, issued and withheld per month, programme and column."""
+        rows: dict[tuple[str, str, str], dict[str, Decimal]] = {}
+
+        def add(month: str, programme: str, column: str, measure: str, amount: Decimal) -> None:
+            row = rows.setdefault(
+                (month, programme, column),
+                {"earned": ZERO, "issued": ZERO, "withheld": ZERO},
+            )
+            row[measure] += amount
+
+        for ledger in self._ledgers():
+            programme = ledger.programme or "unknown"
+            for e in ledger.earned.values():
+                when = e.earned_at.astimezone(CALENDAR)
+                if when.year != year or e.reversed:
+                    continue
+                add(f"{when:%Y-%m}", programme, e.column or "cross-pillar", "earned", e.amount)
+                if e.issued:
+                    add(f"{when:%Y-%m}", programme, e.column or "cross-pillar", "issued", e.amount)
+            for w in ledger.withheld:
+                when = w.at.astimezone(CALENDAR)
+                item = self.menu.items.get(w.item_id)
+                column = (item.column if item else None) or "cross-pillar"
+                if when.year == year:
+                    add(f"{when:%Y-%m}", programme, column, "withheld", w.amount)
+        return {
+            "year": year,
+            "currency": self.menu.currency,
+            "rows": [
+                {"month": m, "programme": p, "column": c, **values}
+                for (m, p, c), values in sorted(rows.items())
+            ],
+        }
+
+    def _ledgers(self) -> list[Ledger]:
+        ids: list[UUID] = []
+        start = 1
+        while notifications := self.recorder.select_notifications(start=start, limit=1000):
+            ids += [n.originator_id for n in notifications if n.topic.endswith("Ledger.Opened")]
+            start = notifications[-1].id + 1
+        return [self.repository.get(i) for i in ids]

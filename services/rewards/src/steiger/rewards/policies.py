@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import ProcessingEvent
 
+from steiger.rewards.domain.ledger import CALENDAR
 from steiger.rewards.domain.menu import MenuItem
 from steiger.shared.contracts.bridge import PositionRecorded
+from steiger.shared.contracts.participant import ParticipantRegistered
 from steiger.shared.contracts.planning import ActionCompleted, GoalAchieved
 
 if TYPE_CHECKING:
@@ -73,7 +75,16 @@ def on_position_recorded(
     _decide(rewards, processing, event.participant_id, awards, event.assessed_at)
 
 
+def on_participant_registered(
+    rewards: RewardsApplication, event: ParticipantRegistered, processing: ProcessingEvent
+) -> None:
+    ledger = rewards.ledger_for(event.participant_id)
+    ledger.note_enrolment(event.programme, event.registered_at.astimezone(CALENDAR).date())
+    processing.collect_events(ledger)
+
+
 REACTIONS = {
+    ParticipantRegistered: on_participant_registered,
     ActionCompleted: on_action_completed,
     GoalAchieved: on_goal_achieved,
     PositionRecorded: on_position_recorded,

@@ -13,3 +13,4 @@ class Settings(ServiceSettings):
     port: int = 8004
     menu_file: Path | None = None
     """The organisation's rewards menu (JSON); Steiger's Dutch menu (2026) when unset."""
+    anniversary_check_seconds: float = 3600.0

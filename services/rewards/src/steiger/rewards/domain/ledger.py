@@ -68,6 +68,24 @@ class Ledger(Aggregate):
         self.withheld: list[Withheld] = []
         self.decided: set[str] = set()
         self.group_account_id: UUID | None = None
+        self.programme: str | None = None
+        self.enrolled_on: dt.date | None = None
+
+    @event("Enrolled")
+    def note_enrolment(self, programme: str, enrolled_on: dt.date) -> None:
+        """From the participant's intake: for anniversaries and figures per programme."""
+        self.programme, self.enrolled_on = programme, enrolled_on
+
+    def anniversaries_due(self, items: list[MenuItem], today: dt.date) -> list[MenuItem]:
+        if self.enrolled_on is None:
+            return []
+        return [
+            item
+            for item in items
+            if item.years is not None
+            and _years_between(self.enrolled_on, today) >= item.years
+            and f"anniversary:{item.id}" not in self.decided
+        ]
 
     # earning, by the menu
 
@@ -214,3 +232,7 @@ class Ledger(Aggregate):
         return sum(
             (e.amount for e in self.earned.values() if not e.reversed and not e.issued), ZERO
         )
+
+
+def _years_between(start: dt.date, end: dt.date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))

@@ -55,6 +55,9 @@ class RewardsMenu:
             i for i in self.items.values() if i.trigger == "goal-achieved" and i.column == column
         ]
 
+    def anniversaries(self) -> list[MenuItem]:
+        return [i for i in self.items.values() if i.trigger == "anniversary"]
+
     def for_step(self, column: str, step: int) -> list[MenuItem]:
         return [
             i
@@ -105,6 +108,8 @@ def _check(item: MenuItem) -> None:
         raise InvalidMenu(f"item {item.id}: kind must be one of {KINDS}")
     if item.trigger == "step-reached" and not item.step:
         raise InvalidMenu(f"item {item.id}: a step-reached item names its step")
+    if item.trigger == "anniversary" and not item.years:
+        raise InvalidMenu(f"item {item.id}: an anniversary item names its number of years")
     if (item.subsequent_amount is None) != (item.period is None):
         raise InvalidMenu(f"item {item.id}: a periodic item has a subsequent amount and period")
     if not Decimal("0") <= item.group_share <= Decimal("1"):
