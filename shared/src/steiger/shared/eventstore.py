@@ -183,6 +183,19 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     def reacts_to(self, event_class: type) -> bool:
         return event_class in self.reactions
 
+    def originators_of(self, event_class: type) -> list[UUID]:
+        """Every aggregate that recorded an event of `event_class`, in log order, once each.
+        A scan of the whole log: for rare work (a start-up index, a daily pass)."""
+        topic_suffix = f":{event_class.__qualname__}"  # topics are "module:qualname"
+        found: dict[UUID, None] = {}
+        start = 1
+        while notifications := self.recorder.select_notifications(start=start, limit=1000):
+            for n in notifications:
+                if n.topic.endswith(topic_suffix):
+                    found.setdefault(n.originator_id, None)
+            start = notifications[-1].id + 1
+        return list(found)
+
     def on_recorded(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every successful write (the relay uses it to wake up)."""
         self._recorded_listeners.append(listener)

@@ -7,13 +7,16 @@ the producers it listens to); this module wires them the same way for all six.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import anyio
+import structlog
 import uvicorn
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
@@ -43,6 +46,30 @@ class ServiceParts:
     background: Sequence[Callable[[], Awaitable[None]]] = ()
     """Long-running work of the service itself (e.g. planning's missed-action detector),
     started with the service and cancelled when it stops."""
+
+
+def daily_work(
+    work: Callable[[dt.date], int], interval: float, zone: ZoneInfo, what: str
+) -> Callable[[], Awaitable[None]]:
+    """A background loop for `ServiceParts.background`: every `interval` seconds it runs
+    `work(today)` (sync, on its own worker thread) and logs how many things it did. `work`
+    must be safe to repeat: a failure is logged and the next round tries again."""
+    thread = anyio.CapacityLimiter(1)
+    log = structlog.get_logger(what)
+
+    async def run() -> None:
+        while True:
+            today = dt.datetime.now(zone).date()
+            try:
+                done = await anyio.to_thread.run_sync(work, today, limiter=thread)
+            except Exception:
+                log.exception(f"{what} failed; trying again next round")
+            else:
+                if done:
+                    log.info(what, count=done, today=str(today))
+            await asyncio.sleep(interval)
+
+    return run
 
 
 def build_broker(settings: ServiceSettings) -> KafkaBroker:

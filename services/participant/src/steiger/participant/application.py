@@ -275,14 +275,10 @@ class ParticipantApplication(ServiceApplication):
 
     def _every_participant(self) -> list[tuple[UUID, PersonalData]]:
         found = []
-        start = 1
-        while notifications := self.recorder.select_notifications(start=start, limit=1000):
-            for notification in notifications:
-                if notification.topic.endswith("Participant.Registered"):
-                    p = self._get(notification.originator_id)
-                    if not p.erased and self.keys.get_key(p.id) is not None:
-                        found.append((p.id, self._open(p)))
-            start = notifications[-1].id + 1
+        for participant_id in self.originators_of(Participant.Registered):
+            p = self._get(participant_id)
+            if not p.erased and self.keys.get_key(p.id) is not None:
+                found.append((p.id, self._open(p)))
         return found
 
     def _change(self, participant_id: UUID, change: Any) -> None:

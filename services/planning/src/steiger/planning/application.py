@@ -118,7 +118,7 @@ class PlanningApplication(ServiceApplication):
         run any number of times and after a restart: a missed action is no longer open."""
         with self._open_lock:
             if self._goals_with_open_actions is None:
-                self._goals_with_open_actions = self._goals_with_planned_actions()
+                self._goals_with_open_actions = set(self.originators_of(Goal.ActionPlanned))
             goal_ids = list(self._goals_with_open_actions)
         missed = 0
         for goal_id in goal_ids:
@@ -133,16 +133,6 @@ class PlanningApplication(ServiceApplication):
                 with self._open_lock:
                     self._goals_with_open_actions.discard(goal_id)
         return missed
-
-    def _goals_with_planned_actions(self) -> set[UUID]:
-        found: set[UUID] = set()
-        start = 1
-        while notifications := self.recorder.select_notifications(start=start, limit=1000):
-            found.update(
-                n.originator_id for n in notifications if n.topic.endswith("Goal.ActionPlanned")
-            )
-            start = notifications[-1].id + 1
-        return found
 
     # meetings
 
@@ -271,20 +261,12 @@ class PlanningApplication(ServiceApplication):
     def group_suggestions(self, kind: str) -> list[dict[str, Any]]:
         """Who works on similar active goals: same Bridge column and target step."""
         working_on: dict[tuple[str, int | None], set[UUID]] = {}
-        for goal in self._every_goal():
+        for goal in map(self._goal, self.originators_of(Goal.Set)):
             if goal.status == "active" and goal.column is not None:
                 working_on.setdefault((goal.column, goal.target_step), set()).add(
                     goal.participant_id
                 )
         return suggest(working_on, kind)
-
-    def _every_goal(self) -> list[Goal]:
-        goal_ids: list[UUID] = []
-        start = 1
-        while notifications := self.recorder.select_notifications(start=start, limit=1000):
-            goal_ids.extend(n.originator_id for n in notifications if n.topic.endswith("Goal.Set"))
-            start = notifications[-1].id + 1
-        return [self._goal(goal_id) for goal_id in goal_ids]
 
     def _group(self, group_id: UUID) -> Group:
         try:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from steiger.planning.api import DOMAIN_ERRORS, router
 from steiger.planning.application import PlanningApplication
 from steiger.planning.contracts import to_contract
-from steiger.planning.detector import missed_action_detector
 from steiger.planning.settings import Settings
 from steiger.shared.eventstore import store_environment
-from steiger.shared.service import ServiceParts, run_service
+from steiger.shared.service import ServiceParts, daily_work, run_service
 
 
 def parts(settings: Settings | None = None) -> ServiceParts:
@@ -22,7 +21,13 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         domain_errors=DOMAIN_ERRORS,
         translate=to_contract,
         background=[
-            missed_action_detector(application, settings.missed_check_seconds, settings.zone)
+            # the missed-action detector: each action is marked missed once
+            daily_work(
+                application.detect_missed_actions,
+                settings.missed_check_seconds,
+                settings.zone,
+                "actions missed",
+            )
         ],
     )
 

@@ -206,9 +206,4 @@ class RewardsApplication(ServiceApplication):
         }
 
     def _ledgers(self) -> list[Ledger]:
-        ids: list[UUID] = []
-        start = 1
-        while notifications := self.recorder.select_notifications(start=start, limit=1000):
-            ids += [n.originator_id for n in notifications if n.topic.endswith("Ledger.Opened")]
-            start = notifications[-1].id + 1
-        return [self.repository.get(i) for i in ids]
+        return [self.repository.get(i) for i in self.originators_of(Ledger.Opened)]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from steiger.rewards.anniversaries import anniversary_awards
 from steiger.rewards.api import DOMAIN_ERRORS, router
 from steiger.rewards.application import RewardsApplication
 from steiger.rewards.contracts import to_contract
+from steiger.rewards.domain.ledger import CALENDAR
 from steiger.rewards.menus import load_menu
 from steiger.rewards.settings import Settings
 from steiger.shared.eventstore import store_environment
-from steiger.shared.service import ServiceParts, run_service
+from steiger.shared.service import ServiceParts, daily_work, run_service
 from steiger.shared.topics import CONSUMES
 
 
@@ -24,7 +24,15 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         domain_errors=DOMAIN_ERRORS,
         translate=to_contract,
         listens_to=CONSUMES["rewards"],
-        background=[anniversary_awards(application, settings.anniversary_check_seconds)],
+        background=[
+            # each anniversary item once, when its years have passed since enrolment
+            daily_work(
+                application.award_anniversaries,
+                settings.anniversary_check_seconds,
+                CALENDAR,
+                "anniversary rewards earned",
+            )
+        ],
     )
 
 
