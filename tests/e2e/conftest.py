@@ -19,13 +19,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_system(tmp_path) -> System:
+def start_system(tmp_path, extra_env: dict[str, str] | None = None) -> System:
     broker = EmbeddedBroker(port=_free_port())
     system = System(
         var_dir=tmp_path / "var",
         broker=broker,
         bootstrap_servers=broker.bootstrap_servers,
         ports={name: _free_port() for name in SERVICES},
+        extra_env=extra_env or {},
     )
     try:
         system.start(timeout=90)

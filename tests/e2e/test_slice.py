@@ -28,10 +28,11 @@ def test_the_slice_from_registration_to_progress(system, e2e):
         goal, "Betalingsregelingen treffen", due, "payment-arrangements-all-creditors"
     )
 
-    reminders = e2e.wait_until(
-        lambda: client.get("notifications", f"/participants/{pid}/reminders").json()["reminders"]
-    )
-    assert [r["status"] for r in reminders] == ["pending", "pending"]
+    def notifications():
+        return client.get("notifications", f"/participants/{pid}/notifications").json()
+
+    reminders = e2e.wait_until(lambda: notifications()["pending"])
+    assert [r["kind"] for r in reminders] == ["action-reminder", "action-reminder"]
     assert dt.datetime.fromisoformat(reminders[-1]["send_at"]) == dt.datetime.combine(
         due, dt.time(9), AMS
     )
@@ -68,12 +69,7 @@ def test_the_slice_from_registration_to_progress(system, e2e):
     ledger = client.get("rewards", f"/participants/{pid}/rewards").json()
     assert ledger["balance"] == "60.00" and len(ledger["earned"]) == 1
     e2e.wait_until(
-        lambda: all(
-            r["status"] == "cancelled"
-            for r in client.get("notifications", f"/participants/{pid}/reminders").json()[
-                "reminders"
-            ]
-        )
+        lambda: [r["kind"] for r in notifications()["cancelled"]] == ["action-reminder"] * 2
     )
 
     # the caller's trace id is on the consumers' log lines for the events it caused

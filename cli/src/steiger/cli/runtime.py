@@ -95,6 +95,9 @@ class System:
             "STEIGER_PARTICIPANT_PEER_URLS": json.dumps(
                 {name: f"http://127.0.0.1:{port}" for name, port in self.ports.items()}
             ),
+            "STEIGER_NOTIFICATIONS_PARTICIPANT_URL": self.url_of("participant"),
+            "STEIGER_NOTIFICATIONS_PLANNING_URL": self.url_of("planning"),
+            "STEIGER_NOTIFICATIONS_PUBLIC_URL": self.url_of("notifications"),
             **self.extra_env,
         }
         for name in SERVICES:
@@ -141,3 +144,6 @@ class System:
 
     def url(self, name: str) -> str:
         return self.services[name].url
+
+    def url_of(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"

@@ -96,6 +96,17 @@ class DateAsISO(Transcoding):
         return dt.date.fromisoformat(data)
 
 
+class TimeAsISO(Transcoding):
+    type = dt.time
+    name = "time_iso"
+
+    def encode(self, obj: dt.time) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> dt.time:
+        return dt.time.fromisoformat(data)
+
+
 class TracingMapper(Mapper[UUID]):
     """Stores the current traceparent beside each event's state, so the relay can put the
     request's trace on the Kafka record it publishes long after the request ended."""
@@ -174,6 +185,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        transcoder.register(TimeAsISO())
 
     def policy(self, domain_event: Any, processing_event: ProcessingEvent) -> None:
         reaction = self.reactions.get(type(domain_event))

@@ -48,28 +48,32 @@ class ServiceParts:
     started with the service and cancelled when it stops."""
 
 
-def daily_work(
-    work: Callable[[dt.date], int], interval: float, zone: ZoneInfo, what: str
-) -> Callable[[], Awaitable[None]]:
+def periodic(work: Callable[[], int], interval: float, what: str) -> Callable[[], Awaitable[None]]:
     """A background loop for `ServiceParts.background`: every `interval` seconds it runs
-    `work(today)` (sync, on its own worker thread) and logs how many things it did. `work`
-    must be safe to repeat: a failure is logged and the next round tries again."""
+    `work()` (sync, on its own worker thread) and logs how many things it did. `work` must be
+    safe to repeat: a failure is logged and the next round tries again."""
     thread = anyio.CapacityLimiter(1)
     log = structlog.get_logger(what)
 
     async def run() -> None:
         while True:
-            today = dt.datetime.now(zone).date()
             try:
-                done = await anyio.to_thread.run_sync(work, today, limiter=thread)
+                done = await anyio.to_thread.run_sync(work, limiter=thread)
             except Exception:
                 log.exception(f"{what} failed; trying again next round")
             else:
                 if done:
-                    log.info(what, count=done, today=str(today))
+                    log.info(what, count=done)
             await asyncio.sleep(interval)
 
     return run
+
+
+def daily_work(
+    work: Callable[[dt.date], int], interval: float, zone: ZoneInfo, what: str
+) -> Callable[[], Awaitable[None]]:
+    """`periodic` for work about a day: `work(today)`, today in `zone`."""
+    return periodic(lambda: work(dt.datetime.now(zone).date()), interval, what)
 
 
 def build_broker(settings: ServiceSettings) -> KafkaBroker:

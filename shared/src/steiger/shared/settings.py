@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -41,3 +43,15 @@ class ServiceSettings(BaseSettings):
     def source(self) -> str:
         """CloudEvents `source`: organisation and system, as the NL GOV profile asks."""
         return f"urn:nld:oin:{self.oin}:systeem:steiger-{self.service}"
+
+
+def secret_kept_in(var_dir: Path, name: str, size: int = 32) -> bytes:
+    """A random secret made once and kept (mode 0600) in the var directory: for the
+    embedded defaults only; production passes its secrets in the environment."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path = var_dir / name
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(base64.b64encode(os.urandom(size)))
+    return base64.b64decode(path.read_bytes())

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-PRODUCERS = ("participant", "bridge", "planning", "rewards")
+PRODUCERS = ("participant", "bridge", "planning", "rewards", "notifications")
 CONSUMES = {
     "bridge": ("participant",),
     "rewards": ("participant", "planning", "bridge"),
-    "notifications": ("planning",),
+    "notifications": ("participant", "planning", "rewards"),
     "reporting": ("participant", "bridge", "planning", "rewards"),
 }
 """Which producers' topics each consuming service subscribes to: the one place that says so."""

@@ -1,19 +1,57 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response, status
+from pydantic import BaseModel
 
 from steiger.notifications.application import NotificationsApplication
+from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
 from steiger.shared.http import current_application
 
 Notifications = Annotated[NotificationsApplication, Depends(current_application)]
-router = APIRouter(tags=["reminders"])
+router = APIRouter(tags=["notifications"])
 
-DOMAIN_ERRORS: dict[type[Exception], int] = {}
+DOMAIN_ERRORS: dict[type[Exception], int] = {ParticipantGone: 410, FeedNotFound: 404}
 
 
-@router.get("/participants/{participant_id}/reminders")
-def reminders(participant_id: UUID, notifications: Notifications) -> dict:
-    return notifications.reminders(participant_id)
+@router.get(
+    "/participants/{participant_id}/notifications",
+    summary="Operator view: pending, sent, failed, skipped and cancelled notifications",
+)
+def notifications_of(participant_id: UUID, notifications: Notifications) -> dict:
+    return notifications.overview(participant_id)
+
+
+@router.get("/notifications/queue", summary="How many notifications wait, and how many are due")
+def queue(notifications: Notifications) -> dict[str, int]:
+    return notifications.pending_count(dt.datetime.now(dt.UTC))
+
+
+class Feed(BaseModel):
+    url: str
+    token: str
+
+
+@router.post(
+    "/participants/{participant_id}/calendar-feed",
+    status_code=status.HTTP_201_CREATED,
+    tags=["calendar"],
+    summary="A new private calendar address for the participant; the previous one stops",
+)
+def renew_feed(participant_id: UUID, notifications: Notifications) -> Feed:
+    token = notifications.renew_feed(participant_id)
+    return Feed(url=f"{notifications.public_url}/calendar/{token}.ics", token=token)
+
+
+@router.get(
+    "/calendar/{token}.ics",
+    tags=["calendar"],
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+def calendar(token: str, notifications: Notifications) -> Response:
+    body = notifications.calendar(token, dt.datetime.now(dt.UTC))
+    return Response(body, media_type="text/calendar; charset=utf-8")

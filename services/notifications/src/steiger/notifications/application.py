@@ -1,14 +1,24 @@
 from __future__ import annotations
 
+import datetime as dt
+import os
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError, Recording
 
-from steiger.notifications.domain.reminder_policy import ReminderPolicy
-from steiger.notifications.domain.reminders import ParticipantReminders
+from steiger.notifications.calendar import FeedTokens, agenda
+from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
+from steiger.notifications.domain.notifications import ParticipantNotifications
+from steiger.notifications.domain.timing import ReminderPolicy
+from steiger.notifications.lookups import Details
 from steiger.notifications.policies import REACTIONS
+from steiger.notifications.projections import DueIndex
 from steiger.shared.eventstore import ServiceApplication
+
+STATUSES = ("pending", "sent", "failed", "skipped", "cancelled")
 
 
 class NotificationsApplication(ServiceApplication):
@@ -16,22 +26,97 @@ class NotificationsApplication(ServiceApplication):
     reactions = REACTIONS
 
     def __init__(
-        self, env: dict[str, str] | None = None, reminder_policy: ReminderPolicy | None = None
+        self,
+        env: dict[str, str] | None = None,
+        reminder_policy: ReminderPolicy | None = None,
+        timezone: str = "Europe/Amsterdam",
+        feed_tokens: FeedTokens | None = None,
+        details: Details | None = None,
+        public_url: str = "http://127.0.0.1:8005",
     ) -> None:
+        self.due = DueIndex()
         super().__init__(env)
-        self.policy_for_reminders = reminder_policy or ReminderPolicy()
+        self.reminder_policy = reminder_policy or ReminderPolicy()
+        self.timezone = timezone
+        self.feed_tokens = feed_tokens or FeedTokens(os.urandom(32))
+        self.details = details
+        self.public_url = public_url
+        for owner_id in self.originators_of(ParticipantNotifications.Opened):
+            self.due.add_owner(self.repository.get(owner_id))
 
-    def reminders_for(self, participant_id: UUID) -> ParticipantReminders:
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        self.due.follow(r.domain_event for r in recordings)
+        super()._notify(recordings)
+
+    def notifications_of(self, participant_id: UUID) -> ParticipantNotifications:
         try:
-            return self.repository.get(ParticipantReminders.create_id(participant_id))
+            return self.repository.get(ParticipantNotifications.create_id(participant_id))
         except AggregateNotFoundError:
-            return ParticipantReminders(participant_id)
+            return ParticipantNotifications(participant_id, self.timezone)
 
-    def reminders(self, participant_id: UUID) -> dict[str, Any]:
-        reminders = self.reminders_for(participant_id)
+    def owner(self, owner_id: UUID) -> ParticipantNotifications:
+        return self.repository.get(owner_id)
+
+    def change(
+        self, owner_id: UUID, change: Callable[[ParticipantNotifications], None], tries: int = 5
+    ) -> None:
+        """Load, change, save; on a conflict with a concurrent write (the consumer), again
+        on the fresh state: an outcome that already happened must be recorded."""
+        for attempt in range(tries):
+            owner = self.owner(owner_id)
+            change(owner)
+            try:
+                self.save(owner)
+                return
+            except IntegrityError:
+                if attempt == tries - 1:
+                    raise
+
+    def overview(self, participant_id: UUID) -> dict[str, Any]:
+        """The operator's view: every notification by status, with what happened to it."""
+        owner = self.notifications_of(participant_id)
+        found: dict[str, list[dict[str, Any]]] = {status: [] for status in STATUSES}
+        for n in sorted(owner.notifications.values(), key=lambda n: n.send_at):
+            found[n.status].append(
+                {
+                    "notification_id": n.notification_id,
+                    "kind": n.kind,
+                    "about": n.about,
+                    "send_at": n.send_at,
+                    "useful_until": n.useful_until,
+                    "attempts": n.attempts,
+                    "channel": n.channel,
+                    "reason": n.reason,
+                    "history": n.history,
+                }
+            )
         return {
             "participant_id": participant_id,
-            "reminders": sorted(
-                (vars(r) for r in reminders.reminders.values()), key=lambda r: r["send_at"]
-            ),
+            "language": owner.language,
+            "channels": owner.usable_channels(),
+            "active": owner.active,
+            **found,
         }
+
+    def renew_feed(self, participant_id: UUID) -> str:
+        """A new calendar-feed token for the participant; the previous one stops working."""
+        owner = self.notifications_of(participant_id)
+        if owner.erased:
+            raise ParticipantGone(f"participant {participant_id} was erased")
+        owner.renew_feed()
+        self.save(owner)
+        return self.feed_tokens.token(participant_id, owner.feed_generation)
+
+    def calendar(self, token: str, now: dt.datetime) -> bytes:
+        found = self.feed_tokens.read(token)
+        if found is None:
+            raise FeedNotFound("no calendar feed at this address")
+        participant_id, generation = found
+        owner = self.notifications_of(participant_id)
+        if owner.erased or generation != owner.feed_generation:
+            raise FeedNotFound("no calendar feed at this address")
+        assert self.details is not None, "the calendar feed needs planning's details"
+        return agenda(owner, self.details, now)
+
+    def pending_count(self, now: dt.datetime) -> dict[str, int]:
+        return {"pending": len(self.due), "due": len(self.due.due(now))}

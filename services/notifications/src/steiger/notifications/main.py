@@ -4,24 +4,79 @@ from __future__ import annotations
 
 from steiger.notifications.api import DOMAIN_ERRORS, router
 from steiger.notifications.application import NotificationsApplication
-from steiger.notifications.domain.reminder_policy import ReminderPolicy
+from steiger.notifications.calendar import FeedTokens
+from steiger.notifications.channels import (
+    Channel,
+    MailDropChannel,
+    SmsChannel,
+    SmtpChannel,
+    WebhookChannel,
+)
+from steiger.notifications.contracts import to_contract
+from steiger.notifications.dispatcher import Dispatcher
+from steiger.notifications.domain.timing import ReminderPolicy
+from steiger.notifications.lookups import ParticipantDirectory, PlanningDetails
+from steiger.notifications.messages import MessageTemplates
 from steiger.notifications.settings import Settings
 from steiger.shared.eventstore import store_environment
-from steiger.shared.service import ServiceParts, run_service
+from steiger.shared.service import ServiceParts, periodic, run_service
 from steiger.shared.topics import CONSUMES
+
+
+def channels(settings: Settings) -> dict[str, Channel]:
+    found: dict[str, Channel] = {}
+    if settings.smtp_host:
+        found["email"] = SmtpChannel(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_sender,
+            settings.smtp_username,
+            settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            settings.smtp_starttls,
+        )
+    else:
+        found["email"] = MailDropChannel(settings.var_dir / "mail", settings.smtp_sender)
+    if settings.sms_url:
+        found["sms"] = SmsChannel(
+            settings.sms_url, settings.sms_token.get_secret_value(), settings.sms_sender
+        )
+    if settings.webhook_url and settings.webhook_secret:
+        found["webhook"] = WebhookChannel(
+            settings.webhook_url, settings.webhook_secret.get_secret_value()
+        )
+    return found
 
 
 def parts(settings: Settings | None = None) -> ServiceParts:
     settings = settings or Settings()
+    details = PlanningDetails(settings.planning_url)
+    application = NotificationsApplication(
+        store_environment(settings),
+        ReminderPolicy(days_before=settings.reminder_days_before),
+        settings.timezone,
+        FeedTokens(settings.feed_secret_bytes()),
+        details,
+        settings.public_url,
+    )
+    dispatcher = Dispatcher(
+        application,
+        channels(settings),
+        ParticipantDirectory(settings.participant_url),
+        details,
+        MessageTemplates(settings.templates_dir, settings.timezone),
+    )
     return ServiceParts(
         settings=settings,
-        application=NotificationsApplication(
-            store_environment(settings), ReminderPolicy(timezone=settings.timezone)
-        ),
+        application=application,
         routes=router,
-        description="Critically timed reminders for planned actions.",
+        description="Reminders, meeting summaries and celebrations over e-mail, SMS and "
+        "webhook; a private calendar feed per participant.",
         domain_errors=DOMAIN_ERRORS,
+        translate=to_contract,
         listens_to=CONSUMES["notifications"],
+        background=[
+            periodic(dispatcher.run_once, settings.dispatch_seconds, "notifications dispatched")
+        ],
     )
 
 

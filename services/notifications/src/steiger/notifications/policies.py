@@ -1,62 +1,150 @@
-"""Notifications' reactions: planned actions get reminders; completed ones lose them."""
+"""Notifications' reactions to participant, planning and rewards events: what to schedule,
+move or cancel, and what the calendar feed shows."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import ProcessingEvent
 
+from steiger.notifications.domain.notifications import ParticipantNotifications
+from steiger.notifications.domain.timing import ContactWindow
+from steiger.shared.contracts.participant import (
+    ContactPreferencesChanged,
+    ParticipantErased,
+    ParticipantRegistered,
+    ParticipantStatusChanged,
+)
 from steiger.shared.contracts.planning import (
     ActionCancelled,
     ActionCompleted,
     ActionMissed,
     ActionPlanned,
     ActionRescheduled,
+    GoalAchieved,
+    MeetingHeld,
+    MeetingScheduled,
 )
+from steiger.shared.contracts.rewards import RewardEarned
 
 if TYPE_CHECKING:
     from steiger.notifications.application import NotificationsApplication
 
-
-def on_action_planned(
-    app: NotificationsApplication, event: ActionPlanned, processing: ProcessingEvent
-) -> None:
-    reminders = app.reminders_for(event.participant_id)
-    reminders.schedule_for_action(
-        event.action_id,
-        event.due_on,
-        app.policy_for_reminders.times_for(event.due_on, event.planned_at),
-    )
-    processing.collect_events(reminders)
+Change = Callable[["NotificationsApplication", Any, ParticipantNotifications], None]
+CELEBRATION_USEFUL = dt.timedelta(days=3)
+SUMMARY_USEFUL = dt.timedelta(days=3)
 
 
-def on_action_rescheduled(
-    app: NotificationsApplication, event: ActionRescheduled, processing: ProcessingEvent
-) -> None:
-    """The reminders move with the action: the old ones are cancelled, new ones scheduled."""
-    reminders = app.reminders_for(event.participant_id)
-    reminders.cancel_for_action(event.action_id, reason="action rescheduled")
-    reminders.schedule_for_action(
-        event.action_id,
-        event.due_on,
-        app.policy_for_reminders.times_for(event.due_on, event.rescheduled_at),
-    )
-    processing.collect_events(reminders)
+def _on_participant(change: Change):  # noqa: ANN202
+    """Every reaction has this shape: the participant's notifications, changed, collected."""
 
-
-def _cancel_reminders(reason: str):  # noqa: ANN202
-    def react(app: NotificationsApplication, event, processing: ProcessingEvent) -> None:  # noqa: ANN001
-        reminders = app.reminders_for(event.participant_id)
-        reminders.cancel_for_action(event.action_id, reason=reason)
-        processing.collect_events(reminders)
+    def react(app: NotificationsApplication, event: Any, processing: ProcessingEvent) -> None:
+        owner = app.notifications_of(event.participant_id)
+        change(app, event, owner)
+        processing.collect_events(owner)
 
     return react
 
 
+def _end_of(day: dt.date, window: ContactWindow) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=window.zone)
+
+
+def action_planned(app: NotificationsApplication, e: ActionPlanned, owner) -> None:  # noqa: ANN001
+    owner.action_on_agenda(e.action_id, e.goal_id, e.due_on)
+    if e.owner != "participant":
+        return  # the mentor's and partners' steps are not the participant's to be reminded of
+    moments = app.reminder_policy.for_action(e.due_on, e.planned_at, owner.window)
+    details = {"goal_id": e.goal_id, "due_on": e.due_on}
+    owner.schedule(
+        "action-reminder", e.action_id, moments, _end_of(e.due_on, owner.window), details
+    )
+
+
+def action_rescheduled(app: NotificationsApplication, e: ActionRescheduled, owner) -> None:  # noqa: ANN001
+    """The reminders move with the action: the old ones are cancelled, new ones scheduled."""
+    had_reminders = any(n.about == e.action_id for n in owner.notifications.values())
+    owner.cancel_about(e.action_id, "action rescheduled")
+    owner.action_on_agenda(e.action_id, e.goal_id, e.due_on)
+    if had_reminders:
+        moments = app.reminder_policy.for_action(e.due_on, e.rescheduled_at, owner.window)
+        details = {"goal_id": e.goal_id, "due_on": e.due_on}
+        useful_until = _end_of(e.due_on, owner.window)
+        owner.schedule("action-reminder", e.action_id, moments, useful_until, details)
+
+
+def _action_closed(reason: str) -> Change:
+    def change(app: NotificationsApplication, e: Any, owner: ParticipantNotifications) -> None:
+        owner.cancel_about(e.action_id, reason)
+        owner.action_off_agenda(e.action_id)
+
+    return change
+
+
+def meeting_scheduled(app: NotificationsApplication, e: MeetingScheduled, owner) -> None:  # noqa: ANN001
+    owner.meeting_on_agenda(e.meeting_id, e.at)
+    # without the moment of scheduling (older producers), every moment before the meeting is
+    # scheduled; the dispatcher sends only the latest one that is due
+    scheduled_at = e.scheduled_at or dt.datetime.min.replace(tzinfo=dt.UTC)
+    moments = app.reminder_policy.for_meeting(e.at, scheduled_at, owner.window)
+    owner.schedule("meeting-reminder", e.meeting_id, moments, e.at, {"at": e.at})
+
+
+def meeting_held(app: NotificationsApplication, e: MeetingHeld, owner) -> None:  # noqa: ANN001
+    owner.cancel_about(e.meeting_id, "meeting held", kinds=("meeting-reminder",))
+    owner.meeting_off_agenda(e.meeting_id)
+    moment = app.reminder_policy.for_summary(e.held_on, owner.window)
+    details = {"held_on": e.held_on}
+    owner.schedule("meeting-summary", e.meeting_id, [moment], moment + SUMMARY_USEFUL, details)
+
+
+def goal_achieved(app: NotificationsApplication, e: GoalAchieved, owner) -> None:  # noqa: ANN001
+    # from the start of the day: in practice that has passed, and the dispatcher sends it now
+    happened = dt.datetime.combine(e.achieved_on, dt.time(0), tzinfo=owner.window.zone)
+    moment = app.reminder_policy.for_celebration(happened, owner.window)
+    owner.schedule("goal-achieved", e.goal_id, [moment], moment + CELEBRATION_USEFUL, {})
+
+
+def reward_earned(app: NotificationsApplication, e: RewardEarned, owner) -> None:  # noqa: ANN001
+    moment = app.reminder_policy.for_celebration(e.earned_at, owner.window)
+    details = {"amount": str(e.amount), "currency": e.currency}
+    owner.schedule("reward-earned", e.reward_id, [moment], moment + CELEBRATION_USEFUL, details)
+
+
+def registered(app: NotificationsApplication, e: ParticipantRegistered, owner) -> None:  # noqa: ANN001
+    owner.set_language(e.language)
+
+
+def preferences(app: NotificationsApplication, e: ContactPreferencesChanged, owner) -> None:  # noqa: ANN001
+    window = ContactWindow(e.time_of_day, e.quiet_from, e.quiet_until, owner.window.timezone)
+    owner.change_preferences(list(e.channels), list(e.opted_out), window)
+
+
+def status_changed(app: NotificationsApplication, e: ParticipantStatusChanged, owner) -> None:  # noqa: ANN001
+    owner.change_status(e.status == "active", f"participant {e.status}")
+
+
+def erased(app: NotificationsApplication, e: ParticipantErased, owner) -> None:  # noqa: ANN001
+    owner.erase()
+
+
 REACTIONS = {
-    ActionPlanned: on_action_planned,
-    ActionRescheduled: on_action_rescheduled,
-    ActionCompleted: _cancel_reminders("action completed"),
-    ActionCancelled: _cancel_reminders("action cancelled"),
-    ActionMissed: _cancel_reminders("action missed"),
+    event_class: _on_participant(change)
+    for event_class, change in {
+        ParticipantRegistered: registered,
+        ContactPreferencesChanged: preferences,
+        ParticipantStatusChanged: status_changed,
+        ParticipantErased: erased,
+        ActionPlanned: action_planned,
+        ActionRescheduled: action_rescheduled,
+        ActionCompleted: _action_closed("action completed"),
+        ActionCancelled: _action_closed("action cancelled"),
+        ActionMissed: _action_closed("action missed"),
+        MeetingScheduled: meeting_scheduled,
+        MeetingHeld: meeting_held,
+        GoalAchieved: goal_achieved,
+        RewardEarned: reward_earned,
+    }.items()
 }

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import base64
+from pathlib import Path
+
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from steiger.shared.settings import ServiceSettings
+from steiger.shared.settings import ServiceSettings, secret_kept_in
 
 
 class Settings(ServiceSettings):
@@ -10,3 +14,37 @@ class Settings(ServiceSettings):
     service = "notifications"
     port: int = 8005
     timezone: str = "Europe/Amsterdam"
+    """The participants' time zone (wall-clock moments and quiet hours are in it)."""
+    reminder_days_before: tuple[int, ...] = (2, 0)
+    """The organisation's reminder policy: days before the due date (JSON list)."""
+    dispatch_seconds: float = 15.0
+    """How often the dispatcher looks for notifications that fell due."""
+    templates_dir: Path | None = None
+    """The organisation's own templates (<language>/<kind>.txt), over the built-in ones."""
+    participant_url: str = "http://127.0.0.1:8001"
+    planning_url: str = "http://127.0.0.1:8003"
+    public_url: str = "http://127.0.0.1:8005"
+    """Where participants' calendar apps reach this service (for feed addresses)."""
+    feed_secret: SecretStr | None = None
+    """Signs calendar-feed addresses (base64); made once in the var directory by default."""
+
+    smtp_host: str | None = None
+    """E-mail over SMTP. Unset: e-mail is written to var/mail/ as .eml files (development)."""
+    smtp_port: int = 25
+    smtp_sender: str = "Steiger <noreply@steiger.example>"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    sms_url: str | None = None
+    """The SMS provider's send endpoint; unset: no SMS."""
+    sms_token: SecretStr = SecretStr("")
+    sms_sender: str = "Steiger"
+    webhook_url: str | None = None
+    """The organisation's app receiving signed messages; unset: no webhook channel."""
+    webhook_secret: SecretStr | None = None
+    """Standard Webhooks secret, 'whsec_' + base64."""
+
+    def feed_secret_bytes(self) -> bytes:
+        if self.feed_secret is not None:
+            return base64.b64decode(self.feed_secret.get_secret_value())
+        return secret_kept_in(self.var_dir, "notifications-feed.key")

@@ -17,7 +17,7 @@ PARTICIPANT_DATA = {
     "bridge": "/participants/{id}/positions",
     "planning": "/participants/{id}/goals",
     "rewards": "/participants/{id}/rewards",
-    "notifications": "/participants/{id}/reminders",
+    "notifications": "/participants/{id}/notifications",
     "reporting": "/participants/{id}/progress",
 }
 

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import base64
-import os
 
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from steiger.shared.settings import ServiceSettings
+from steiger.shared.settings import ServiceSettings, secret_kept_in
 
 
 class Settings(ServiceSettings):
@@ -33,10 +32,4 @@ class Settings(ServiceSettings):
             return key
         if self.database_url:
             raise ValueError("set STEIGER_PARTICIPANT_MASTER_KEY (32 bytes, base64)")
-        self.var_dir.mkdir(parents=True, exist_ok=True)
-        path = self.var_dir / "participant-master.key"
-        if not path.exists():
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(base64.b64encode(os.urandom(32)))
-        return base64.b64decode(path.read_bytes())
+        return secret_kept_in(self.var_dir, "participant-master.key")

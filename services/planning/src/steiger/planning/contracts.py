@@ -105,7 +105,10 @@ def to_contract(event: Any) -> IntegrationEvent | None:
         )
     if isinstance(event, Meeting.Scheduled):
         return MeetingScheduled(
-            participant_id=event.participant_id, meeting_id=event.originator_id, at=event.at
+            participant_id=event.participant_id,
+            meeting_id=event.originator_id,
+            at=event.at,
+            scheduled_at=event.timestamp,
         )
     if isinstance(event, Meeting.Held):
         return MeetingHeld(

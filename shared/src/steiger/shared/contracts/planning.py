@@ -123,6 +123,7 @@ class MeetingScheduled(IntegrationEvent):
 
     meeting_id: UUID
     at: Timestamp
+    scheduled_at: Timestamp | None = Field(None, description="when it was put in the agenda")
 
 
 class MeetingHeld(IntegrationEvent):

@@ -1,0 +1,159 @@
+"""The ways a message reaches a participant: e-mail over SMTP, SMS through a provider's HTTP
+API, and a signed webhook (Standard Webhooks) to the organisation's own app.
+
+Every send carries the notification id as its idempotency key (the e-mail's Message-ID, the
+SMS provider's Idempotency-Key, the webhook-id), so a send repeated after a crash between
+delivery and recording it is recognisable as the same message by the receiver."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import smtplib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+from typing import Protocol
+from uuid import UUID
+
+import httpx
+from standardwebhooks import Webhook
+
+from steiger.notifications.messages import Message
+
+
+class DeliveryError(Exception):
+    """A send that did not go through. `permanent`: trying again will not help."""
+
+    def __init__(self, reason: str, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason, self.permanent = reason, permanent
+
+
+class Channel(Protocol):
+    needs_address: bool
+
+    def send(self, to: str | None, message: Message, key: UUID, participant_id: UUID) -> None: ...
+
+
+@dataclass(frozen=True)
+class SmtpChannel:
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    needs_address: bool = True
+
+    def send(self, to: str | None, message: Message, key: UUID, participant_id: UUID) -> None:
+        email = _email(self.sender, to, message, key)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=15) as smtp:
+                if self.starttls:
+                    smtp.starttls()
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+                smtp.send_message(email)
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = sorted({code for code, _ in error.recipients.values()})
+            raise DeliveryError(f"smtp recipient refused ({codes})", permanent=True) from error
+        except smtplib.SMTPResponseException as error:
+            # the server's text may quote the address: keep only the code
+            raise DeliveryError(f"smtp {error.smtp_code}", error.smtp_code >= 500) from error
+        except (OSError, smtplib.SMTPException) as error:
+            raise DeliveryError(f"smtp unavailable: {type(error).__name__}") from error
+
+
+def _email(sender: str, to: str | None, message: Message, key: UUID) -> EmailMessage:
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = sender, to, message.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = f"<{key}@{sender.rpartition('@')[2].rstrip('>') or 'steiger'}>"
+    email.set_content(message.body)
+    return email
+
+
+@dataclass(frozen=True)
+class MailDropChannel:
+    """Development stand-in for SMTP: each e-mail becomes `<directory>/<key>.eml`, written
+    once (the key names the file, so a repeated send overwrites the same file)."""
+
+    directory: Path
+    sender: str
+    needs_address: bool = True
+
+    def send(self, to: str | None, message: Message, key: UUID, participant_id: UUID) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / f"{key}.eml").write_bytes(bytes(_email(self.sender, to, message, key)))
+
+
+def _raise_for_status(response: httpx.Response, what: str) -> None:
+    if response.is_success:
+        return
+    transient = response.status_code in (408, 425, 429) or response.status_code >= 500
+    raise DeliveryError(f"{what} answered HTTP {response.status_code}", permanent=not transient)
+
+
+def _post(url: str, what: str, headers: Mapping[str, str], content: bytes) -> None:
+    try:
+        response = httpx.post(url, headers=dict(headers), content=content, timeout=15.0)
+    except httpx.HTTPError as error:
+        raise DeliveryError(f"{what} unavailable: {type(error).__name__}") from error
+    _raise_for_status(response, what)
+
+
+@dataclass(frozen=True)
+class SmsChannel:
+    """A provider's HTTP API: POST {to, from, text} with a bearer token and Idempotency-Key.
+    Another provider is another adapter of the same shape."""
+
+    url: str
+    token: str
+    sender: str = "Steiger"
+    max_length: int = 612  # four concatenated SMS parts
+    needs_address: bool = True
+
+    def send(self, to: str | None, message: Message, key: UUID, participant_id: UUID) -> None:
+        text = f"{message.subject}\n\n{message.body}".strip()
+        if len(text) > self.max_length:
+            text = text[: self.max_length - 1] + "…"
+        body = json.dumps({"to": to, "from": self.sender, "text": text}).encode()
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Idempotency-Key": str(key),
+            "Content-Type": "application/json",
+        }
+        _post(self.url, "sms provider", headers, body)
+
+
+@dataclass(frozen=True)
+class WebhookChannel:
+    """The organisation's own app (e.g. a participant portal) receives the message, signed
+    per the Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature);
+    the secret is `whsec_` + base64, as that specification's libraries expect."""
+
+    url: str
+    secret: str
+    needs_address: bool = False
+
+    def send(self, to: str | None, message: Message, key: UUID, participant_id: UUID) -> None:
+        payload = json.dumps(
+            {
+                "type": "steiger.notification",
+                "notification_id": str(key),
+                "participant_id": str(participant_id),
+                "subject": message.subject,
+                "body": message.body,
+            }
+        )
+        now = dt.datetime.now(dt.UTC)
+        headers = {
+            "webhook-id": str(key),
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": Webhook(self.secret).sign(str(key), now, payload),
+            "Content-Type": "application/json",
+        }
+        _post(self.url, "webhook", headers, payload.encode())
