@@ -87,7 +87,7 @@ def test_progress_from_events_arriving_out_of_order_across_services():
     ]
     for n, (stream, event) in enumerate(events, start=1):
         app.process_event(event, Tracking(stream, n))
-    view = app.progress(p, today=dt.date(2026, 11, 22))
+    view = app.progress(p, as_of=dt.date(2026, 11, 22))
     debts = view["bridge"]["columns"]["debts"]
     assert (debts["intake"]["step"], debts["latest"]["step"], debts["change_since_intake"]) == (
         1,
@@ -114,5 +114,5 @@ def test_an_open_action_past_its_due_date_counts_as_missed():
         ),
         Tracking("planning#0", 1),
     )
-    assert app.progress(p, today=dt.date(2026, 11, 22))["deadlines"]["missed"] == 1
-    assert app.progress(p, today=dt.date(2026, 10, 22))["deadlines"]["missed"] == 0
+    assert app.progress(p, as_of=dt.date(2026, 11, 22))["deadlines"]["missed"] == 1
+    assert app.progress(p, as_of=dt.date(2026, 10, 22))["deadlines"]["missed"] == 0

@@ -51,6 +51,37 @@ class _Batch:
     last_notification_id: int
 
 
+def read_outbox(
+    application: ServiceApplication, translate: Translator, source: str, after: int, limit: int
+) -> _Batch | None:
+    """The public records of up to `limit` notifications after `after`, exactly as the relay
+    publishes them (the history endpoint serves the same records for rebuilds)."""
+    notifications = application.recorder.select_notifications(start=after + 1, limit=limit)
+    if not notifications:
+        return None
+    mapper = application.mapper
+    assert isinstance(mapper, TracingMapper)
+    records = []
+    for notification in notifications:
+        domain_event, traceparent = mapper.decode(notification)
+        contract = translate(domain_event)
+        if contract is None:
+            continue
+        records.append(
+            cloudevents.encode(
+                contract,
+                event_id=durable_event_id(
+                    source, notification.originator_id, notification.originator_version
+                ),
+                source=source,
+                time=domain_event.timestamp,
+                sequence=notification.id,
+                traceparent=traceparent,
+            )
+        )
+    return _Batch(records, notifications[-1].id)
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -209,32 +240,7 @@ class OutboxRelay:
         self.position = batch.last_notification_id
 
     def _read_batch(self, after: int) -> _Batch | None:
-        notifications = self.application.recorder.select_notifications(
-            start=after + 1, limit=self.batch_size
-        )
-        if not notifications:
-            return None
-        mapper = self.application.mapper
-        assert isinstance(mapper, TracingMapper)
-        records = []
-        for notification in notifications:
-            domain_event, traceparent = mapper.decode(notification)
-            contract = self.translate(domain_event)
-            if contract is None:
-                continue
-            records.append(
-                cloudevents.encode(
-                    contract,
-                    event_id=durable_event_id(
-                        self.source, notification.originator_id, notification.originator_version
-                    ),
-                    source=self.source,
-                    time=domain_event.timestamp,
-                    sequence=notification.id,
-                    traceparent=traceparent,
-                )
-            )
-        return _Batch(records, notifications[-1].id)
+        return read_outbox(self.application, self.translate, self.source, after, self.batch_size)
 
     async def _check_ends(self) -> None:
         """End offsets never go down unless the broker lost records (Tansu's trail the log

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import anyio
 import structlog
 import uvicorn
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 
@@ -27,7 +27,7 @@ from steiger.shared.eventstore import ServiceApplication
 from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
 from steiger.shared.kafka import PRODUCER_OPTIONS, ensure_topics
 from steiger.shared.logging import configure_logging
-from steiger.shared.relay import OutboxRelay, Translator
+from steiger.shared.relay import OutboxRelay, Translator, read_outbox
 from steiger.shared.settings import ServiceSettings
 from steiger.shared.topics import dead_letter_topic, events_topic
 
@@ -146,6 +146,8 @@ def build_service(parts: ServiceParts) -> FastAPI:
     api = build_api(parts, lifespan)
     api.state.broker = broker
     api.state.relay = relay
+    if parts.translate:
+        api.include_router(outbox_router(parts))
 
     @api.get("/health", tags=["operations"], summary="Ready when store, broker and relay are")
     async def health() -> JSONResponse:
@@ -172,6 +174,27 @@ def build_service(parts: ServiceParts) -> FastAPI:
         )
 
     return api
+
+
+def outbox_router(parts: ServiceParts) -> APIRouter:
+    """The service's published events read straight from its store, page by page: what
+    other services rebuild from when Kafka's retention no longer holds everything."""
+    router = APIRouter(tags=["operations"])
+    translate, source = parts.translate, parts.settings.source
+    assert translate is not None
+
+    @router.get("/outbox", summary="Published events from the store, after a notification id")
+    def outbox(after: int = Query(0, ge=0), limit: int = Query(5000, ge=1, le=20000)) -> dict:
+        batch = read_outbox(parts.application, translate, source, after, limit)
+        if batch is None:
+            return {"records": [], "last": None}
+        records = [
+            {"key": r.key.decode(), "headers": r.headers, "value": r.value.decode()}
+            for r in batch.records
+        ]
+        return {"records": records, "last": batch.last_notification_id}
+
+    return router
 
 
 def _store_position(application: ServiceApplication) -> dict[str, int]:

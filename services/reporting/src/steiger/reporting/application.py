@@ -8,6 +8,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.domain.progress import Progress
+from steiger.reporting.domain.views import participant_view
 from steiger.reporting.policies import REACTIONS
 from steiger.shared.eventstore import ServiceApplication
 
@@ -15,6 +16,7 @@ from steiger.shared.eventstore import ServiceApplication
 class ReportingApplication(ServiceApplication):
     name = "reporting"
     reactions = REACTIONS
+    is_snapshotting_enabled = True  # a rebuild writes states, not the way to them
 
     def progress_of(self, participant_id: UUID) -> Progress:
         try:
@@ -22,9 +24,17 @@ class ReportingApplication(ServiceApplication):
         except AggregateNotFoundError:
             return Progress(participant_id)
 
-    def progress(self, participant_id: UUID, today: dt.date) -> dict[str, Any]:
+    def participants(self) -> list[UUID]:
+        return self.originators_of(Progress.Started)
+
+    def progress(self, participant_id: UUID, as_of: dt.date) -> dict[str, Any]:
         try:
             progress: Progress = self.repository.get(Progress.create_id(participant_id))
         except AggregateNotFoundError:
             raise NoProgressYet(f"no events about participant {participant_id} yet") from None
-        return progress.view(today)
+        return participant_view(progress, as_of)
+
+    def everyone(self) -> list[Progress]:
+        """Every participant's progress (the repository's cache keeps this cheap after
+        the first time; fine for tens of thousands of participants)."""
+        return [self.repository.get(Progress.create_id(p)) for p in self.participants()]

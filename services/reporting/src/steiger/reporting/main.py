@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from steiger.reporting.api import DOMAIN_ERRORS, router
 from steiger.reporting.application import ReportingApplication
+from steiger.reporting.generations import LiveProjections, current_generation, environment
+from steiger.reporting.history import from_kafka, from_stores, newer_than
+from steiger.reporting.replay import Replay
 from steiger.reporting.settings import Settings
-from steiger.shared.eventstore import store_environment
 from steiger.shared.service import ServiceParts, run_service
 from steiger.shared.topics import CONSUMES
 
 
 def parts(settings: Settings | None = None) -> ServiceParts:
     settings = settings or Settings()
+    generation = current_generation(settings)
+    live = LiveProjections(ReportingApplication(environment(settings, generation)), generation)
+    producers = CONSUMES["reporting"]
+    live.replay = Replay(
+        settings,
+        live,
+        histories={
+            "stores": partial(
+                from_stores,
+                {p: settings.producer_urls[p] for p in producers},
+                settings.kafka_partitions,
+            ),
+            "kafka": partial(from_kafka, settings.kafka_bootstrap_servers, producers),
+        },
+        newer_than=lambda positions: newer_than(
+            positions, settings.kafka_bootstrap_servers, producers
+        ),
+    )
     return ServiceParts(
         settings=settings,
-        application=ReportingApplication(store_environment(settings)),
+        application=live,  # type: ignore[arg-type]  # stands for the current generation
         routes=router,
         description="Progress views projected from the other services' events.",
         domain_errors=DOMAIN_ERRORS,
-        listens_to=CONSUMES["reporting"],
+        listens_to=producers,
     )
 
 

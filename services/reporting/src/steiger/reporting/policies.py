@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.application import ProcessingEvent
@@ -10,6 +11,7 @@ from steiger.shared.contracts.bridge import PositionCorrected, PositionRecorded
 from steiger.shared.contracts.participant import (
     ConsentGranted,
     ConsentWithdrawn,
+    MentorAssigned,
     ParticipantRegistered,
     ParticipantStatusChanged,
 )
@@ -22,6 +24,7 @@ from steiger.shared.contracts.planning import (
     GoalAchieved,
     GoalDiscontinued,
     GoalSet,
+    MeetingHeld,
 )
 from steiger.shared.contracts.rewards import RewardEarned, RewardReversed
 
@@ -49,6 +52,16 @@ def _closing(method: str, status: str, id_field: str, *fields: str) -> Any:
     return react
 
 
+def on_action_missed(
+    app: ReportingApplication, event: ActionMissed, processing: ProcessingEvent
+) -> None:
+    """Missed from the end of its due date: that is when it became a fact."""
+    progress = app.progress_of(event.participant_id)
+    end = dt.datetime.combine(event.due_on + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
+    progress.note_action_closed(event.action_id, "missed", end)
+    processing.collect_events(progress)
+
+
 def on_position_recorded(
     app: ReportingApplication, event: PositionRecorded, processing: ProcessingEvent
 ) -> None:
@@ -65,12 +78,18 @@ def on_position_recorded(
 
 REACTIONS = {
     ParticipantRegistered: _note(
-        "note_profile", "programme", "cohort", "municipality", "registered_at"
+        "note_profile",
+        "programme",
+        "cohort",
+        "municipality",
+        "registered_at",
+        "neighbourhood",
+        "target_group",
     ),
     PositionRecorded: on_position_recorded,
     PositionCorrected: _note("note_position_corrected", "column", "step", "points", "assessed_at"),
-    GoalSet: _note("note_goal", "goal_id", "horizon", "column", "target_step"),
-    ActionPlanned: _note("note_action_planned", "action_id", "goal_id", "due_on"),
+    GoalSet: _note("note_goal", "goal_id", "horizon", "column", "target_step", "set_at"),
+    ActionPlanned: _note("note_action_planned", "action_id", "goal_id", "due_on", "planned_at"),
     ActionCompleted: _note(
         "note_action_completed", "action_id", "goal_id", "due_on", "completed_at", "on_time"
     ),
@@ -78,10 +97,12 @@ REACTIONS = {
     GoalAchieved: _closing("note_goal_closed", "achieved", "goal_id", "achieved_on"),
     GoalDiscontinued: _closing("note_goal_closed", "discontinued", "goal_id", "discontinued_on"),
     ActionRescheduled: _note("note_action_rescheduled", "action_id", "due_on"),
-    ActionCancelled: _closing("note_action_closed", "cancelled", "action_id"),
-    ActionMissed: _closing("note_action_closed", "missed", "action_id"),
-    RewardReversed: _note("note_reward_reversed", "reward_id"),
+    ActionCancelled: _closing("note_action_closed", "cancelled", "action_id", "cancelled_at"),
+    ActionMissed: on_action_missed,
+    RewardReversed: _note("note_reward_reversed", "reward_id", "reversed_at"),
     ConsentGranted: _note("note_consent", "purpose", "partner", "categories", "granted_on"),
-    ConsentWithdrawn: _note("note_consent_withdrawn", "purpose", "partner"),
+    ConsentWithdrawn: _note("note_consent_withdrawn", "purpose", "partner", "withdrawn_on"),
     ParticipantStatusChanged: _note("note_status", "status", "exit_reason", "changed_on"),
+    MentorAssigned: _note("note_mentor", "mentor_id", "assigned_on"),
+    MeetingHeld: _note("note_meeting", "meeting_id", "held_on", "crisis_minutes", "goal_minutes"),
 }

@@ -1,4 +1,7 @@
-"""A participant's progress, as reporting sees it: projected from other services' events."""
+"""A participant's progress, as reporting sees it: facts projected from other services'
+events, each with the moment it happened, so any view can be asked "as of" a past date.
+
+Keys are strings (ids as text): the whole state must serialise as JSON for snapshots."""
 
 from __future__ import annotations
 
@@ -20,20 +23,31 @@ class Progress(Aggregate):
         self.participant_id = participant_id
         self.profile: dict[str, Any] = {}
         self.positions: dict[str, list[dict[str, Any]]] = {}
-        self.goals: dict[UUID, dict[str, Any]] = {}
-        self.actions: dict[UUID, dict[str, Any]] = {}
-        self.rewards: dict[UUID, dict[str, Any]] = {}
-        self.consents: dict[str, dict[str, Any]] = {}
-        self.status: dict[str, Any] = {"status": "active"}
+        self.goals: dict[str, dict[str, Any]] = {}
+        self.actions: dict[str, dict[str, Any]] = {}
+        self.rewards: dict[str, dict[str, Any]] = {}
+        self.consents: list[dict[str, Any]] = []
+        """Grants and withdrawals in the order they happened."""
+        self.statuses: list[dict[str, Any]] = []
+        self.mentors: list[dict[str, Any]] = []
+        self.meetings: dict[str, dict[str, Any]] = {}
 
     @event("ProfileNoted")
     def note_profile(
-        self, programme: str, cohort: str, municipality: str, registered_at: dt.datetime
+        self,
+        programme: str,
+        cohort: str,
+        municipality: str,
+        registered_at: dt.datetime,
+        neighbourhood: str | None = None,
+        target_group: str | None = None,
     ) -> None:
         self.profile = {
             "programme": programme,
             "cohort": cohort,
             "municipality": municipality,
+            "neighbourhood": neighbourhood,
+            "target_group": target_group,
             "registered_at": registered_at,
         }
 
@@ -42,6 +56,8 @@ class Progress(Aggregate):
         self, column: str, step: int, points: int, definition: str, assessed_at: dt.datetime
     ) -> None:
         history = self.positions.setdefault(column, [])
+        if any(p["assessed_at"] == assessed_at for p in history):
+            return  # the same assessment twice (a redelivery by another route)
         history.append(
             {"step": step, "points": points, "definition": definition, "assessed_at": assessed_at}
         )
@@ -57,22 +73,31 @@ class Progress(Aggregate):
 
     @event("GoalNoted")
     def note_goal(
-        self, goal_id: UUID, horizon: str, column: str | None, target_step: int | None
+        self,
+        goal_id: UUID,
+        horizon: str,
+        column: str | None,
+        target_step: int | None,
+        set_at: dt.datetime | None = None,
     ) -> None:
-        self.goals[goal_id] = {
-            "goal_id": goal_id,
-            "horizon": horizon,
-            "column": column,
-            "target_step": target_step,
-            "status": "active",
-        }
+        self.goals.setdefault(str(goal_id), {"goal_id": str(goal_id), "closed_on": None})
+        self.goals[str(goal_id)].update(
+            horizon=horizon, column=column, target_step=target_step, set_at=set_at
+        )
+        self.goals[str(goal_id)].setdefault("status", "active")
+
+    @event("GoalClosedNoted")
+    def note_goal_closed(self, goal_id: UUID, status: str, on: dt.date) -> None:
+        goal = self.goals.setdefault(str(goal_id), {"goal_id": str(goal_id), "set_at": None})
+        goal.update(status=status, closed_on=on)
 
     @event("ActionPlannedNoted")
-    def note_action_planned(self, action_id: UUID, goal_id: UUID, due_on: dt.date) -> None:
-        self.actions.setdefault(
-            action_id,
-            {"action_id": action_id, "goal_id": goal_id, "due_on": due_on, "status": "planned"},
-        )
+    def note_action_planned(
+        self, action_id: UUID, goal_id: UUID, due_on: dt.date, planned_at: dt.datetime | None = None
+    ) -> None:
+        action = self.actions.setdefault(str(action_id), {"status": "planned", "closed_at": None})
+        action.update(action_id=str(action_id), goal_id=str(goal_id), planned_at=planned_at)
+        action.setdefault("due_on", due_on)
 
     @event("ActionCompletedNoted")
     def note_action_completed(
@@ -83,102 +108,82 @@ class Progress(Aggregate):
         completed_at: dt.datetime,
         on_time: bool,
     ) -> None:
-        self.actions[action_id] = {
-            "action_id": action_id,
-            "goal_id": goal_id,
-            "due_on": due_on,
-            "status": "completed",
-            "completed_at": completed_at,
-            "on_time": on_time,
-        }
-
-    @event("GoalClosedNoted")
-    def note_goal_closed(self, goal_id: UUID, status: str, on: dt.date) -> None:
-        if goal_id in self.goals:
-            self.goals[goal_id] = {**self.goals[goal_id], "status": status, "closed_on": on}
+        action = self.actions.setdefault(str(action_id), {"planned_at": None})
+        action.update(
+            action_id=str(action_id),
+            goal_id=str(goal_id),
+            due_on=due_on,
+            status="completed",
+            closed_at=completed_at,
+            on_time=on_time,
+        )
 
     @event("ActionRescheduledNoted")
     def note_action_rescheduled(self, action_id: UUID, due_on: dt.date) -> None:
-        if action_id in self.actions:
-            self.actions[action_id] = {**self.actions[action_id], "due_on": due_on}
+        if str(action_id) in self.actions:
+            self.actions[str(action_id)]["due_on"] = due_on
 
     @event("ActionClosedNoted")
-    def note_action_closed(self, action_id: UUID, status: str) -> None:
-        if action_id in self.actions and self.actions[action_id]["status"] == "planned":
-            self.actions[action_id] = {**self.actions[action_id], "status": status}
+    def note_action_closed(
+        self, action_id: UUID, status: str, at: dt.datetime | None = None
+    ) -> None:
+        action = self.actions.get(str(action_id))
+        if action is not None and action["status"] == "planned":
+            action.update(status=status, closed_at=at)
 
     @event("RewardNoted")
     def note_reward(
         self, reward_id: UUID, item_id: str, amount: Decimal, currency: str, earned_at: dt.datetime
     ) -> None:
-        self.rewards[reward_id] = {
-            "reward_id": reward_id,
-            "item_id": item_id,
-            "amount": amount,
-            "currency": currency,
-            "earned_at": earned_at,
-        }
+        reward = self.rewards.setdefault(str(reward_id), {"reversed_at": None})
+        reward.update(
+            reward_id=str(reward_id),
+            item_id=item_id,
+            amount=amount,
+            currency=currency,
+            earned_at=earned_at,
+        )
 
     @event("RewardReversalNoted")
-    def note_reward_reversed(self, reward_id: UUID) -> None:
-        self.rewards.pop(reward_id, None)
+    def note_reward_reversed(self, reward_id: UUID, at: dt.datetime | None = None) -> None:
+        if str(reward_id) in self.rewards:
+            self.rewards[str(reward_id)]["reversed_at"] = (
+                at or self.rewards[str(reward_id)]["earned_at"]
+            )
 
     @event("ConsentNoted")
     def note_consent(
         self, purpose: str, partner: str | None, categories: list[str], granted_on: dt.date
     ) -> None:
-        self.consents[f"{purpose}:{partner or ''}"] = {
-            "purpose": purpose,
-            "partner": partner,
-            "categories": categories,
-            "granted_on": granted_on,
-        }
+        self.consents.append(
+            {"purpose": purpose, "partner": partner, "categories": categories, "on": granted_on,
+             "granted": True}
+        )  # fmt: skip
 
     @event("ConsentWithdrawalNoted")
-    def note_consent_withdrawn(self, purpose: str, partner: str | None) -> None:
-        self.consents.pop(f"{purpose}:{partner or ''}", None)
+    def note_consent_withdrawn(
+        self, purpose: str, partner: str | None, withdrawn_on: dt.date | None = None
+    ) -> None:
+        self.consents.append(
+            {"purpose": purpose, "partner": partner, "on": withdrawn_on, "granted": False}
+        )
 
     @event("StatusNoted")
     def note_status(self, status: str, exit_reason: str | None, changed_on: dt.date) -> None:
-        self.status = {"status": status, "exit_reason": exit_reason, "since": changed_on}
+        self.statuses.append({"status": status, "exit_reason": exit_reason, "since": changed_on})
+        self.statuses.sort(key=lambda s: s["since"])
 
-    def has_consent(self, purpose: str, partner: str | None = None) -> bool:
-        return f"{purpose}:{partner or ''}" in self.consents
+    @event("MentorNoted")
+    def note_mentor(self, mentor_id: UUID, assigned_on: dt.date) -> None:
+        self.mentors.append({"mentor_id": str(mentor_id), "since": assigned_on})
+        self.mentors.sort(key=lambda m: m["since"])
 
-    def view(self, today: dt.date) -> dict[str, Any]:
-        columns = {
-            column: {
-                "intake": history[0],
-                "latest": history[-1],
-                "change_since_intake": history[-1]["points"] - history[0]["points"],
-            }
-            for column, history in self.positions.items()
-        }
-        actions = [
-            {**a, "overdue": a["status"] == "planned" and a["due_on"] < today}
-            for a in sorted(self.actions.values(), key=lambda a: a["due_on"])
-        ]
-        return {
-            "participant_id": self.participant_id,
-            "profile": self.profile,
-            "status": self.status,
-            "consents": list(self.consents.values()),
-            "bridge": {
-                "columns": columns,
-                "total_points": sum(c["latest"]["points"] for c in columns.values()),
-                "total_change_since_intake": sum(
-                    c["change_since_intake"] for c in columns.values()
-                ),
-            },
-            "goals": list(self.goals.values()),
-            "actions": actions,
-            "deadlines": {
-                "met": sum(1 for a in actions if a.get("on_time") is True),
-                "completed_late": sum(1 for a in actions if a.get("on_time") is False),
-                "missed": sum(1 for a in actions if a["overdue"] or a["status"] == "missed"),
-            },
-            "rewards": {
-                "earned": list(self.rewards.values()),
-                "total": sum((r["amount"] for r in self.rewards.values()), Decimal("0.00")),
-            },
+    @event("MeetingNoted")
+    def note_meeting(
+        self, meeting_id: UUID, held_on: dt.date, crisis_minutes: int, goal_minutes: int
+    ) -> None:
+        self.meetings[str(meeting_id)] = {
+            "held_on": held_on,
+            "crisis_minutes": crisis_minutes,
+            "goal_minutes": goal_minutes,
         }

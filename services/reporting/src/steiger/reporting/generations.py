@@ -1,0 +1,92 @@
+"""Reporting's projections live in one store *generation* at a time. A rebuild fills the
+next generation aside while the current one keeps serving and consuming; the swap makes the
+new one current for the API and the consumer at once, and records it (so a restart opens it).
+
+SQLite: `var/reporting.sqlite` is generation 0, `var/reporting-g<N>.sqlite` later ones.
+PostgreSQL: schema `steiger_reporting` is generation 0, `steiger_reporting_g<N>` later ones.
+The current generation's number is kept in `var/reporting.generation`."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from steiger.reporting.application import ReportingApplication
+from steiger.reporting.settings import Settings
+from steiger.shared.eventstore import store_environment
+
+
+def pointer(settings: Settings) -> Path:
+    return settings.var_dir / "reporting.generation"
+
+
+def current_generation(settings: Settings) -> int:
+    path = pointer(settings)
+    return int(path.read_text()) if path.exists() else 0
+
+
+def environment(settings: Settings, generation: int) -> dict[str, str]:
+    env = store_environment(settings)
+    if generation:
+        if "SQLITE_DBNAME" in env:
+            env["SQLITE_DBNAME"] = str(settings.var_dir / f"reporting-g{generation}.sqlite")
+        else:
+            env["POSTGRES_SCHEMA"] = f"{env['POSTGRES_SCHEMA']}_g{generation}"
+    return env
+
+
+def discard(settings: Settings, generation: int) -> None:
+    """Removes what an earlier, unfinished rebuild left in this generation's place."""
+    env = environment(settings, generation)
+    if "SQLITE_DBNAME" in env:
+        for suffix in ("", "-wal", "-shm"):
+            Path(env["SQLITE_DBNAME"] + suffix).unlink(missing_ok=True)
+    else:
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env.get("POSTGRES_PASSWORD") or None,
+            autocommit=True,
+        ) as connection:
+            connection.execute(
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+                    sql.Identifier(env["POSTGRES_SCHEMA"])
+                )
+            )
+
+
+def make_current(settings: Settings, generation: int) -> None:
+    path = pointer(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_suffix(".new")
+    aside.write_text(str(generation))
+    aside.replace(path)  # atomic: a crash leaves the old or the new number, never half
+
+
+class LiveProjections:
+    """Stands for the current generation's application. The API and the consumer hold this
+    object; `swap` replaces what it stands for between two events."""
+
+    replay: Any = None
+    """The operator's replay (steiger.reporting.replay.Replay), set by the composition root."""
+
+    def __init__(self, application: ReportingApplication, generation: int) -> None:
+        self._application, self.generation = application, generation
+        self.swapping = threading.RLock()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._application, name)
+
+    def process_event(self, event: Any, tracking: Any) -> None:
+        with self.swapping:
+            self._application.process_event(event, tracking)
+
+    def swap(self, application: ReportingApplication, generation: int) -> None:
+        with self.swapping:
+            self._application, self.generation = application, generation

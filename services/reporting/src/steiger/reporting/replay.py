@@ -1,0 +1,104 @@
+"""Replay: rebuild every projection from the full history without stopping the service.
+
+The next store generation is filled aside from the chosen history (stores or Kafka); then
+it catches up from Kafka on what the live consumer saw meanwhile, once freely and once more
+with the live consumer held, and takes over. The projections are folds of the same events
+by the same reactions, so the rebuilt generation equals the live one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import structlog
+
+from steiger.reporting.application import ReportingApplication
+from steiger.reporting.generations import (
+    LiveProjections,
+    discard,
+    environment,
+    make_current,
+)
+from steiger.reporting.rebuild import Rebuild
+from steiger.reporting.settings import Settings
+
+log = structlog.get_logger("replay")
+SOURCES = ("stores", "kafka")
+
+
+class ReplayRunning(Exception):
+    """A replay is already under way."""
+
+
+@dataclass
+class ReplayStatus:
+    state: str = "idle"  # idle, reading, catching-up, done, failed
+    source: str | None = None
+    generation: int | None = None
+    applied: int = 0
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    events_per_second: float | None = None
+    sources: int = 0
+    error: str | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Replay:
+    def __init__(
+        self,
+        settings: Settings,
+        live: LiveProjections,
+        histories: Mapping[str, Callable[[], Iterable[Any]]],
+        newer_than: Callable[[Mapping[str, int]], Iterable[Any]],
+    ) -> None:
+        self.settings, self.live = settings, live
+        self.histories, self.newer_than = histories, newer_than
+        self.status = ReplayStatus()
+        self._lock = threading.Lock()
+
+    def start(self, source: str) -> ReplayStatus:
+        with self._lock:
+            if self.status.state in ("reading", "catching-up"):
+                raise ReplayRunning(f"a replay from {self.status.source} is under way")
+            self.status = ReplayStatus(
+                state="reading",
+                source=source,
+                generation=self.live.generation + 1,
+                started_at=dt.datetime.now(dt.UTC),
+            )
+        threading.Thread(target=self.run, name="replay", daemon=True).start()
+        return self.status
+
+    def run(self) -> None:
+        status = self.status
+        assert status.source is not None and status.generation is not None
+        try:
+            discard(self.settings, status.generation)
+            aside = ReportingApplication(environment(self.settings, status.generation))
+            rebuild = Rebuild(aside)
+            began = time.monotonic()
+            rebuild.feed(self.histories[status.source](), self._count)
+            status.events_per_second = round(rebuild.applied / (time.monotonic() - began), 1)
+            rebuild.record_positions()
+            status.state = "catching-up"
+            rebuild.feed(self.newer_than(rebuild.positions), self._count)
+            rebuild.record_positions()
+            with self.live.swapping:  # the live consumer waits for these last few events
+                rebuild.feed(self.newer_than(rebuild.positions), self._count)
+                status.sources = len(rebuild.record_positions())
+                self.live.swap(aside, status.generation)
+                make_current(self.settings, status.generation)
+            status.state, status.finished_at = "done", dt.datetime.now(dt.UTC)
+            log.info("projections rebuilt", **{k: str(v) for k, v in asdict(status).items()})
+        except Exception as error:
+            status.state, status.error = "failed", f"{type(error).__name__}: {error}"
+            status.finished_at = dt.datetime.now(dt.UTC)
+            log.exception("replay failed; the live projections are unchanged")
+
+    def _count(self, n: int) -> None:
+        self.status.applied += n
