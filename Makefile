@@ -23,7 +23,7 @@ test: install  ## unit, contract, integration, e2e and fault tests
 test-fast: install  ## without the whole-system tests
 	$(UV) run --frozen pytest -m "not e2e" $(PYTEST_ARGS)
 
-bench: install  ## throughput and end-to-end latency on the embedded defaults
+bench: install  ## throughput, latency, bulk import and reporting replay (docs/benchmarks.md)
 	$(UV) run --frozen steiger bench
 
 contracts: install  ## regenerate JSON Schemas and the AsyncAPI document

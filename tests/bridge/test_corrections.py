@@ -108,5 +108,5 @@ def test_reporting_shows_the_corrected_step():
     reporting.process_event(
         PositionCorrected(step=3, points=3, corrected_at=at, **common), Tracking("b#0", 2)
     )
-    debts = reporting.progress(p, today=at.date())["bridge"]["columns"]["debts"]
+    debts = reporting.progress(p, as_of=at.date())["bridge"]["columns"]["debts"]
     assert debts["latest"]["step"] == 3 and debts["latest"]["corrected"] is True

@@ -116,13 +116,53 @@ def import_participants(
 def bench(
     output: Path = typer.Option(Path("bench-results/benchmarks.json")),
     duration: float = typer.Option(20.0, help="Seconds per measurement."),
-    suite: list[str] = typer.Option(["backbone", "import"], help="backbone, import"),
+    suite: list[str] = typer.Option(
+        ["backbone", "import", "replay"], help="backbone, import, replay"
+    ),
+    replay_events: int = typer.Option(1_000_000, help="Events in the replay benchmark."),
 ) -> None:
     """Measure on fresh systems (embedded defaults): throughput and end-to-end latency
-    (backbone), and the bulk import of 10,000 participants (import)."""
+    (backbone), the bulk import of 10,000 participants (import), and rebuilding reporting
+    from a generated history of a million events (replay)."""
     from steiger.cli.bench import run_benchmarks
 
-    run_benchmarks(console, output=output, duration=duration, suites=tuple(suite))
+    run_benchmarks(
+        console,
+        output=output,
+        duration=duration,
+        suites=tuple(suite),
+        replay_events=replay_events,
+    )
+
+
+replay_app = typer.Typer(help="Rebuild a service's projections from the full history.")
+app.add_typer(replay_app, name="replay")
+
+
+@replay_app.command("reporting")
+def replay_reporting(
+    source: str = typer.Option(
+        "stores", help="stores (the producers' event stores; default) or kafka (the topics)"
+    ),
+    url: str = typer.Option("http://127.0.0.1:8006", help="The running reporting service."),
+) -> None:
+    """Rebuild every reporting projection from the full history, aside, then swap it in;
+    the service keeps answering and consuming meanwhile."""
+    from steiger.cli.replay import replay_reporting as replay
+    from steiger.cli.runtime import DEFAULT_PORTS
+
+    producers = {
+        p: f"http://127.0.0.1:{DEFAULT_PORTS[p]}"
+        for p in ("participant", "bridge", "planning", "rewards")
+    }
+    status = replay(console, url, source, producers)
+    if status["state"] != "done":
+        console.print(f"[red]replay failed: {status['error']}[/red]")
+        raise typer.Exit(1)
+    console.print(
+        f"generation {status['generation']} is live: {status['applied']:,} events, "
+        f"{status['events_per_second']:,} events/s while reading the history"
+    )
 
 
 @app.command()

@@ -95,6 +95,9 @@ class System:
             "STEIGER_PARTICIPANT_PEER_URLS": json.dumps(
                 {name: f"http://127.0.0.1:{port}" for name, port in self.ports.items()}
             ),
+            "STEIGER_REPORTING_PRODUCER_URLS": json.dumps(
+                {name: self.url_of(name) for name in CONSUMES["reporting"]}
+            ),
             "STEIGER_NOTIFICATIONS_PARTICIPANT_URL": self.url_of("participant"),
             "STEIGER_NOTIFICATIONS_PLANNING_URL": self.url_of("planning"),
             "STEIGER_NOTIFICATIONS_PUBLIC_URL": self.url_of("notifications"),

@@ -73,8 +73,8 @@ class LiveProjections:
     """Stands for the current generation's application. The API and the consumer hold this
     object; `swap` replaces what it stands for between two events."""
 
-    replay: Any = None
-    """The operator's replay (steiger.reporting.replay.Replay), set by the composition root."""
+    operations: Any = None
+    """Exports, exchange feed and replay (steiger.reporting.operations), set by main."""
 
     def __init__(self, application: ReportingApplication, generation: int) -> None:
         self._application, self.generation = application, generation

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -52,9 +52,12 @@ def from_stores(urls: Mapping[str, str], partitions: int, page: int = 5000) -> I
                 after = body["last"]
 
 
-def from_kafka(bootstrap_servers: str, producers: Sequence[str]) -> Iterator[Item]:
-    """Every record of the producers' topics, from the beginning to their ends."""
-    for record in kafka_records(bootstrap_servers, producers):
+def from_kafka(
+    bootstrap_servers: str, producers: Sequence[str], partitions: Collection[int] | None = None
+) -> Iterator[Item]:
+    """Every record of the producers' topics (of the given partition numbers, or all), from
+    the beginning to their ends."""
+    for record in kafka_records(bootstrap_servers, producers, partitions):
         event, sequence = cloudevents.decode_event(record.key, record.value, record.headers)
         yield event, f"{record.topic}#{record.partition}", sequence
 
@@ -72,12 +75,15 @@ def newer_than(
             yield event, source, sequence
 
 
-def kafka_records(bootstrap_servers: str, producers: Sequence[str]) -> Iterator[Any]:
+def kafka_records(
+    bootstrap_servers: str, producers: Sequence[str], partitions: Collection[int] | None = None
+) -> Iterator[Any]:
     """Raw records of the producers' topics, read by a consumer on its own thread."""
     records: queue.Queue[list[Any] | BaseException | None] = queue.Queue(maxsize=8)
     topics = [events_topic(p) for p in producers]
     thread = threading.Thread(
-        target=lambda: asyncio.run(_read_topics(bootstrap_servers, topics, records)), daemon=True
+        target=lambda: asyncio.run(_read_topics(bootstrap_servers, topics, partitions, records)),
+        daemon=True,
     )
     thread.start()
     while (batch := records.get()) is not None:
@@ -87,7 +93,12 @@ def kafka_records(bootstrap_servers: str, producers: Sequence[str]) -> Iterator[
     thread.join()
 
 
-async def _read_topics(bootstrap_servers: str, topics: list[str], out: queue.Queue[Any]) -> None:
+async def _read_topics(
+    bootstrap_servers: str,
+    topics: list[str],
+    numbers: Collection[int] | None,
+    out: queue.Queue[Any],
+) -> None:
     try:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap_servers,
@@ -99,7 +110,10 @@ async def _read_topics(bootstrap_servers: str, topics: list[str], out: queue.Que
         try:
             await consumer.topics()
             partitions = [
-                TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()
+                TopicPartition(t, p)
+                for t in topics
+                for p in consumer.partitions_for_topic(t) or ()
+                if numbers is None or p in numbers
             ]
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)

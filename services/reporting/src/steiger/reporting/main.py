@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from steiger.reporting.api import DOMAIN_ERRORS, router
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.generations import LiveProjections, current_generation, environment
-from steiger.reporting.history import from_kafka, from_stores, newer_than
+from steiger.reporting.history import from_stores, newer_than
+from steiger.reporting.operations import ReportingOperations
+from steiger.reporting.rebuild import fill, fill_from_kafka
 from steiger.reporting.replay import Replay
 from steiger.reporting.settings import Settings
-from steiger.shared.service import ServiceParts, run_service
+from steiger.shared.service import ServiceParts, periodic, run_service
 from steiger.shared.topics import CONSUMES
 
 
@@ -19,21 +19,30 @@ def parts(settings: Settings | None = None) -> ServiceParts:
     generation = current_generation(settings)
     live = LiveProjections(ReportingApplication(environment(settings, generation)), generation)
     producers = CONSUMES["reporting"]
-    live.replay = Replay(
+    replay = Replay(
         settings,
         live,
-        histories={
-            "stores": partial(
-                from_stores,
-                {p: settings.producer_urls[p] for p in producers},
-                settings.kafka_partitions,
+        fills={
+            "stores": lambda env, progress: fill(
+                env,
+                from_stores(
+                    {p: settings.producer_urls[p] for p in producers}, settings.kafka_partitions
+                ),
+                progress,
             ),
-            "kafka": partial(from_kafka, settings.kafka_bootstrap_servers, producers),
+            "kafka": lambda env, progress: fill_from_kafka(
+                env,
+                settings.kafka_bootstrap_servers,
+                producers,
+                settings.kafka_partitions,
+                progress,
+            ),
         },
         newer_than=lambda positions: newer_than(
             positions, settings.kafka_bootstrap_servers, producers
         ),
     )
+    live.operations = operations = ReportingOperations(settings, live, replay)
     return ServiceParts(
         settings=settings,
         application=live,  # type: ignore[arg-type]  # stands for the current generation
@@ -41,6 +50,13 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         description="Progress views projected from the other services' events.",
         domain_errors=DOMAIN_ERRORS,
         listens_to=producers,
+        background=[
+            periodic(
+                operations.publish_due_exchange,
+                settings.exchange_check_seconds,
+                "exchange dataset published",
+            )
+        ],
     )
 
 

@@ -9,8 +9,7 @@ import json
 import time
 
 from steiger.reporting.application import ReportingApplication
-from steiger.reporting.history import from_kafka
-from steiger.reporting.rebuild import Rebuild
+from steiger.reporting.rebuild import fill_from_kafka
 from steiger.reporting.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.topics import CONSUMES
@@ -20,21 +19,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--var-dir", required=True)
     parser.add_argument("--bootstrap-servers", required=True)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     settings = Settings(var_dir=args.var_dir, kafka_bootstrap_servers=args.bootstrap_servers)
-    application = ReportingApplication(store_environment(settings))
-    rebuild = Rebuild(application)
+    env = store_environment(settings)
+    applied = []
     began = time.monotonic()
-    rebuild.feed(from_kafka(settings.kafka_bootstrap_servers, CONSUMES["reporting"]))
-    rebuild.record_positions()
+    fill_from_kafka(
+        env,
+        settings.kafka_bootstrap_servers,
+        CONSUMES["reporting"],
+        settings.kafka_partitions,
+        applied.append,
+        workers=args.workers,
+    )
     seconds = time.monotonic() - began
-    participants = len(application.participants())
+    events = sum(applied)
+    participants = len(ReportingApplication(env).participants())
     print(
         json.dumps(
             {
-                "events": rebuild.applied,
+                "events": events,
                 "seconds": round(seconds, 2),
-                "events_per_second": round(rebuild.applied / seconds, 1),
+                "events_per_second": round(events / seconds, 1),
+                "workers": args.workers,
                 "participants": participants,
             }
         )

@@ -11,7 +11,8 @@ as usual."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
@@ -20,6 +21,7 @@ from eventsourcing.persistence import Tracking
 
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.domain.progress import Progress
+from steiger.reporting.history import from_kafka
 
 History = Iterable[tuple[Any, str, int]]
 
@@ -54,8 +56,8 @@ class _Folding:
 class _Folder:
     """Stands in for the application and the processing event the reactions expect."""
 
-    def __init__(self, application: ReportingApplication) -> None:
-        self.application = application
+    def __init__(self, application: ReportingApplication, fresh: bool) -> None:
+        self.application, self.fresh = application, fresh
         self.held: dict[Any, _Folding] = {}
         self.changed: dict[Any, Progress] = {}
         self.firsts: list[Any] = []
@@ -63,7 +65,11 @@ class _Folder:
     def progress_of(self, participant_id: Any) -> _Folding:
         folding = self.held.get(participant_id)
         if folding is None:
-            aggregate = self.application.progress_of(participant_id)
+            aggregate = (
+                Progress(participant_id)  # an empty store holds no one: no need to look
+                if self.fresh
+                else self.application.progress_of(participant_id)
+            )
             self.firsts.extend(aggregate.collect_events())  # a new one's first event
             folding = self.held[participant_id] = _Folding(aggregate)
         return folding
@@ -74,9 +80,12 @@ class _Folder:
 
 
 class Rebuild:
-    def __init__(self, application: ReportingApplication, batch_size: int = 5000) -> None:
+    def __init__(
+        self, application: ReportingApplication, batch_size: int = 5000, fresh: bool = False
+    ) -> None:
+        """`fresh`: the store is empty (a first fill), so participants are not looked up."""
         self.application, self.batch_size = application, batch_size
-        self.folder = _Folder(application)
+        self.folder = _Folder(application, fresh)
         self.positions: dict[str, int] = {}
         self.recorded: dict[str, int] = {}
         self.applied = 0
@@ -108,3 +117,73 @@ class Rebuild:
                 app.recorder.insert_tracking(Tracking(source, sequence))
                 self.recorded[source] = sequence
         return dict(self.positions)
+
+    def adopt(self, positions: Mapping[str, int]) -> None:
+        """Continue after a fill done elsewhere (e.g. by parallel workers) up to `positions`."""
+        self.positions.update(positions)
+        self.recorded.update(positions)
+
+
+def fill(
+    env: Mapping[str, str], history: History, progress: Callable[[int], None] = lambda n: None
+) -> dict[str, int]:
+    """Rebuilds into the store of `env` from `history` in this process; returns positions."""
+    rebuild = Rebuild(ReportingApplication(env), fresh=True)
+    rebuild.feed(history, progress)
+    return rebuild.record_positions()
+
+
+def fill_from_kafka(
+    env: Mapping[str, str],
+    bootstrap_servers: str,
+    producers: Sequence[str],
+    partitions: int,
+    progress: Callable[[int], None] = lambda n: None,
+    workers: int = 2,
+) -> dict[str, int]:
+    """Rebuilds from the topics with a worker process per share of the partition numbers.
+    A participant's events carry their id as key, and every topic has the same number of
+    partitions, so one participant's events are all in partitions of one number: the
+    workers' participants never overlap. Returns the positions reached."""
+    ReportingApplication(dict(env)).close()  # the tables exist before the workers start
+    context = multiprocessing.get_context("spawn")
+    messages: Any = context.Queue()
+    shares = [s for s in (list(range(w, partitions, workers)) for w in range(workers)) if s]
+    processes = [
+        context.Process(
+            target=_fill_share,
+            args=(dict(env), bootstrap_servers, list(producers), share, messages),
+            daemon=True,
+        )
+        for share in shares
+    ]
+    for process in processes:
+        process.start()
+    positions: dict[str, int] = {}
+    try:
+        finished = 0
+        while finished < len(processes):
+            message = messages.get()
+            if isinstance(message, int):
+                progress(message)
+            elif isinstance(message, dict):
+                positions.update(message)
+                finished += 1
+            else:
+                raise RuntimeError(f"a rebuild worker failed: {message}")
+    finally:
+        for process in processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+    return positions
+
+
+def _fill_share(
+    env: dict[str, str], bootstrap: str, producers: list[str], share: list[int], out: Any
+) -> None:
+    """A worker process: its share of the partitions, folded and written."""
+    try:
+        out.put(fill(env, from_kafka(bootstrap, producers, share), out.put))
+    except Exception as error:  # the parent raises it
+        out.put(f"{type(error).__name__}: {error}")

@@ -53,11 +53,11 @@ class Replay:
         self,
         settings: Settings,
         live: LiveProjections,
-        histories: Mapping[str, Callable[[], Iterable[Any]]],
+        fills: Mapping[str, Callable[[Mapping[str, str], Callable[[int], None]], dict[str, int]]],
         newer_than: Callable[[Mapping[str, int]], Iterable[Any]],
     ) -> None:
         self.settings, self.live = settings, live
-        self.histories, self.newer_than = histories, newer_than
+        self.fills, self.newer_than = fills, newer_than
         self.status = ReplayStatus()
         self._lock = threading.Lock()
 
@@ -79,12 +79,13 @@ class Replay:
         assert status.source is not None and status.generation is not None
         try:
             discard(self.settings, status.generation)
-            aside = ReportingApplication(environment(self.settings, status.generation))
-            rebuild = Rebuild(aside)
+            env = environment(self.settings, status.generation)
             began = time.monotonic()
-            rebuild.feed(self.histories[status.source](), self._count)
-            status.events_per_second = round(rebuild.applied / (time.monotonic() - began), 1)
-            rebuild.record_positions()
+            positions = self.fills[status.source](env, self._count)
+            status.events_per_second = round(status.applied / (time.monotonic() - began), 1)
+            aside = ReportingApplication(env)
+            rebuild = Rebuild(aside)
+            rebuild.adopt(positions)
             status.state = "catching-up"
             rebuild.feed(self.newer_than(rebuild.positions), self._count)
             rebuild.record_positions()

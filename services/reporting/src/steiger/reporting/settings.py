@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from steiger.shared.settings import ServiceSettings
+from steiger.shared.settings import ServiceSettings, secret_kept_in
 
 
 class Settings(ServiceSettings):
@@ -16,3 +19,22 @@ class Settings(ServiceSettings):
         "rewards": "http://127.0.0.1:8004",
     }
     """Where the producers answer: a replay from the stores reads their /outbox (JSON)."""
+    exports_dir: Path | None = None
+    """Where evaluation exports and exchange datasets are written; default var/exports."""
+    research_key: SecretStr | None = None
+    """Keys the research ids of the evaluation export (base64); made once in var/ by
+    default. Another key gives other ids: researchers cannot link exports of two keys."""
+    exchange_check_seconds: float = 3600.0
+    """How often the service checks whether the last completed quarter's exchange dataset
+    was published (it is published once, after the quarter ends)."""
+
+    @property
+    def exports(self) -> Path:
+        return self.exports_dir or self.var_dir / "exports"
+
+    def research_key_bytes(self) -> bytes:
+        if self.research_key is not None:
+            import base64
+
+            return base64.b64decode(self.research_key.get_secret_value())
+        return secret_kept_in(self.var_dir, "reporting-research.key")

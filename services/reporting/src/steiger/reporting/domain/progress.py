@@ -56,12 +56,17 @@ class Progress(Aggregate):
         self, column: str, step: int, points: int, definition: str, assessed_at: dt.datetime
     ) -> None:
         history = self.positions.setdefault(column, [])
-        if any(p["assessed_at"] == assessed_at for p in history):
-            return  # the same assessment twice (a redelivery by another route)
-        history.append(
-            {"step": step, "points": points, "definition": definition, "assessed_at": assessed_at}
-        )
-        history.sort(key=lambda p: p["assessed_at"])
+        entry = {
+            "step": step,
+            "points": points,
+            "definition": definition,
+            "assessed_at": assessed_at,
+        }
+        if not history or history[-1]["assessed_at"] < assessed_at:
+            history.append(entry)  # the usual case: the newest assessment
+        elif all(p["assessed_at"] != assessed_at for p in history):  # not the same one again
+            history.append(entry)
+            history.sort(key=lambda p: p["assessed_at"])
 
     @event("PositionCorrectionNoted")
     def note_position_corrected(

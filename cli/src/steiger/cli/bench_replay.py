@@ -1,0 +1,118 @@
+"""The replay benchmark: a generated history of N events on the embedded broker, read raw
+(records only, no decoding, no projection) and then rebuilt by reporting's offline rebuild
+(read, decode, project, write a store), in the same run."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from rich.console import Console
+
+from steiger.cli.broker import EmbeddedBroker
+from steiger.cli.histories import history
+from steiger.shared import cloudevents
+from steiger.shared.kafka import ensure_topics
+from steiger.shared.topics import CONSUMES, events_topic
+
+SOURCE = "urn:nld:oin:00000000000000000000:systeem:steiger-bench"
+
+
+async def produce(bootstrap: str, events: int) -> float:
+    topics = [events_topic(p) for p in CONSUMES["reporting"]]
+    await ensure_topics(bootstrap, topics, 4)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, enable_idempotence=False, acks=1, linger_ms=20,
+        max_batch_size=1024 * 1024, max_request_size=8 * 1024 * 1024,
+    )  # fmt: skip
+    await producer.start()
+    sequences: dict[str, int] = {}
+    began = time.monotonic()
+    try:
+        pending = []
+        for n, event in enumerate(history(events), 1):
+            topic = events_topic(event.producer)
+            sequences[topic] = sequences.get(topic, 0) + 1
+            record = cloudevents.encode(
+                event, event_id=f"{topic}:{sequences[topic]}", source=SOURCE,
+                time=dt.datetime.now(dt.UTC), sequence=sequences[topic], traceparent=None,
+            )  # fmt: skip
+            headers = [(k, v.encode()) for k, v in record.headers.items()]
+            pending.append(
+                await producer.send(topic, record.value, key=record.key, headers=headers)
+            )
+            if n % 20000 == 0:
+                await asyncio.gather(*pending)
+                pending = []
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return time.monotonic() - began
+
+
+async def read_raw(bootstrap: str) -> tuple[int, float]:
+    """Every record of the producers' topics, counted and nothing else."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False,
+        fetch_max_bytes=64 * 1024 * 1024, max_partition_fetch_bytes=16 * 1024 * 1024,
+    )  # fmt: skip
+    await consumer.start()
+    try:
+        await consumer.topics()
+        partitions = [
+            TopicPartition(events_topic(p), n)
+            for p in CONSUMES["reporting"]
+            for n in consumer.partitions_for_topic(events_topic(p)) or ()
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        remaining, count = {tp for tp in partitions if ends[tp]}, 0
+        began = time.monotonic()
+        while remaining:
+            fetched = await consumer.getmany(*remaining, timeout_ms=500, max_records=20000)
+            count += sum(len(batch) for batch in fetched.values())
+            for tp in list(remaining):
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+        return count, time.monotonic() - began
+    finally:
+        await consumer.stop()
+
+
+def bench_replay(console: Console, out_dir: Path, events: int, port: int) -> dict[str, Any]:
+    broker = EmbeddedBroker(port=port)
+    broker.start()
+    var_dir = out_dir / "var-replay"
+    shutil.rmtree(var_dir, ignore_errors=True)
+    try:
+        with console.status(f"producing {events:,} events…"):
+            produce_seconds = asyncio.run(produce(broker.bootstrap_servers, events))
+        with console.status("reading them raw…"):
+            raw_count, raw_seconds = asyncio.run(read_raw(broker.bootstrap_servers))
+        with console.status("rebuilding reporting from them…"):
+            finished = subprocess.run(
+                [sys.executable, "-m", "steiger.reporting.offline", "--var-dir", str(var_dir),
+                 "--bootstrap-servers", broker.bootstrap_servers],
+                check=True, capture_output=True, text=True,
+            )  # fmt: skip
+        rebuild = json.loads(finished.stdout.strip().splitlines()[-1])
+    finally:
+        broker.stop()
+    raw_rate = raw_count / raw_seconds
+    return {
+        "events": raw_count,
+        "produce_seconds": round(produce_seconds, 1),
+        "raw_read": {"seconds": round(raw_seconds, 2), "events_per_second": round(raw_rate)},
+        "rebuild": rebuild,
+        "rebuild_to_raw_ratio": round(rebuild["events_per_second"] / raw_rate, 3),
+        "store": "sqlite",
+    }

@@ -1,0 +1,131 @@
+"""The exchange-network feed: aggregated outcomes per organisation, programme and period
+(schema below, versioned), written as files and published to Kafka, for the network's
+shared learning. Only participants who consented to research use; no participant ids; cells
+under the minimum size suppressed (steiger.reporting.domain.figures)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+from uuid import NAMESPACE_URL, uuid5
+
+from aiokafka import AIOKafkaProducer
+from pydantic import BaseModel, Field
+
+from steiger.reporting.domain.figures import MINIMUM_CELL, exchange_rows
+from steiger.reporting.domain.progress import Progress
+from steiger.reporting.exports import write_csv, write_json
+from steiger.shared.kafka import ensure_topics
+
+SCHEMA_VERSION = "1.0"
+TOPIC = "steiger.reporting.exchange.v1"
+EVENT_TYPE = "nl.steiger.reporting.exchange-outcomes.v1"
+
+
+class ExchangeRow(BaseModel):
+    organisation: str = Field(description="OIN of the organisation")
+    programme: str
+    period_start: dt.date
+    period_end: dt.date
+    participants: int = Field(description="with research consent on period_end, in by then")
+    suppressed: bool = Field(description=f"fewer than {MINIMUM_CELL}: figures left out")
+    new_participants: int | None = Field(None, description="intake within the period")
+    mean_bridge_change_since_intake: float | None = Field(
+        None, description="mean over participants of the summed points change since intake"
+    )
+    share_improved: float | None = Field(None, description="share with a positive change")
+    goals_achieved_in_period: int | None = None
+    share_deadlines_met: float | None = Field(
+        None, description="of the actions closed by period_end: completed on time"
+    )
+    rewards_earned_in_period: Decimal | None = None
+
+
+class ExchangeDataset(BaseModel):
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    organisation: str
+    period: str = Field(description="YYYY, YYYY-Qn or YYYY-MM")
+    generated_at: dt.datetime
+    minimum_cell: int = MINIMUM_CELL
+    rows: list[ExchangeRow]
+
+
+class InvalidPeriod(ValueError):
+    """Not a period: YYYY, YYYY-Qn or YYYY-MM."""
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    if m := re.fullmatch(r"(\d{4})", period):
+        year = int(m[1])
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+        year, quarter = int(m[1]), int(m[2])
+        start = dt.date(year, 3 * quarter - 2, 1)
+    elif m := re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", period):
+        start, quarter = dt.date(int(m[1]), int(m[2]), 1), 0
+    else:
+        raise InvalidPeriod(f"{period!r} is not a period: use YYYY, YYYY-Qn or YYYY-MM")
+    months = 3 if quarter else 1
+    following = dt.date(
+        start.year + (start.month + months - 1) // 12, (start.month + months - 1) % 12 + 1, 1
+    )
+    return start, following - dt.timedelta(days=1)
+
+
+def last_completed_quarter(today: dt.date) -> str:
+    quarter = (today.month - 1) // 3  # the current quarter's index, 0-based
+    return f"{today.year - 1}-Q4" if quarter == 0 else f"{today.year}-Q{quarter}"
+
+
+def dataset(everyone: list[Progress], organisation: str, period: str) -> ExchangeDataset:
+    rows = exchange_rows(everyone, organisation, period_bounds(period))
+    return ExchangeDataset(
+        organisation=organisation,
+        period=period,
+        generated_at=dt.datetime.now(dt.UTC),
+        rows=[ExchangeRow(**row) for row in rows],
+    )
+
+
+def write_files(directory: Path, data: ExchangeDataset) -> list[Path]:
+    stem = directory / f"exchange-{data.organisation}-{data.period}"
+    rows = [row.model_dump(mode="json") for row in data.rows]
+    return [
+        write_json(stem.with_suffix(".json"), data.model_dump(mode="json")),
+        write_csv(stem.with_suffix(".csv"), list(ExchangeRow.model_fields), rows),
+    ]
+
+
+async def publish(bootstrap_servers: str, source: str, data: ExchangeDataset) -> int:
+    """One record per row, keyed by organisation, period and programme: a republished
+    period replaces its rows for a consumer that keeps the latest per key."""
+    await ensure_topics(bootstrap_servers, [TOPIC], 1)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=False)
+    await producer.start()
+    try:
+        for row in data.rows:
+            key = f"{row.organisation}:{data.period}:{row.programme}"
+            headers: list[tuple[str, Any]] = [
+                ("ce_specversion", b"1.0"),
+                ("ce_id", str(uuid5(NAMESPACE_URL, f"{key}@{data.generated_at}")).encode()),
+                ("ce_source", source.encode()),
+                ("ce_type", EVENT_TYPE.encode()),
+                ("ce_time", data.generated_at.isoformat().encode()),
+                ("ce_subject", f"{data.period}/{row.programme}".encode()),
+                ("ce_dataschema", f"urn:steiger:exchange-dataset:{SCHEMA_VERSION}".encode()),
+                ("content-type", b"application/json"),
+            ]
+            value = json.dumps(row.model_dump(mode="json")).encode()
+            await producer.send_and_wait(TOPIC, value, key=key.encode(), headers=headers)
+    finally:
+        await producer.stop()
+    return len(data.rows)
+
+
+def publish_now(bootstrap_servers: str, source: str, data: ExchangeDataset) -> int:
+    return asyncio.run(publish(bootstrap_servers, source, data))

@@ -1,0 +1,58 @@
+"""Reporting's operations beside the views: the evaluation export, the exchange-network
+feed and the replay. They read the live projections and write files or Kafka records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from steiger.reporting.exchange import (
+    ExchangeDataset,
+    dataset,
+    last_completed_quarter,
+    publish_now,
+    write_files,
+)
+from steiger.reporting.exports import write_csv, write_parquet
+from steiger.reporting.generations import LiveProjections
+from steiger.reporting.replay import Replay
+from steiger.reporting.settings import Settings
+
+
+class ReportingOperations:
+    def __init__(self, settings: Settings, live: LiveProjections, replay: Replay) -> None:
+        self.settings, self.live, self.replay = settings, live, replay
+        self._research_key = settings.research_key_bytes()
+
+    def research_id(self, participant_id: UUID) -> str:
+        """A pseudonym for research only: the same participant gets the same id in every
+        export under one key, and it cannot be turned back into the platform's id."""
+        mac = hmac.new(self._research_key, str(participant_id).encode(), hashlib.sha256)
+        return mac.hexdigest()[:32]
+
+    def export_evaluation(self, today: dt.date, file_format: str) -> Path:
+        names, rows = self.live.evaluation(today, self.research_id)
+        path = self.settings.exports / f"evaluation-{today.isoformat()}.{file_format}"
+        writer = write_parquet if file_format == "parquet" else write_csv
+        return writer(path, names, rows)
+
+    def exchange(self, period: str) -> ExchangeDataset:
+        return dataset(self.live.everyone(), self.settings.oin, period)
+
+    def publish_exchange(self, period: str) -> dict[str, Any]:
+        data = self.exchange(period)
+        files = write_files(self.settings.exports, data)
+        records = publish_now(self.settings.kafka_bootstrap_servers, self.settings.source, data)
+        return {"period": period, "records": records, "files": [str(f) for f in files]}
+
+    def publish_due_exchange(self) -> int:
+        """The last completed quarter's dataset, once: its file marks it as published."""
+        period = last_completed_quarter(dt.date.today())
+        if (self.settings.exports / f"exchange-{self.settings.oin}-{period}.json").exists():
+            return 0
+        self.publish_exchange(period)
+        return 1

@@ -1,0 +1,117 @@
+"""Dashboards, caseloads and the exchange-network dataset over a constructed population."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from steiger.reporting.application import ReportingApplication
+from steiger.reporting.exchange import dataset, last_completed_quarter, period_bounds
+
+from .histories import (
+    assessed,
+    feed,
+    goal_with_action,
+    mentor,
+    registered,
+    research_consent,
+    research_withdrawn,
+)
+
+D = dt.date
+MENTOR = uuid.uuid4()
+
+
+@pytest.fixture(scope="module")
+def population():
+    """Seven in debt-help (Noord), three in work-first (Oost); all but one consent to
+    research; debt-help people climb from step 1 to 3 on debts."""
+    app, people = ReportingApplication(), {"debt-help": [], "work-first": []}
+    for n in range(10):
+        p = uuid.uuid4()
+        programme = "debt-help" if n < 7 else "work-first"
+        people[programme].append(p)
+        feed(app, registered(p, programme, D(2026, 1, 5), "Noord" if n < 7 else "Oost"))
+        if n != 0:
+            feed(app, research_consent(p))
+        if n < 4:
+            feed(app, mentor(p, MENTOR))
+        feed(app, assessed(p, "debts", 1, D(2026, 1, 10)))
+        if programme == "debt-help":
+            feed(app, assessed(p, "debts", 3 if n % 2 else 2, D(2026, 5, 1)))
+            feed(app, *goal_with_action(p, "debts", D(2026, 2, 1), D(2026, 4, 1), D(2026, 4, 15)))
+    return app, people
+
+
+def test_dashboard_by_programme_intake_against_latest(population):
+    app, _ = population
+    board = app.dashboard("programme", D(2026, 6, 30), None, 3)
+    debt = board["groups"]["debt-help"]
+    assert debt["participants"] == 7
+    assert debt["columns"]["debts"]["intake"] == {1: 7}
+    assert debt["columns"]["debts"]["latest"] == {2: 4, 3: 3}
+    assert debt["columns"]["debts"]["at_or_above_step_3"] == {"intake": 0.0, "latest": 0.429}
+    assert debt["goals"] == {"set": 7, "achieved": 7, "discontinued": 0, "active": 0}
+    assert debt["deadlines"]["met"] == 7 and debt["rewards_total"] == Decimal("140.00")
+    assert debt["median_days_in_programme"] == 176
+    assert board["groups"]["work-first"]["columns"]["debts"]["latest"] == {1: 3}
+
+
+def test_dashboards_by_neighbourhood_as_of_and_for_a_period(population):
+    app, _ = population
+    march = app.dashboard("neighbourhood", D(2026, 3, 1), None, 3)
+    assert march["groups"]["Noord"]["columns"]["debts"]["latest"] == {1: 7}
+    assert march["groups"]["Noord"]["goals"]["achieved"] == 0
+    assert app.dashboard("cohort", D(2026, 6, 30), D(2026, 2, 1), 3)["groups"] == {}
+
+
+def test_a_mentors_caseload(population):
+    app, people = population
+    rows = app.caseload(MENTOR, D(2026, 6, 30))["participants"]
+    assert {r["participant_id"] for r in rows} == set(people["debt-help"][:4])
+    assert all(r["open_actions"] == 0 and r["bridge_change_since_intake"] > 0 for r in rows)
+
+
+def test_exchange_rows_only_research_consent_and_small_cells_suppressed(population):
+    app, _ = population
+    data = dataset(app.everyone(), "00000001234567890000", "2026-Q2")
+    debt, work = data.rows
+    assert (debt.programme, debt.participants, debt.suppressed) == ("debt-help", 6, False)
+    assert debt.goals_achieved_in_period == 6  # achieved 1 April: in Q2
+    assert debt.share_deadlines_met == 1.0 and debt.share_improved == 1.0
+    assert debt.rewards_earned_in_period == Decimal("120.00")
+    assert debt.new_participants == 0  # intake in January
+    assert (work.participants, work.suppressed) == (3, True)
+    assert work.mean_bridge_change_since_intake is None and work.share_improved is None
+    q1 = dataset(app.everyone(), "00000001234567890000", "2026-Q1").rows[0]
+    assert q1.goals_achieved_in_period == 0 and q1.new_participants == 6
+
+
+def test_withdrawn_research_consent_removes_a_participant_from_later_datasets(population):
+    app, people = population
+    feed(app, research_withdrawn(people["debt-help"][1], D(2026, 7, 15)))
+    q2 = dataset(app.everyone(), "x", "2026-Q2").rows[0]
+    q3 = dataset(app.everyone(), "x", "2026-Q3").rows[0]
+    assert (q2.participants, q3.participants) == (6, 5)
+    feed(app, research_withdrawn(people["debt-help"][2], D(2026, 8, 1)))
+    q3 = dataset(app.everyone(), "x", "2026-Q3").rows[0]
+    assert (q3.participants, q3.suppressed, q3.share_improved) == (4, True, None)
+
+
+@pytest.mark.parametrize(
+    ("period", "bounds"),
+    [
+        ("2026", (D(2026, 1, 1), D(2026, 12, 31))),
+        ("2026-Q4", (D(2026, 10, 1), D(2026, 12, 31))),
+        ("2026-02", (D(2026, 2, 1), D(2026, 2, 28))),
+        ("2026-12", (D(2026, 12, 1), D(2026, 12, 31))),
+    ],
+)
+def test_periods(period, bounds):
+    assert period_bounds(period) == bounds
+
+
+def test_the_last_completed_quarter():
+    assert last_completed_quarter(D(2026, 11, 22)) == "2026-Q3"
+    assert last_completed_quarter(D(2027, 2, 1)) == "2026-Q4"
