@@ -67,8 +67,8 @@ def store_environment(settings: ServiceSettings) -> dict[str, str]:
     }
 
 
-def _create_postgres_schema(env: Mapping[str, str]) -> None:
-    """The library creates tables, not schemas: make the service's own schema on first start."""
+def _schema_statement(env: Mapping[str, str], statement: str) -> None:
+    """Runs `statement` ({} is the service's schema) on the store's PostgreSQL database."""
     import psycopg
     from psycopg import sql
 
@@ -80,9 +80,21 @@ def _create_postgres_schema(env: Mapping[str, str]) -> None:
         password=env.get("POSTGRES_PASSWORD") or None,
         autocommit=True,
     ) as connection:
-        connection.execute(
-            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(env["POSTGRES_SCHEMA"]))
-        )
+        connection.execute(sql.SQL(statement).format(sql.Identifier(env["POSTGRES_SCHEMA"])))
+
+
+def _create_postgres_schema(env: Mapping[str, str]) -> None:
+    """The library creates tables, not schemas: make the service's own schema on first start."""
+    _schema_statement(env, "CREATE SCHEMA IF NOT EXISTS {}")
+
+
+def drop_store(env: Mapping[str, str]) -> None:
+    """Removes a store altogether: the SQLite file (and its WAL), or the PostgreSQL schema."""
+    if "SQLITE_DBNAME" in env:
+        for suffix in ("", "-wal", "-shm"):
+            Path(env["SQLITE_DBNAME"] + suffix).unlink(missing_ok=True)
+    else:
+        _schema_statement(env, "DROP SCHEMA IF EXISTS {} CASCADE")
 
 
 class DateAsISO(Transcoding):

@@ -14,7 +14,7 @@ from typing import Any
 
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.settings import Settings
-from steiger.shared.eventstore import store_environment
+from steiger.shared.eventstore import drop_store, store_environment
 
 
 def pointer(settings: Settings) -> Path:
@@ -38,27 +38,7 @@ def environment(settings: Settings, generation: int) -> dict[str, str]:
 
 def discard(settings: Settings, generation: int) -> None:
     """Removes what an earlier, unfinished rebuild left in this generation's place."""
-    env = environment(settings, generation)
-    if "SQLITE_DBNAME" in env:
-        for suffix in ("", "-wal", "-shm"):
-            Path(env["SQLITE_DBNAME"] + suffix).unlink(missing_ok=True)
-    else:
-        import psycopg
-        from psycopg import sql
-
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env.get("POSTGRES_PASSWORD") or None,
-            autocommit=True,
-        ) as connection:
-            connection.execute(
-                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
-                    sql.Identifier(env["POSTGRES_SCHEMA"])
-                )
-            )
+    drop_store(environment(settings, generation))
 
 
 def make_current(settings: Settings, generation: int) -> None:
