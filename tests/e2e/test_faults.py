@@ -10,8 +10,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from steiger.shared.kafka import records_from_beginning
 from steiger.shared.topics import dead_letter_topic, events_topic
 
 pytestmark = pytest.mark.e2e
@@ -40,23 +40,7 @@ def complete(client, work):
 
 
 async def _records(bootstrap: str, topic: str) -> list:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        await consumer.topics()
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        if not partitions:
-            return []
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        records = []
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            for batch in (await consumer.getmany(timeout_ms=200)).values():
-                records.extend(batch)
-        return records
-    finally:
-        await consumer.stop()
+    return [r async for batch in records_from_beginning(bootstrap, [topic]) for r in batch]
 
 
 def topic_records(system, topic):

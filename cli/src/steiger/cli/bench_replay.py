@@ -14,13 +14,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 from rich.console import Console
 
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.histories import history
 from steiger.shared import cloudevents
-from steiger.shared.kafka import ensure_topics
+from steiger.shared.kafka import ensure_topics, records_from_beginning
 from steiger.shared.topics import CONSUMES, events_topic
 
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:steiger-bench"
@@ -60,32 +60,11 @@ async def produce(bootstrap: str, events: int) -> float:
 
 async def read_raw(bootstrap: str) -> tuple[int, float]:
     """Every record of the producers' topics, counted and nothing else."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False,
-        fetch_max_bytes=64 * 1024 * 1024, max_partition_fetch_bytes=16 * 1024 * 1024,
-    )  # fmt: skip
-    await consumer.start()
-    try:
-        await consumer.topics()
-        partitions = [
-            TopicPartition(events_topic(p), n)
-            for p in CONSUMES["reporting"]
-            for n in consumer.partitions_for_topic(events_topic(p)) or ()
-        ]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        remaining, count = {tp for tp in partitions if ends[tp]}, 0
-        began = time.monotonic()
-        while remaining:
-            fetched = await consumer.getmany(*remaining, timeout_ms=500, max_records=20000)
-            count += sum(len(batch) for batch in fetched.values())
-            for tp in list(remaining):
-                if await consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
-        return count, time.monotonic() - began
-    finally:
-        await consumer.stop()
+    topics = [events_topic(p) for p in CONSUMES["reporting"]]
+    count, began = 0, time.monotonic()
+    async for batch in records_from_beginning(bootstrap, topics):
+        count += len(batch)
+    return count, time.monotonic() - began
 
 
 def bench_replay(console: Console, out_dir: Path, events: int, port: int) -> dict[str, Any]:

@@ -1,10 +1,13 @@
-"""Kafka plumbing shared by relay, consumer, runtime and tests: topics and producer options."""
+"""Kafka plumbing shared by relay, consumer, runtime and tests: topics, producer options,
+reading whole topics."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator, Collection, Sequence
 
 import structlog
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -34,3 +37,42 @@ async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: i
             log.info("topics created", topics=missing, partitions=partitions)
     finally:
         await admin.close()
+
+
+async def records_from_beginning(
+    bootstrap_servers: str, topics: Sequence[str], numbers: Collection[int] | None = None
+) -> AsyncIterator[list[ConsumerRecord]]:
+    """Every record of `topics` (of partitions numbered `numbers`, or all), from the start
+    to where they ended when reading began, in batches, without joining a group. Records
+    appended meanwhile may come along. (Tansu's end offset can point inside a partition's
+    last batch, so batches are not cut at it: that would drop the batch's tail.)"""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        fetch_max_bytes=64 * 1024 * 1024,
+        max_partition_fetch_bytes=16 * 1024 * 1024,
+    )
+    await consumer.start()
+    try:
+        await consumer.topics()
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in consumer.partitions_for_topic(topic) or ()
+            if numbers is None or p in numbers
+        ]
+        if not partitions:
+            return
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        remaining = {tp for tp in partitions if ends[tp] > 0}
+        while remaining:
+            fetched = await consumer.getmany(*remaining, timeout_ms=500, max_records=20000)
+            for batch in fetched.values():
+                yield batch
+            for tp in list(remaining):
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await consumer.stop()

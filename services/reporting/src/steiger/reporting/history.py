@@ -18,10 +18,10 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.partitioner import DefaultPartitioner
 
 from steiger.shared import cloudevents
+from steiger.shared.kafka import records_from_beginning
 from steiger.shared.topics import events_topic
 
 Item = tuple[Any, str, int]
@@ -100,37 +100,8 @@ async def _read_topics(
     out: queue.Queue[Any],
 ) -> None:
     try:
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers,
-            enable_auto_commit=False,
-            fetch_max_bytes=64 * 1024 * 1024,
-            max_partition_fetch_bytes=16 * 1024 * 1024,
-        )
-        await consumer.start()
-        try:
-            await consumer.topics()
-            partitions = [
-                TopicPartition(t, p)
-                for t in topics
-                for p in consumer.partitions_for_topic(t) or ()
-                if numbers is None or p in numbers
-            ]
-            consumer.assign(partitions)
-            await consumer.seek_to_beginning(*partitions)
-            ends = await consumer.end_offsets(partitions)
-            remaining = {tp for tp in partitions if ends[tp] > 0}
-            while remaining:
-                fetched = await consumer.getmany(*remaining, timeout_ms=500, max_records=20000)
-                # records past the end offsets (appended meanwhile) are kept: a rebuild
-                # catches up on them anyway. (Tansu's end offset can point inside the last
-                # batch; filtering on it would drop that batch's tail.)
-                for batch in fetched.values():
-                    out.put(batch)
-                for tp in list(remaining):
-                    if await consumer.position(tp) >= ends[tp]:
-                        remaining.discard(tp)
-        finally:
-            await consumer.stop()
+        async for batch in records_from_beginning(bootstrap_servers, topics, numbers):
+            out.put(batch)
     except BaseException as error:  # handed to the reading thread
         out.put(error)
         return
