@@ -32,7 +32,8 @@ from steiger.shared.contracts.rewards import RewardEarned
 if TYPE_CHECKING:
     from steiger.notifications.application import NotificationsApplication
 
-Change = Callable[["NotificationsApplication", Any, ParticipantNotifications], None]
+Owner = ParticipantNotifications
+Change = Callable[["NotificationsApplication", Any, Owner], None]
 CELEBRATION_USEFUL = dt.timedelta(days=3)
 SUMMARY_USEFUL = dt.timedelta(days=3)
 
@@ -52,7 +53,7 @@ def _end_of(day: dt.date, window: ContactWindow) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=window.zone)
 
 
-def action_planned(app: NotificationsApplication, e: ActionPlanned, owner) -> None:  # noqa: ANN001
+def action_planned(app: NotificationsApplication, e: ActionPlanned, owner: Owner) -> None:
     owner.action_on_agenda(e.action_id, e.goal_id, e.due_on)
     if e.owner != "participant":
         return  # the mentor's and partners' steps are not the participant's to be reminded of
@@ -63,7 +64,7 @@ def action_planned(app: NotificationsApplication, e: ActionPlanned, owner) -> No
     )
 
 
-def action_rescheduled(app: NotificationsApplication, e: ActionRescheduled, owner) -> None:  # noqa: ANN001
+def action_rescheduled(app: NotificationsApplication, e: ActionRescheduled, owner: Owner) -> None:
     """The reminders move with the action: the old ones are cancelled, new ones scheduled."""
     had_reminders = any(n.about == e.action_id for n in owner.notifications.values())
     owner.cancel_about(e.action_id, "action rescheduled")
@@ -83,7 +84,7 @@ def _action_closed(reason: str) -> Change:
     return change
 
 
-def meeting_scheduled(app: NotificationsApplication, e: MeetingScheduled, owner) -> None:  # noqa: ANN001
+def meeting_scheduled(app: NotificationsApplication, e: MeetingScheduled, owner: Owner) -> None:
     owner.meeting_on_agenda(e.meeting_id, e.at)
     # without the moment of scheduling (older producers), every moment before the meeting is
     # scheduled; the dispatcher sends only the latest one that is due
@@ -92,7 +93,7 @@ def meeting_scheduled(app: NotificationsApplication, e: MeetingScheduled, owner)
     owner.schedule("meeting-reminder", e.meeting_id, moments, e.at, {"at": e.at})
 
 
-def meeting_held(app: NotificationsApplication, e: MeetingHeld, owner) -> None:  # noqa: ANN001
+def meeting_held(app: NotificationsApplication, e: MeetingHeld, owner: Owner) -> None:
     owner.cancel_about(e.meeting_id, "meeting held", kinds=("meeting-reminder",))
     owner.meeting_off_agenda(e.meeting_id)
     moment = app.reminder_policy.for_summary(e.held_on, owner.window)
@@ -100,33 +101,35 @@ def meeting_held(app: NotificationsApplication, e: MeetingHeld, owner) -> None: 
     owner.schedule("meeting-summary", e.meeting_id, [moment], moment + SUMMARY_USEFUL, details)
 
 
-def goal_achieved(app: NotificationsApplication, e: GoalAchieved, owner) -> None:  # noqa: ANN001
+def goal_achieved(app: NotificationsApplication, e: GoalAchieved, owner: Owner) -> None:
     # from the start of the day: in practice that has passed, and the dispatcher sends it now
     happened = dt.datetime.combine(e.achieved_on, dt.time(0), tzinfo=owner.window.zone)
     moment = app.reminder_policy.for_celebration(happened, owner.window)
     owner.schedule("goal-achieved", e.goal_id, [moment], moment + CELEBRATION_USEFUL, {})
 
 
-def reward_earned(app: NotificationsApplication, e: RewardEarned, owner) -> None:  # noqa: ANN001
+def reward_earned(app: NotificationsApplication, e: RewardEarned, owner: Owner) -> None:
     moment = app.reminder_policy.for_celebration(e.earned_at, owner.window)
     details = {"amount": str(e.amount), "currency": e.currency}
     owner.schedule("reward-earned", e.reward_id, [moment], moment + CELEBRATION_USEFUL, details)
 
 
-def registered(app: NotificationsApplication, e: ParticipantRegistered, owner) -> None:  # noqa: ANN001
+def registered(app: NotificationsApplication, e: ParticipantRegistered, owner: Owner) -> None:
     owner.set_language(e.language)
 
 
-def preferences(app: NotificationsApplication, e: ContactPreferencesChanged, owner) -> None:  # noqa: ANN001
+def preferences(app: NotificationsApplication, e: ContactPreferencesChanged, owner: Owner) -> None:
     window = ContactWindow(e.time_of_day, e.quiet_from, e.quiet_until, owner.window.timezone)
     owner.change_preferences(list(e.channels), list(e.opted_out), window)
 
 
-def status_changed(app: NotificationsApplication, e: ParticipantStatusChanged, owner) -> None:  # noqa: ANN001
+def status_changed(
+    app: NotificationsApplication, e: ParticipantStatusChanged, owner: Owner
+) -> None:
     owner.change_status(e.status == "active", f"participant {e.status}")
 
 
-def erased(app: NotificationsApplication, e: ParticipantErased, owner) -> None:  # noqa: ANN001
+def erased(app: NotificationsApplication, e: ParticipantErased, owner: Owner) -> None:
     owner.erase()
 
 
