@@ -101,3 +101,34 @@ def test_contracts_refuse_naive_times():
             completed_at=dt.datetime(2026, 1, 1),
             on_time=True,
         )
+
+
+def test_the_bulk_decoder_reads_what_the_full_one_reads():
+    event = reward()
+    record = encoded(event)
+    headers = [(k, v.encode()) for k, v in record.headers.items()]
+    assert cloudevents.decode_event(record.key, record.value, headers) == (event, 42)
+    assert cloudevents.decode(record.key, record.value, headers).event == event
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda key, value, headers: (key, value, [h for h in headers if h[0] != "ce_type"]), "no"),
+        (lambda key, value, headers: (key, b'{"participant_id": "x"}', headers), "invalid"),
+        (lambda key, value, headers: (b"someone-else", value, headers), "key does not match"),
+        (
+            lambda key, value, headers: (
+                key,
+                value,
+                [(k, b"nl.steiger.unknown.v1" if k == "ce_type" else v) for k, v in headers],
+            ),
+            "no",
+        ),
+    ],
+)
+def test_the_bulk_decoder_refuses_what_is_not_a_steiger_event(change, reason):
+    record = encoded()
+    headers = [(k, v.encode()) for k, v in record.headers.items()]
+    with pytest.raises(cloudevents.PoisonMessage, match=reason):
+        cloudevents.decode_event(*change(record.key, record.value, headers))
