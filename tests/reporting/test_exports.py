@@ -5,6 +5,8 @@ import asyncio
 import csv
 import datetime as dt
 import json
+import threading
+import time
 import uuid
 from decimal import Decimal
 
@@ -124,7 +126,31 @@ def test_bad_input_is_a_problem_naming_the_field(service, path, field):
     assert [e["field"].split(".")[-1] for e in response.json()["errors"]] == [field]
 
 
-def test_unknown_participant_is_404_and_a_second_replay_409(service):
+def test_unknown_participant_is_404_and_an_unknown_replay_source_422(service):
     client = service[0]
     assert client.get(f"/participants/{uuid.uuid4()}/progress").status_code == 404
     assert client.post("/operations/replay", json={"source": "ftp"}).status_code == 422
+
+
+def test_a_second_replay_while_one_runs_is_409_and_a_failed_one_changes_nothing(service):
+    client, app, people, _ = service
+    release = threading.Event()
+
+    def stuck(env, progress):
+        release.wait(10)
+        raise RuntimeError("source unreachable")
+
+    app.operations.replay.fills = {"stores": stuck, "kafka": stuck}
+    before = client.get(f"/participants/{people[0]}/progress").json()
+    assert client.post("/operations/replay", json={}).status_code == 202
+    second = client.post("/operations/replay", json={"source": "kafka"})
+    assert second.status_code == 409
+    assert second.headers["content-type"] == "application/problem+json"
+    release.set()
+    deadline = time.monotonic() + 10
+    while (status := client.get("/operations/replay").json())["state"] != "failed":
+        assert time.monotonic() < deadline, status
+        time.sleep(0.05)
+    assert status["error"] == "RuntimeError: source unreachable"
+    assert status["current_generation"] == 0
+    assert client.get(f"/participants/{people[0]}/progress").json() == before
