@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event, to_binary_event
 from cloudevents.core.v1.event import CloudEvent
@@ -55,24 +56,47 @@ def encode(
     sequence: int,
     traceparent: str | None,
 ) -> KafkaRecord:
-    subject = str(event.participant_id)
+    record = encode_data(
+        event.model_dump(mode="json"),
+        event_type=event.event_type,
+        subject=str(event.participant_id),
+        event_id=event_id,
+        source=source,
+        time=time,
+        extensions={"sequence": str(sequence).zfill(_SEQUENCE_DIGITS)},
+    )
+    if traceparent:
+        record.headers[TRACEPARENT_HEADER] = traceparent
+    return record
+
+
+def encode_data(
+    data: dict[str, Any],
+    *,
+    event_type: str,
+    subject: str,
+    event_id: str,
+    source: str,
+    time: dt.datetime,
+    extensions: dict[str, str] | None = None,
+) -> KafkaRecord:
+    """Any JSON document as a CloudEvent in binary mode, keyed by its subject. Integration
+    events go through `encode`; this serves records about no one participant (datasets)."""
     cloud_event = CloudEvent(
         attributes={
             "specversion": "1.0",
             "id": event_id,
             "source": source,
-            "type": event.event_type,
+            "type": event_type,
             "time": time,
             "subject": subject,
-            "sequence": str(sequence).zfill(_SEQUENCE_DIGITS),
             "datacontenttype": "application/json",
+            **(extensions or {}),
         },
-        data=event.model_dump(mode="json"),
+        data=data,
     )
     message = to_binary_event(cloud_event, key_mapper=lambda _: subject)
     headers = {name: value.decode() for name, value in message.headers.items()}
-    if traceparent:
-        headers[TRACEPARENT_HEADER] = traceparent
     return KafkaRecord(key=subject.encode(), value=message.value, headers=headers)
 
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from uuid import NAMESPACE_URL, uuid5
 
 from aiokafka import AIOKafkaProducer
@@ -20,6 +19,7 @@ from pydantic import BaseModel, Field
 from steiger.reporting.domain.figures import MINIMUM_CELL, exchange_rows
 from steiger.reporting.domain.progress import Progress
 from steiger.reporting.exports import write_csv, write_json
+from steiger.shared import cloudevents
 from steiger.shared.kafka import ensure_topics
 
 SCHEMA_VERSION = "1.0"
@@ -102,26 +102,25 @@ def write_files(directory: Path, data: ExchangeDataset) -> list[Path]:
 
 
 async def publish(bootstrap_servers: str, source: str, data: ExchangeDataset) -> int:
-    """One record per row, keyed by organisation, period and programme: a republished
-    period replaces its rows for a consumer that keeps the latest per key."""
+    """One CloudEvent per row, key and subject `<organisation>:<period>:<programme>`: a
+    republished period replaces its rows for a consumer that keeps the latest per key."""
     await ensure_topics(bootstrap_servers, [TOPIC], 1)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=False)
     await producer.start()
     try:
         for row in data.rows:
-            key = f"{row.organisation}:{data.period}:{row.programme}"
-            headers: list[tuple[str, Any]] = [
-                ("ce_specversion", b"1.0"),
-                ("ce_id", str(uuid5(NAMESPACE_URL, f"{key}@{data.generated_at}")).encode()),
-                ("ce_source", source.encode()),
-                ("ce_type", EVENT_TYPE.encode()),
-                ("ce_time", data.generated_at.isoformat().encode()),
-                ("ce_subject", f"{data.period}/{row.programme}".encode()),
-                ("ce_dataschema", f"urn:steiger:exchange-dataset:{SCHEMA_VERSION}".encode()),
-                ("content-type", b"application/json"),
-            ]
-            value = json.dumps(row.model_dump(mode="json")).encode()
-            await producer.send_and_wait(TOPIC, value, key=key.encode(), headers=headers)
+            subject = f"{row.organisation}:{data.period}:{row.programme}"
+            record = cloudevents.encode_data(
+                row.model_dump(mode="json"),
+                event_type=EVENT_TYPE,
+                subject=subject,
+                event_id=str(uuid5(NAMESPACE_URL, f"{subject}@{data.generated_at}")),
+                source=source,
+                time=data.generated_at,
+                extensions={"dataschema": f"urn:steiger:exchange-dataset:{SCHEMA_VERSION}"},
+            )
+            headers = [(name, value.encode()) for name, value in record.headers.items()]
+            await producer.send_and_wait(TOPIC, record.value, key=record.key, headers=headers)
     finally:
         await producer.stop()
     return len(data.rows)
