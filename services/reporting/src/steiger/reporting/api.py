@@ -18,6 +18,8 @@ from steiger.reporting.replay import ReplayRunning
 from steiger.shared.http import current_application
 
 Reporting = Annotated[ReportingApplication, Depends(current_application)]
+"""The current store generation's application, behind generations.LiveProjections, which
+also carries `operations` (exports, exchange feed, replay) and `generation`."""
 router = APIRouter(tags=["progress"])
 
 DOMAIN_ERRORS = {NoProgressYet: 404, ReplayRunning: 409}
