@@ -14,6 +14,16 @@ from pathlib import Path
 import pytest
 
 from steiger.cli.broker import EmbeddedBroker
+from steiger.shared import clock
+
+
+@pytest.fixture(autouse=True)
+def _organisation_zone_restored() -> Iterator[None]:
+    """A service built in a test sets the process-wide zone of `clock`; the next test starts
+    from the zone as it was."""
+    zone = clock.zone()
+    yield
+    clock.configure(zone)
 
 
 def free_port() -> int:

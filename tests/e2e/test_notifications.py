@@ -33,7 +33,7 @@ def test_each_celebration_is_mailed_once_across_a_sigkill_of_notifications(tmp_p
             "STEIGER_NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
             "STEIGER_NOTIFICATIONS_SMTP_PORT": str(port),
             "STEIGER_NOTIFICATIONS_DISPATCH_SECONDS": "0.05",
-            "STEIGER_NOTIFICATIONS_TIMEZONE": midday_zone(),
+            "STEIGER_TIMEZONE": midday_zone(),
         }
         system = start_system(tmp_path, env)
         try:

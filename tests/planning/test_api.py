@@ -1,6 +1,8 @@
+import datetime as dt
 import uuid
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 
 from steiger.planning.main import parts
@@ -100,3 +102,22 @@ def test_a_participants_goals_are_listed_and_a_participant_is_not_a_goal(client)
     assert [g["goal_id"] for g in goals] == [first, second["id"]]
     assert client.get(f"/participants/{uuid.uuid4()}/goals").json() == []
     assert client.get(f"/goals/{participant}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"), [("Europe/Amsterdam", "2026-11-23"), ("UTC", "2026-11-22")]
+)
+def test_an_achievement_without_a_date_is_today_where_the_organisation_is(
+    tmp_path, monkeypatch, zone, day
+):
+    """At 23:30 UTC it is already the next day in the Netherlands: a server clock on UTC
+    must not date the achievement a day early (STEIGER_TIMEZONE says where we are)."""
+    monkeypatch.setenv("STEIGER_TIMEZONE", zone)
+    late_evening_utc = dt.datetime(2026, 11, 22, 23, 30, tzinfo=dt.UTC)
+    with (
+        time_machine.travel(late_evening_utc, tick=False),
+        TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client,
+    ):
+        goal_id = new_goal(client)
+        assert client.post(f"/goals/{goal_id}/achievement", json={}).status_code == 204
+        assert client.get(f"/goals/{goal_id}").json()["closed_on"] == day

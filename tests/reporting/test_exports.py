@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pyarrow.parquet as pq
 import pytest
+import time_machine
 from aiokafka import AIOKafkaConsumer
 from fastapi.testclient import TestClient
 
@@ -67,6 +68,14 @@ def test_evaluation_export_in_csv_and_parquet_with_research_ids(service):
     first = next(r for r in table if r["research_id"] == row["research_id"])
     assert first["intake_date"] == D(2025, 1, 10) and first["step_debts_m6"] == 2
     assert first["rewards_m6"] == Decimal("20.00") and first["step_debts_m24"] is None
+
+
+def test_views_are_as_of_today_where_the_organisation_is_by_default(service):
+    client, _, people, _ = service
+    with time_machine.travel(dt.datetime(2026, 1, 31, 23, 30, tzinfo=dt.UTC), tick=False):
+        view = client.get(f"/participants/{people[0]}/progress").json()
+        board = client.get("/dashboards/programme").json()
+    assert view["as_of"] == board["as_of"] == "2026-02-01"  # already February in Amsterdam
 
 
 def test_the_progress_page_draws_the_bridge_and_lists_goals(service):

@@ -9,6 +9,7 @@ import io
 import json
 import uuid
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from eventsourcing.persistence import Tracking
@@ -171,6 +172,28 @@ def test_a_goal_achieved_on_a_column_earns_that_columns_goal_item_once():
     assert [(e["item_id"], e["amount"]) for e in earned] == [
         ("debts-goal-achieved", Decimal("50.00"))
     ]
+
+
+def test_a_goal_reward_is_earned_when_the_achievement_was_recorded_not_later_that_day():
+    """Earned in the morning means celebrated in the morning, not at noon; an achievement
+    entered days afterwards is dated at noon of the day it happened."""
+    feed, p = Feed(), uuid.uuid4()
+    morning = dt.datetime(2026, 11, 23, 9, 15, tzinfo=AMS)
+    for achieved_on, recorded in [(morning.date(), morning), (dt.date(2026, 11, 2), morning)]:
+        feed.deliver(
+            GoalAchieved(
+                participant_id=p,
+                goal_id=uuid.uuid4(),
+                column="debts" if achieved_on == morning.date() else "income",
+                achieved_on=achieved_on,
+                achieved_at=recorded,
+            )
+        )
+    earned = {e["item_id"]: e["earned_at"] for e in feed.app.rewards(p)["earned"]}
+    assert earned == {
+        "debts-goal-achieved": morning,
+        "income-goal-achieved": dt.datetime(2026, 11, 2, 12, tzinfo=ZoneInfo("Europe/Amsterdam")),
+    }
 
 
 def test_issue_and_reverse_are_each_once_and_a_reversed_reward_is_not_issued():

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import (
+    IntegrityError,
     JSONTranscoder,
     Mapper,
     Recording,
@@ -24,12 +25,19 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 from eventsourcing.projection import EventSourcedProjection
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import get_topic, resolve_topic, retry
 
 from steiger.shared.settings import ServiceSettings
 from steiger.shared.tracing import current_traceparent
 
 TRACEPARENT_KEY = "_traceparent"
+
+retry_on_conflict = retry(IntegrityError, max_attempts=5, wait=0.01)
+"""For a command (load, change, save) that may meet a concurrent write to the same aggregate,
+e.g. by the service's own consumer creating a participant's record at the moment the first
+HTTP command does: the whole command runs again on the fresh state (nothing was written, and
+the domain checks its rules again). A conflict that persists after five tries is answered
+409 at the HTTP edge."""
 
 Reaction = Callable[[Any, Any, ProcessingEvent], None]
 """A policy: (application, integration event, processing event) -> None."""

@@ -1,18 +1,21 @@
-"""HTTP edge shared by every service: problem+json errors, trace context, the app dependency."""
+"""HTTP edge shared by every service: problem+json errors, trace context, and the
+dependencies on the application and on today's date."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import structlog
 from eventsourcing.persistence import IntegrityError
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from steiger.shared import clock
 from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
 
 PROBLEM_JSON = "application/problem+json"
@@ -94,3 +97,7 @@ class TraceContextMiddleware:
 def current_application(request: Request) -> Any:
     """FastAPI dependency: the service's application, set by the composition root."""
     return request.app.state.application
+
+
+Today = Annotated[dt.date, Depends(clock.today)]
+"""Today where the organisation is (see `clock`); a dependency, so a test can set the day."""

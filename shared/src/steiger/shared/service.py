@@ -22,6 +22,7 @@ from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 
+from steiger.shared import clock
 from steiger.shared.consumer import IdempotentConsumer, subscriber_router
 from steiger.shared.eventstore import ServiceApplication
 from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
@@ -88,6 +89,7 @@ def build_broker(settings: ServiceSettings) -> KafkaBroker:
 
 def build_api(parts: ServiceParts, lifespan: Any = None) -> FastAPI:
     """The HTTP surface alone: routes, trace context and problem+json (API tests use this)."""
+    clock.configure(parts.settings.zone)
     api = FastAPI(
         title=f"Steiger {parts.settings.service}",
         description=parts.description,

@@ -4,6 +4,7 @@ import base64
 import os
 from pathlib import Path
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,16 @@ class ServiceSettings(BaseSettings):
         description="Organisatie-identificatienummer of the organisation running Steiger",
     )
     log_level: str = Field("INFO", validation_alias=_global("STEIGER_LOG_LEVEL"))
+    timezone: str = Field(
+        "Europe/Amsterdam",
+        validation_alias=_global("STEIGER_TIMEZONE"),
+        description="Where the organisation and its participants live: what 'today' is, and "
+        "the wall clock of reminders and quiet hours",
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def source(self) -> str:

@@ -20,7 +20,7 @@ from steiger.bridge.domain.jobs import REFERENCE_HOUSEHOLD, JobCatalogue
 from steiger.bridge.domain.record import BridgeRecord
 from steiger.bridge.domain.scoring import score_history
 from steiger.bridge.policies import REACTIONS
-from steiger.shared.eventstore import ServiceApplication
+from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 
 
 class BridgeApplication(ServiceApplication):
@@ -72,6 +72,7 @@ class BridgeApplication(ServiceApplication):
             **income_gap(index, monthly_income, wishes),
         }
 
+    @retry_on_conflict
     def record_assessment(
         self,
         participant_id: UUID,
@@ -89,6 +90,7 @@ class BridgeApplication(ServiceApplication):
         self.save(record)
         return assessment_id
 
+    @retry_on_conflict
     def correct_position(
         self, participant_id: UUID, assessment_id: UUID, column: str, step: int, reason: str
     ) -> None:
@@ -139,6 +141,7 @@ class BridgeApplication(ServiceApplication):
             raise NoAssessmentYet(f"participant {participant_id} has no {definition_id} assessment")
         return score_history(record.positions, self.definition(definition_id, versions[-1]))
 
+    @retry_on_conflict
     def assess_executive_skills(
         self, participant_id: UUID, answers: dict[str, int], assessed_at: dt.datetime
     ) -> dict[str, Any]:

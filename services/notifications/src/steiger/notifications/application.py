@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import Recording
 
 from steiger.notifications.calendar import FeedTokens, agenda
 from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
@@ -16,7 +16,7 @@ from steiger.notifications.domain.timing import ReminderPolicy
 from steiger.notifications.lookups import Details
 from steiger.notifications.policies import REACTIONS
 from steiger.notifications.projections import DueIndex
-from steiger.shared.eventstore import ServiceApplication
+from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 
 STATUSES = ("pending", "sent", "failed", "skipped", "cancelled")
 
@@ -57,20 +57,13 @@ class NotificationsApplication(ServiceApplication):
     def owner(self, owner_id: UUID) -> ParticipantNotifications:
         return self.repository.get(owner_id)
 
-    def change(
-        self, owner_id: UUID, change: Callable[[ParticipantNotifications], None], tries: int = 5
-    ) -> None:
-        """Load, change, save; on a conflict with a concurrent write (the consumer), again
-        on the fresh state: an outcome that already happened must be recorded."""
-        for attempt in range(tries):
-            owner = self.owner(owner_id)
-            change(owner)
-            try:
-                self.save(owner)
-                return
-            except IntegrityError:
-                if attempt == tries - 1:
-                    raise
+    @retry_on_conflict
+    def change(self, owner_id: UUID, change: Callable[[ParticipantNotifications], None]) -> None:
+        """Load, change, save (again on the fresh state after a conflict with the consumer:
+        an outcome that already happened must be recorded)."""
+        owner = self.owner(owner_id)
+        change(owner)
+        self.save(owner)
 
     def overview(self, participant_id: UUID) -> dict[str, Any]:
         """The operator's view: every notification by status, with what happened to it."""
@@ -98,6 +91,7 @@ class NotificationsApplication(ServiceApplication):
             **found,
         }
 
+    @retry_on_conflict
     def renew_feed(self, participant_id: UUID) -> str:
         """A new calendar-feed token for the participant; the previous one stops working."""
         owner = self.notifications_of(participant_id)

@@ -13,8 +13,6 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="STEIGER_NOTIFICATIONS_")
     service = "notifications"
     port: int = 8005
-    timezone: str = "Europe/Amsterdam"
-    """The participants' time zone (wall-clock moments and quiet hours are in it)."""
     reminder_days_before: tuple[int, ...] = (2, 0)
     """The organisation's reminder policy: days before the due date (JSON list)."""
     dispatch_seconds: float = 15.0

@@ -35,7 +35,8 @@ from steiger.participant.importing import (
 )
 from steiger.participant.peers import gather
 from steiger.participant.schemas import RegistrationIn, Strict
-from steiger.shared.http import current_application
+from steiger.shared import clock
+from steiger.shared.http import Today, current_application
 
 Participants = Annotated[ParticipantApplication, Depends(current_application)]
 router = APIRouter(tags=["participants"])
@@ -113,13 +114,13 @@ async def subject_access(participant_id: UUID, participants: Participants) -> di
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Erase (GDPR art. 17): destroys the participant's key; statistics stay",
 )
-def erase(participant_id: UUID, participants: Participants) -> Response:
-    participants.erase(participant_id, dt.date.today())
+def erase(participant_id: UUID, participants: Participants, today: Today) -> Response:
+    participants.erase(participant_id, today)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 NO_CONTENT = {"status_code": status.HTTP_204_NO_CONTENT, "response_class": Response}
-Today = Field(default_factory=dt.date.today)
+OnDay = Field(default_factory=clock.today, description="default: today")
 
 
 @router.get("/participants", summary="Search by name fragment, external id or birth year")
@@ -136,16 +137,16 @@ def search(
 
 
 class PauseIn(Strict):
-    on: dt.date = Today
+    on: dt.date = OnDay
     reason: str | None = Field(None, max_length=500)
 
 
 class ResumeIn(Strict):
-    on: dt.date = Today
+    on: dt.date = OnDay
 
 
 class ExitIn(Strict):
-    on: dt.date = Today
+    on: dt.date = OnDay
     reason: ExitReason
 
 
@@ -183,7 +184,7 @@ class MentorCreated(BaseModel):
 
 class AssignmentIn(Strict):
     mentor_id: UUID
-    on: dt.date = Today
+    on: dt.date = OnDay
     reason: str | None = Field(None, max_length=500, description="required for a transfer")
 
 
@@ -210,7 +211,7 @@ class ConsentIn(Strict):
     partner: str | None = Field(None, min_length=1, max_length=100)
     categories: list[str] = Field(default_factory=list, max_length=20)
     text_version: str = Field(min_length=1, max_length=32, examples=["2026-01"])
-    on: dt.date = Today
+    on: dt.date = OnDay
 
 
 @router.post("/participants/{participant_id}/consents", **NO_CONTENT)
@@ -225,9 +226,10 @@ def withdraw_consent(
     participant_id: UUID,
     purpose: ConsentPurpose,
     participants: Participants,
+    today: Today,
     partner: str | None = Query(None, max_length=100),
 ) -> None:
-    participants.withdraw_consent(participant_id, purpose, partner, dt.date.today())
+    participants.withdraw_consent(participant_id, purpose, partner, today)
 
 
 @router.get("/participants/{participant_id}/consents")

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from steiger.participant.domain.personal_data import Address, PersonalData
+from steiger.shared import clock
 from steiger.shared.contracts.participant import Household
 
 
@@ -35,7 +36,7 @@ class RegistrationIn(Strict):
     programme: str = Field(min_length=1, max_length=64, examples=["debt-help"])
     target_group: str | None = Field(None, max_length=64)
     household: Household
-    registered_on: dt.date = Field(default_factory=dt.date.today)
+    registered_on: dt.date = Field(default_factory=clock.today)
     external_id: str | None = Field(None, min_length=1, max_length=64)
 
     def personal_data(self) -> PersonalData:

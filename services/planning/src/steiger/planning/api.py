@@ -18,7 +18,8 @@ from steiger.planning.domain.errors import (
     InvalidChange,
     MeetingNotFound,
 )
-from steiger.shared.http import current_application
+from steiger.shared import clock
+from steiger.shared.http import Today, current_application
 
 Planning = Annotated[PlanningApplication, Depends(current_application)]
 router = APIRouter(tags=["goal-action plans"])
@@ -78,7 +79,7 @@ class CompletionIn(Strict):
 
 class RevisionIn(Strict):
     why: str = Field(min_length=1, max_length=2000, description="why the goal changes")
-    on: dt.date = Field(default_factory=dt.date.today)
+    on: dt.date = Field(default_factory=clock.today, description="default: today")
     title: str | None = Field(None, min_length=1, max_length=500)
     target_step: int | None = Field(None, ge=1, le=10)
     by_when: dt.date | None = None
@@ -91,7 +92,7 @@ class RevisionIn(Strict):
 
 
 class AchievementIn(Strict):
-    on: dt.date = Field(default_factory=dt.date.today)
+    on: dt.date = Field(default_factory=clock.today, description="default: today")
 
 
 class DiscontinuationIn(Strict):
@@ -99,7 +100,7 @@ class DiscontinuationIn(Strict):
     conversation: str | None = Field(
         None, max_length=4000, description="the talk about it, in view of the long-term plan"
     )
-    on: dt.date = Field(default_factory=dt.date.today)
+    on: dt.date = Field(default_factory=clock.today, description="default: today")
 
 
 class ReflectionIn(Strict):
@@ -236,8 +237,8 @@ def meeting(meeting_id: UUID, planning: Planning) -> dict:
 
 
 @router.get("/participants/{participant_id}/figures")
-def figures(participant_id: UUID, planning: Planning) -> dict:
-    return planning.figures(participant_id, dt.date.today())
+def figures(participant_id: UUID, planning: Planning, today: Today) -> dict:
+    return planning.figures(participant_id, today)
 
 
 @router.get("/participants/{participant_id}/goals")
@@ -259,10 +260,11 @@ def goal(goal_id: UUID, planning: Planning) -> dict:
 def printable_plan(
     participant_id: UUID,
     planning: Planning,
+    today: Today,
     lang: Literal["nl", "en"] = "nl",
     format: Literal["html", "pdf"] = "html",  # noqa: A002
 ) -> Response:
-    document = planning.printable_plan(participant_id, lang, dt.date.today(), format == "pdf")
+    document = planning.printable_plan(participant_id, lang, today, format == "pdf")
     if format == "pdf":
         return Response(document, media_type="application/pdf")
     return HTMLResponse(document)

@@ -19,7 +19,7 @@ from steiger.planning.domain.group import Group, suggest
 from steiger.planning.domain.meeting import Meeting
 from steiger.planning.domain.plan import Plan
 from steiger.planning.printable import render_html, render_pdf
-from steiger.shared.eventstore import ServiceApplication
+from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 
 
 class PlanningApplication(ServiceApplication):
@@ -66,6 +66,7 @@ class PlanningApplication(ServiceApplication):
             return None
         return plan if isinstance(plan, Plan) else None
 
+    @retry_on_conflict
     def plan_action(
         self,
         goal_id: UUID,
@@ -143,6 +144,7 @@ class PlanningApplication(ServiceApplication):
         self.save(meeting, plan)
         return meeting.id
 
+    @retry_on_conflict
     def hold_meeting(self, meeting_id: UUID, **record: Any) -> None:
         meeting = self._meeting(meeting_id)
         meeting.hold(**record)
@@ -174,6 +176,7 @@ class PlanningApplication(ServiceApplication):
         meetings = [self._meeting(m) for m in plan.meeting_ids] if plan else []
         return participant_figures(goals, meetings, today)
 
+    @retry_on_conflict
     def _change(self, goal_id: UUID, change: Any) -> None:
         goal = self._goal(goal_id)
         change(goal)
@@ -243,11 +246,13 @@ class PlanningApplication(ServiceApplication):
         self.save(group)
         return group.id
 
+    @retry_on_conflict
     def join_group(self, group_id: UUID, participant_id: UUID) -> None:
         group = self._group(group_id)
         group.join(participant_id)
         self.save(group)
 
+    @retry_on_conflict
     def leave_group(self, group_id: UUID, participant_id: UUID) -> None:
         group = self._group(group_id)
         group.leave(participant_id)

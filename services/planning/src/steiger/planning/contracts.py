@@ -71,6 +71,7 @@ def to_contract(event: Any) -> IntegrationEvent | None:
             column=event.column,
             target_step=event.target_step,
             achieved_on=event.on,
+            achieved_at=event.timestamp,
         )
     if isinstance(event, Goal.Discontinued):
         return GoalDiscontinued(

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -13,8 +11,3 @@ class Settings(ServiceSettings):
     service = "planning"
     port: int = 8003
     missed_check_seconds: float = Field(300.0, gt=0, description="missed-action detector")
-    time_zone: str = "Europe/Amsterdam"
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.time_zone)

@@ -15,7 +15,7 @@ from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.exchange import ExchangeDataset
 from steiger.reporting.page import progress_page
 from steiger.reporting.replay import ReplayRunning
-from steiger.shared.http import current_application
+from steiger.shared.http import Today, current_application
 
 Reporting = Annotated[ReportingApplication, Depends(current_application)]
 """The current store generation's application, behind generations.LiveProjections, which
@@ -31,8 +31,8 @@ Period = Annotated[str, Path(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", exam
 
 
 @router.get("/participants/{participant_id}/progress")
-def progress(participant_id: UUID, reporting: Reporting, as_of: AsOf = None) -> dict:
-    return reporting.progress(participant_id, as_of or dt.date.today())
+def progress(participant_id: UUID, reporting: Reporting, today: Today, as_of: AsOf = None) -> dict:
+    return reporting.progress(participant_id, as_of or today)
 
 
 @router.get(
@@ -41,9 +41,13 @@ def progress(participant_id: UUID, reporting: Reporting, as_of: AsOf = None) -> 
     summary="The progress as a page with charts, for the mentor to show the participant",
 )
 def progress_html(
-    participant_id: UUID, reporting: Reporting, as_of: AsOf = None, lang: Literal["nl", "en"] = "nl"
+    participant_id: UUID,
+    reporting: Reporting,
+    today: Today,
+    as_of: AsOf = None,
+    lang: Literal["nl", "en"] = "nl",
 ) -> HTMLResponse:
-    view = reporting.progress(participant_id, as_of or dt.date.today())
+    view = reporting.progress(participant_id, as_of or today)
     return HTMLResponse(progress_page(view, lang))
 
 
@@ -51,16 +55,17 @@ def progress_html(
 def dashboard(
     by: Literal["programme", "cohort", "neighbourhood", "target_group", "municipality"],
     reporting: Reporting,
+    today: Today,
     as_of: AsOf = None,
     since: Annotated[dt.date | None, Query(description="intake on or after this day")] = None,
     step: Annotated[int, Query(ge=1, le=10, description="for 'share at or above step'")] = 3,
 ) -> dict:
-    return reporting.dashboard(by, as_of or dt.date.today(), since, step)
+    return reporting.dashboard(by, as_of or today, since, step)
 
 
 @router.get("/mentors/{mentor_id}/caseload", tags=["dashboards"])
-def caseload(mentor_id: UUID, reporting: Reporting, as_of: AsOf = None) -> dict:
-    return reporting.caseload(mentor_id, as_of or dt.date.today())
+def caseload(mentor_id: UUID, reporting: Reporting, today: Today, as_of: AsOf = None) -> dict:
+    return reporting.caseload(mentor_id, as_of or today)
 
 
 @router.get(
@@ -70,9 +75,9 @@ def caseload(mentor_id: UUID, reporting: Reporting, as_of: AsOf = None) -> dict:
     summary="Measurements at intake and 6, 12, 24 months, research-consented participants",
 )
 def evaluation_export(
-    file_format: Literal["csv", "parquet"], reporting: Reporting, as_of: AsOf = None
+    file_format: Literal["csv", "parquet"], reporting: Reporting, today: Today, as_of: AsOf = None
 ) -> FileResponse:
-    path = reporting.operations.export_evaluation(as_of or dt.date.today(), file_format)
+    path = reporting.operations.export_evaluation(as_of or today, file_format)
     media = "text/csv" if file_format == "csv" else "application/vnd.apache.parquet"
     return FileResponse(path, media_type=media, filename=path.name)
 

@@ -21,6 +21,7 @@ from steiger.reporting.exports import write_csv, write_parquet
 from steiger.reporting.generations import LiveProjections
 from steiger.reporting.replay import Replay
 from steiger.reporting.settings import Settings
+from steiger.shared import clock
 
 
 class ReportingOperations:
@@ -51,7 +52,7 @@ class ReportingOperations:
 
     def publish_due_exchange(self) -> int:
         """The last completed quarter's dataset, once: its file marks it as published."""
-        period = last_completed_quarter(dt.date.today())
+        period = last_completed_quarter(clock.today())
         if (self.settings.exports / f"exchange-{self.settings.oin}-{period}.json").exists():
             return 0
         self.publish_exchange(period)

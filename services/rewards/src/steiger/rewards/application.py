@@ -14,7 +14,7 @@ from steiger.rewards.domain.group_account import GroupAccount
 from steiger.rewards.domain.ledger import CALENDAR, ZERO, Ledger
 from steiger.rewards.domain.menu import RewardsMenu
 from steiger.rewards.policies import REACTIONS
-from steiger.shared.eventstore import ServiceApplication
+from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 
 
 class RewardsApplication(ServiceApplication):
@@ -50,6 +50,7 @@ class RewardsApplication(ServiceApplication):
             "group_account_id": ledger.group_account_id,
         }
 
+    @retry_on_conflict
     def issue(
         self, participant_id: UUID, reward_id: UUID, reference: str, by: str, at: dt.datetime
     ) -> None:
@@ -57,6 +58,7 @@ class RewardsApplication(ServiceApplication):
         ledger.issue(reward_id, reference, by, at)
         self.save(ledger)
 
+    @retry_on_conflict
     def reverse(
         self, participant_id: UUID, reward_id: UUID, reason: str, by: str, at: dt.datetime
     ) -> None:
@@ -114,6 +116,7 @@ class RewardsApplication(ServiceApplication):
         self.save(account)
         return account.id
 
+    @retry_on_conflict
     def join_group_account(self, account_id: UUID, participant_id: UUID) -> None:
         account = self.group_account(account_id)
         ledger = self.ledger_for(participant_id)
@@ -121,12 +124,14 @@ class RewardsApplication(ServiceApplication):
         ledger.join_group_account(account_id)
         self.save(account, ledger)
 
+    @retry_on_conflict
     def propose_spending(self, account_id: UUID, amount: Decimal, purpose: str) -> UUID:
         account = self.group_account(account_id)
         proposal_id = account.propose(amount, purpose, dt.datetime.now(dt.UTC))
         self.save(account)
         return proposal_id
 
+    @retry_on_conflict
     def approve_spending(self, account_id: UUID, proposal_id: UUID, by: str) -> None:
         account = self.group_account(account_id)
         account.approve(proposal_id, by, dt.datetime.now(dt.UTC))

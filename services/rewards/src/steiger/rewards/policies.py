@@ -59,7 +59,11 @@ def on_goal_achieved(
         (item, f"goal-achieved:{event.goal_id}:{item.id}")
         for item in rewards.menu.for_goal_achieved(event.column)
     ]
+    # earned when the achievement was recorded, so the celebration follows straight away;
+    # an achievement entered afterwards for an earlier day is dated at noon of that day
     at = rewards.noon_of(event.achieved_on)
+    if event.achieved_at is not None:
+        at = min(at, event.achieved_at)
     _decide(rewards, processing, event.participant_id, awards, at)
 
 

@@ -71,6 +71,9 @@ class GoalAchieved(IntegrationEvent):
     column: str | None
     target_step: int | None = None
     achieved_on: dt.date
+    achieved_at: Timestamp | None = None
+    """When planning recorded the achievement (older producers: absent). `achieved_on` may
+    be an earlier day, entered afterwards."""
 
 
 class GoalDiscontinued(IntegrationEvent):
