@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,7 +17,7 @@ from steiger.planning.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.service import build_api
 
-TODAY = dt.date.today()
+TODAY = dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 
 
 @pytest.fixture

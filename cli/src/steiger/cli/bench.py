@@ -119,7 +119,7 @@ class Load:
         )
 
     async def plan(self, pid: str) -> Reply:
-        due = dt.date.today() + dt.timedelta(days=self.rng.randint(1, 30))
+        due = dt.datetime.now(AMS).date() + dt.timedelta(days=self.rng.randint(1, 30))
         r = await self.http.post(
             f"{self.urls['planning']}/goals/{self.goals[pid]}/actions",
             json={
