@@ -107,3 +107,51 @@ async def test_redelivered_events_have_one_effect_and_poison_is_parked(
     assert len(parked) == 1
     reason = dict(parked[0].headers)["dead-letter-reason"].decode()
     assert "missing" in reason and "ce_id" in reason
+
+
+class ExplodingRewards(RewardsApplication):
+    """Rewards whose policy fails on one kind of action: a fault in processing, not in
+    decoding, so it shows up only once the batch is being recorded."""
+
+    def policy(self, domain_event, processing_event):
+        if getattr(domain_event, "reward_item", None) == "explodes":
+            raise ValueError("this action cannot be rewarded")
+        super().policy(domain_event, processing_event)
+
+
+async def test_an_event_that_fails_inside_a_batch_is_parked_alone(
+    own_broker, store_env, kafka_tools
+):
+    read_topic, eventually = kafka_tools
+    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    app = ExplodingRewards(store_env(settings), menu=load_menu())
+    broker = build_broker(settings)
+    consumer = IdempotentConsumer(app, broker, consumer_name="rewards", backoff_seconds=0.01)
+    broker.include_router(subscriber_router(consumer, [PLANNING]))
+    await ensure_topics(own_broker.bootstrap_servers, [PLANNING, dead_letter_topic("rewards")], 4)
+    participant = uuid.uuid4()
+    records = [
+        completion(participant, 1),
+        completion(participant, 2, "explodes"),
+        completion(participant, 3, "payment-arrangements-all-creditors"),
+    ]
+    publisher = build_broker(settings)
+    await publisher.connect()
+    try:
+        for record in records:  # all waiting before the consumer starts: one batch
+            await publisher.publish(
+                record.value, topic=PLANNING, key=record.key, headers=record.headers
+            )
+        await broker.start()
+        parked = await eventually(
+            lambda: read_topic(own_broker.bootstrap_servers, dead_letter_topic("rewards"))
+        )
+        await eventually(lambda: app.rewards(participant)["balance"] == Decimal("80.00"))
+    finally:
+        await broker.stop()
+        await publisher.stop()
+    assert len(parked) == 1
+    assert dict(parked[0].headers)["ce_id"].decode() == dict(records[1].headers)["ce_id"]
+    reason = dict(parked[0].headers)["dead-letter-reason"].decode()
+    assert reason == "ValueError: this action cannot be rewarded"
+    assert app.recorder.max_tracking_id(f"{PLANNING}#{parked[0].partition}") == 3

@@ -7,12 +7,18 @@ offsets, so this holds even when the broker lost its data and the relay refilled
 A record that cannot be processed is parked on the consumer's dead-letter topic with the
 reason, and consumption continues. An unavailable store is not the message's fault: the
 record is not acknowledged and is delivered again.
+
+Records come from the broker in batches; the records of one partition in a batch are
+recorded in one transaction (one commit, the tracking of the last), which is what lets a
+consumer keep up with a busy producer. If that transaction fails, the batch's records are
+processed one at a time, so only the event at fault is retried and parked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from typing import Any
 
 import anyio
@@ -34,6 +40,10 @@ from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
 log = structlog.get_logger(__name__)
 
 STORE_UNAVAILABLE = (OperationalError, InterfaceError)
+BATCH_SIZE = 200
+"""At most this many records are taken from the broker at once; those of one partition are
+recorded in one transaction. When fewer are waiting, fewer are taken: a quiet system still
+answers each event straight away."""
 
 
 class IdempotentConsumer:
@@ -56,14 +66,66 @@ class IdempotentConsumer:
         # must not make incoming events wait behind them.
         self._thread = anyio.CapacityLimiter(1)
 
-    async def handle(self, record: ConsumerRecord) -> None:
+    async def handle(self, records: Sequence[ConsumerRecord]) -> None:
+        """Records as the broker handed them over (several partitions, each in order)."""
+        by_partition: dict[str, list[tuple[ConsumerRecord, cloudevents.Envelope]]] = {}
+        for record in records:
+            try:
+                envelope = cloudevents.decode(record.key, record.value, record.headers)
+            except cloudevents.PoisonMessage as poison:
+                await self._park(record, str(poison))
+                continue
+            if self.application.reacts_to(type(envelope.event)):
+                partition = f"{record.topic}#{record.partition}"
+                by_partition.setdefault(partition, []).append((record, envelope))
+        for partition, arrived in by_partition.items():
+            if len(arrived) > 1 and await self._handle_together(partition, arrived):
+                continue
+            for record, envelope in arrived:  # one by one, each with retries and parking
+                await self._handle_one(record, envelope)
+
+    async def _handle_together(
+        self, partition: str, arrived: list[tuple[ConsumerRecord, cloudevents.Envelope]]
+    ) -> bool:
+        """The partition's records in one store transaction. False when that failed (nothing
+        was recorded): the caller goes one by one, which finds the event at fault."""
+        traced = [(envelope, continue_trace(envelope.traceparent)) for _, envelope in arrived]
         try:
-            envelope = cloudevents.decode(record.key, record.value, record.headers)
-        except cloudevents.PoisonMessage as poison:
-            await self._park(record, str(poison))
-            return
-        if not self.application.reacts_to(type(envelope.event)):
-            return
+            fresh = await anyio.to_thread.run_sync(
+                self._process_together, partition, traced, limiter=self._thread
+            )
+        except STORE_UNAVAILABLE:
+            log.exception("store unavailable; the records will be delivered again")
+            await asyncio.sleep(1.0)
+            raise
+        except Exception as error:
+            log.info("batch not recorded; one event at a time", reason=repr(error))
+            return False
+        for envelope, traceparent in traced:
+            log.info(
+                "event processed" if envelope.sequence in fresh else "duplicate event ignored",
+                correlation_id=trace_id(traceparent),
+                event_type=envelope.type,
+                event_id=envelope.id,
+            )
+        return True
+
+    def _process_together(
+        self, partition: str, traced: list[tuple[cloudevents.Envelope, str]]
+    ) -> set[int]:
+        """The sequences processed now; the others were processed before."""
+        done = self.application.recorder.max_tracking_id(partition) or 0
+        events, fresh = [], set()
+        for envelope, traceparent in traced:
+            if envelope.sequence > done:  # a partition's sequences only grow
+                events.append((envelope.event, traceparent))
+                fresh.add(envelope.sequence)
+                done = envelope.sequence
+        if events:
+            self.application.process_batch(events, Tracking(partition, done))
+        return fresh
+
+    async def _handle_one(self, record: ConsumerRecord, envelope: cloudevents.Envelope) -> None:
         tracking = Tracking(f"{record.topic}#{record.partition}", envelope.sequence)
         traceparent = continue_trace(envelope.traceparent)
         token = current_traceparent.set(traceparent)
@@ -188,14 +250,19 @@ def subscriber_router(consumer: IdempotentConsumer, topics: list[str]) -> KafkaR
         group_id=f"steiger-{consumer.consumer_name}",
         ack_policy=AckPolicy.MANUAL,
         title=f"{consumer.consumer_name}:integration-events",
+        batch=True,
+        max_records=BATCH_SIZE,
+        batch_timeout_ms=10,
         **CONSUMER_OPTIONS,
     )
-    async def on_record(message: KafkaMessage) -> None:
+    async def on_records(message: KafkaMessage) -> None:
+        records = message.raw_message
         try:
-            await consumer.handle(message.raw_message)
+            await consumer.handle(records)
         except Exception:
-            await message.nack()  # rewinds the partition to this record
+            await message.nack()  # rewinds each partition to its first record of the batch
             raise
-        committer.processed(message.consumer, message.raw_message)
+        for record in records:
+            committer.processed(message.consumer, record)
 
     return router

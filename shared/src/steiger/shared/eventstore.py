@@ -9,23 +9,25 @@ outbox the relay publishes from.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlparse
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent
+from eventsourcing.application import ProcessingEvent, Repository
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     Mapper,
     Recording,
     StoredEvent,
+    Tracking,
     Transcoding,
 )
 from eventsourcing.projection import EventSourcedProjection
-from eventsourcing.utils import get_topic, resolve_topic, retry
+from eventsourcing.utils import get_topic, resolve_topic, retry, strtobool
 
 from steiger.shared.settings import ServiceSettings
 from steiger.shared.tracing import current_traceparent
@@ -138,7 +140,8 @@ class TracingMapper(Mapper[UUID]):
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
             state["class_version"] = class_version
-        traceparent = current_traceparent.get()
+        # an event made while processing a batch carries the trace of the event it answers
+        traceparent = state.get(TRACEPARENT_KEY) or current_traceparent.get()
         if traceparent:
             state[TRACEPARENT_KEY] = traceparent
         return StoredEvent(
@@ -182,6 +185,23 @@ class TracingMapper(Mapper[UUID]):
         return state
 
 
+_batch: ContextVar[ProcessingEvent[UUID] | None] = ContextVar("steiger_batch", default=None)
+
+
+class BatchAwareRepository(Repository[UUID]):
+    """While a batch of incoming events is processed (on the consumer's thread only), an
+    aggregate an earlier event of the batch changed is that same object, not the stored
+    version: its new events are not stored until the whole batch is."""
+
+    def get(self, aggregate_id: UUID, **kwargs: Any) -> Any:
+        batch = _batch.get()
+        if batch is not None and kwargs.get("version") is None:
+            changed = batch.aggregates.get(aggregate_id)
+            if changed is not None:
+                return changed
+        return super().get(aggregate_id, **kwargs)
+
+
 class ServiceApplication(EventSourcedProjection[UUID]):
     """Base of every service's application (one per bounded context).
 
@@ -202,6 +222,20 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         assert isinstance(mapper, TracingMapper)
         return mapper
 
+    def construct_repository(self) -> Repository[UUID]:
+        # as the library builds it (same settings), with the batch's changes in view
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return BatchAwareRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            fastforward_skipping=strtobool(
+                self.env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")
+            ),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
@@ -211,6 +245,26 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         reaction = self.reactions.get(type(domain_event))
         if reaction is not None:
             reaction(self, domain_event, processing_event)
+
+    def process_batch(self, events: Sequence[tuple[Any, str | None]], tracking: Tracking) -> None:
+        """Incoming events of one partition, in order, with the trace each arrived under:
+        their effects are recorded in one transaction with the tracking of the last one, one
+        commit instead of one per event. A failure records nothing (the consumer then
+        processes the events one by one)."""
+        processing = ProcessingEvent[UUID](tracking=tracking)
+        batch = _batch.set(processing)
+        try:
+            for event, traceparent in events:
+                collected = len(processing.events)
+                self.policy(event, processing)
+                for made in processing.events[collected:]:
+                    object.__setattr__(made, TRACEPARENT_KEY, traceparent)
+        finally:
+            _batch.reset(batch)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self.notify(processing.events)
+        self._notify(recordings)
 
     def reacts_to(self, event_class: type) -> bool:
         return event_class in self.reactions

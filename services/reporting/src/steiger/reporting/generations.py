@@ -67,6 +67,10 @@ class LiveProjections:
         with self.swapping:
             self._application.process_event(event, tracking)
 
+    def process_batch(self, events: Any, tracking: Any) -> None:
+        with self.swapping:
+            self._application.process_batch(events, tracking)
+
     def swap(self, application: ReportingApplication, generation: int) -> None:
         with self.swapping:
             self._application, self.generation = application, generation
