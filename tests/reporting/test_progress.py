@@ -5,6 +5,7 @@ from decimal import Decimal
 from eventsourcing.persistence import Tracking
 
 from steiger.reporting.application import ReportingApplication
+from steiger.reporting.latest_views import LatestViews
 from steiger.shared.contracts.bridge import PositionRecorded
 from steiger.shared.contracts.planning import ActionCompleted, ActionPlanned, GoalSet
 from steiger.shared.contracts.rewards import RewardEarned
@@ -116,3 +117,25 @@ def test_an_open_action_past_its_due_date_counts_as_missed():
     )
     assert app.progress(p, as_of=dt.date(2026, 11, 22))["deadlines"]["missed"] == 1
     assert app.progress(p, as_of=dt.date(2026, 10, 22))["deadlines"]["missed"] == 0
+
+
+def test_a_view_is_computed_once_per_change_and_never_served_stale():
+    app, p = ReportingApplication(), uuid.uuid4()
+    app.process_event(position(p, "debts", 1, T0), Tracking("bridge.events#0", 1))
+    as_of = (T0 + dt.timedelta(days=1)).date()
+    first = app.progress(p, as_of)
+    assert app.progress(p, as_of) is first  # nothing happened in between: the same view
+    later = T0 + dt.timedelta(hours=2)
+    app.process_event(position(p, "debts", 4, later), Tracking("bridge.events#0", 2))
+    again = app.progress(p, as_of)
+    assert again is not first and again != first
+
+
+def test_a_view_computed_while_an_event_arrives_is_not_kept_as_the_latest():
+    views, progress_id, day = LatestViews(), uuid.uuid4(), T0.date()
+    views.changed(progress_id, 3)  # the consumer wrote version 3 while a read held version 2
+    views.put(progress_id, day, 2, {"version": 2})
+    assert views.get(progress_id, day) is None
+    views.put(progress_id, day, 3, {"version": 3})
+    assert views.get(progress_id, day) == {"version": 3}
+    assert views.get(progress_id, day + dt.timedelta(days=1)) is None  # another day: computed

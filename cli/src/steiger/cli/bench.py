@@ -19,6 +19,7 @@ import shutil
 import socket
 import statistics
 import time
+import timeit
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -301,9 +302,13 @@ def machine() -> dict[str, Any]:
         ),
         platform.processor(),
     )
+    # The machine is shared: the same code runs at different speeds at different hours. A
+    # fixed piece of pure Python, timed beside every run, says how fast it was that time.
+    loop = min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000
     return {
         "cpus": os.cpu_count(),
         "cpu_model": model,
+        "calibration_sum_range_1000_us": round(loop * 1e6, 2),
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
@@ -410,6 +415,10 @@ def run_benchmarks(
             f"{replay['raw_read']['events_per_second']:,} events/s · ratio "
             f"{replay['rebuild_to_raw_ratio']}",
         )
+    table.add_row(
+        "machine speed (sum(range(1000)), lower is faster)",
+        f"{report['machine']['calibration_sum_range_1000_us']} µs",
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, indent=2) + "\n")
     console.print(table)

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import Recording
 
 from steiger.reporting.domain import figures
 from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.domain.evaluation import evaluation_rows
 from steiger.reporting.domain.progress import Progress
 from steiger.reporting.domain.views import participant_view
+from steiger.reporting.latest_views import LatestViews
 from steiger.reporting.policies import REACTIONS
 from steiger.shared.eventstore import ServiceApplication
 
@@ -20,6 +22,10 @@ class ReportingApplication(ServiceApplication):
     name = "reporting"
     reactions = REACTIONS
     is_snapshotting_enabled = True  # a rebuild writes states, not the way to them
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.latest_views = LatestViews()
 
     def progress_of(self, participant_id: UUID) -> Progress:
         try:
@@ -31,11 +37,22 @@ class ReportingApplication(ServiceApplication):
         return self.originators_of(Progress.Started)
 
     def progress(self, participant_id: UUID, as_of: dt.date) -> dict[str, Any]:
-        try:
-            progress: Progress = self.repository.get(Progress.create_id(participant_id))
-        except AggregateNotFoundError:
-            raise NoProgressYet(f"no events about participant {participant_id} yet") from None
-        return participant_view(progress, as_of)
+        progress_id = Progress.create_id(participant_id)
+        view = self.latest_views.get(progress_id, as_of)
+        if view is None:
+            try:
+                progress: Progress = self.repository.get(progress_id)
+            except AggregateNotFoundError:
+                raise NoProgressYet(f"no events about participant {participant_id} yet") from None
+            view = participant_view(progress, as_of)
+            self.latest_views.put(progress_id, as_of, progress.version, view)
+        return view
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        super()._notify(recordings)
+        for recording in recordings:
+            event = recording.domain_event
+            self.latest_views.changed(event.originator_id, event.originator_version)
 
     def dashboard(
         self, by: str, as_of: dt.date, since: dt.date | None, step: int
