@@ -76,6 +76,7 @@ def test_views_are_as_of_today_where_the_organisation_is_by_default(service):
         view = client.get(f"/participants/{people[0]}/progress").json()
         board = client.get("/dashboards/programme").json()
     assert view["as_of"] == board["as_of"] == "2026-02-01"  # already February in Amsterdam
+    assert Decimal(view["rewards"]["total"]) >= 0 and isinstance(view["rewards"]["total"], str)
 
 
 def test_the_progress_page_draws_the_bridge_and_lists_goals(service):

@@ -137,5 +137,5 @@ def test_a_view_computed_while_an_event_arrives_is_not_kept_as_the_latest():
     views.put(progress_id, day, 2, {"version": 2})
     assert views.get(progress_id, day) is None
     views.put(progress_id, day, 3, {"version": 3})
-    assert views.get(progress_id, day) == {"version": 3}
+    assert views.get(progress_id, day).view == {"version": 3}
     assert views.get(progress_id, day + dt.timedelta(days=1)) is None  # another day: computed

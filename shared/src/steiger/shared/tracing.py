@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import random
 import re
-import secrets
 from contextvars import ContextVar
 
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
@@ -11,8 +11,14 @@ _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 current_traceparent: ContextVar[str | None] = ContextVar("traceparent", default=None)
 
 
+def _span_id() -> str:
+    # Trace and span ids must be random (W3C), not secret: the Mersenne Twister will do, and
+    # spares a system call per request and per consumed event.
+    return f"{random.getrandbits(64) or 1:016x}"
+
+
 def new_traceparent() -> str:
-    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+    return f"00-{random.getrandbits(128) or 1:032x}-{_span_id()}-01"
 
 
 def continue_trace(incoming: str | None) -> str:
@@ -20,7 +26,7 @@ def continue_trace(incoming: str | None) -> str:
     match = _TRACEPARENT.match(incoming or "")
     if match is None:
         return new_traceparent()
-    return f"00-{match.group(1)}-{secrets.token_hex(8)}-{match.group(3)}"
+    return f"00-{match.group(1)}-{_span_id()}-{match.group(3)}"
 
 
 def trace_id(traceparent: str | None) -> str | None:

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import anyio
 from fastapi import APIRouter, Depends, Path, Query, status
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from steiger.reporting.application import ReportingApplication
@@ -30,9 +30,18 @@ AsOf = Annotated[
 Period = Annotated[str, Path(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", examples=["2026-Q3"])]
 
 
-@router.get("/participants/{participant_id}/progress")
-def progress(participant_id: UUID, reporting: Reporting, today: Today, as_of: AsOf = None) -> dict:
-    return reporting.progress(participant_id, as_of or today)
+@router.get(
+    "/participants/{participant_id}/progress",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}},
+    summary="Positions, goals, actions, rewards and meetings as they were at the end of a day",
+)
+def progress(
+    participant_id: UUID, reporting: Reporting, today: Today, as_of: AsOf = None
+) -> Response:
+    # amounts as decimal strings, times in ISO 8601; encoded once per change of the progress
+    body = reporting.progress_json(participant_id, as_of or today)
+    return Response(body, media_type="application/json")
 
 
 @router.get(

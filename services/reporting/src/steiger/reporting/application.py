@@ -13,7 +13,7 @@ from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.domain.evaluation import evaluation_rows
 from steiger.reporting.domain.progress import Progress
 from steiger.reporting.domain.views import participant_view
-from steiger.reporting.latest_views import LatestViews
+from steiger.reporting.latest_views import Kept, LatestViews
 from steiger.reporting.policies import REACTIONS
 from steiger.shared.eventstore import ServiceApplication
 
@@ -37,16 +37,22 @@ class ReportingApplication(ServiceApplication):
         return self.originators_of(Progress.Started)
 
     def progress(self, participant_id: UUID, as_of: dt.date) -> dict[str, Any]:
+        return self._progress(participant_id, as_of).view
+
+    def progress_json(self, participant_id: UUID, as_of: dt.date) -> bytes:
+        return self._progress(participant_id, as_of).body
+
+    def _progress(self, participant_id: UUID, as_of: dt.date) -> Kept:
         progress_id = Progress.create_id(participant_id)
-        view = self.latest_views.get(progress_id, as_of)
-        if view is None:
+        kept = self.latest_views.get(progress_id, as_of)
+        if kept is None:
             try:
                 progress: Progress = self.repository.get(progress_id)
             except AggregateNotFoundError:
                 raise NoProgressYet(f"no events about participant {participant_id} yet") from None
             view = participant_view(progress, as_of)
-            self.latest_views.put(progress_id, as_of, progress.version, view)
-        return view
+            kept = self.latest_views.put(progress_id, as_of, progress.version, view)
+        return kept
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         super()._notify(recordings)
