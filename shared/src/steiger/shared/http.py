@@ -94,10 +94,18 @@ class TraceContextMiddleware:
             current_traceparent.reset(token)
 
 
-def current_application(request: Request) -> Any:
+# Dependencies are coroutines although they never wait: FastAPI runs plain functions on its
+# thread pool, which costs a thread hand-over per dependency per request.
+
+
+async def current_application(request: Request) -> Any:
     """FastAPI dependency: the service's application, set by the composition root."""
     return request.app.state.application
 
 
-Today = Annotated[dt.date, Depends(clock.today)]
+async def today() -> dt.date:
+    return clock.today()
+
+
+Today = Annotated[dt.date, Depends(today)]
 """Today where the organisation is (see `clock`); a dependency, so a test can set the day."""

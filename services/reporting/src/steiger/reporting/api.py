@@ -36,11 +36,15 @@ Period = Annotated[str, Path(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", exam
     responses={200: {"content": {"application/json": {}}}},
     summary="Positions, goals, actions, rewards and meetings as they were at the end of a day",
 )
-def progress(
+async def progress(
     participant_id: UUID, reporting: Reporting, today: Today, as_of: AsOf = None
 ) -> Response:
-    # amounts as decimal strings, times in ISO 8601; encoded once per change of the progress
-    body = reporting.progress_json(participant_id, as_of or today)
+    # Amounts as decimal strings, times in ISO 8601; encoded once per change of the progress.
+    # The often-read current view is answered on the event loop; computing one needs the store.
+    day = as_of or today
+    body = reporting.progress_json_if_kept(participant_id, day)
+    if body is None:
+        body = await anyio.to_thread.run_sync(reporting.progress_json, participant_id, day)
     return Response(body, media_type="application/json")
 
 

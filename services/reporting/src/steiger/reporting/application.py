@@ -42,6 +42,11 @@ class ReportingApplication(ServiceApplication):
     def progress_json(self, participant_id: UUID, as_of: dt.date) -> bytes:
         return self._progress(participant_id, as_of).body
 
+    def progress_json_if_kept(self, participant_id: UUID, as_of: dt.date) -> bytes | None:
+        """The view as JSON if it is in memory and current: no I/O, safe on the event loop."""
+        kept = self.latest_views.get(Progress.create_id(participant_id), as_of)
+        return kept.body if kept else None
+
     def _progress(self, participant_id: UUID, as_of: dt.date) -> Kept:
         progress_id = Progress.create_id(participant_id)
         kept = self.latest_views.get(progress_id, as_of)
