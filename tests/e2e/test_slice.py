@@ -72,7 +72,8 @@ def test_the_slice_from_registration_to_progress(system, e2e):
         lambda: [r["kind"] for r in notifications()["cancelled"]] == ["action-reminder"] * 2
     )
 
-    # the caller's trace id is on the consumers' log lines for the events it caused
+    # the caller's trace id is on the consumers' log lines for the events it caused,
+    # with how long after it was recorded each event took effect
     trace_id = TRACE.split("-")[1]
     for consumer in ("rewards", "notifications", "reporting"):
         lines = [
@@ -80,10 +81,14 @@ def test_the_slice_from_registration_to_progress(system, e2e):
             for line in system.services[consumer].log_path.read_text().splitlines()
             if line.startswith("{")
         ]
-        assert any(
-            line.get("correlation_id") == trace_id and line.get("service") == consumer
+        traced = [
+            line
             for line in lines
-        ), consumer
+            if line.get("correlation_id") == trace_id and line.get("service") == consumer
+        ]
+        assert traced, consumer
+        processed = [line for line in traced if line.get("event") == "event processed"]
+        assert processed and all(0 <= line["lag_ms"] < 60_000 for line in processed), consumer
     client.close()
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -101,12 +102,14 @@ class IdempotentConsumer:
         except Exception as error:
             log.info("batch not recorded; one event at a time", reason=repr(error))
             return False
+        now = dt.datetime.now(dt.UTC)
         for envelope, traceparent in traced:
             log.info(
                 "event processed" if envelope.sequence in fresh else "duplicate event ignored",
                 correlation_id=trace_id(traceparent),
                 event_type=envelope.type,
                 event_id=envelope.id,
+                lag_ms=_lag_ms(envelope, now),
             )
         return True
 
@@ -133,13 +136,14 @@ class IdempotentConsumer:
             with structlog.contextvars.bound_contextvars(
                 correlation_id=trace_id(traceparent), event_type=envelope.type, event_id=envelope.id
             ):
-                await self._process_with_retries(record, envelope.event, tracking)
+                await self._process_with_retries(record, envelope, tracking)
         finally:
             current_traceparent.reset(token)
 
     async def _process_with_retries(
-        self, record: ConsumerRecord, event: Any, tracking: Tracking
+        self, record: ConsumerRecord, envelope: cloudevents.Envelope, tracking: Tracking
     ) -> None:
+        event = envelope.event
         for attempt in range(1, self.attempts + 1):
             try:
                 processed = await anyio.to_thread.run_sync(
@@ -156,7 +160,10 @@ class IdempotentConsumer:
                 await self._park(record, f"{type(error).__name__}: {error}")
                 await anyio.to_thread.run_sync(self._skip, tracking, limiter=self._thread)
                 return
-            log.info("event processed" if processed else "duplicate event ignored")
+            log.info(
+                "event processed" if processed else "duplicate event ignored",
+                lag_ms=_lag_ms(envelope, dt.datetime.now(dt.UTC)),
+            )
             return
 
     def _process(self, event: Any, tracking: Tracking) -> bool:
@@ -197,6 +204,12 @@ class IdempotentConsumer:
             partition=record.partition,
             offset=record.offset,
         )
+
+
+def _lag_ms(envelope: cloudevents.Envelope, now: dt.datetime) -> int:
+    """How long after it was recorded at its source the event took effect here: the first
+    thing to look at when a view is behind."""
+    return round((now - envelope.time).total_seconds() * 1000)
 
 
 class OffsetCommitter:
