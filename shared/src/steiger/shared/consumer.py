@@ -235,9 +235,12 @@ class OffsetCommitter:
             self._flushing = asyncio.get_running_loop().create_task(self._flush_later())
 
     async def _flush_later(self) -> None:
+        # Records processed while a commit is on its way are committed in the next round,
+        # not left waiting for a record that may never come.
         try:
-            await asyncio.sleep(self.interval)
-            await self.flush()
+            while self.pending:
+                await asyncio.sleep(self.interval)
+                await self.flush()
         finally:
             self._flushing = None
 
