@@ -1,25 +1,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import asdict
+from functools import partial
 from typing import Annotated, Literal
 from uuid import UUID
 
 import anyio
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Header, Path, Query, status
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.domain.errors import NoProgressYet
+from steiger.reporting.domain.progress import Progress
 from steiger.reporting.exchange import ExchangeDataset
+from steiger.reporting.latest_views import Kept
 from steiger.reporting.page import progress_page
 from steiger.reporting.replay import ReplayRunning
 from steiger.shared.http import Today, current_application
 
 Reporting = Annotated[ReportingApplication, Depends(current_application)]
 """The current store generation's application, behind generations.LiveProjections, which
-also carries `operations` (exports, exchange feed, replay) and `generation`."""
+also carries `operations` (exports, exchange feed, replay), `generation` and `changes`
+(clients waiting for a participant's progress to change)."""
 router = APIRouter(tags=["progress"])
 
 DOMAIN_ERRORS = {NoProgressYet: 404, ReplayRunning: 409}
@@ -30,22 +35,77 @@ AsOf = Annotated[
 Period = Annotated[str, Path(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", examples=["2026-Q3"])]
 
 
+MAX_WAIT_SECONDS = 30
+
+
+def requested_wait(prefer: str | None) -> float:
+    """Seconds from an RFC 7240 `Prefer: wait=N` header, at most 30; anything else is no
+    wait (a preference the server cannot honour is ignored, as the RFC has it)."""
+    for preference in (prefer or "").replace(";", ",").split(","):
+        name, _, value = preference.strip().partition("=")
+        if name.lower() == "wait" and value.isdigit():
+            return min(int(value), MAX_WAIT_SECONDS)
+    return 0
+
+
 @router.get(
     "/participants/{participant_id}/progress",
     response_class=Response,
-    responses={200: {"content": {"application/json": {}}}},
+    responses={
+        200: {"content": {"application/json": {}}},
+        304: {"description": "Unchanged: the `If-None-Match` ETag is still current"},
+    },
     summary="Positions, goals, actions, rewards and meetings as they were at the end of a day",
+    description="Every answer has an `ETag`. Sent back in `If-None-Match`, it is answered "
+    "304 while the view is unchanged; with `Prefer: wait=N` (at most 30 seconds) the answer "
+    "waits until the participant's progress changes, so a screen or a client that has just "
+    "sent a command sees the effect the moment reporting records it, without polling.",
 )
 async def progress(
-    participant_id: UUID, reporting: Reporting, today: Today, as_of: AsOf = None
+    participant_id: UUID,
+    reporting: Reporting,
+    today: Today,
+    as_of: AsOf = None,
+    if_none_match: Annotated[str | None, Header()] = None,
+    prefer: Annotated[str | None, Header()] = None,
 ) -> Response:
-    # Amounts as decimal strings, times in ISO 8601; encoded once per change of the progress.
-    # The often-read current view is answered on the event loop; computing one needs the store.
     day = as_of or today
-    body = reporting.progress_json_if_kept(participant_id, day)
-    if body is None:
-        body = await anyio.to_thread.run_sync(reporting.progress_json, participant_id, day)
-    return Response(body, media_type="application/json")
+    kept = await kept_progress(reporting, participant_id, day)
+    wait = requested_wait(prefer)
+    if wait and matches(if_none_match, etag(reporting, kept, day)):
+        deadline = time.monotonic() + wait
+        while matches(if_none_match, etag(reporting, kept, day)) and time.monotonic() < deadline:
+            await reporting.changes.wait(
+                Progress.create_id(participant_id),
+                deadline - time.monotonic(),
+                changed=partial(reporting.progress_changed_since, participant_id, kept.version),
+            )
+            kept = await kept_progress(reporting, participant_id, day)
+    tag = etag(reporting, kept, day)
+    if matches(if_none_match, tag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+    return Response(kept.body, media_type="application/json", headers={"ETag": tag})
+
+
+async def kept_progress(reporting: Reporting, participant_id: UUID, day: dt.date) -> Kept:
+    # The often-read current view is answered on the event loop; computing one needs the store.
+    kept = reporting.kept_progress_if_current(participant_id, day)
+    if kept is None:
+        kept = await anyio.to_thread.run_sync(reporting.kept_progress, participant_id, day)
+    return kept
+
+
+def matches(if_none_match: str | None, tag: str) -> bool:
+    """RFC 9110's weak comparison of an `If-None-Match` list (or `*`) with the current tag."""
+    if not if_none_match:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return "*" in tags or tag in tags
+
+
+def etag(reporting: Reporting, kept: Kept, day: dt.date) -> str:
+    """Names one view: store generation, version of the progress and the day it is as of."""
+    return f'"{reporting.generation}.{kept.version}.{day.isoformat()}"'
 
 
 @router.get(

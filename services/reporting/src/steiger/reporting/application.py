@@ -26,6 +26,7 @@ class ReportingApplication(ServiceApplication):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env)
         self.latest_views = LatestViews()
+        self._progress_listeners: list[Callable[[list[UUID]], None]] = []
 
     def progress_of(self, participant_id: UUID) -> Progress:
         try:
@@ -37,17 +38,14 @@ class ReportingApplication(ServiceApplication):
         return self.originators_of(Progress.Started)
 
     def progress(self, participant_id: UUID, as_of: dt.date) -> dict[str, Any]:
-        return self._progress(participant_id, as_of).view
+        return self.kept_progress(participant_id, as_of).view
 
-    def progress_json(self, participant_id: UUID, as_of: dt.date) -> bytes:
-        return self._progress(participant_id, as_of).body
+    def kept_progress_if_current(self, participant_id: UUID, as_of: dt.date) -> Kept | None:
+        """The view if it is in memory and current: no I/O, safe on the event loop."""
+        return self.latest_views.get(Progress.create_id(participant_id), as_of)
 
-    def progress_json_if_kept(self, participant_id: UUID, as_of: dt.date) -> bytes | None:
-        """The view as JSON if it is in memory and current: no I/O, safe on the event loop."""
-        kept = self.latest_views.get(Progress.create_id(participant_id), as_of)
-        return kept.body if kept else None
-
-    def _progress(self, participant_id: UUID, as_of: dt.date) -> Kept:
+    def kept_progress(self, participant_id: UUID, as_of: dt.date) -> Kept:
+        """The view with the version of the progress it shows and its JSON encoding."""
         progress_id = Progress.create_id(participant_id)
         kept = self.latest_views.get(progress_id, as_of)
         if kept is None:
@@ -59,11 +57,24 @@ class ReportingApplication(ServiceApplication):
             kept = self.latest_views.put(progress_id, as_of, progress.version, view)
         return kept
 
+    def progress_changed_since(self, participant_id: UUID, version: int) -> bool:
+        """Whether a write newer than `version` of the participant's progress is known."""
+        latest = self.latest_views.latest(Progress.create_id(participant_id))
+        return latest is not None and latest != version
+
+    def on_progress_changed(self, listener: Callable[[list[UUID]], None]) -> None:
+        """Call `listener` with the ids of the progress written, after every write."""
+        self._progress_listeners.append(listener)
+
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         super()._notify(recordings)
         for recording in recordings:
             event = recording.domain_event
             self.latest_views.changed(event.originator_id, event.originator_version)
+        if recordings:
+            written = list({r.domain_event.originator_id: None for r in recordings})
+            for listener in self._progress_listeners:
+                listener(written)
 
     def dashboard(
         self, by: str, as_of: dt.date, since: dt.date | None, step: int

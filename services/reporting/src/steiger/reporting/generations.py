@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from steiger.reporting.application import ReportingApplication
+from steiger.reporting.changes import ProgressChanges
 from steiger.reporting.settings import Settings
 from steiger.shared.eventstore import drop_store, store_environment
 
@@ -59,6 +60,9 @@ class LiveProjections:
     def __init__(self, application: ReportingApplication, generation: int) -> None:
         self._application, self.generation = application, generation
         self.swapping = threading.RLock()
+        self.changes = ProgressChanges()
+        """Clients waiting for a participant's progress to change, in any generation."""
+        application.on_progress_changed(self.changes.changed)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._application, name)
@@ -72,5 +76,7 @@ class LiveProjections:
             self._application.process_batch(events, tracking)
 
     def swap(self, application: ReportingApplication, generation: int) -> None:
+        application.on_progress_changed(self.changes.changed)
         with self.swapping:
             self._application, self.generation = application, generation
+        self.changes.changed(None)  # whoever waits reads the new generation

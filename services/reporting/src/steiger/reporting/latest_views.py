@@ -34,6 +34,10 @@ class LatestViews:
         """Called after each write: views of older versions are no longer served."""
         self._latest[progress_id] = version
 
+    def latest(self, progress_id: UUID) -> int | None:
+        """The newest version written or read since the start, if any."""
+        return self._latest.get(progress_id)
+
     def get(self, progress_id: UUID, as_of: dt.date) -> Kept | None:
         kept = self._views.get((progress_id, as_of))
         if kept is None or kept.version != self._latest.get(progress_id):
