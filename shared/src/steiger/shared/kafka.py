@@ -16,7 +16,10 @@ log = structlog.get_logger(__name__)
 # Tansu (the embedded broker) rejects InitProducerId, so idempotent/transactional producers stay
 # off; ordering holds because each relay waits for a batch's acknowledgements before the next.
 PRODUCER_OPTIONS = {"enable_idempotence": False, "acks": "all", "linger_ms": 2}
-CONSUMER_OPTIONS = {"auto_offset_reset": "earliest", "fetch_max_wait_ms": 25}
+# A fetch waits up to 200 ms for records; the broker answers as soon as some arrive. Measured
+# on Tansu with one consumer of 20 idle partitions: at 25 ms the broker spent 13 % of a core
+# and the client 5 % on empty fetches, at 200 ms 3 % and 1 %; delivery stayed ~17 ms.
+CONSUMER_OPTIONS = {"auto_offset_reset": "earliest", "fetch_max_wait_ms": 200}
 
 
 async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int) -> None:
