@@ -220,9 +220,21 @@ async def relays_caught_up(http: Http, urls: dict[str, str]) -> bool:
     return True
 
 
+async def nothing_due(http: Http, urls: dict[str, str]) -> bool:
+    """Notifications has sent (or given up on) everything due by now: reminders and reward
+    notices the load made due are work the system still has to do."""
+    return (await http.get(f"{urls['notifications']}/notifications/queue")).json()["due"] == 0
+
+
 async def drain_time(http: Http, urls: dict[str, str], bootstrap: str) -> float:
+    """Seconds until every effect of what was sent has happened: nothing left to send,
+    every store published, every consumer group without lag."""
     started = time.monotonic()
-    while not (await relays_caught_up(http, urls) and await consumer_lag(bootstrap) == 0):
+    while not (
+        await nothing_due(http, urls)
+        and await relays_caught_up(http, urls)
+        and await consumer_lag(bootstrap) == 0
+    ):
         if time.monotonic() - started > 300:
             raise TimeoutError("the system did not catch up within 5 minutes")
         await asyncio.sleep(0.1)
