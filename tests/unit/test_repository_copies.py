@@ -1,16 +1,20 @@
 """A cached aggregate is handed out as a private copy: a command that changes it and then
-fails (or is never saved) leaves the cache, and so every later reader, untouched."""
+fails (or is never saved) leaves the cache, and so every later reader, untouched. The copy
+shares values, never containers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 from eventsourcing.persistence import Tracking
 
+from steiger.notifications.domain.notifications import ParticipantNotifications
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.domain.progress import Progress
 from steiger.shared.contracts.bridge import PositionRecorded
+from steiger.shared.copying import VALUES, private_copy
 
 AT = dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
 
@@ -45,3 +49,91 @@ def test_changing_a_copy_never_changes_the_cached_aggregate():
     app.process_event(recorded(p, 2, AT + dt.timedelta(days=2)), Tracking("bridge#0", 2))
     latest = app.repository.get(Progress.create_id(p))
     assert [e["step"] for e in latest.positions["debts"]] == [1, 2]
+
+
+# -- the copy itself: equal state, no container shared with the original ----------------------
+
+
+def containers(value, found=None):
+    """id -> object of every mutable container reachable from `value`."""
+    found = {} if found is None else found
+    if type(value) in VALUES or id(value) in found:
+        return found
+    if isinstance(value, dict):
+        found[id(value)] = value
+        for v in value.values():
+            containers(v, found)
+    elif isinstance(value, (list, set)):
+        found[id(value)] = value
+        for v in value:
+            containers(v, found)
+    elif isinstance(value, tuple):
+        for v in value:
+            containers(v, found)
+    elif getattr(getattr(value, "__dataclass_params__", None), "frozen", False):
+        for v in vars(value).values():  # frozen: itself shared, but not what it holds
+            containers(v, found)
+    elif hasattr(value, "__dict__"):
+        found[id(value)] = value
+        containers(vars(value), found)
+    return found
+
+
+def assert_private(original, twin):
+    assert type(twin) is type(original) and vars(twin) == vars(original)
+    shared = containers(original).keys() & containers(twin).keys()
+    assert not shared, [type(containers(original)[i]).__name__ for i in shared]
+
+
+def rich_progress():
+    p = Progress(uuid.uuid4())
+    p.note_profile("debt-help", "2026-01", "Alphen aan den Rijn", AT, "Noord", None)
+    for day in range(6):
+        p.note_position("debts", 1 + day % 5, 1 + day % 5, "nl", AT + dt.timedelta(days=day))
+    p.note_position_corrected("debts", 3, 3, AT)
+    goal, action = uuid.uuid4(), uuid.uuid4()
+    p.note_goal(goal, "short", "debts", 3, AT)
+    p.note_action_planned(action, goal, dt.date(2026, 12, 1), AT)
+    p.note_action_completed(action, goal, dt.date(2026, 12, 1), AT, True)
+    reward = uuid.uuid4()
+    p.note_reward(reward, "digid-applied", Decimal("20.00"), "EUR", AT)
+    p.note_reward_reversed(reward, AT)
+    p.note_consent("partner-sharing", "schuldhulp", ["bridge", "goals"], dt.date(2026, 1, 5))
+    p.note_status("paused", None, dt.date(2026, 2, 1))
+    p.note_mentor(uuid.uuid4(), dt.date(2026, 1, 5))
+    p.note_meeting(uuid.uuid4(), dt.date(2026, 1, 20), 10, 35)
+    p.collect_events()
+    return p
+
+
+def rich_notifications():
+    owner = ParticipantNotifications(uuid.uuid4())
+    action = uuid.uuid4()
+    owner.schedule(
+        "action-reminder", action, [AT, AT + dt.timedelta(days=1)], AT + dt.timedelta(days=2),
+        {"due_on": "2026-12-01", "amount": Decimal("5.00")},
+    )  # fmt: skip
+    first, second = list(owner.notifications)
+    owner.attempt_failed(first, "email", "mailbox full", AT + dt.timedelta(hours=1))
+    owner.sent(second, "sms", AT)
+    owner.action_on_agenda(action, uuid.uuid4(), dt.date(2026, 12, 1))
+    owner.meeting_on_agenda(uuid.uuid4(), AT)
+    owner.collect_events()
+    return owner
+
+
+def test_a_private_copy_shares_no_container_with_the_original():
+    for original in (rich_progress(), rich_notifications()):
+        assert_private(original, private_copy(original))
+
+
+def test_what_the_copy_does_not_know_is_deep_copied():
+    class Bag:  # neither a value, a container, a dataclass nor an aggregate
+        def __init__(self):
+            self.items = [{"n": 1}]
+
+    original = {"bag": Bag(), "frozen": frozenset({1, 2}), "pair": ([1], 2)}
+    twin = private_copy(original)
+    assert twin["bag"] is not original["bag"] and twin["bag"].items == [{"n": 1}]
+    assert twin["bag"].items is not original["bag"].items
+    assert twin["pair"][0] is not original["pair"][0]
