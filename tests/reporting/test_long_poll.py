@@ -10,10 +10,10 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from steiger.reporting.api import requested_wait
 from steiger.reporting.changes import ProgressChanges
 from steiger.reporting.main import parts
 from steiger.reporting.settings import Settings
+from steiger.shared.http import requested_wait
 from steiger.shared.service import build_api
 
 from .histories import assessed, feed, registered

@@ -109,3 +109,25 @@ async def today() -> dt.date:
 
 Today = Annotated[dt.date, Depends(today)]
 """Today where the organisation is (see `clock`); a dependency, so a test can set the day."""
+
+
+MAX_WAIT_SECONDS = 30
+"""The longest a client may ask an answer to wait for a change."""
+
+
+def requested_wait(prefer: str | None) -> int:
+    """Seconds from an RFC 7240 `Prefer: wait=N` header, at most `MAX_WAIT_SECONDS`; anything
+    else is no wait (a preference the server cannot honour is ignored, as the RFC has it)."""
+    for preference in (prefer or "").replace(";", ",").split(","):
+        name, _, value = preference.strip().partition("=")
+        if name.lower() == "wait" and value.isdigit():
+            return min(int(value), MAX_WAIT_SECONDS)
+    return 0
+
+
+def etag_matches(if_none_match: str | None, tag: str) -> bool:
+    """RFC 9110's weak comparison of an `If-None-Match` list (or `*`) with the current tag."""
+    if not if_none_match:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return "*" in tags or tag in tags

@@ -19,7 +19,7 @@ from steiger.reporting.exchange import ExchangeDataset
 from steiger.reporting.latest_views import Kept
 from steiger.reporting.page import progress_page
 from steiger.reporting.replay import ReplayRunning
-from steiger.shared.http import Today, current_application
+from steiger.shared.http import Today, current_application, etag_matches, requested_wait
 
 Reporting = Annotated[ReportingApplication, Depends(current_application)]
 """The current store generation's application, behind generations.LiveProjections, which
@@ -33,19 +33,6 @@ AsOf = Annotated[
     dt.date | None, Query(description="the view as it was at the end of this day; default today")
 ]
 Period = Annotated[str, Path(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", examples=["2026-Q3"])]
-
-
-MAX_WAIT_SECONDS = 30
-
-
-def requested_wait(prefer: str | None) -> float:
-    """Seconds from an RFC 7240 `Prefer: wait=N` header, at most 30; anything else is no
-    wait (a preference the server cannot honour is ignored, as the RFC has it)."""
-    for preference in (prefer or "").replace(";", ",").split(","):
-        name, _, value = preference.strip().partition("=")
-        if name.lower() == "wait" and value.isdigit():
-            return min(int(value), MAX_WAIT_SECONDS)
-    return 0
 
 
 @router.get(
@@ -71,20 +58,33 @@ async def progress(
 ) -> Response:
     day = as_of or today
     kept = await kept_progress(reporting, participant_id, day)
-    wait = requested_wait(prefer)
-    if wait and matches(if_none_match, etag(reporting, kept, day)):
-        deadline = time.monotonic() + wait
-        while matches(if_none_match, etag(reporting, kept, day)) and time.monotonic() < deadline:
-            await reporting.changes.wait(
-                Progress.create_id(participant_id),
-                deadline - time.monotonic(),
-                changed=partial(reporting.progress_changed_since, participant_id, kept.version),
-            )
-            kept = await kept_progress(reporting, participant_id, day)
+    if wait := requested_wait(prefer):
+        kept = await next_change(reporting, participant_id, day, kept, if_none_match, wait)
     tag = etag(reporting, kept, day)
-    if matches(if_none_match, tag):
+    if etag_matches(if_none_match, tag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
     return Response(kept.body, media_type="application/json", headers={"ETag": tag})
+
+
+async def next_change(
+    reporting: Reporting,
+    participant_id: UUID,
+    day: dt.date,
+    kept: Kept,
+    shown: str | None,
+    wait: float,
+) -> Kept:
+    """The view once its tag is not among those the client has (`shown`, its
+    If-None-Match), or as it is after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while etag_matches(shown, etag(reporting, kept, day)) and time.monotonic() < deadline:
+        await reporting.changes.wait(
+            Progress.create_id(participant_id),
+            deadline - time.monotonic(),
+            changed=partial(reporting.progress_changed_since, participant_id, kept.version),
+        )
+        kept = await kept_progress(reporting, participant_id, day)
+    return kept
 
 
 async def kept_progress(reporting: Reporting, participant_id: UUID, day: dt.date) -> Kept:
@@ -93,14 +93,6 @@ async def kept_progress(reporting: Reporting, participant_id: UUID, day: dt.date
     if kept is None:
         kept = await anyio.to_thread.run_sync(reporting.kept_progress, participant_id, day)
     return kept
-
-
-def matches(if_none_match: str | None, tag: str) -> bool:
-    """RFC 9110's weak comparison of an `If-None-Match` list (or `*`) with the current tag."""
-    if not if_none_match:
-        return False
-    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-    return "*" in tags or tag in tags
 
 
 def etag(reporting: Reporting, kept: Kept, day: dt.date) -> str:

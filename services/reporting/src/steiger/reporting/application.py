@@ -68,13 +68,14 @@ class ReportingApplication(ServiceApplication):
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         super()._notify(recordings)
+        written: dict[UUID, None] = {}
         for recording in recordings:
             event = recording.domain_event
             self.latest_views.changed(event.originator_id, event.originator_version)
-        if recordings:
-            written = list({r.domain_event.originator_id: None for r in recordings})
+            written[event.originator_id] = None
+        if written:
             for listener in self._progress_listeners:
-                listener(written)
+                listener(list(written))
 
     def dashboard(
         self, by: str, as_of: dt.date, since: dt.date | None, step: int
