@@ -43,29 +43,18 @@ def private_copy(value: Any) -> Any:
         return kind(private_copy(v) for v in value)
     if kind is set:
         return {private_copy(v) for v in value}
-    if isinstance(value, enum.Enum):
+    if isinstance(value, (enum.Enum, type)):
         return value
-    if isinstance(value, Aggregate) or _is_mutable_dataclass(value):
+    frozen = dataclasses.is_dataclass(value) and kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    mutable_record = dataclasses.is_dataclass(value) and not frozen and hasattr(value, "__dict__")
+    if isinstance(value, Aggregate) or mutable_record:
         twin = object.__new__(kind)
         twin.__dict__.update(private_copy(value.__dict__))
         return twin
-    if dataclasses.is_dataclass(value) and _holds_only_values(value):
-        return value  # frozen, and nothing inside can change
+    if frozen and all(_is_value(getattr(value, f.name)) for f in dataclasses.fields(value)):
+        return value  # nothing inside can change
     return copy.deepcopy(value)
 
 
-def _is_mutable_dataclass(value: Any) -> bool:
-    return (
-        dataclasses.is_dataclass(value)
-        and not type(value).__dataclass_params__.frozen  # type: ignore[attr-defined]
-        and hasattr(value, "__dict__")
-    )
-
-
-def _holds_only_values(value: Any) -> bool:
-    if not type(value).__dataclass_params__.frozen:  # type: ignore[attr-defined]
-        return False
-    return all(
-        type(getattr(value, f.name)) in VALUES or isinstance(getattr(value, f.name), enum.Enum)
-        for f in dataclasses.fields(value)
-    )
+def _is_value(value: Any) -> bool:
+    return type(value) in VALUES or isinstance(value, enum.Enum)

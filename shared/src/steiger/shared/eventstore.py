@@ -203,12 +203,10 @@ class BatchAwareRepository(Repository[UUID]):
             changed = batch.aggregates.get(aggregate_id)
             if changed is not None:
                 return changed
-        if self.cache and self.deepcopy_from_cache and kwargs.get("version") is None:
-            kwargs.setdefault("deepcopy_from_cache", True)
-            if kwargs["deepcopy_from_cache"]:
-                kwargs["deepcopy_from_cache"] = False
-                return private_copy(super().get(aggregate_id, **kwargs))
-        return super().get(aggregate_id, **kwargs)
+        wants_copy = kwargs.pop("deepcopy_from_cache", True)
+        if wants_copy and self.cache and self.deepcopy_from_cache and kwargs.get("version") is None:
+            return private_copy(super().get(aggregate_id, deepcopy_from_cache=False, **kwargs))
+        return super().get(aggregate_id, deepcopy_from_cache=wants_copy, **kwargs)
 
 
 class ServiceApplication(EventSourcedProjection[UUID]):
@@ -224,7 +222,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         if env and env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
             _create_postgres_schema(env)
         super().__init__(env)
-        self._recorded_listeners: list[Callable[[], None]] = []
+        self._recorded_listeners: list[Callable[[list[UUID]], None]] = []
 
     def construct_mapper(self) -> TracingMapper:
         mapper = self.factory.mapper(self.construct_transcoder(), mapper_class=TracingMapper)
@@ -291,12 +289,14 @@ class ServiceApplication(EventSourcedProjection[UUID]):
             start = notifications[-1].id + 1
         return list(found)
 
-    def on_recorded(self, listener: Callable[[], None]) -> None:
-        """Call `listener` after every successful write (the relay uses it to wake up)."""
+    def on_recorded(self, listener: Callable[[list[UUID]], None]) -> None:
+        """Call `listener` with the ids of the aggregates written, after every successful
+        write (the relay wakes up; reporting answers clients waiting for a change)."""
         self._recorded_listeners.append(listener)
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         super()._notify(recordings)
         if recordings:
+            written = list({r.domain_event.originator_id: None for r in recordings})
             for listener in self._recorded_listeners:
-                listener()
+                listener(written)

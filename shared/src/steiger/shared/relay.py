@@ -127,7 +127,7 @@ class OutboxRelay:
 
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self.application.on_recorded(self.wake)
+        self.application.on_recorded(lambda _written: self.wake())
         try:
             while True:
                 try:

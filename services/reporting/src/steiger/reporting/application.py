@@ -26,7 +26,6 @@ class ReportingApplication(ServiceApplication):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env)
         self.latest_views = LatestViews()
-        self._progress_listeners: list[Callable[[list[UUID]], None]] = []
 
     def progress_of(self, participant_id: UUID) -> Progress:
         try:
@@ -62,20 +61,12 @@ class ReportingApplication(ServiceApplication):
         latest = self.latest_views.latest(Progress.create_id(participant_id))
         return latest is not None and latest != version
 
-    def on_progress_changed(self, listener: Callable[[list[UUID]], None]) -> None:
-        """Call `listener` with the ids of the progress written, after every write."""
-        self._progress_listeners.append(listener)
-
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
-        super()._notify(recordings)
-        written: dict[UUID, None] = {}
+        # Newer versions first, then the listeners: a client woken by them reads the new view.
         for recording in recordings:
             event = recording.domain_event
             self.latest_views.changed(event.originator_id, event.originator_version)
-            written[event.originator_id] = None
-        if written:
-            for listener in self._progress_listeners:
-                listener(list(written))
+        super()._notify(recordings)
 
     def dashboard(
         self, by: str, as_of: dt.date, since: dt.date | None, step: int

@@ -62,7 +62,7 @@ class LiveProjections:
         self.swapping = threading.RLock()
         self.changes = ProgressChanges()
         """Clients waiting for a participant's progress to change, in any generation."""
-        application.on_progress_changed(self.changes.changed)
+        application.on_recorded(self.changes.changed)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._application, name)
@@ -76,7 +76,7 @@ class LiveProjections:
             self._application.process_batch(events, tracking)
 
     def swap(self, application: ReportingApplication, generation: int) -> None:
-        application.on_progress_changed(self.changes.changed)
+        application.on_recorded(self.changes.changed)
         with self.swapping:
             self._application, self.generation = application, generation
         self.changes.changed(None)  # whoever waits reads the new generation
