@@ -10,7 +10,9 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
+from steiger.reporting.application import ReportingApplication
 from steiger.reporting.changes import ProgressChanges
+from steiger.reporting.generations import LiveProjections
 from steiger.reporting.main import parts
 from steiger.reporting.settings import Settings
 from steiger.shared.http import requested_wait
@@ -100,14 +102,15 @@ def test_a_wait_with_no_change_ends_in_304(service):
 
 
 def test_a_new_generation_ends_every_wait():
+    live = LiveProjections(ReportingApplication(), generation=0)
+
     async def scenario():
-        changes = ProgressChanges()
         waits = [
-            asyncio.create_task(changes.wait(uuid.uuid4(), 30, changed=lambda: False))
+            asyncio.create_task(live.changes.wait(uuid.uuid4(), 30, changed=lambda: False))
             for _ in range(3)
         ]
         await asyncio.sleep(0.05)
-        changes.changed(None)  # from another thread in the service; the loop is the same
+        live.swap(ReportingApplication(), generation=1)  # a replay's rebuilt store goes live
         await asyncio.wait_for(asyncio.gather(*waits), 5)
 
     asyncio.run(scenario())
