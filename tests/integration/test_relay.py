@@ -12,6 +12,7 @@ import pytest
 from steiger.planning.application import PlanningApplication
 from steiger.planning.contracts import to_contract
 from steiger.planning.settings import Settings
+from steiger.shared.kafka import ensure_topics
 from steiger.shared.relay import OutboxRelay
 from steiger.shared.service import build_broker
 from steiger.shared.topics import events_topic
@@ -27,7 +28,7 @@ def plan(app: PlanningApplication, actions: int) -> None:
 
 
 @asynccontextmanager
-async def running_relay(app, settings):
+async def running_relay(app, settings, loss_check_interval=0.3):
     broker = build_broker(settings)
     await broker.connect()
     relay = OutboxRelay(
@@ -39,7 +40,7 @@ async def running_relay(app, settings):
         bootstrap_servers=settings.kafka_bootstrap_servers,
         partitions=4,
         poll_interval=0.1,
-        loss_check_interval=0.3,
+        loss_check_interval=loss_check_interval,
     )
     task = asyncio.create_task(relay.run())
     try:
@@ -132,3 +133,27 @@ async def test_refills_the_topic_when_the_broker_lost_its_data(own_broker, store
     records = await read_topic(own_broker.bootstrap_servers, TOPIC)
     assert len(records) == 8
     assert sorted(sequences(records)) == public_sequences(app)
+
+
+async def test_a_loss_right_after_a_single_batch_is_noticed_before_the_next(
+    own_broker, store_env, kafka_tools
+):
+    """Everything went out in one batch, the broker restarted empty, and new events come at
+    once (before an idle check could run): the relay must not publish them into the empty
+    topic without what came before."""
+    read_topic, eventually = kafka_tools
+    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    app = PlanningApplication(store_env(settings))
+    plan(app, 3)  # stored before the relay starts: its first batch holds them all
+    async with running_relay(app, settings, loss_check_interval=600) as relay:
+        await eventually(lambda: relay.position == stored(app))
+        own_broker.restart()
+        await ensure_topics(own_broker.bootstrap_servers, [TOPIC], 4)  # as the services do
+        plan(app, 1)
+        await eventually(lambda: relay.position == stored(app), timeout=30)
+
+        async def complete():
+            records = await read_topic(own_broker.bootstrap_servers, TOPIC, timeout=2)
+            return sorted(sequences(records)) == public_sequences(app)
+
+        await eventually(complete, timeout=30)

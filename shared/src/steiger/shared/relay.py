@@ -110,9 +110,10 @@ class OutboxRelay:
         self.position = 0
         self.ready = False
         self.resumes = 0
+        """How often the relay re-read its position from the topic (start, errors, loss)."""
         self._lost = False
         self._ends: dict[TopicPartition, int] = {}
-        """How often the relay re-read its position from the topic (start, errors, loss)."""
+        """Per partition, how far it is known to reach: a broker reporting less lost data."""
         self._published: dict[int, int] = {}
         """Per partition, the sequence of the last record acknowledged by the broker."""
         self._wakeup = asyncio.Event()
@@ -235,8 +236,16 @@ class OutboxRelay:
             for record in batch.records
         ]
         acknowledged = await asyncio.gather(*futures)
+        first_offsets: dict[TopicPartition, int] = {}
         for record, metadata in zip(batch.records, acknowledged, strict=True):
             self._published[metadata.partition] = int(record.headers["ce_sequence"])
+            tp = TopicPartition(self.topic, metadata.partition)
+            first_offsets.setdefault(tp, metadata.offset)
+        # The partitions now end past the first record of this batch at least (Tansu's end
+        # offsets may stop at the start of the last batch, never before it): a broker that
+        # comes back empty is noticed before the next batch, even after a single one.
+        for tp, offset in first_offsets.items():
+            self._ends[tp] = max(self._ends.get(tp, 0), offset + 1)
         self.position = batch.last_notification_id
 
     def _read_batch(self, after: int) -> _Batch | None:
