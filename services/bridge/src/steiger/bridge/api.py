@@ -18,7 +18,7 @@ from steiger.bridge.domain.errors import (
     NoCostTableRow,
     UnknownPosition,
 )
-from steiger.shared.http import current_application
+from steiger.shared.http import current_application, on_event_loop
 
 Bridge = Annotated[BridgeApplication, Depends(current_application)]
 router = APIRouter(tags=["bridge"])
@@ -64,6 +64,7 @@ class AssessmentCreated(BaseModel):
 
 
 @router.post("/participants/{participant_id}/assessments", status_code=status.HTTP_201_CREATED)
+@on_event_loop
 def record_assessment(
     participant_id: UUID, body: AssessmentIn, bridge: Bridge
 ) -> AssessmentCreated:
@@ -84,6 +85,7 @@ def record_assessment(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Correct a mistaken position; the correction is an event of its own",
 )
+@on_event_loop
 def correct_position(
     participant_id: UUID, assessment_id: UUID, body: CorrectionIn, bridge: Bridge
 ) -> None:
@@ -91,6 +93,7 @@ def correct_position(
 
 
 @router.get("/participants/{participant_id}/positions")
+@on_event_loop
 def positions(participant_id: UUID, bridge: Bridge) -> dict:
     return bridge.positions(participant_id)
 
@@ -99,6 +102,7 @@ def positions(participant_id: UUID, bridge: Bridge) -> dict:
     "/participants/{participant_id}/scores",
     summary="Scores per pillar and in total, changes since intake and previous, and a timeline",
 )
+@on_event_loop
 def scores(
     participant_id: UUID,
     bridge: Bridge,
@@ -108,11 +112,13 @@ def scores(
 
 
 @router.get("/definitions")
+@on_event_loop
 def definitions(bridge: Bridge) -> list[dict]:
     return [{"id": d.id, "version": d.version, "name": d.name} for d in bridge.definitions.values()]
 
 
 @router.get("/definitions/{definition_id}/{version}")
+@on_event_loop
 def definition(definition_id: str, version: str, bridge: Bridge) -> dict:
     return asdict(bridge.definition(definition_id, version))
 
@@ -135,6 +141,7 @@ class EconomicIndependenceIn(BaseModel):
 
 
 @router.get("/cost-tables", tags=["economic independence index"])
+@on_event_loop
 def cost_tables(bridge: Bridge) -> list[dict]:
     return [
         {"id": t.id, "version": t.version, "region": t.region, "currency": t.currency,
@@ -144,6 +151,7 @@ def cost_tables(bridge: Bridge) -> list[dict]:
 
 
 @router.get("/cost-tables/{table_id}/{version}/index", tags=["economic independence index"])
+@on_event_loop
 def index_income(
     table_id: str,
     version: str,
@@ -161,6 +169,7 @@ def index_income(
     tags=["economic independence index"],
     summary="The index income for the participant's household, their gap and their wishes",
 )
+@on_event_loop
 def economic_independence(
     participant_id: UUID, body: EconomicIndependenceIn, bridge: Bridge
 ) -> dict:
@@ -179,6 +188,7 @@ class ExecutiveSkillsIn(BaseModel):
 
 
 @router.get("/executive-skills/questionnaire", tags=["executive skills"])
+@on_event_loop
 def executive_skills_questionnaire(bridge: Bridge) -> dict:
     return asdict(bridge.executive_skills_questionnaire())
 
@@ -189,11 +199,13 @@ def executive_skills_questionnaire(bridge: Bridge) -> dict:
     tags=["executive skills"],
     summary="Record the 36 answers; returns the 3 stronger and 3 weaker functions",
 )
+@on_event_loop
 def assess_executive_skills(participant_id: UUID, body: ExecutiveSkillsIn, bridge: Bridge) -> dict:
     return bridge.assess_executive_skills(participant_id, body.answers, body.assessed_at)
 
 
 @router.get("/participants/{participant_id}/executive-skills", tags=["executive skills"])
+@on_event_loop
 def executive_skills(participant_id: UUID, bridge: Bridge) -> dict:
     return bridge.executive_skills(participant_id)
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from steiger.notifications.application import NotificationsApplication
 from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
-from steiger.shared.http import current_application
+from steiger.shared.http import current_application, on_event_loop
 
 Notifications = Annotated[NotificationsApplication, Depends(current_application)]
 router = APIRouter(tags=["notifications"])
@@ -21,6 +21,7 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {ParticipantGone: 410, FeedNotFound:
     "/participants/{participant_id}/notifications",
     summary="Operator view: pending, sent, failed, skipped and cancelled notifications",
 )
+@on_event_loop
 def notifications_of(participant_id: UUID, notifications: Notifications) -> dict:
     return notifications.overview(participant_id)
 
@@ -41,6 +42,7 @@ class Feed(BaseModel):
     tags=["calendar"],
     summary="A new private calendar address for the participant; the previous one stops",
 )
+@on_event_loop
 def renew_feed(participant_id: UUID, notifications: Notifications) -> Feed:
     token = notifications.renew_feed(participant_id)
     return Feed(url=f"{notifications.public_url}/calendar/{token}.ics", token=token)
@@ -52,6 +54,7 @@ def renew_feed(participant_id: UUID, notifications: Notifications) -> Feed:
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}},
 )
+@on_event_loop
 def calendar(token: str, notifications: Notifications) -> Response:
     body = notifications.calendar(token, dt.datetime.now(dt.UTC))
     return Response(body, media_type="text/calendar; charset=utf-8")

@@ -36,7 +36,7 @@ from steiger.participant.importing import (
 from steiger.participant.peers import gather
 from steiger.participant.schemas import RegistrationIn, Strict
 from steiger.shared import clock
-from steiger.shared.http import Today, current_application
+from steiger.shared.http import Today, current_application, on_event_loop
 
 Participants = Annotated[ParticipantApplication, Depends(current_application)]
 router = APIRouter(tags=["participants"])
@@ -62,6 +62,7 @@ class Registered(BaseModel):
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "already registered (same BSN or external id)"}},
 )
+@on_event_loop
 def register(body: RegistrationIn, participants: Participants) -> Registered:
     participant_id = participants.register(body.personal_data(), **body.intake())
     return Registered(participant_id=participant_id)
@@ -94,6 +95,7 @@ async def import_participants(
 
 
 @router.get("/participants/{participant_id}", responses={410: {"description": "erased"}})
+@on_event_loop
 def participant(participant_id: UUID, participants: Participants) -> dict:
     return participants.participant(participant_id)
 
@@ -114,6 +116,7 @@ async def subject_access(participant_id: UUID, participants: Participants) -> di
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Erase (GDPR art. 17): destroys the participant's key; statistics stay",
 )
+@on_event_loop
 def erase(participant_id: UUID, participants: Participants, today: Today) -> Response:
     participants.erase(participant_id, today)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -151,21 +154,25 @@ class ExitIn(Strict):
 
 
 @router.post("/participants/{participant_id}/pause", **NO_CONTENT)
+@on_event_loop
 def pause(participant_id: UUID, body: PauseIn, participants: Participants) -> None:
     participants.pause(participant_id, body.on, body.reason)
 
 
 @router.post("/participants/{participant_id}/resume", **NO_CONTENT)
+@on_event_loop
 def resume(participant_id: UUID, body: ResumeIn, participants: Participants) -> None:
     participants.resume(participant_id, body.on)
 
 
 @router.post("/participants/{participant_id}/exit", **NO_CONTENT)
+@on_event_loop
 def exit_programme(participant_id: UUID, body: ExitIn, participants: Participants) -> None:
     participants.exit(participant_id, body.on, body.reason)
 
 
 @router.get("/participants/{participant_id}/history")
+@on_event_loop
 def history(participant_id: UUID, participants: Participants) -> list[dict]:
     return participants.history(participant_id)
 
@@ -189,6 +196,7 @@ class AssignmentIn(Strict):
 
 
 @router.post("/mentors", status_code=status.HTTP_201_CREATED, tags=["mentors"])
+@on_event_loop
 def register_mentor(body: MentorIn, participants: Participants) -> MentorCreated:
     return MentorCreated(mentor_id=participants.register_mentor(body.name, body.organisation))
 
@@ -199,6 +207,7 @@ def caseload(mentor_id: UUID, participants: Participants) -> dict:
 
 
 @router.put("/participants/{participant_id}/mentor", **NO_CONTENT)
+@on_event_loop
 def assign_mentor(participant_id: UUID, body: AssignmentIn, participants: Participants) -> None:
     participants.assign_mentor(participant_id, body.mentor_id, body.on, body.reason)
 
@@ -215,6 +224,7 @@ class ConsentIn(Strict):
 
 
 @router.post("/participants/{participant_id}/consents", **NO_CONTENT)
+@on_event_loop
 def grant_consent(participant_id: UUID, body: ConsentIn, participants: Participants) -> None:
     participants.grant_consent(
         participant_id, body.purpose, body.partner, body.categories, body.text_version, body.on
@@ -222,6 +232,7 @@ def grant_consent(participant_id: UUID, body: ConsentIn, participants: Participa
 
 
 @router.delete("/participants/{participant_id}/consents/{purpose}", **NO_CONTENT)
+@on_event_loop
 def withdraw_consent(
     participant_id: UUID,
     purpose: ConsentPurpose,
@@ -233,6 +244,7 @@ def withdraw_consent(
 
 
 @router.get("/participants/{participant_id}/consents")
+@on_event_loop
 def consents(participant_id: UUID, participants: Participants) -> list[dict]:
     return participants.consents(participant_id)
 
@@ -249,6 +261,7 @@ class ContactPreferencesIn(Strict):
 
 
 @router.put("/participants/{participant_id}/contact-preferences", **NO_CONTENT)
+@on_event_loop
 def set_contact_preferences(
     participant_id: UUID, body: ContactPreferencesIn, participants: Participants
 ) -> None:
@@ -267,6 +280,7 @@ def set_contact_preferences(
     summary="One address for one send; every call is recorded in the participant's history",
     tags=["internal"],
 )
+@on_event_loop
 def contact_address(
     participant_id: UUID,
     channel: Channel,

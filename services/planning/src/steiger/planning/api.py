@@ -19,7 +19,7 @@ from steiger.planning.domain.errors import (
     MeetingNotFound,
 )
 from steiger.shared import clock
-from steiger.shared.http import Today, current_application
+from steiger.shared.http import Today, current_application, on_event_loop
 
 Planning = Annotated[PlanningApplication, Depends(current_application)]
 router = APIRouter(tags=["goal-action plans"])
@@ -143,6 +143,7 @@ class Created(BaseModel):
 
 
 @router.post("/participants/{participant_id}/goals", status_code=status.HTTP_201_CREATED)
+@on_event_loop
 def set_goal(participant_id: UUID, goal: GoalIn, planning: Planning) -> Created:
     return Created(
         id=planning.set_goal(
@@ -157,6 +158,7 @@ def set_goal(participant_id: UUID, goal: GoalIn, planning: Planning) -> Created:
 
 
 @router.post("/goals/{goal_id}/actions", status_code=status.HTTP_201_CREATED)
+@on_event_loop
 def plan_action(goal_id: UUID, action: ActionIn, planning: Planning) -> Created:
     return Created(
         id=planning.plan_action(
@@ -173,6 +175,7 @@ def plan_action(goal_id: UUID, action: ActionIn, planning: Planning) -> Created:
 @router.post(
     "/goals/{goal_id}/actions/{action_id}/completion", status_code=status.HTTP_204_NO_CONTENT
 )
+@on_event_loop
 def complete_action(
     goal_id: UUID, action_id: UUID, completion: CompletionIn, planning: Planning
 ) -> None:
@@ -183,6 +186,7 @@ NO_CONTENT = {"status_code": status.HTTP_204_NO_CONTENT}
 
 
 @router.post("/goals/{goal_id}/actions/{action_id}/reschedule", **NO_CONTENT)
+@on_event_loop
 def reschedule_action(
     goal_id: UUID, action_id: UUID, body: RescheduleIn, planning: Planning
 ) -> None:
@@ -190,27 +194,32 @@ def reschedule_action(
 
 
 @router.post("/goals/{goal_id}/actions/{action_id}/cancellation", **NO_CONTENT)
+@on_event_loop
 def cancel_action(goal_id: UUID, action_id: UUID, body: CancellationIn, planning: Planning) -> None:
     planning.cancel_action(goal_id, action_id, body.reason)
 
 
 @router.post("/goals/{goal_id}/revisions", **NO_CONTENT)
+@on_event_loop
 def revise_goal(goal_id: UUID, body: RevisionIn, planning: Planning) -> None:
     changes = body.model_dump(exclude_unset=True, exclude={"why", "on"})
     planning.revise_goal(goal_id, changes, body.why, body.on)
 
 
 @router.post("/goals/{goal_id}/achievement", **NO_CONTENT)
+@on_event_loop
 def achieve_goal(goal_id: UUID, body: AchievementIn, planning: Planning) -> None:
     planning.achieve_goal(goal_id, body.on)
 
 
 @router.post("/goals/{goal_id}/discontinuation", **NO_CONTENT)
+@on_event_loop
 def discontinue_goal(goal_id: UUID, body: DiscontinuationIn, planning: Planning) -> None:
     planning.discontinue_goal(goal_id, body.on, body.reason, body.conversation)
 
 
 @router.post("/goals/{goal_id}/reflections", **NO_CONTENT)
+@on_event_loop
 def reflect(goal_id: UUID, body: ReflectionIn, planning: Planning) -> None:
     planning.reflect(
         goal_id, body.what_worked, body.what_did_not, body.lessons, body.ready_for_higher_goals
@@ -222,31 +231,37 @@ def reflect(goal_id: UUID, body: ReflectionIn, planning: Planning) -> None:
     status_code=status.HTTP_201_CREATED,
     tags=["meetings"],
 )
+@on_event_loop
 def schedule_meeting(participant_id: UUID, body: MeetingIn, planning: Planning) -> Created:
     return Created(id=planning.schedule_meeting(participant_id, body.at, body.place))
 
 
 @router.post("/meetings/{meeting_id}/record", tags=["meetings"], **NO_CONTENT)
+@on_event_loop
 def hold_meeting(meeting_id: UUID, body: MeetingRecordIn, planning: Planning) -> None:
     planning.hold_meeting(meeting_id, **body.model_dump())
 
 
 @router.get("/meetings/{meeting_id}", tags=["meetings"])
+@on_event_loop
 def meeting(meeting_id: UUID, planning: Planning) -> dict:
     return planning.meeting(meeting_id)
 
 
 @router.get("/participants/{participant_id}/figures")
+@on_event_loop
 def figures(participant_id: UUID, planning: Planning, today: Today) -> dict:
     return planning.figures(participant_id, today)
 
 
 @router.get("/participants/{participant_id}/goals")
+@on_event_loop
 def goals_of(participant_id: UUID, planning: Planning) -> list[dict]:
     return planning.goals_of(participant_id)
 
 
 @router.get("/goals/{goal_id}")
+@on_event_loop
 def goal(goal_id: UUID, planning: Planning) -> dict:
     return planning.goal(goal_id)
 
@@ -281,21 +296,25 @@ class MemberIn(Strict):
 
 
 @router.post("/groups", status_code=status.HTTP_201_CREATED, tags=["groups"])
+@on_event_loop
 def form_group(body: GroupIn, planning: Planning) -> Created:
     return Created(id=planning.form_group(body.name, body.kind, body.column))
 
 
 @router.post("/groups/{group_id}/members", tags=["groups"], **NO_CONTENT)
+@on_event_loop
 def join_group(group_id: UUID, body: MemberIn, planning: Planning) -> None:
     planning.join_group(group_id, body.participant_id)
 
 
 @router.delete("/groups/{group_id}/members/{participant_id}", tags=["groups"], **NO_CONTENT)
+@on_event_loop
 def leave_group(group_id: UUID, participant_id: UUID, planning: Planning) -> None:
     planning.leave_group(group_id, participant_id)
 
 
 @router.get("/groups/{group_id}", tags=["groups"])
+@on_event_loop
 def group(group_id: UUID, planning: Planning) -> dict:
     return planning.group(group_id)
 

@@ -19,7 +19,13 @@ from steiger.reporting.exchange import ExchangeDataset
 from steiger.reporting.latest_views import Kept
 from steiger.reporting.page import progress_page
 from steiger.reporting.replay import ReplayRunning
-from steiger.shared.http import Today, current_application, etag_matches, requested_wait
+from steiger.shared.http import (
+    Today,
+    current_application,
+    etag_matches,
+    on_event_loop,
+    requested_wait,
+)
 
 Reporting = Annotated[ReportingApplication, Depends(current_application)]
 """The current store generation's application, behind generations.LiveProjections, which
@@ -105,6 +111,7 @@ def etag(reporting: Reporting, kept: Kept, day: dt.date) -> str:
     response_class=HTMLResponse,
     summary="The progress as a page with charts, for the mentor to show the participant",
 )
+@on_event_loop
 def progress_html(
     participant_id: UUID,
     reporting: Reporting,
@@ -177,6 +184,7 @@ def start_replay(body: ReplayIn, reporting: Reporting) -> dict:
 
 
 @router.get("/operations/replay", tags=["operations"], summary="How the last replay is doing")
+@on_event_loop
 def replay_status(reporting: Reporting) -> dict:
     status_now = asdict(reporting.operations.replay.status)
     return status_now | {"current_generation": reporting.generation}

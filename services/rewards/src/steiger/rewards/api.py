@@ -16,7 +16,7 @@ from steiger.rewards.domain.errors import (
     InvalidPayout,
     RewardNotFound,
 )
-from steiger.shared.http import current_application
+from steiger.shared.http import current_application, on_event_loop
 
 Rewards = Annotated[RewardsApplication, Depends(current_application)]
 router = APIRouter(tags=["rewards"])
@@ -66,16 +66,19 @@ class Created(BaseModel):
 
 
 @router.get("/participants/{participant_id}/rewards")
+@on_event_loop
 def rewards(participant_id: UUID, rewards: Rewards) -> dict:
     return rewards.rewards(participant_id)
 
 
 @router.post("/participants/{participant_id}/rewards/{reward_id}/issue", **NO_CONTENT)
+@on_event_loop
 def issue(participant_id: UUID, reward_id: UUID, body: IssueIn, rewards: Rewards) -> None:
     rewards.issue(participant_id, reward_id, body.reference, body.by, dt.datetime.now(dt.UTC))
 
 
 @router.post("/participants/{participant_id}/rewards/{reward_id}/reversal", **NO_CONTENT)
+@on_event_loop
 def reverse(participant_id: UUID, reward_id: UUID, body: ReversalIn, rewards: Rewards) -> None:
     rewards.reverse(participant_id, reward_id, body.reason, body.by, dt.datetime.now(dt.UTC))
 
@@ -85,6 +88,7 @@ def reverse(participant_id: UUID, reward_id: UUID, body: ReversalIn, rewards: Re
     summary="Yearly statement for benefit and tax administration (JSON or CSV)",
     responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
 )
+@on_event_loop
 def statement(
     participant_id: UUID,
     year: Annotated[int, Path(ge=2000, le=2100)],
@@ -112,6 +116,7 @@ class RewardsStatement(BaseModel):
 
 
 @router.get("/menu")
+@on_event_loop
 def menu(rewards: Rewards) -> dict:
     menu = rewards.menu
     return {
@@ -124,11 +129,13 @@ def menu(rewards: Rewards) -> dict:
 
 
 @router.post("/group-accounts", status_code=status.HTTP_201_CREATED, tags=["group accounts"])
+@on_event_loop
 def open_group_account(body: GroupAccountIn, rewards: Rewards) -> Created:
     return Created(id=rewards.open_group_account(body.name))
 
 
 @router.post("/group-accounts/{account_id}/members", tags=["group accounts"], **NO_CONTENT)
+@on_event_loop
 def join_group_account(account_id: UUID, body: MemberIn, rewards: Rewards) -> None:
     rewards.join_group_account(account_id, body.participant_id)
 
@@ -138,6 +145,7 @@ def join_group_account(account_id: UUID, body: MemberIn, rewards: Rewards) -> No
     status_code=status.HTTP_201_CREATED,
     tags=["group accounts"],
 )
+@on_event_loop
 def propose(account_id: UUID, body: ProposalIn, rewards: Rewards) -> Created:
     return Created(id=rewards.propose_spending(account_id, body.amount, body.purpose))
 
@@ -147,11 +155,13 @@ def propose(account_id: UUID, body: ProposalIn, rewards: Rewards) -> Created:
     tags=["group accounts"],
     **NO_CONTENT,
 )
+@on_event_loop
 def approve(account_id: UUID, proposal_id: UUID, body: ApprovalIn, rewards: Rewards) -> None:
     rewards.approve_spending(account_id, proposal_id, body.by)
 
 
 @router.get("/group-accounts/{account_id}", tags=["group accounts"])
+@on_event_loop
 def group_account(account_id: UUID, rewards: Rewards) -> dict:
     return rewards.group_account_view(account_id)
 
