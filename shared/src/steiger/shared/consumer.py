@@ -256,6 +256,12 @@ class OffsetCommitter:
             log.warning("offset commit failed; records will be delivered again", error=str(error))
 
 
+async def _undecoded(_: Any) -> None:
+    """faststream's decoder for our subscriber: the handler reads the raw records and decodes
+    each CloudEvent itself, so the library need not parse every body as JSON first."""
+    return None
+
+
 def subscriber_router(consumer: IdempotentConsumer, topics: list[str]) -> KafkaRouter:
     """A faststream router with one subscriber over `topics`, in the consumer's own group."""
     router = KafkaRouter()
@@ -269,6 +275,7 @@ def subscriber_router(consumer: IdempotentConsumer, topics: list[str]) -> KafkaR
         batch=True,
         max_records=BATCH_SIZE,
         batch_timeout_ms=10,
+        decoder=_undecoded,
         **CONSUMER_OPTIONS,
     )
     async def on_records(message: KafkaMessage) -> None:
