@@ -36,6 +36,7 @@ from rich.table import Table
 from steiger.cli.bench_import import bench_import
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.client import BRIDGE, BRIDGE_COLUMNS
+from steiger.cli.cpu_use import cpu_seconds, per_command
 from steiger.cli.runtime import SERVICES, System
 from steiger.shared.topics import CONSUMES, PRODUCERS, events_topic
 
@@ -341,7 +342,11 @@ async def _run(system: System, duration: float, participants: int, workers: int)
         for _ in range(participants // 10):
             await asyncio.gather(*(load.add_participant() for _ in range(10)))
         await drain_time(http, urls, system.bootstrap_servers)
+        before = cpu_seconds(system)
         results: dict[str, Any] = {"throughput": await throughput(load, duration, workers)}
+        results["throughput"]["cpu_ms_per_command"] = per_command(
+            before, cpu_seconds(system), results["throughput"]["accepted"]
+        )
         results["throughput"]["catch_up_seconds"] = await drain_time(
             http, urls, system.bootstrap_servers
         )
@@ -405,6 +410,12 @@ def run_benchmarks(
         table.add_row(
             "commands/s accepted (sustained)",
             f"{t['commands_per_second']} (refused: {t['refused'] or 'none'})",
+        )
+        cpu = t["cpu_ms_per_command"]
+        table.add_row(
+            "CPU per accepted command, during the load",
+            f"{cpu['total']} ms: "
+            + ", ".join(f"{name} {ms}" for name, ms in list(cpu["by_process"].items())[:4]),
         )
         table.add_row("catch-up after the load", f"{t['catch_up_seconds']} s")
         table.add_row(
