@@ -104,10 +104,11 @@ def on_event_loop(endpoint: Callable[P, T]) -> Callable[P, Awaitable[T]]:
 
     For endpoints whose work is short: a command (load an aggregate, change it, save it in one
     store transaction) or a read of one participant's data. Handing each request to a worker
-    thread and back cost more than that work: with it, a service accepted ~240 commands/s on
-    two cores, without it ~340 (docs/benchmarks.md). The store call blocks the loop for
-    about a millisecond, as long as the commit. Endpoints that scan many aggregates or render
-    large documents stay plain `def`, on the thread pool, so they never hold up the others.
+    thread and back cost more than that work (a fifth of a command service's GIL time; the
+    A/B is in docs/benchmarks.md). The store call blocks the loop about as long as its
+    commit, and longer when the store waits for a lock. Endpoints that scan many aggregates
+    or render large documents stay plain `def`, on the thread pool, so they never hold up
+    the others.
     """
 
     @functools.wraps(endpoint)
