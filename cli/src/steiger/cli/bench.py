@@ -2,9 +2,10 @@
 defaults (SQLite stores, embedded broker), started fresh in a temporary directory.
 
 (a) throughput: closed-loop workers send a mix of commands across the services for a while;
-    commands/s accepted, then the time until every consumer has caught up (no backlog hidden).
+    commands/s accepted and the CPU each cost per process, then the time until every
+    consumer has caught up and notifications has sent what fell due (no backlog hidden).
 (b) latency: an open loop at a fixed rate; for each command, the time from sending it to its
-    effect being visible in reporting's progress view (polled every 5 ms).
+    effect being visible in reporting's progress view (read, then long-polled for changes).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from steiger.cli.runtime import System
 
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _of_pid(pid: int) -> float | None:
