@@ -30,8 +30,11 @@ from eventsourcing.projection import EventSourcedProjection
 from eventsourcing.utils import get_topic, resolve_topic, retry, strtobool
 
 from steiger.shared.copying import private_copy
+from steiger.shared.protocol_checks import remember_protocol_members
 from steiger.shared.settings import ServiceSettings
 from steiger.shared.tracing import current_traceparent
+
+remember_protocol_members()  # the library checks its protocols for every event it touches
 
 TRACEPARENT_KEY = "_traceparent"
 
