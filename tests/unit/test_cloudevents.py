@@ -4,6 +4,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
 from steiger.shared import cloudevents
 from steiger.shared.contracts.planning import ActionCompleted
@@ -81,6 +82,13 @@ def test_the_sequence_sorts_as_a_string():
         (lambda h, v: (h, b'{"participant_id": "not-a-uuid"}'), "invalid"),
         (lambda h, v: ({k: x for k, x in h.items() if k != "ce_id"}, v), "missing ce_id"),
         (lambda h, v: (h | {"ce_subject": str(uuid.uuid4())}, v), "subject does not match"),
+        (lambda h, v: (h | {"ce_specversion": "0.3"}, v), "unsupported specversion"),
+        (lambda h, v: ({k: x for k, x in h.items() if k != "ce_time"}, v), "missing ce_time"),
+        (lambda h, v: (h | {"ce_time": "2026-11-22T10:00:00"}, v), "no UTC offset"),
+        (lambda h, v: (h | {"ce_time": "yesterday"}, v), "invalid"),
+        (lambda h, v: (h | {"ce_sequence": "forty-two"}, v), "invalid"),
+        (lambda h, v: (h | {"content-type": "application/xml"}, v), "not JSON data"),
+        (lambda h, v: (h, b"{not json"), "invalid"),
     ],
 )
 def test_records_that_can_never_be_processed_are_poison(mutate, reason):
@@ -88,6 +96,22 @@ def test_records_that_can_never_be_processed_are_poison(mutate, reason):
     headers, value = mutate(dict(record.headers), record.value)
     with pytest.raises(cloudevents.PoisonMessage, match=reason):
         cloudevents.decode(record.key, value, [(k, v.encode()) for k, v in headers.items()])
+
+
+def test_the_consumers_decoder_reads_the_attributes_as_the_sdk_does():
+    record = encoded()
+    headers = [(k, v.encode()) for k, v in record.headers.items()]
+    sdk = from_binary_event(KafkaMessage(headers=dict(headers), key=record.key, value=record.value))
+    ours = cloudevents.decode(record.key, record.value, headers)
+    assert (ours.id, ours.source, ours.type, ours.time) == (
+        sdk.get_id(),
+        sdk.get_source(),
+        sdk.get_type(),
+        sdk.get_time(),
+    )
+    assert ours.sequence == int(sdk.get_extension("sequence"))
+    assert str(ours.event.participant_id) == sdk.get_subject()
+    assert ours.event.model_dump(mode="json") == sdk.get_data()
 
 
 def test_contracts_refuse_naive_times():
