@@ -12,6 +12,7 @@ import pytest
 from eventsourcing.persistence import Tracking
 
 from steiger.rewards.application import RewardsApplication
+from steiger.rewards.domain.ledger import Ledger
 from steiger.rewards.menus import load_menu
 from steiger.shared.contracts.planning import ActionCompleted
 from steiger.shared.tracing import new_traceparent
@@ -62,3 +63,31 @@ def test_a_batch_that_fails_part_way_records_nothing():
         app.process_batch(events, Tracking("steiger.planning.events.v1#0", 9))
     assert app.rewards(participant)["balance"] == Decimal("0")
     assert app.recorder.max_tracking_id("steiger.planning.events.v1#0") in (None, 0)
+
+
+def test_the_cache_holds_what_a_batch_recorded_so_the_next_one_replays_nothing():
+    app = RewardsApplication({"AGGREGATE_CACHE_MAXSIZE": "100"}, menu=load_menu())
+    participant = uuid.uuid4()
+    ledger_id = Ledger.create_id(participant)
+    app.process_batch([(completed(participant, "digid-applied"), None)], Tracking("planning#0", 1))
+    stored = list(app.repository.event_store.get(ledger_id))
+    assert app.repository.cache.get(ledger_id).version == stored[-1].originator_version
+    app.process_batch(
+        [(completed(participant, "payment-arrangements-all-creditors"), None)],
+        Tracking("planning#0", 2),
+    )
+    assert app.rewards(participant)["balance"] == Decimal("80.00")
+
+
+def test_a_failed_batch_leaves_the_cache_as_it_was():
+    app = RewardsApplication({"AGGREGATE_CACHE_MAXSIZE": "100"}, menu=load_menu())
+    participant = uuid.uuid4()
+    app.process_batch([(completed(participant, "digid-applied"), None)], Tracking("planning#0", 1))
+    app.reactions = {**app.reactions, object: lambda *_: 1 / 0}
+    with pytest.raises(ZeroDivisionError):
+        second = completed(participant, "payment-arrangements-all-creditors")
+        app.process_batch([(second, None), (object(), None)], Tracking("planning#0", 3))
+    assert app.repository.cache.get(Ledger.create_id(participant)).version == len(
+        list(app.repository.event_store.get(Ledger.create_id(participant)))
+    )
+    assert app.rewards(participant)["balance"] == Decimal("20.00")

@@ -272,9 +272,20 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         finally:
             _batch.reset(batch)
         recordings = self._record(processing)
+        self._cache_as_recorded(processing)
         self._take_snapshots(processing)
         self.notify(processing.events)
         self._notify(recordings)
+
+    def _cache_as_recorded(self, processing: ProcessingEvent[UUID]) -> None:
+        """The batch's aggregates, as just recorded, become the cached ones, so the next event
+        about them finds nothing newer to replay (on a participant's progress that replay was
+        an eighth of reporting's work per event). They are the batch's private copies, held by
+        no one else. Fast-forwarding on every read still catches up with any other writer."""
+        cache = self.repository.cache
+        if cache is not None:
+            for aggregate_id, aggregate in processing.aggregates.items():
+                cache.put(aggregate_id, aggregate)
 
     def reacts_to(self, event_class: type) -> bool:
         return event_class in self.reactions
