@@ -4,12 +4,16 @@ shares values, never containers."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from decimal import Decimal
 
 from eventsourcing.persistence import Tracking
 
+from steiger.bridge.definitions import load_definitions
+from steiger.bridge.domain.record import BridgeRecord
+from steiger.bridge.settings import Settings as BridgeSettings
 from steiger.notifications.domain.notifications import ParticipantNotifications
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.domain.progress import Progress
@@ -125,6 +129,40 @@ def rich_notifications():
 def test_a_private_copy_shares_no_container_with_the_original():
     for original in (rich_progress(), rich_notifications()):
         assert_private(original, private_copy(original))
+
+
+def rich_bridge_record():
+    record = BridgeRecord(uuid.uuid4())
+    definition = load_definitions(BridgeSettings().definitions_dir)[("nl-alphen", "2017-09-07")]
+    for day in range(3):
+        record.record_assessment(
+            uuid.uuid4(), definition, {"debts": 1 + day, "income": 2}, AT, "mentor", None
+        )
+    record.collect_events()
+    return record
+
+
+def test_a_bridge_record_is_copied_privately_and_its_positions_are_shared():
+    original = rich_bridge_record()
+    twin = private_copy(original)
+    assert_private(original, twin)
+    assert twin.positions[0] is original.positions[0]  # frozen, and values only: shared
+
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    at: dt.datetime
+    label: str
+    tags: object = None
+
+
+def test_a_frozen_record_is_shared_only_while_it_holds_values_only():
+    of_values = Frozen(AT, "a")
+    assert private_copy(of_values) is of_values
+    holding_a_list = Frozen(AT, "b", ["x"])
+    twin = private_copy(holding_a_list)
+    assert twin == holding_a_list and twin is not holding_a_list
+    assert twin.tags is not holding_a_list.tags
 
 
 def test_what_the_copy_does_not_know_is_deep_copied():
