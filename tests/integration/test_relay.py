@@ -157,3 +157,30 @@ async def test_a_loss_right_after_a_single_batch_is_noticed_before_the_next(
             return sorted(sequences(records)) == public_sequences(app)
 
         await eventually(complete, timeout=30)
+
+
+async def test_an_idle_relay_does_not_keep_fetching_the_tails_it_read(own_broker, store_env):
+    """The relay reads its topic's partition tails at start and in loss checks; between them
+    it must not keep fetching (an assigned partition is long-polled for ever: five idle relays
+    cost the broker a fifth of a core)."""
+    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    app = PlanningApplication(store_env(settings))
+    plan(app, 3)
+    async with running_relay(app, settings, loss_check_interval=600) as relay:
+        deadline = asyncio.get_running_loop().time() + 30
+        while relay.position < stored(app):
+            assert asyncio.get_running_loop().time() < deadline, "relay did not catch up"
+            await asyncio.sleep(0.1)
+        inspector = relay._inspector
+        assert inspector is not None
+        fetches = 0
+        send = inspector._client.send
+
+        async def counting_send(node_id, request, **kwargs):
+            nonlocal fetches
+            fetches += type(request).__name__.startswith("FetchRequest")
+            return await send(node_id, request, **kwargs)
+
+        inspector._client.send = counting_send
+        await asyncio.sleep(1.0)
+        assert fetches == 0

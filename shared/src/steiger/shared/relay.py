@@ -201,6 +201,9 @@ class OutboxRelay:
                     if sequence is not None:
                         tails[tp.partition] = max(tails.get(tp.partition, 0), int(sequence))
                 pending.discard(tp)
+        # Read: an assigned partition would be long-polled from now on (at an idle relay,
+        # fetches every 25 ms, for nothing); the next read assigns them afresh.
+        inspector.pause(*partitions)
         return tails
 
     async def _publish_forever(self) -> None:
