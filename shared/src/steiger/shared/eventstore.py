@@ -8,15 +8,17 @@ outbox the relay publishes from.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlparse
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent, Repository
+from eventsourcing.application import ProcessingEvent, Repository, project_aggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
@@ -51,14 +53,19 @@ Reaction = Callable[[Any, Any, ProcessingEvent], None]
 
 def store_environment(settings: ServiceSettings) -> dict[str, str]:
     """The eventsourcing environment for this service's own store."""
-    # Cached aggregates are fast-forwarded from the store on every read, so the cache stays
-    # correct even if another process wrote; it saves replaying long histories.
+    # Aggregates are cached (no replaying long histories). A service's SQLite file has one
+    # writer, the service's process, and every write there leaves its aggregates in the cache:
+    # a cached aggregate is current, and reading it asks the store nothing. A PostgreSQL schema
+    # may be shared by replicas of the service, so there each read fast-forwards the cached
+    # aggregate from the store first (AGGREGATE_CACHE_FASTFORWARD=n in the environment turns
+    # that off for a deployment that runs one process per service).
     common = {"SINGLE_ROW_TRACKING": "y", "AGGREGATE_CACHE_MAXSIZE": "10000"}
     if not settings.database_url:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
         path = Path(settings.var_dir) / f"{settings.service}.sqlite"
         return {
             **common,
+            "AGGREGATE_CACHE_FASTFORWARD": "n",
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(path),
             "SQLITE_LOCK_TIMEOUT": "10",
@@ -193,12 +200,23 @@ _batch: ContextVar[ProcessingEvent[UUID] | None] = ContextVar("steiger_batch", d
 
 
 class BatchAwareRepository(Repository[UUID]):
-    """While a batch of incoming events is processed (on the consumer's thread only), an
+    """The library's repository, with three changes.
+
+    While a batch of incoming events is processed (on the consumer's thread only), an
     aggregate an earlier event of the batch changed is that same object, not the stored
     version: its new events are not stored until the whole batch is.
 
     A cached aggregate is handed out as a private copy, as the library does, but made by
-    `steiger.shared.copying` rather than `copy.deepcopy` (five times faster)."""
+    `steiger.shared.copying` rather than `copy.deepcopy` (five times faster).
+
+    Every write leaves its aggregates in the cache (`remember`, by the application), so the
+    next command finds them as recorded. Without fast-forwarding (the store's only writer is
+    this process), a cached aggregate is therefore current and a read asks the store nothing;
+    with it, each read first asks the store for newer events, as the library does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._remembering = threading.Lock()
 
     def get(self, aggregate_id: UUID, **kwargs: Any) -> Any:
         batch = _batch.get()
@@ -207,9 +225,42 @@ class BatchAwareRepository(Repository[UUID]):
             if changed is not None:
                 return changed
         wants_copy = kwargs.pop("deepcopy_from_cache", True)
-        if wants_copy and self.cache and self.deepcopy_from_cache and kwargs.get("version") is None:
-            return private_copy(super().get(aggregate_id, deepcopy_from_cache=False, **kwargs))
-        return super().get(aggregate_id, deepcopy_from_cache=wants_copy, **kwargs)
+        if not self.cache or kwargs.get("version") is not None:
+            return super().get(aggregate_id, deepcopy_from_cache=wants_copy, **kwargs)
+        if self.fastforward:
+            aggregate = super().get(aggregate_id, deepcopy_from_cache=False, **kwargs)
+        else:
+            aggregate = self._cached(aggregate_id, kwargs.get("projector_func", project_aggregate))
+        return private_copy(aggregate) if wants_copy and self.deepcopy_from_cache else aggregate
+
+    def _cached(self, aggregate_id: UUID, projector_func: Any) -> Any:
+        assert self.cache is not None
+        try:
+            return self.cache.get(aggregate_id)
+        except KeyError:
+            return self.remember(self._reconstruct_aggregate(aggregate_id, None, projector_func))
+
+    def remember(self, aggregate: Any) -> Any:
+        """Caches `aggregate` unless the cache holds the same or a newer version of it (a
+        reader that replayed it from the store must not put back what a writer has since
+        changed); returns the one cached."""
+        if not self.cache:
+            return aggregate
+        with self._remembering:
+            try:
+                cached = self.cache.get(aggregate.id)
+            except KeyError:
+                cached = None
+            if cached is not None and cached.version >= aggregate.version:
+                return cached
+            self.cache.put(aggregate.id, aggregate)
+            return aggregate
+
+    def forget(self, aggregate_ids: Iterable[UUID]) -> None:
+        if self.cache:
+            for aggregate_id in aggregate_ids:
+                with contextlib.suppress(KeyError):
+                    self.cache.get(aggregate_id, evict=True)
 
 
 class ServiceApplication(EventSourcedProjection[UUID]):
@@ -220,6 +271,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     """
 
     reactions: ClassVar[Mapping[type, Reaction]] = {}
+    repository: BatchAwareRepository
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         if env and env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
@@ -272,20 +324,27 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         finally:
             _batch.reset(batch)
         recordings = self._record(processing)
-        self._cache_as_recorded(processing)
         self._take_snapshots(processing)
         self.notify(processing.events)
         self._notify(recordings)
 
-    def _cache_as_recorded(self, processing: ProcessingEvent[UUID]) -> None:
-        """The batch's aggregates, as just recorded, become the cached ones, so the next event
-        about them finds nothing newer to replay (on a participant's progress that replay was
-        an eighth of reporting's work per event). They are the batch's private copies, held by
-        no one else. Fast-forwarding on every read still catches up with any other writer."""
-        cache = self.repository.cache
-        if cache is not None:
-            for aggregate_id, aggregate in processing.aggregates.items():
-                cache.put(aggregate_id, aggregate)
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Stores the events (and tracking), then leaves the aggregates written in the cache
+        as recorded: they are private copies, held by no one else once the command or batch
+        is done. A conflict (another writer got there first) forgets the cached ones, so a
+        retry starts from the store."""
+        try:
+            recordings = self.events.put(
+                processing_event.events,
+                tracking=processing_event.tracking,
+                **processing_event.saved_kwargs,
+            )
+        except IntegrityError:
+            self.repository.forget(processing_event.aggregates)
+            raise
+        for aggregate in processing_event.aggregates.values():
+            self.repository.remember(aggregate)
+        return recordings
 
     def reacts_to(self, event_class: type) -> bool:
         return event_class in self.reactions
