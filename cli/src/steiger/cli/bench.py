@@ -30,6 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
+import uvloop
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from rich.console import Console
 from rich.table import Table
@@ -401,7 +402,8 @@ def run_benchmarks(
             fresh_system(console, output.parent / "var-backbone") as system,
             console.status("measuring throughput and latency…"),
         ):
-            results = asyncio.run(_run(system, duration, participants, workers))
+            # uvloop, as the services have: the load generator shares their two cores
+            results = uvloop.run(_run(system, duration, participants, workers))
         report["backbone"] = {
             "participants": participants,
             "seconds_per_phase": duration,
