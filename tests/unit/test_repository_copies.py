@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import uuid
 from decimal import Decimal
 
@@ -156,9 +157,26 @@ class Frozen:
     tags: object = None
 
 
+class Colour(enum.Enum):
+    RED = "red"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FrozenWithSlots:
+    label: str
+    tags: object = None
+
+
 def test_a_frozen_record_is_shared_only_while_it_holds_values_only():
     of_values = Frozen(AT, "a")
     assert private_copy(of_values) is of_values
+    with_an_enum = Frozen(AT, "c", Colour.RED)
+    assert private_copy(with_an_enum) is with_an_enum
+    slotted = FrozenWithSlots("d")
+    assert private_copy(slotted) is slotted
+    slotted_list = FrozenWithSlots("e", ["x"])
+    assert private_copy(slotted_list) is not slotted_list
+    assert private_copy(slotted_list).tags is not slotted_list.tags
     holding_a_list = Frozen(AT, "b", ["x"])
     twin = private_copy(holding_a_list)
     assert twin == holding_a_list and twin is not holding_a_list
