@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-import anyio
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
@@ -117,7 +116,6 @@ class OutboxRelay:
         self._published: dict[int, int] = {}
         """Per partition, the sequence of the last record acknowledged by the broker."""
         self._wakeup = asyncio.Event()
-        self._thread = anyio.CapacityLimiter(1)  # not the pool that HTTP requests fill
         self._loop: asyncio.AbstractEventLoop | None = None
         self._inspector: AIOKafkaConsumer | None = None
 
@@ -209,9 +207,9 @@ class OutboxRelay:
     async def _publish_forever(self) -> None:
         last_check = time.monotonic()
         while True:
-            batch = await anyio.to_thread.run_sync(
-                self._read_batch, self.position, limiter=self._thread
-            )
+            # on the event loop, as the service's commands and consumer: a thread hand-over
+            # per batch cost more than reading it
+            batch = self._read_batch(self.position)
             if batch is not None:
                 # Never publish into a broker that lost what came before: a consumer must
                 # see a partition's events in order to skip the ones it already has. One
