@@ -202,7 +202,7 @@ _batch: ContextVar[ProcessingEvent[UUID] | None] = ContextVar("steiger_batch", d
 class BatchAwareRepository(Repository[UUID]):
     """The library's repository, with three changes.
 
-    While a batch of incoming events is processed (on the consumer's thread only), an
+    While a batch of incoming events is processed (inside `process_batch` only), an
     aggregate an earlier event of the batch changed is that same object, not the stored
     version: its new events are not stored until the whole batch is.
 
