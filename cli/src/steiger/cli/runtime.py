@@ -16,11 +16,17 @@ import httpx
 
 from steiger.cli.broker import EmbeddedBroker
 from steiger.shared.kafka import ensure_topics
+from steiger.shared.settings import DEFAULT_PARTITIONS
 from steiger.shared.topics import CONSUMES, PRODUCERS, dead_letter_topic, events_topic
 
 SERVICES = ("participant", "bridge", "planning", "rewards", "notifications", "reporting")
 DEFAULT_PORTS = dict(zip(SERVICES, range(8001, 8007), strict=True))
 CONSUMERS = tuple(CONSUMES)
+
+
+def configured_partitions() -> int:
+    """STEIGER_KAFKA_PARTITIONS as the services read it, so topics made here match theirs."""
+    return int(os.environ.get("STEIGER_KAFKA_PARTITIONS", DEFAULT_PARTITIONS))
 
 
 def all_topics() -> list[str]:
@@ -78,7 +84,7 @@ class System:
     broker: EmbeddedBroker | None
     bootstrap_servers: str
     ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
-    partitions: int = 4
+    partitions: int = field(default_factory=configured_partitions)
     extra_env: Mapping[str, str] = field(default_factory=dict)
     services: dict[str, ServiceProcess] = field(default_factory=dict)
 
