@@ -19,9 +19,9 @@ from rich.console import Console
 
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.histories import history
+from steiger.cli.runtime import configured_partitions
 from steiger.shared import cloudevents
 from steiger.shared.kafka import ensure_topics, records_from_beginning
-from steiger.shared.settings import DEFAULT_PARTITIONS
 from steiger.shared.topics import CONSUMES, events_topic
 
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:steiger-bench"
@@ -29,7 +29,7 @@ SOURCE = "urn:nld:oin:00000000000000000000:systeem:steiger-bench"
 
 async def produce(bootstrap: str, events: int) -> float:
     topics = [events_topic(p) for p in CONSUMES["reporting"]]
-    await ensure_topics(bootstrap, topics, DEFAULT_PARTITIONS)  # as reporting reads them
+    await ensure_topics(bootstrap, topics, configured_partitions())  # as reporting reads them
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap, enable_idempotence=False, acks=1, linger_ms=20,
         max_batch_size=1024 * 1024, max_request_size=8 * 1024 * 1024,
