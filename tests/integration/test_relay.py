@@ -28,7 +28,7 @@ def plan(app: PlanningApplication, actions: int) -> None:
 
 
 @asynccontextmanager
-async def running_relay(app, settings, loss_check_interval=0.3):
+async def running_relay(app, settings, loss_check_interval=0.3, batch_interval=0.05):
     broker = build_broker(settings)
     await broker.connect()
     relay = OutboxRelay(
@@ -41,6 +41,7 @@ async def running_relay(app, settings, loss_check_interval=0.3):
         partitions=4,
         poll_interval=0.1,
         loss_check_interval=loss_check_interval,
+        batch_interval=batch_interval,
     )
     task = asyncio.create_task(relay.run())
     try:
@@ -184,3 +185,41 @@ async def test_an_idle_relay_does_not_keep_fetching_the_tails_it_read(own_broker
         inspector._client.send = counting_send
         await asyncio.sleep(1.0)
         assert fetches == 0
+
+
+async def test_a_stream_of_writes_goes_out_in_fewer_batches_and_a_lone_write_at_once(
+    own_broker, store_env
+):
+    """While writes keep coming, the relay lets them gather for `batch_interval` after a
+    batch (each batch costs a read, a ListOffsets and a produce round trip); the first write
+    after a quiet spell is published without waiting."""
+    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    app = PlanningApplication(store_env(settings))
+    loop = asyncio.get_running_loop()
+    async with running_relay(app, settings, loss_check_interval=600, batch_interval=0.5) as relay:
+        while not relay.ready:
+            await asyncio.sleep(0.05)
+        batches = 0
+        publish = relay._publish
+
+        async def counting_publish(batch):
+            nonlocal batches
+            batches += 1
+            await publish(batch)
+
+        relay._publish = counting_publish
+        for _ in range(40):  # a write every few milliseconds, for about a quarter second
+            plan(app, 1)
+            await asyncio.sleep(0.005)
+        deadline = loop.time() + 30
+        while relay.position < stored(app):
+            assert loop.time() < deadline, "relay did not catch up"
+            await asyncio.sleep(0.05)
+        assert batches <= 4  # 40 writes, gathered for half a second after a batch
+
+        await asyncio.sleep(1.0)  # quiet
+        written = loop.time()
+        plan(app, 1)
+        while relay.position < stored(app):
+            await asyncio.sleep(0.01)
+        assert loop.time() - written < 0.4  # did not wait the half second

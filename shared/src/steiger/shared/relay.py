@@ -95,6 +95,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 0.5,
         loss_check_interval: float = 2.0,
+        batch_interval: float = 0.05,
     ) -> None:
         self.application = application
         self.broker = broker
@@ -106,6 +107,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.loss_check_interval = loss_check_interval
+        self.batch_interval = batch_interval
         self.position = 0
         self.ready = False
         self.resumes = 0
@@ -207,15 +209,23 @@ class OutboxRelay:
     async def _publish_forever(self) -> None:
         last_check = time.monotonic()
         while True:
+            self._wakeup.clear()  # a write from here on sets it again
             # on the event loop, as the service's commands and consumer: a thread hand-over
             # per batch cost more than reading it
             batch = self._read_batch(self.position)
             if batch is not None:
+                started = time.monotonic()
                 # Never publish into a broker that lost what came before: a consumer must
                 # see a partition's events in order to skip the ones it already has. One
                 # ListOffsets round trip: a restarted broker's partitions end lower.
                 await self._check_ends()
                 await self._publish(batch)
+                if self._wakeup.is_set():
+                    # Writes keep coming (an import, a busy hour): let them gather into the
+                    # next batch, for a batch costs a read, a ListOffsets and a produce
+                    # round trip whatever its size. After a quiet spell the first write
+                    # goes out at once.
+                    await asyncio.sleep(self.batch_interval - (time.monotonic() - started))
                 continue
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_interval)
@@ -223,7 +233,6 @@ class OutboxRelay:
                 if time.monotonic() - last_check > self.loss_check_interval:
                     await self._check_for_loss()  # idle: a restart would go unnoticed
                     last_check = time.monotonic()
-            self._wakeup.clear()
 
     async def _publish(self, batch: _Batch) -> None:
         futures = [
