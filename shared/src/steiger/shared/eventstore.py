@@ -332,7 +332,8 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         """Stores the events (and tracking), then leaves the aggregates written in the cache
         as recorded: they are private copies, held by no one else once the command or batch
         is done. A conflict (another writer got there first) forgets the cached ones, so a
-        retry starts from the store."""
+        retry starts from the store. (The library's own `_record` puts them in the cache
+        whatever it holds by then, which could replace a newer version: hence not `super()`.)"""
         try:
             recordings = self.events.put(
                 processing_event.events,
