@@ -7,7 +7,8 @@ was half of the notifications service's time and a fifth of reporting's.
 
 Our aggregates hold plain data: dicts and lists of values that never change in place
 (strings, numbers, decimals, dates, UUIDs), dataclasses, tuples. `private_copy` copies the
-containers and shares the values: on a participant's progress of 75 events 0.16 ms, against
+containers and shares the values, and shares a frozen dataclass that holds values only (a
+Bridge record's positions): on a participant's progress of 75 events 0.16 ms, against
 0.34 ms by pickling and 0.84 ms by `copy.deepcopy` (measured). Anything it does not know is
 deep-copied as before.
 """

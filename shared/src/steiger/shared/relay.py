@@ -211,7 +211,7 @@ class OutboxRelay:
         while True:
             self._wakeup.clear()  # a write from here on sets it again
             # on the event loop, as the service's commands and consumer: a thread hand-over
-            # per batch cost more than reading it
+            # per batch cost more than reading it (see IdempotentConsumer)
             batch = self._read_batch(self.position)
             if batch is not None:
                 started = time.monotonic()
