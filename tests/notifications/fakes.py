@@ -78,7 +78,7 @@ class RecordingChannel:
         self.sent.append((to, message, key))
 
 
-def make_dispatcher(app, clock, **channels) -> Dispatcher:
+def make_dispatcher(app, clock, concurrency=1, **channels) -> Dispatcher:
     return Dispatcher(
         app,
         channels or {"email": RecordingChannel()},
@@ -86,4 +86,5 @@ def make_dispatcher(app, clock, **channels) -> Dispatcher:
         app.details,
         MessageTemplates(),
         clock,
+        concurrency,
     )

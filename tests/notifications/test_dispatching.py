@@ -3,12 +3,17 @@ quiet hours, retried with backoff, failed with a reason, and nothing sent twice 
 restart of the service."""
 
 import datetime as dt
+import threading
+import time
 import uuid
+from collections import Counter
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from steiger.notifications.application import NotificationsApplication
 from steiger.notifications.channels import DeliveryError
 from steiger.shared.contracts.participant import ContactPreferencesChanged
+from steiger.shared.contracts.rewards import RewardEarned
 
 from .fakes import Clock, FakeDetails, Feeder, RecordingChannel, make_dispatcher
 from .test_scheduling import GOAL, P, planned
@@ -170,3 +175,54 @@ def test_after_a_restart_the_due_index_is_rebuilt_and_sent_ones_stay_sent(tmp_pa
     assert len(email.sent) == 1
     make_dispatcher(restarted, Clock(SECOND), email=email).run_once()
     assert len(email.sent) == 2 and len(restarted.due) == 0
+
+
+class SlowChannel:
+    """Takes a while per send, as SMTP or an SMS provider does; notes who overlapped."""
+
+    needs_address = True
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.active: Counter[uuid.UUID] = Counter()
+        self.most_at_once = 0
+        self.most_at_once_for_one = 0
+        self.sent: list[tuple[uuid.UUID, uuid.UUID]] = []
+
+    def send(self, to, message, key, participant_id):
+        with self.lock:
+            self.active[participant_id] += 1
+            self.most_at_once = max(self.most_at_once, sum(self.active.values()))
+            self.most_at_once_for_one = max(self.most_at_once_for_one, self.active[participant_id])
+            self.sent.append((participant_id, key))
+        time.sleep(0.15)
+        with self.lock:
+            self.active[participant_id] -= 1
+
+
+def test_participants_are_served_side_by_side_each_in_order(app, feed):
+    participants = [uuid.uuid4() for _ in range(6)]
+    for participant in participants:
+        for minute in (0, 1):  # two celebrations each, a minute apart
+            feed(
+                RewardEarned(
+                    participant_id=participant,
+                    reward_id=uuid.uuid4(),
+                    item_id="digid-applied",
+                    rule="action-completed:digid-applied",
+                    trigger=f"action-completed:{uuid.uuid4()}",
+                    amount=Decimal("5.00"),
+                    currency="EUR",
+                    column="income",
+                    earned_at=dt.datetime(2026, 12, 8, 10, minute, tzinfo=AMS),
+                )
+            )
+    email = SlowChannel()
+    dispatcher = make_dispatcher(app, Clock(FIRST + dt.timedelta(hours=2)), 4, email=email)
+    started = time.monotonic()
+    assert dispatcher.run_once() == 12
+    assert time.monotonic() - started < 12 * 0.15 / 2  # one after another takes 1.8 s
+    assert email.most_at_once > 1 and email.most_at_once_for_one == 1
+    for participant in participants:
+        in_order = [n["notification_id"] for n in app.overview(participant)["sent"]]
+        assert [key for p, key in email.sent if p == participant] == in_order

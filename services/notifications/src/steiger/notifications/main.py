@@ -64,6 +64,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         ParticipantDirectory(settings.participant_url),
         details,
         MessageTemplates(settings.templates_dir, settings.timezone),
+        concurrency=settings.dispatch_concurrency,
     )
     return ServiceParts(
         settings=settings,

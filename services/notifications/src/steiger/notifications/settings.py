@@ -3,7 +3,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from steiger.shared.settings import ServiceSettings, secret_kept_in
@@ -17,6 +17,10 @@ class Settings(ServiceSettings):
     """The organisation's reminder policy: days before the due date (JSON list)."""
     dispatch_seconds: float = 15.0
     """How often the dispatcher looks for notifications that fell due."""
+    dispatch_concurrency: int = Field(8, ge=1, le=64)
+    """Participants whose due notifications are sent side by side (each one's in order).
+    After a crash, the messages that were in flight (at most this many) go out again, with
+    the same idempotency key."""
     templates_dir: Path | None = None
     """The organisation's own templates (<language>/<kind>.txt), over the built-in ones."""
     participant_url: str = "http://127.0.0.1:8001"
