@@ -3,7 +3,8 @@ defaults (SQLite stores, embedded broker), started fresh in a temporary director
 
 (a) throughput: closed-loop workers send a mix of commands across the services for a while;
     commands/s accepted and the CPU each cost per process, then the time until every
-    consumer has caught up and notifications has sent what fell due (no backlog hidden).
+    consumer has caught up and notifications has sent what fell due (no backlog hidden),
+    and the CPU per command over load and catch-up together: all the work a command caused.
 (b) latency: an open loop at a fixed rate; for each command, the time from sending it to its
     effect being visible in reporting's progress view (read, then long-polled for changes).
 """
@@ -345,13 +346,16 @@ async def _run(system: System, duration: float, participants: int, workers: int)
             await asyncio.gather(*(load.add_participant() for _ in range(10)))
         await drain_time(http, urls, system.bootstrap_servers)
         before = cpu_seconds(system)
-        results: dict[str, Any] = {"throughput": await throughput(load, duration, workers)}
-        results["throughput"]["cpu_ms_per_command"] = per_command(
-            before, cpu_seconds(system), results["throughput"]["accepted"]
+        t = await throughput(load, duration, workers)
+        t["cpu_ms_per_command"] = per_command(before, cpu_seconds(system), t["accepted"])
+        t["catch_up_seconds"] = await drain_time(http, urls, system.bootstrap_servers)
+        # All the work a command caused: what was put off during the load (relays behind,
+        # consumer lag, notifications that fell due) is done in the catch-up. (The catch-up's
+        # length is no measure of that: it includes the wait for the dispatcher's next round.)
+        t["cpu_ms_per_command_including_catch_up"] = per_command(
+            before, cpu_seconds(system), t["accepted"]
         )
-        results["throughput"]["catch_up_seconds"] = await drain_time(
-            http, urls, system.bootstrap_servers
-        )
+        results: dict[str, Any] = {"throughput": t}
         results["latency"] = await latency(load, rate=50, duration=duration)
         return results
 
@@ -411,7 +415,7 @@ def run_benchmarks(
         }
         t, lat = results["throughput"], results["latency"]
         table.add_row(
-            "commands/s accepted (sustained)",
+            "commands/s accepted during the load",
             f"{t['commands_per_second']} (refused: {t['refused'] or 'none'})",
         )
         cpu = t["cpu_ms_per_command"]
@@ -421,6 +425,10 @@ def run_benchmarks(
             + ", ".join(f"{name} {ms}" for name, ms in list(cpu["by_process"].items())[:4]),
         )
         table.add_row("catch-up after the load", f"{t['catch_up_seconds']} s")
+        table.add_row(
+            "CPU per accepted command, load and catch-up",
+            f"{t['cpu_ms_per_command_including_catch_up']['total']} ms",
+        )
         table.add_row(
             f"latency to reporting at {lat['rate_per_second']}/s",
             f"p50 {lat['p50_ms']} ms · p95 {lat['p95_ms']} ms · p99 {lat['p99_ms']} ms",
