@@ -226,3 +226,10 @@ def test_participants_are_served_side_by_side_each_in_order(app, feed):
     for participant in participants:
         in_order = [n["notification_id"] for n in app.overview(participant)["sent"]]
         assert [key for p, key in email.sent if p == participant] == in_order
+
+
+def test_the_queue_counts_what_has_fallen_due(app, feed):
+    with_action(app, feed)  # reminders at FIRST and SECOND
+    for now, due in ((FIRST - dt.timedelta(minutes=1), 0), (FIRST, 1), (SECOND, 2)):
+        assert app.pending_count(now) == {"pending": 2, "due": due}
+        assert len(app.due.due(now)) == due

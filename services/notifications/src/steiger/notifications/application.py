@@ -113,4 +113,4 @@ class NotificationsApplication(ServiceApplication):
         return agenda(owner, self.details, now)
 
     def pending_count(self, now: dt.datetime) -> dict[str, int]:
-        return {"pending": len(self.due), "due": len(self.due.due(now))}
+        return {"pending": len(self.due), "due": self.due.count_due(now)}
