@@ -41,7 +41,11 @@ def test_a_write_leaves_its_aggregate_cached_and_a_read_asks_the_store_nothing(e
     assert app.goal(goal)["actions"][0]["status"] == "completed"
 
 
-def test_a_change_by_another_writer_is_not_overwritten_and_the_command_still_succeeds(env):
+def test_a_change_by_another_writer_is_not_overwritten_and_the_command_still_succeeds(
+    env, monkeypatch
+):
+    waits: list[float] = []
+    monkeypatch.setattr("eventsourcing.utils.sleep", waits.append)
     ours, theirs = PlanningApplication(env), PlanningApplication(env)
     goal = ours.set_goal(uuid.uuid4(), "Werk vinden", "long", "income", 4)
     first = theirs.plan_action(goal, "Cv bijwerken", "participant", DUE, None)
@@ -53,6 +57,7 @@ def test_a_change_by_another_writer_is_not_overwritten_and_the_command_still_suc
     stored = PlanningApplication(env).goal(goal)
     assert [a["action_id"] for a in stored["actions"]] == [first, second]
     assert [a["action_id"] for a in ours.goal(goal)["actions"]] == [first, second]
+    assert waits == [0]  # retried at once: commands run on the event loop, a wait blocks it
 
 
 def test_an_aggregate_replayed_from_the_store_does_not_replace_a_newer_cached_one(env):

@@ -40,12 +40,14 @@ remember_protocol_members()  # the library checks its protocols for every event 
 
 TRACEPARENT_KEY = "_traceparent"
 
-retry_on_conflict = retry(IntegrityError, max_attempts=5, wait=0.01)
+retry_on_conflict = retry(IntegrityError, max_attempts=5)
 """For a command (load, change, save) that may meet a concurrent write to the same aggregate,
 e.g. by the service's own consumer creating a participant's record at the moment the first
 HTTP command does: the whole command runs again on the fresh state (nothing was written, and
-the domain checks its rules again). A conflict that persists after five tries is answered
-409 at the HTTP edge."""
+the domain checks its rules again). At once: by the time the store reports the conflict the
+other write is committed (SQLite lets one writer at a time, PostgreSQL waits for the other
+transaction), and the retry reads it; a wait would only hold up the event loop the command
+runs on. A conflict that persists after five tries is answered 409 at the HTTP edge."""
 
 Reaction = Callable[[Any, Any, ProcessingEvent], None]
 """A policy: (application, integration event, processing event) -> None."""
