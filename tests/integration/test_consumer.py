@@ -7,6 +7,8 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from aiokafka.structs import ConsumerRecord
+from eventsourcing.persistence import Tracking
 
 from steiger.rewards.application import RewardsApplication
 from steiger.rewards.menus import load_menu
@@ -155,3 +157,47 @@ async def test_an_event_that_fails_inside_a_batch_is_parked_alone(
     reason = dict(parked[0].headers)["dead-letter-reason"].decode()
     assert reason == "ValueError: this action cannot be rewarded"
     assert app.recorder.max_tracking_id(f"{PLANNING}#{parked[0].partition}") == 3
+
+
+def delivered(record: cloudevents.KafkaRecord, offset: int) -> ConsumerRecord:
+    return ConsumerRecord(
+        topic=PLANNING,
+        partition=0,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=record.key,
+        value=record.value,
+        checksum=None,
+        serialized_key_size=len(record.key),
+        serialized_value_size=len(record.value),
+        headers=[(name, value.encode()) for name, value in record.headers.items()],
+    )
+
+
+async def test_a_batch_that_meets_a_concurrent_write_is_recorded_as_a_batch(store_env):
+    """Another writer changed a ledger the batch touches (in a service, e.g. notifications'
+    dispatcher on its own threads): the conflict is no event's fault, so the batch is tried
+    again as a batch rather than event by event."""
+    env = store_env(Settings())
+    ours = RewardsApplication(env, menu=load_menu())
+    theirs = RewardsApplication(env, menu=load_menu())
+    consumer = IdempotentConsumer(ours, build_broker(Settings()), consumer_name="rewards")
+    participant = uuid.uuid4()
+    await consumer.handle([delivered(completion(participant, 1), 0)])  # ours caches the ledger
+    one_by_one = []
+
+    async def spy(record, envelope):
+        one_by_one.append(record)
+
+    consumer._handle_one = spy  # type: ignore[method-assign]
+    other = completion(participant, 1, item="payment-arrangements-all-creditors")
+    headers = [(name, value.encode()) for name, value in other.headers.items()]
+    stale = cloudevents.decode(other.key, other.value, headers).event
+    theirs.process_event(stale, Tracking("elsewhere#0", 1))  # ours' cached ledger is now old
+    batch = [delivered(completion(participant, n), n - 1) for n in (2, 3)]
+    await consumer.handle(batch)
+    assert one_by_one == []
+    assert ours.recorder.max_tracking_id(f"{PLANNING}#0") == 3
+    earned = ours.rewards(participant)["earned"]
+    assert len(earned) == 4  # both of ours in the batch, the first one, and theirs

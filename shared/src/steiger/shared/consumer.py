@@ -40,6 +40,8 @@ from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
 log = structlog.get_logger(__name__)
 
 STORE_UNAVAILABLE = (OperationalError, InterfaceError)
+BATCH_ATTEMPTS = 3
+"""Tries of a batch that met a concurrent write before it goes one event at a time."""
 BATCH_SIZE = 200
 """At most this many records are taken from the broker at once; those of one partition are
 recorded in one transaction. When fewer are waiting, fewer are taken: a quiet system still
@@ -91,17 +93,27 @@ class IdempotentConsumer:
         self, partition: str, arrived: list[tuple[ConsumerRecord, cloudevents.Envelope]]
     ) -> bool:
         """The partition's records in one store transaction. False when that failed (nothing
-        was recorded): the caller goes one by one, which finds the event at fault."""
+        was recorded): the caller goes one by one, which finds the event at fault.
+
+        A conflict is no fault of an event: the service wrote one of the batch's aggregates
+        meanwhile (the notifications dispatcher does, on its own threads). The conflict made
+        the store forget the stale aggregates, so the batch runs again as a batch."""
         traced = [(envelope, continue_trace(envelope.traceparent)) for _, envelope in arrived]
-        try:
-            fresh = self._process_together(partition, traced)
-        except STORE_UNAVAILABLE:
-            log.exception("store unavailable; the records will be delivered again")
-            await asyncio.sleep(1.0)
-            raise
-        except Exception as error:
-            log.info("batch not recorded; one event at a time", reason=repr(error))
-            return False
+        for attempt in range(1, BATCH_ATTEMPTS + 1):
+            try:
+                fresh = self._process_together(partition, traced)
+                break
+            except STORE_UNAVAILABLE:
+                log.exception("store unavailable; the records will be delivered again")
+                await asyncio.sleep(1.0)
+                raise
+            except IntegrityError as error:
+                if attempt == BATCH_ATTEMPTS:
+                    log.info("batch not recorded; one event at a time", reason=repr(error))
+                    return False
+            except Exception as error:
+                log.info("batch not recorded; one event at a time", reason=repr(error))
+                return False
         now = dt.datetime.now(dt.UTC)
         for envelope, traceparent in traced:
             log.info(
