@@ -75,6 +75,8 @@ def containers(value, found=None):
     elif isinstance(value, tuple):
         for v in value:
             containers(v, found)
+    elif "__deepcopy__" in vars(type(value)):
+        return found  # it says how it is copied: a record never changed in place is shared
     elif getattr(getattr(value, "__dataclass_params__", None), "frozen", False):
         for v in vars(value).values():  # frozen: itself shared, but not what it holds
             containers(v, found)
@@ -130,6 +132,22 @@ def rich_notifications():
 def test_a_private_copy_shares_no_container_with_the_original():
     for original in (rich_progress(), rich_notifications()):
         assert_private(original, private_copy(original))
+
+
+def test_notification_records_are_shared_and_a_change_to_a_copy_replaces_its_own():
+    original = rich_notifications()
+    first, second = list(original.notifications)
+    before = dict(original.notifications)
+    twin = private_copy(original)
+    assert all(twin.notifications[n] is original.notifications[n] for n in (first, second))
+
+    twin.sent(first, "email", AT + dt.timedelta(hours=1))  # never saved
+    twin.schedule("reward-earned", uuid.uuid4(), [AT], AT + dt.timedelta(days=3), {})
+
+    assert original.notifications == before and len(twin.notifications) == 3
+    assert original.notifications[first].status == "pending"
+    assert [h["what"] for h in original.notifications[first].history] == ["attempt failed"]
+    assert twin.notifications[first].status == "sent" and twin.notifications[first].attempts == 2
 
 
 def rich_bridge_record():

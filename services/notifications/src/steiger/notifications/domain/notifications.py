@@ -7,7 +7,7 @@ notifications (reminders, summaries, celebrations) and the agenda the calendar f
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -19,8 +19,12 @@ DEFAULT_CHANNELS = ("email", "sms")
 """Until the participant says otherwise: e-mail, else SMS (whichever address exists)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Notification:
+    """One message and what became of it. Never changed in place: every change puts a new
+    record in the aggregate (`_update`), so a copy of the aggregate can share the records
+    (`__deepcopy__`) — copying 24 of them one by one took 200 µs, for every incoming event."""
+
     notification_id: UUID
     kind: str
     about: UUID
@@ -33,7 +37,10 @@ class Notification:
     attempts: int = 0
     channel: str | None = None
     reason: str | None = None
-    history: list[dict[str, Any]] = field(default_factory=list)
+    history: tuple[dict[str, Any], ...] = ()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Notification:
+        return self
 
 
 class ParticipantNotifications(Aggregate):
@@ -154,9 +161,16 @@ class ParticipantNotifications(Aggregate):
 
     @event("Retimed")
     def _retimed(self, notification_id: UUID, send_at: dt.datetime, reason: str) -> None:
+        self._update(
+            notification_id,
+            {"what": "retimed", "send_at": send_at, "reason": reason},
+            send_at=send_at,
+        )
+
+    def _update(self, notification_id: UUID, entry: dict[str, Any], **changes: Any) -> None:
+        """The notification's new record: `changes` applied, `entry` added to its history."""
         n = self.notifications[notification_id]
-        n.send_at = send_at
-        n.history.append({"what": "retimed", "send_at": send_at, "reason": reason})
+        self.notifications[notification_id] = replace(n, history=(*n.history, entry), **changes)
 
     def cancel_about(self, about: UUID, reason: str, kinds: tuple[str, ...] = ()) -> None:
         for n in self.pending():
@@ -197,19 +211,21 @@ class ParticipantNotifications(Aggregate):
         at: dt.datetime,
         participant_id: UUID,
     ) -> None:
-        n = self.notifications[notification_id]
-        n.attempts += 1
-        n.channel = channel
-        self._finish(notification_id, "sent", None, at)
+        attempts = self.notifications[notification_id].attempts + 1
+        self._finish(notification_id, "sent", None, at, attempts=attempts, channel=channel)
 
     @event("AttemptFailed")
     def attempt_failed(
         self, notification_id: UUID, channel: str, reason: str, retry_at: dt.datetime
     ) -> None:
-        n = self.notifications[notification_id]
-        n.attempts += 1
-        n.channel, n.reason, n.send_at = channel, reason, retry_at
-        n.history.append({"what": "attempt failed", "channel": channel, "reason": reason})
+        self._update(
+            notification_id,
+            {"what": "attempt failed", "channel": channel, "reason": reason},
+            attempts=self.notifications[notification_id].attempts + 1,
+            channel=channel,
+            reason=reason,
+            send_at=retry_at,
+        )
 
     def failed(self, notification_id: UUID, reason: str, at: dt.datetime) -> None:
         n = self.notifications[notification_id]
@@ -225,8 +241,8 @@ class ParticipantNotifications(Aggregate):
         at: dt.datetime,
         participant_id: UUID,
     ) -> None:
-        self.notifications[notification_id].attempts += 1
-        self._finish(notification_id, "failed", reason, at)
+        attempts = self.notifications[notification_id].attempts + 1
+        self._finish(notification_id, "failed", reason, at, attempts=attempts)
 
     @event("Skipped")
     def skipped(self, notification_id: UUID, reason: str, at: dt.datetime) -> None:
@@ -236,11 +252,15 @@ class ParticipantNotifications(Aggregate):
         self._retimed(notification_id, until, reason)
 
     def _finish(
-        self, notification_id: UUID, status: str, reason: str | None, at: dt.datetime | None = None
+        self,
+        notification_id: UUID,
+        status: str,
+        reason: str | None,
+        at: dt.datetime | None = None,
+        **changes: Any,
     ) -> None:
-        n = self.notifications[notification_id]
-        n.status, n.reason = status, reason
-        n.history.append({"what": status, "reason": reason, "at": at})
+        entry = {"what": status, "reason": reason, "at": at}
+        self._update(notification_id, entry, status=status, reason=reason, **changes)
 
     # -- the agenda (for the calendar feed) ------------------------------------------------
 
