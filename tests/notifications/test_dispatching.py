@@ -7,16 +7,14 @@ import threading
 import time
 import uuid
 from collections import Counter
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from steiger.notifications.application import NotificationsApplication
 from steiger.notifications.channels import DeliveryError
 from steiger.shared.contracts.participant import ContactPreferencesChanged
-from steiger.shared.contracts.rewards import RewardEarned
 
 from .fakes import Clock, FakeDetails, Feeder, RecordingChannel, make_dispatcher
-from .test_scheduling import GOAL, P, planned
+from .test_scheduling import GOAL, P, earned, planned
 
 AMS = ZoneInfo("Europe/Amsterdam")
 FIRST = dt.datetime(2026, 12, 8, 9, tzinfo=AMS)  # the reminders of `planned(...)`
@@ -204,19 +202,7 @@ def test_participants_are_served_side_by_side_each_in_order(app, feed):
     participants = [uuid.uuid4() for _ in range(6)]
     for participant in participants:
         for minute in (0, 1):  # two celebrations each, a minute apart
-            feed(
-                RewardEarned(
-                    participant_id=participant,
-                    reward_id=uuid.uuid4(),
-                    item_id="digid-applied",
-                    rule="action-completed:digid-applied",
-                    trigger=f"action-completed:{uuid.uuid4()}",
-                    amount=Decimal("5.00"),
-                    currency="EUR",
-                    column="income",
-                    earned_at=dt.datetime(2026, 12, 8, 10, minute, tzinfo=AMS),
-                )
-            )
+            feed(earned(dt.datetime(2026, 12, 8, 10, minute, tzinfo=AMS), participant))
     email = SlowChannel()
     dispatcher = make_dispatcher(app, Clock(FIRST + dt.timedelta(hours=2)), 4, email=email)
     started = time.monotonic()

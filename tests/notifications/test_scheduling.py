@@ -39,6 +39,20 @@ def planned(action_id, due_on=dt.date(2026, 12, 10), owner="participant"):
     )
 
 
+def earned(earned_at, participant_id=P):
+    return RewardEarned(
+        participant_id=participant_id,
+        reward_id=uuid.uuid4(),
+        item_id="digid-applied",
+        rule="action-completed:digid-applied",
+        trigger=f"action-completed:{uuid.uuid4()}",
+        amount=Decimal("20.00"),
+        currency="EUR",
+        column="income",
+        earned_at=earned_at,
+    )
+
+
 def kinds_and_times(app, status="pending"):
     return [(n["kind"], n["send_at"]) for n in app.overview(P)[status]]
 
@@ -127,23 +141,11 @@ def test_achieved_goals_and_earned_rewards_are_celebrated(app, feed):
             participant_id=P, goal_id=GOAL, column="debts", achieved_on=dt.date(2026, 12, 1)
         )
     )
-    earned = dt.datetime(2026, 12, 1, 15, tzinfo=AMS)
-    feed(
-        RewardEarned(
-            participant_id=P,
-            reward_id=uuid.uuid4(),
-            item_id="digid-applied",
-            rule="action-completed:digid-applied",
-            trigger="action-completed:x",
-            amount=Decimal("20.00"),
-            currency="EUR",
-            column="income",
-            earned_at=earned,
-        )
-    )
+    at = dt.datetime(2026, 12, 1, 15, tzinfo=AMS)
+    feed(earned(at))
     assert kinds_and_times(app) == [
         ("goal-achieved", dt.datetime(2026, 12, 1, 8, tzinfo=AMS)),  # end of the quiet hours
-        ("reward-earned", earned),
+        ("reward-earned", at),
     ]
 
 
