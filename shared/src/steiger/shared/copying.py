@@ -42,7 +42,7 @@ def private_copy(value: Any) -> Any:
     if kind is list:
         return [v if type(v) in VALUES else private_copy(v) for v in value]
     if _is_frozen_dataclass(kind):  # e.g. each of a Bridge record's positions
-        if _FROZEN[kind] is SELF_COPYING:  # it knows how it is copied (e.g. not at all)
+        if "__deepcopy__" in kind.__dict__:  # it knows how it is copied (e.g. not at all)
             return value.__deepcopy__({})
         return value if _holds_only_values(value) else copy.deepcopy(value)
     if kind is tuple or kind is frozenset:
@@ -60,10 +60,7 @@ def private_copy(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-SELF_COPYING = "defines __deepcopy__"
-_FROZEN: dict[type, bool | str] = {}
-"""Per class: whether it is a frozen dataclass, and if it is, whether it defines its own
-`__deepcopy__` (e.g. notifications' records, which are never changed in place)."""
+_FROZEN: dict[type, bool] = {}
 
 
 def _is_frozen_dataclass(kind: type) -> bool:
@@ -71,11 +68,8 @@ def _is_frozen_dataclass(kind: type) -> bool:
     frozen = _FROZEN.get(kind)
     if frozen is None:
         params = getattr(kind, "__dataclass_params__", None)
-        frozen = bool(dataclasses.is_dataclass(kind) and params and params.frozen)
-        if frozen and "__deepcopy__" in vars(kind):
-            frozen = SELF_COPYING
-        _FROZEN[kind] = frozen
-    return bool(frozen)
+        frozen = _FROZEN[kind] = bool(dataclasses.is_dataclass(kind) and params and params.frozen)
+    return frozen
 
 
 def _holds_only_values(record: Any) -> bool:
