@@ -107,11 +107,9 @@ class IdempotentConsumer:
                 log.exception("store unavailable; the records will be delivered again")
                 await asyncio.sleep(1.0)
                 raise
-            except IntegrityError as error:
-                if attempt == BATCH_ATTEMPTS:
-                    log.info("batch not recorded; one event at a time", reason=repr(error))
-                    return False
             except Exception as error:
+                if isinstance(error, IntegrityError) and attempt < BATCH_ATTEMPTS:
+                    continue
                 log.info("batch not recorded; one event at a time", reason=repr(error))
                 return False
         now = dt.datetime.now(dt.UTC)
