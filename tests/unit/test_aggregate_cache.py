@@ -1,8 +1,8 @@
 """The aggregate cache of a service's store. On SQLite the service's process is the store's
 only writer: every write leaves its aggregates in the cache, so a read asks the store nothing.
 Another writer (a replica on a shared PostgreSQL schema) can still not be overwritten: its
-change makes our stale write conflict, the conflict forgets the cached aggregate, and the
-command's retry starts from the store."""
+change makes our stale write conflict, the conflict brings the cached aggregate up to the
+store (reading only the events it lacks), and the command's retry starts from there."""
 
 from __future__ import annotations
 
@@ -51,13 +51,32 @@ def test_a_change_by_another_writer_is_not_overwritten_and_the_command_still_suc
     first = theirs.plan_action(goal, "Cv bijwerken", "participant", DUE, None)
 
     # ours still caches the goal without that action: its write conflicts, the conflict
-    # forgets the cached goal, and the retry plans on the goal as stored
+    # brings the cached goal up to the store, and the retry plans on the goal as stored
     second = ours.plan_action(goal, "Sollicitatiebrief sturen", "participant", DUE, None)
 
     stored = PlanningApplication(env).goal(goal)
     assert [a["action_id"] for a in stored["actions"]] == [first, second]
     assert [a["action_id"] for a in ours.goal(goal)["actions"]] == [first, second]
     assert waits == [0]  # retried at once: commands run on the event loop, a wait blocks it
+
+
+def test_a_conflict_reads_only_the_events_the_cached_aggregate_lacks(env, monkeypatch):
+    ours, theirs = PlanningApplication(env), PlanningApplication(env)
+    goal = ours.set_goal(uuid.uuid4(), "Werk vinden", "long", "income", 4)
+    ours.plan_action(goal, "Cv bijwerken", "participant", DUE, None)  # ours caches version 2
+    theirs.plan_action(goal, "Vacatures zoeken", "participant", DUE, None)  # stored: 3
+    reads: list[int | None] = []
+    get = ours.repository.event_store.get
+
+    def spy(*args, **kwargs):
+        reads.append(kwargs.get("gt"))
+        return get(*args, **kwargs)
+
+    monkeypatch.setattr(ours.repository.event_store, "get", spy)
+    ours.plan_action(goal, "Sollicitatiebrief sturen", "participant", DUE, None)
+
+    assert reads == [2]  # not a replay from the first event (gt None)
+    assert len(PlanningApplication(env).goal(goal)["actions"]) == 3
 
 
 def test_an_aggregate_replayed_from_the_store_does_not_replace_a_newer_cached_one(env):

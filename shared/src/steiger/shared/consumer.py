@@ -96,8 +96,8 @@ class IdempotentConsumer:
         was recorded): the caller goes one by one, which finds the event at fault.
 
         A conflict is no fault of an event: the service wrote one of the batch's aggregates
-        meanwhile (the notifications dispatcher does, on its own threads). The conflict made
-        the store forget the stale aggregates, so the batch runs again as a batch."""
+        meanwhile (the notifications dispatcher does, on its own threads). The conflict brought
+        the cached aggregates up to the store, so the batch runs again as a batch."""
         traced = [(envelope, continue_trace(envelope.traceparent)) for _, envelope in arrived]
         for attempt in range(1, BATCH_ATTEMPTS + 1):
             try:
