@@ -1,12 +1,14 @@
 """A cached aggregate is handed out as a private copy: a command that changes it and then
 fails (or is never saved) leaves the cache, and so every later reader, untouched. The copy
-shares values, never containers."""
+shares values, never containers, except where the aggregate says how it is copied: records
+and entries it never changes in place (it replaces them) are shared."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import enum
+import pickle
 import uuid
 from decimal import Decimal
 
@@ -43,11 +45,13 @@ def test_changing_a_copy_never_changes_the_cached_aggregate():
     app.process_event(recorded(p, 1, AT), Tracking("bridge#0", 1))
     first = app.repository.get(Progress.create_id(p))
     first.note_position("debts", 5, 5, "nl", AT + dt.timedelta(days=1))  # never saved
-    first.positions["debts"][0]["step"] = 4  # nor this, in place
+    first.note_position_corrected("debts", 4, 4, AT)  # nor a correction of the entry
 
     again = app.repository.get(Progress.create_id(p))
     assert again is not first
-    assert [(e["step"], e["assessed_at"]) for e in again.positions["debts"]] == [(1, AT)]
+    assert again.positions["debts"] == [
+        {"step": 1, "points": 1, "definition": "nl-alphen@2017-09-07", "assessed_at": AT}
+    ]
     assert again.version == 2 and not again.collect_events()
 
     # a stored change still reaches the cached aggregate
@@ -148,6 +152,62 @@ def test_notification_records_are_shared_and_a_change_to_a_copy_replaces_its_own
     assert original.notifications[first].status == "pending"
     assert [h["what"] for h in original.notifications[first].history] == ["attempt failed"]
     assert twin.notifications[first].status == "sent" and twin.notifications[first].attempts == 2
+
+
+def test_progress_copies_its_dicts_and_lists_and_shares_the_entries_in_them():
+    original = rich_progress()
+    twin = private_copy(original)
+    assert vars(twin) == vars(original)
+    for name, value in vars(original).items():
+        if type(value) in (dict, list):
+            assert vars(twin)[name] is not value, name
+    assert all(twin.actions[a] is original.actions[a] for a in original.actions)
+    assert twin.positions["debts"] is original.positions["debts"]  # replaced, never appended
+
+
+def test_every_change_to_a_copy_of_progress_leaves_the_original_as_it_was():
+    original = rich_progress()
+    planned = uuid.uuid4()
+    original.note_action_planned(planned, uuid.uuid4(), dt.date(2026, 12, 8), AT)
+    original.collect_events()
+    before = pickle.loads(pickle.dumps(vars(original)))  # copy.deepcopy would share entries
+    twin = private_copy(original)
+    goal, done, reward = (
+        next(iter(original.goals)),
+        next(iter(original.actions)),
+        next(iter(original.rewards)),
+    )
+    meeting = next(iter(original.meetings))
+    later = AT + dt.timedelta(days=30)
+    changes = [
+        ("note_profile", ("work", "2026-02", "Leiden", later)),
+        ("note_position", ("debts", 5, 5, "nl", later)),  # the newest
+        ("note_position", ("debts", 2, 2, "nl", AT - dt.timedelta(days=1))),  # sorted in
+        ("note_position_corrected", ("debts", 4, 4, AT)),
+        ("note_goal", (uuid.UUID(goal), "long", "income", 5, later)),
+        ("note_goal_closed", (uuid.UUID(goal), "achieved", later.date())),
+        ("note_action_planned", (uuid.UUID(done), uuid.UUID(goal), later.date(), later)),
+        ("note_action_completed", (uuid.UUID(done), uuid.UUID(goal), later.date(), later, False)),
+        ("note_action_rescheduled", (planned, later.date())),
+        ("note_action_closed", (planned, "cancelled", later)),
+        ("note_reward", (uuid.UUID(reward), "other", Decimal("1.00"), "EUR", later)),
+        ("note_reward_reversed", (uuid.UUID(reward), later)),
+        ("note_consent", ("research", None, ["bridge"], later.date())),
+        ("note_consent_withdrawn", ("partner-sharing", "schuldhulp", later.date())),
+        ("note_status", ("active", None, later.date())),
+        ("note_mentor", (uuid.uuid4(), later.date())),
+        ("note_meeting", (uuid.UUID(meeting), later.date(), 0, 45)),
+    ]
+    for method, args in changes:
+        getattr(twin, method)(*args)
+
+    assert vars(original) == before
+    assert (
+        vars(twin) != before
+        and len(twin.positions["debts"]) == len(before["positions"]["debts"]) + 2
+    )
+    state_changes = {n for n, m in vars(Progress).items() if hasattr(m, "decorated_func")}
+    assert {method for method, _ in changes} == state_changes - {"__init__"}  # each of them
 
 
 def rich_bridge_record():

