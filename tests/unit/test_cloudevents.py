@@ -29,15 +29,14 @@ def reward() -> RewardEarned:
 
 
 def encoded(event=None, **overrides):
-    return cloudevents.encode(
-        event or reward(),
-        event_id="e-1",
-        source=SOURCE,
-        time=NOW,
-        sequence=42,
-        traceparent="00-" + "a" * 32 + "-" + "b" * 16 + "-01",
-        **overrides,
-    )
+    arguments = {
+        "event_id": "e-1",
+        "source": SOURCE,
+        "time": NOW,
+        "sequence": 42,
+        "traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01",
+    }
+    return cloudevents.encode(event or reward(), **(arguments | overrides))
 
 
 def test_binary_mode_headers_follow_the_nl_gov_profile():
@@ -96,6 +95,28 @@ def test_records_that_can_never_be_processed_are_poison(mutate, reason):
     headers, value = mutate(dict(record.headers), record.value)
     with pytest.raises(cloudevents.PoisonMessage, match=reason):
         cloudevents.decode(record.key, value, [(k, v.encode()) for k, v in headers.items()])
+
+
+@pytest.mark.parametrize("time", [NOW, NOW.astimezone(dt.timezone(dt.timedelta(hours=1)))])
+def test_the_relays_encoder_writes_what_the_sdk_writes(time):
+    event = reward()
+    ours = encoded(event, time=time)
+    sdk = cloudevents.encode_data(
+        event.model_dump(mode="json"),
+        event_type=event.event_type,
+        subject=str(event.participant_id),
+        event_id="e-1",
+        source=SOURCE,
+        time=time,
+        extensions={"sequence": "00000000000000000042"},
+    )
+    assert (ours.key, ours.value) == (sdk.key, sdk.value)
+    assert ours.headers == sdk.headers | {"traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01"}
+
+
+def test_an_event_time_without_a_utc_offset_is_refused():
+    with pytest.raises(ValueError, match="UTC offset"):
+        encoded(time=dt.datetime(2026, 11, 22, 10))
 
 
 def test_the_consumers_decoder_reads_the_attributes_as_the_sdk_does():
