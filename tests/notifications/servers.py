@@ -1,5 +1,6 @@
-"""Real local servers for the channel tests: SMTP (aiosmtpd) and a small HTTP server that
-plays the SMS provider or the organisation's webhook receiver."""
+"""Real local servers for the channel and lookup tests: SMTP (aiosmtpd) and a small HTTP
+server that plays the SMS provider, the organisation's webhook receiver, or another Steiger
+service answering lookups."""
 
 from __future__ import annotations
 
@@ -68,6 +69,8 @@ class HttpReceiver:
     requests: list[Received] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
     """Statuses to answer, used up one by one; then 200."""
+    answers: list[tuple[int, Any]] = field(default_factory=list)
+    """(status, JSON body) to answer a GET with, used up one by one; then (200, {})."""
     url: str = ""
 
 
@@ -85,6 +88,16 @@ def http_server() -> Iterator[HttpReceiver]:
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"{}")
+
+        def do_GET(self) -> None:  # noqa: N802
+            receiver.requests.append(Received(self.path, dict(self.headers), b""))
+            code, answer = receiver.answers.pop(0) if receiver.answers else (200, {})
+            body = json.dumps(answer).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def log_message(self, *args: Any) -> None:
             pass
