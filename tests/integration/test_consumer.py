@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
+import anyio
 import pytest
 from aiokafka.structs import ConsumerRecord
 from eventsourcing.persistence import Tracking
@@ -157,6 +158,43 @@ async def test_an_event_that_fails_inside_a_batch_is_parked_alone(
     reason = dict(parked[0].headers)["dead-letter-reason"].decode()
     assert reason == "ValueError: this action cannot be rewarded"
     assert app.recorder.max_tracking_id(f"{PLANNING}#{parked[0].partition}") == 3
+
+
+async def test_a_batch_is_handled_on_the_event_loop_without_a_thread_hand_over(
+    own_broker, store_env, kafka_tools, monkeypatch
+):
+    """faststream resolves an injected message on a worker thread; the subscriber takes the
+    message as its argument instead (a hand-over per batch was measurable CPU)."""
+    _, eventually = kafka_tools
+    hand_overs = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(*args, **kwargs):
+        hand_overs.append(args[0])
+        return await run_sync(*args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    app = RewardsApplication(store_env(settings), menu=load_menu())
+    broker = build_broker(settings)
+    consumer = IdempotentConsumer(app, broker, consumer_name="rewards")
+    broker.include_router(subscriber_router(consumer, [PLANNING]))
+    await ensure_topics(own_broker.bootstrap_servers, [PLANNING], 4)
+    participant = uuid.uuid4()
+    publisher = build_broker(settings)
+    await publisher.connect()
+    try:
+        for n in (1, 2):
+            record = completion(participant, n)
+            await publisher.publish(
+                record.value, topic=PLANNING, key=record.key, headers=record.headers
+            )
+        await broker.start()
+        await eventually(lambda: len(app.rewards(participant)["earned"]) == 2)
+    finally:
+        await broker.stop()
+        await publisher.stop()
+    assert hand_overs == []
 
 
 def delivered(record: cloudevents.KafkaRecord, offset: int) -> ConsumerRecord:

@@ -29,7 +29,7 @@ from aiokafka.structs import ConsumerRecord, TopicPartition
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, Tracking
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaRouter
-from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.message import KafkaMessage
 
 from steiger.shared import cloudevents
 from steiger.shared.eventstore import ServiceApplication
@@ -264,10 +264,13 @@ class OffsetCommitter:
             log.warning("offset commit failed; records will be delivered again", error=str(error))
 
 
-async def _undecoded(_: Any) -> None:
-    """faststream's decoder for our subscriber: the handler reads the raw records and decodes
-    each CloudEvent itself, so the library need not parse every body as JSON first."""
-    return None
+async def _as_received(message: KafkaMessage) -> KafkaMessage:
+    """faststream's decoder for our subscriber: the message itself is the handler's argument.
+    The handler reads the raw records and decodes each CloudEvent itself (the library need not
+    parse every body as JSON first). And it asks for no injected `KafkaMessage`: faststream
+    resolves one through a synchronous context lookup, which fast_depends runs on a worker
+    thread, a thread hand-over for every batch."""
+    return message
 
 
 def subscriber_router(consumer: IdempotentConsumer, topics: list[str]) -> KafkaRouter:
@@ -283,10 +286,10 @@ def subscriber_router(consumer: IdempotentConsumer, topics: list[str]) -> KafkaR
         batch=True,
         max_records=BATCH_SIZE,
         batch_timeout_ms=10,
-        decoder=_undecoded,
+        decoder=_as_received,
         **CONSUMER_OPTIONS,
     )
-    async def on_records(message: KafkaMessage) -> None:
+    async def on_records(message: Any) -> None:  # a KafkaMessage, see _as_received
         records = message.raw_message
         try:
             await consumer.handle(records)
