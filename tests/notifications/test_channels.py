@@ -2,6 +2,7 @@
 
 import base64
 import datetime as dt
+import re
 import socket
 import uuid
 from zoneinfo import ZoneInfo
@@ -105,3 +106,29 @@ def test_a_temporary_smtp_failure_is_retried_and_the_reminder_arrives_once(app, 
     (sent,) = app.overview(P)["sent"]
     assert sent["attempts"] == 2 and sent["history"][0]["reason"] == "smtp 451"
     assert sent["send_at"] == FIRST + dt.timedelta(minutes=1)
+
+
+def test_an_email_is_built_as_the_standard_policy_builds_it():
+    """Channels build e-mails with header classes made once and the sender parsed once; the
+    bytes must be what the standard library's own policy makes, non-ASCII words included."""
+    from email import policy
+    from email.message import EmailMessage
+
+    from steiger.notifications.channels import _email
+
+    key = uuid.uuid4()
+    sender = "Gemeente Zaanstad – Steiger <noreply@steiger.example>"
+    message = Message("Gefeliciteerd: € 10,00 verdiend!", "Hoi Zoë,\n\nGoed gedaan.\n" * 30)
+
+    def undated(email: EmailMessage) -> bytes:
+        return re.sub(rb"\nDate: [^\n]+", b"", bytes(email))
+
+    for to in ("samira@example.nl", "Zoë de Vries <zoe@example.nl>"):
+        built = [_email(sender, to, message, key) for _ in range(2)]
+        expected = EmailMessage(policy=policy.default)
+        expected["From"], expected["To"], expected["Subject"] = sender, to, message.subject
+        expected["Date"] = "Mon, 23 Nov 2026 09:00:00 -0000"
+        expected["Message-ID"] = f"<{key}@steiger.example>"
+        expected.set_content(message.body)
+        assert undated(built[0]) == undated(built[1]) == undated(expected)
+        assert b"=?utf-8?" in bytes(built[0])  # the non-ASCII header words are encoded
