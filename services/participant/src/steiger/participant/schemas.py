@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from steiger.participant.domain.personal_data import Address, PersonalData
 from steiger.shared import clock
@@ -23,9 +23,19 @@ class AddressIn(Strict):
     city: str = Field(min_length=1, max_length=100)
 
 
+def _not_after_this_year(year: int) -> int:
+    """Against the organisation's calendar when the request comes, not when the service
+    started: a service running over New Year accepts the new year's births."""
+    if year > clock.today().year:
+        raise ValueError(f"is after this year ({clock.today().year})")
+    return year
+
+
 class RegistrationIn(Strict):
     name: str = Field(min_length=1, max_length=200)
-    birth_year: int = Field(ge=1900, le=dt.date.today().year)
+    birth_year: Annotated[
+        int, Field(ge=1900, description="not after this year"), AfterValidator(_not_after_this_year)
+    ]
     phone: str | None = Field(None, pattern=r"^\+?[0-9 ()-]{6,20}$")
     email: EmailStr | None = None
     address: AddressIn | None = None
