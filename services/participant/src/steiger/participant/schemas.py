@@ -26,8 +26,9 @@ class AddressIn(Strict):
 def _not_after_this_year(year: int) -> int:
     """Against the organisation's calendar when the request comes, not when the service
     started: a service running over New Year accepts the new year's births."""
-    if year > clock.today().year:
-        raise ValueError(f"is after this year ({clock.today().year})")
+    this_year = clock.today().year
+    if year > this_year:
+        raise ValueError(f"is after this year ({this_year})")
     return year
 
 
