@@ -16,7 +16,7 @@ import httpx
 
 from steiger.cli.broker import EmbeddedBroker
 from steiger.shared.kafka import ensure_topics
-from steiger.shared.settings import DEFAULT_PARTITIONS
+from steiger.shared.settings import KafkaSettings
 from steiger.shared.topics import CONSUMES, PRODUCERS, dead_letter_topic, events_topic
 
 SERVICES = ("participant", "bridge", "planning", "rewards", "notifications", "reporting")
@@ -25,8 +25,8 @@ CONSUMERS = tuple(CONSUMES)
 
 
 def configured_partitions() -> int:
-    """STEIGER_KAFKA_PARTITIONS as the services read it, so topics made here match theirs."""
-    return int(os.environ.get("STEIGER_KAFKA_PARTITIONS", DEFAULT_PARTITIONS))
+    """The partitions the services read (their settings), so topics made here match theirs."""
+    return KafkaSettings().kafka_partitions
 
 
 def all_topics() -> list[str]:

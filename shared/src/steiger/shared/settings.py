@@ -22,16 +22,11 @@ def _global(name: str) -> AliasChoices:
     return AliasChoices(name)
 
 
-class ServiceSettings(BaseSettings):
-    """Settings every service has. Subclasses set `service`, `port` and an env prefix
-    (STEIGER_<SERVICE>_) for their own fields; the system-wide ones below keep one name."""
+class KafkaSettings(BaseSettings):
+    """Where the broker is and how its topics are made: read by every service, and by the
+    CLI that creates the topics, under the same names."""
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
-
-    service: ClassVar[str]
-
-    host: str = "127.0.0.1"
-    port: int
 
     kafka_bootstrap_servers: str = Field(
         "127.0.0.1:9092", validation_alias=_global("KAFKA_BOOTSTRAP_SERVERS")
@@ -39,6 +34,17 @@ class ServiceSettings(BaseSettings):
     kafka_partitions: int = Field(
         DEFAULT_PARTITIONS, ge=1, validation_alias=_global("STEIGER_KAFKA_PARTITIONS")
     )
+
+
+class ServiceSettings(KafkaSettings):
+    """Settings every service has. Subclasses set `service`, `port` and an env prefix
+    (STEIGER_<SERVICE>_) for their own fields; the system-wide ones keep one name."""
+
+    service: ClassVar[str]
+
+    host: str = "127.0.0.1"
+    port: int
+
     database_url: str | None = Field(None, validation_alias=_global("STEIGER_DATABASE_URL"))
     var_dir: Path = Field(Path("var"), validation_alias=_global("STEIGER_VAR_DIR"))
     oin: str = Field(
