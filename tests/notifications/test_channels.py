@@ -5,12 +5,20 @@ import datetime as dt
 import re
 import socket
 import uuid
+from email import policy
+from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import pytest
 from standardwebhooks import Webhook
 
-from steiger.notifications.channels import DeliveryError, SmsChannel, SmtpChannel, WebhookChannel
+from steiger.notifications.channels import (
+    DeliveryError,
+    SmsChannel,
+    SmtpChannel,
+    WebhookChannel,
+    _email,
+)
 from steiger.notifications.messages import Message
 
 from .fakes import Clock, make_dispatcher
@@ -111,11 +119,6 @@ def test_a_temporary_smtp_failure_is_retried_and_the_reminder_arrives_once(app, 
 def test_an_email_is_built_as_the_standard_policy_builds_it():
     """Channels build e-mails with header classes made once and the sender parsed once; the
     bytes must be what the standard library's own policy makes, non-ASCII words included."""
-    from email import policy
-    from email.message import EmailMessage
-
-    from steiger.notifications.channels import _email
-
     key = uuid.uuid4()
     sender = "Gemeente Zaanstad – Steiger <noreply@steiger.example>"
     message = Message("Gefeliciteerd: € 10,00 verdiend!", "Hoi Zoë,\n\nGoed gedaan.\n" * 30)

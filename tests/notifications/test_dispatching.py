@@ -193,7 +193,7 @@ class SlowChannel:
             self.most_at_once = max(self.most_at_once, sum(self.active.values()))
             self.most_at_once_for_one = max(self.most_at_once_for_one, self.active[participant_id])
             self.sent.append((participant_id, key))
-        time.sleep(0.15)
+        time.sleep(0.3)
         with self.lock:
             self.active[participant_id] -= 1
 
@@ -206,7 +206,7 @@ def test_participants_are_served_side_by_side_each_in_order(app, feed):
     email = SlowChannel()
     dispatcher = make_dispatcher(app, Clock(FIRST + dt.timedelta(hours=2)), 4, email=email)
     assert dispatcher.run_once() == 12
-    # four sends at once (each takes 0.15 s, so the workers overlap), never two for the same
+    # four sends at once (each takes 0.3 s, so the workers overlap), never two for the same
     # participant; asserted by who overlapped, not by a wall-clock bound a busy CI can break
     assert email.most_at_once == 4 and email.most_at_once_for_one == 1
     for participant in participants:
