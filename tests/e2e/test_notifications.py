@@ -67,6 +67,13 @@ def test_each_celebration_is_mailed_once_across_a_sigkill_of_notifications(tmp_p
 
             # achieved goals also earn rewards: those are celebrated too
             sent = e2e.wait_until(all_sent, timeout=90)
+
+            def published_all() -> bool:
+                # the last outcomes are stored; the relay publishes them a moment later
+                health = client.get("notifications", "/health").json()
+                return health["relay"]["position"] == health["store"]["notification_id"]
+
+            e2e.wait_until(published_all, timeout=30)
             records = topic_records(system, events_topic("notifications"))
         finally:
             system.stop()
