@@ -14,7 +14,6 @@ from steiger.planning.contracts import to_contract
 from steiger.planning.settings import Settings
 from steiger.shared.kafka import ensure_topics
 from steiger.shared.relay import OutboxRelay
-from steiger.shared.service import build_broker
 from steiger.shared.topics import events_topic
 
 pytestmark = pytest.mark.broker
@@ -29,11 +28,8 @@ def plan(app: PlanningApplication, actions: int) -> None:
 
 @asynccontextmanager
 async def running_relay(app, settings, loss_check_interval=0.3, batch_interval=0.05):
-    broker = build_broker(settings)
-    await broker.connect()
     relay = OutboxRelay(
         app,
-        broker,
         topic=TOPIC,
         source=settings.source,
         translate=to_contract,
@@ -49,7 +45,6 @@ async def running_relay(app, settings, loss_check_interval=0.3, batch_interval=0
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        await broker.stop()
 
 
 def public_sequences(app: PlanningApplication) -> list[int]:

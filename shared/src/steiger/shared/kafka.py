@@ -3,13 +3,20 @@ reading whole topics."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Collection, Sequence
 
 import structlog
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.partitioner import murmur2
+from aiokafka.producer.message_accumulator import BatchBuilder
+from aiokafka.structs import RecordMetadata
+
+from steiger.shared.cloudevents import KafkaRecord
 
 log = structlog.get_logger(__name__)
 
@@ -20,6 +27,67 @@ PRODUCER_OPTIONS = {"enable_idempotence": False, "acks": "all", "linger_ms": 2}
 # on Tansu with one consumer of 20 idle partitions: at 25 ms the broker spent 13 % of a core
 # and the client 5 % on empty fetches, at 200 ms 3 % and 1 %; delivery stayed ~17 ms.
 CONSUMER_OPTIONS = {"auto_offset_reset": "earliest", "fetch_max_wait_ms": 200}
+MAX_BATCH_BYTES = 512 * 1024
+"""A produced batch stays under this, well below a Kafka broker's default message limit."""
+
+
+@functools.lru_cache(maxsize=65_536)
+def partition_for(key: bytes, partitions: int) -> int:
+    """The partition Kafka's default partitioner gives a keyed record (the Java client's
+    murmur2, as aiokafka's own), remembered per key: the hash is pure Python, and the same
+    participants' events are published again and again."""
+    return (murmur2(key) & 0x7FFFFFFF) % partitions
+
+
+class BatchProducer:
+    """Publishes records to one topic a partition's batch at a time, keyed as Kafka's default
+    partitioner would. Publishing record by record (faststream's `publish`, aiokafka's
+    `send`) cost 130-210 µs of CPU a record at the relays' batch sizes, this 50-140
+    (measured against Tansu, 8-20 records a batch)."""
+
+    def __init__(self, bootstrap_servers: str, topic: str) -> None:
+        self.topic = topic
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap_servers, max_batch_size=MAX_BATCH_BYTES, **PRODUCER_OPTIONS
+        )
+
+    async def start(self) -> None:
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        await self._producer.stop()
+
+    async def publish(self, records: Sequence[KafkaRecord]) -> dict[int, tuple[int, KafkaRecord]]:
+        """Per partition, the offset of its first record and its last record, once the broker
+        acknowledged them all. Each partition's records keep their order: its batches go out
+        one after another (aiokafka has one request in flight per broker)."""
+        partitions = len(await self._producer.partitions_for(self.topic))
+        by_partition: dict[int, list[KafkaRecord]] = {}
+        for record in records:
+            by_partition.setdefault(partition_for(record.key, partitions), []).append(record)
+        sent = []
+        for partition, in_order in by_partition.items():
+            batch = self._producer.create_batch()
+            for record in in_order:
+                if not _append(batch, record):  # full: send it, and go on in a new one
+                    sent.append(await self._send(batch, partition))
+                    batch = self._producer.create_batch()
+                    _append(batch, record)  # the first record always fits
+            sent.append(await self._send(batch, partition))
+        acknowledged = await asyncio.gather(*sent)
+        first_offsets: dict[int, int] = {}
+        for metadata in acknowledged:
+            first_offsets.setdefault(metadata.partition, metadata.offset)
+        return {p: (first_offsets[p], in_order[-1]) for p, in_order in by_partition.items()}
+
+    async def _send(self, batch: BatchBuilder, partition: int) -> asyncio.Future[RecordMetadata]:
+        return await self._producer.send_batch(batch, self.topic, partition=partition)
+
+
+def _append(batch: BatchBuilder, record: KafkaRecord) -> bool:
+    headers = [(name, value.encode()) for name, value in record.headers.items()]
+    metadata = batch.append(key=record.key, value=record.value, timestamp=None, headers=headers)
+    return metadata is not None
 
 
 async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int) -> None:

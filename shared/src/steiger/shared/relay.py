@@ -20,12 +20,11 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from faststream.kafka import KafkaBroker
 
 from steiger.shared import cloudevents
 from steiger.shared.contracts import IntegrationEvent
 from steiger.shared.eventstore import ServiceApplication, TracingMapper
-from steiger.shared.kafka import ensure_topics
+from steiger.shared.kafka import BatchProducer, ensure_topics
 
 log = structlog.get_logger(__name__)
 
@@ -85,7 +84,6 @@ class OutboxRelay:
     def __init__(
         self,
         application: ServiceApplication,
-        broker: KafkaBroker,
         *,
         topic: str,
         source: str,
@@ -98,7 +96,6 @@ class OutboxRelay:
         batch_interval: float = 0.05,
     ) -> None:
         self.application = application
-        self.broker = broker
         self.topic = topic
         self.source = source
         self.translate = translate
@@ -120,6 +117,7 @@ class OutboxRelay:
         self._wakeup = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._inspector: AIOKafkaConsumer | None = None
+        self._producer: BatchProducer | None = None
 
     def wake(self) -> None:
         """Thread-safe: called after every write to the store."""
@@ -148,6 +146,8 @@ class OutboxRelay:
             self.ready = False
             if self._inspector is not None:
                 await self._inspector.stop()
+            if self._producer is not None:
+                await self._producer.stop()
 
     async def _resume(self) -> None:
         self.ready = False
@@ -159,6 +159,9 @@ class OutboxRelay:
                 fetch_max_wait_ms=25,
             )
             await self._inspector.start()
+        if self._producer is None:
+            self._producer = BatchProducer(self.bootstrap_servers, self.topic)
+            await self._producer.start()
         tails = await self._tail_sequences()
         lost = self._lost or any(tails.get(p, 0) < last for p, last in self._published.items())
         # After a loss, everything again from the start, in order: consumers skip what they
@@ -235,27 +238,15 @@ class OutboxRelay:
                     last_check = time.monotonic()
 
     async def _publish(self, batch: _Batch) -> None:
-        futures = [
-            await self.broker.publish(
-                record.value,
-                topic=self.topic,
-                key=record.key,
-                headers=record.headers,
-                no_confirm=True,
-            )
-            for record in batch.records
-        ]
-        acknowledged = await asyncio.gather(*futures)
-        first_offsets: dict[TopicPartition, int] = {}
-        for record, metadata in zip(batch.records, acknowledged, strict=True):
-            self._published[metadata.partition] = int(record.headers["ce_sequence"])
-            tp = TopicPartition(self.topic, metadata.partition)
-            first_offsets.setdefault(tp, metadata.offset)
-        # The partitions now end past the first record of this batch at least (Tansu's end
-        # offsets may stop at the start of the last batch, never before it): a broker that
-        # comes back empty is noticed before the next batch, even after a single one.
-        for tp, offset in first_offsets.items():
-            self._ends[tp] = max(self._ends.get(tp, 0), offset + 1)
+        assert self._producer is not None
+        acknowledged = await self._producer.publish(batch.records)
+        for partition, (first_offset, last) in acknowledged.items():
+            self._published[partition] = int(last.headers["ce_sequence"])
+            # The partition now ends past this batch's first record at least (Tansu's end
+            # offsets may stop at the start of the last batch, never before it): a broker that
+            # comes back empty is noticed before the next batch, even after a single one.
+            tp = TopicPartition(self.topic, partition)
+            self._ends[tp] = max(self._ends.get(tp, 0), first_offset + 1)
         self.position = batch.last_notification_id
 
     def _read_batch(self, after: int) -> _Batch | None:

@@ -110,7 +110,6 @@ def build_service(parts: ServiceParts) -> FastAPI:
     relay = (
         OutboxRelay(
             application,
-            broker,
             topic=events_topic(settings.service),
             source=settings.source,
             translate=parts.translate,
