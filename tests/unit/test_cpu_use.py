@@ -44,3 +44,20 @@ def test_the_cpu_a_service_process_used_is_read_from_the_system() -> None:
         busy.wait()
     assert 0.25 <= used["bridge"] < 5
     assert used["load generator"] > 0
+
+
+BURN = """
+import time
+end = time.process_time() + 0.3
+while time.process_time() < end:
+    pass
+"""
+
+
+def test_a_program_the_load_generator_ran_and_waited_for_counts_as_its_cpu() -> None:
+    """wrk sends the benchmark's load as a child of the load generator."""
+    system = SimpleNamespace(services={}, broker=None)
+    before = cpu_seconds(system)  # type: ignore[arg-type]
+    subprocess.run([sys.executable, "-c", BURN], check=True)
+    after = cpu_seconds(system)  # type: ignore[arg-type]
+    assert after["load generator"] - before["load generator"] >= 0.25

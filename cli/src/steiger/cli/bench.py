@@ -1,10 +1,11 @@
 """`steiger bench`: throughput and end-to-end latency of the whole system on the embedded
 defaults (SQLite stores, embedded broker), started fresh in a temporary directory.
 
-(a) throughput: closed-loop workers send a mix of commands across the services for a while;
-    commands/s accepted and the CPU each cost per process, then the time until every
-    consumer has caught up and notifications has sent what fell due (no backlog hidden),
-    and the CPU per command over load and catch-up together: all the work a command caused.
+(a) throughput: closed loops send a mix of commands across the services for a while (wrk,
+    see `wrk_load`, or Python workers where wrk is not installed); commands/s accepted and
+    the CPU each cost per process, then the time until every consumer has caught up and
+    notifications has sent what fell due (no backlog hidden), and the CPU per command over
+    load and catch-up together: all the work a command caused.
 (b) latency: an open loop at a fixed rate; for each command, the time from sending it to its
     effect being visible in reporting's progress view (read, then long-polled for changes).
 """
@@ -37,6 +38,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from rich.console import Console
 from rich.table import Table
 
+from steiger.cli import wrk_load
 from steiger.cli.bench_import import bench_import
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.client import BRIDGE, BRIDGE_COLUMNS
@@ -110,6 +112,9 @@ class Load:
             },
         )
 
+    async def register_status(self) -> int:
+        return (await self.register()).status_code
+
     async def add_participant(self) -> None:
         """A participant the load works with: reachable by e-mail and without quiet hours, so
         each reward is celebrated with a message at once (an address looked up, a message
@@ -180,6 +185,7 @@ class Load:
 
 
 async def throughput(load: Load, duration: float, workers: int) -> dict[str, Any]:
+    """The load from Python, where wrk is not installed (see `wrk_load`)."""
     accepted = 0
     refused: Counter[str] = Counter()
     stop_at = time.monotonic() + duration
@@ -201,6 +207,7 @@ async def throughput(load: Load, duration: float, workers: int) -> dict[str, Any
     await asyncio.gather(*(worker() for _ in range(workers)))
     elapsed = time.monotonic() - started
     return {
+        "load_generator": "aiohttp",
         "workers": workers,
         "seconds": round(elapsed, 2),
         "accepted": accepted,
@@ -363,7 +370,10 @@ async def _run(system: System, duration: float, participants: int, workers: int)
             await asyncio.gather(*(load.add_participant() for _ in range(10)))
         await drain_time(http, urls, system.bootstrap_servers)
         before = cpu_seconds(system)
-        t = await throughput(load, duration, workers)
+        if wrk_load.available():
+            t = await wrk_load.throughput(urls, load.goals, duration, load.register_status)
+        else:
+            t = await throughput(load, duration, workers)
         t["cpu_ms_per_command"] = per_command(before, cpu_seconds(system), t["accepted"])
         t["catch_up_seconds"] = await drain_time(http, urls, system.bootstrap_servers)
         # All the work a command caused: what was put off during the load (relays behind,
@@ -433,7 +443,8 @@ def run_benchmarks(
         t, lat = results["throughput"], results["latency"]
         table.add_row(
             "commands/s accepted during the load",
-            f"{t['commands_per_second']} (refused: {t['refused'] or 'none'})",
+            f"{t['commands_per_second']} (sent by {t['load_generator']}; "
+            f"refused: {t['refused'] or 'none'})",
         )
         cpu = t["cpu_ms_per_command"]
         table.add_row(

@@ -25,7 +25,8 @@ def _of_pid(pid: int) -> float | None:
 
 
 def cpu_seconds(system: System) -> dict[str, float]:
-    """CPU seconds used so far by each service, the embedded broker and this load generator."""
+    """CPU seconds used so far by each service, the embedded broker and this load generator
+    (with the programs it ran and waited for: wrk)."""
     processes = {name: service.process for name, service in system.services.items()}
     if system.broker is not None:
         processes["broker"] = system.broker.process
@@ -35,7 +36,8 @@ def cpu_seconds(system: System) -> dict[str, float]:
         if process is not None and (seconds := _of_pid(process.pid)) is not None
     }
     own = resource.getrusage(resource.RUSAGE_SELF)
-    used["load generator"] = own.ru_utime + own.ru_stime
+    ran = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used["load generator"] = own.ru_utime + own.ru_stime + ran.ru_utime + ran.ru_stime
     return used
 
 
