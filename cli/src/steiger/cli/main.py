@@ -120,6 +120,9 @@ def bench(
         ["backbone", "import", "replay"], help="backbone, import, replay"
     ),
     replay_events: int = typer.Option(1_000_000, help="Events in the replay benchmark."),
+    participants: int = typer.Option(
+        200, min=10, help="Participants the backbone load works with (registered first)."
+    ),
 ) -> None:
     """Measure on fresh systems (embedded defaults): throughput and end-to-end latency
     (backbone), the bulk import of 10,000 participants (import), and rebuilding reporting
@@ -132,6 +135,7 @@ def bench(
         duration=duration,
         suites=tuple(suite),
         replay_events=replay_events,
+        participants=participants,
     )
 
 
