@@ -1,10 +1,11 @@
 """The benchmark's throughput load sent by wrk (`bench_load.lua`), a load generator in C.
 
 The load generator shares the two cores with the system it measures. The Python one
-(aiohttp) cost 0.5-0.75 ms of CPU per command, 10-14 % of all the CPU a command took; wrk
-costs about a fifth of that, so the figure says more about the system and less about the
-tool. The mix stays that of the Python load: 40 % Bridge assessments, 30 % planned and
-20 % completed actions, 10 % registrations.
+(aiohttp) cost 0.36-0.75 ms of CPU per command, 10-14 % of all the CPU a command took; wrk
+with the registrations sent from here costs 0.14-0.30 ms, so the figure says more about the
+system and less about the tool (docs/benchmarks.md, eighth session). The mix stays that of
+the Python load: 40 % Bridge assessments, 30 % planned and 20 % completed actions, 10 %
+registrations.
 
 Each wrk thread keeps one connection to bridge or planning and sends one command at a time,
 14 to bridge and 17 to planning: the two answer about equally fast, so that is 45:55. A wrk

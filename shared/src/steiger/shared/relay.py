@@ -152,16 +152,19 @@ class OutboxRelay:
     async def _resume(self) -> None:
         self.ready = False
         await ensure_topics(self.bootstrap_servers, [self.topic], self.partitions)
+        # Each client is kept once it started: one that failed to start is no use next time.
         if self._inspector is None:
-            self._inspector = AIOKafkaConsumer(
+            inspector = AIOKafkaConsumer(
                 bootstrap_servers=self.bootstrap_servers,
                 enable_auto_commit=False,
                 fetch_max_wait_ms=25,
             )
-            await self._inspector.start()
+            await _start(inspector)
+            self._inspector = inspector
         if self._producer is None:
-            self._producer = BatchProducer(self.bootstrap_servers, self.topic)
-            await self._producer.start()
+            producer = BatchProducer(self.bootstrap_servers, self.topic)
+            await _start(producer)
+            self._producer = producer
         tails = await self._tail_sequences()
         lost = self._lost or any(tails.get(p, 0) < last for p, last in self._published.items())
         # After a loss, everything again from the start, in order: consumers skip what they
@@ -272,3 +275,12 @@ class OutboxRelay:
         tails = await self._tail_sequences()
         if any(tails.get(partition, 0) < last for partition, last in self._published.items()):
             raise BrokerLostData(self.topic)
+
+
+async def _start(client: AIOKafkaConsumer | BatchProducer) -> None:
+    """Starts a client, or closes it if it could not start (its connections go with it)."""
+    try:
+        await client.start()
+    except BaseException:
+        await client.stop()
+        raise
