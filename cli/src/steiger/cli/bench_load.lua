@@ -5,7 +5,8 @@
 -- action (60 %) or complete one they planned (40 %). The environment says which:
 -- STEIGER_WRK_THREADS lists a "service@host:port" per thread, STEIGER_WRK_PARTICIPANTS names
 -- a file of "participant_id goal_id" lines. Every PROGRESS accepted commands a thread writes
--- a line "steiger-progress", so that the load generator can register people alongside.
+-- a line "steiger-progress <PROGRESS>", so that the load generator can register people
+-- alongside.
 
 local plans, threads = {}, {}
 for entry in os.getenv("STEIGER_WRK_THREADS"):gmatch("%S+") do
@@ -98,7 +99,7 @@ function response(status, headers, body)
     accepted[sent] = (accepted[sent] or 0) + 1
     answered = answered + 1
     if answered % PROGRESS == 0 then
-      io.write("steiger-progress\n")
+      io.write("steiger-progress " .. PROGRESS .. "\n")
       io.flush()
     end
     if sent == "plan" then
