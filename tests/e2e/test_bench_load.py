@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
+import aiohttp
 import pytest
 
 from steiger.cli import wrk_load
+from steiger.cli.bench import Http, Load
 from steiger.cli.runtime import SERVICES
 
 pytestmark = [
@@ -17,13 +18,6 @@ pytestmark = [
 ]
 
 
-PERSON = {
-    "name": "Bench Deelnemer",
-    "birth_year": 1990,
-    "municipality": "Zaanstad",
-    "programme": "re-integration",
-    "household": {"adults": 1},
-}
 NO_VIEW = {"bridge": {"timeline": {}}, "actions": []}
 
 
@@ -34,13 +28,10 @@ def test_what_the_wrk_load_counts_as_accepted_is_what_reporting_shows(system, e2
     goals = {pid: client.set_goal(pid, "Werk vinden", "income", 4) for pid in participants}
 
     async def load() -> dict:
-        async with httpx.AsyncClient() as http:
-
-            async def register() -> int:
-                response = await http.post(f"{urls['participant']}/participants", json=PERSON)
-                return response.status_code
-
-            return await wrk_load.throughput(urls, goals, 2, register)
+        async with aiohttp.ClientSession() as session:  # registering as the benchmark does
+            return await wrk_load.throughput(
+                urls, goals, 2, Load(Http(session), urls).register_status
+            )
 
     result = asyncio.run(load())
 
