@@ -95,6 +95,15 @@ def test_a_renewed_feed_ends_the_old_address_and_forged_ones_never_work(service)
     assert other[:32] != new[:32]
 
 
+@pytest.mark.parametrize(
+    "token", ["a" * 5000, "f" * 40 + "." + "x" * 43, "é" * 50, "0" * 32 + "ffff" * 30 + ".abc"]
+)
+def test_a_malformed_or_huge_token_is_no_feed(service, token):
+    response = service[0].get(f"/calendar/{token}.ics")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
 def test_an_erased_participant_has_no_feed(service):
     client, app, feed = service
     with_agenda(app, feed)

@@ -84,3 +84,62 @@ def test_other_media_types_are_refused(api):
     response = send(api, "{}", "application/json")
     assert response.status_code == 415
     assert response.headers["content-type"] == "application/problem+json"
+
+
+LATIN_1_ROW = "L-1,José Peña,1980,,,,,,,Alphen,debt-help,1,0,0,2026-10-01"
+
+
+def test_an_excel_export_in_windows_1252_is_read_as_such(api):
+    response = api.post(
+        "/participants/import",
+        content="\n".join([HEADER, LATIN_1_ROW]).encode("cp1252"),
+        headers={"content-type": "text/csv"},
+    )
+    assert response.status_code == 200
+    assert (response.json()["created"], response.json()["encoding"]) == (1, "cp1252")
+    assert [hit["name"] for hit in api.get("/participants", params={"name": "jos"}).json()] == [
+        "José Peña"
+    ]
+
+
+def test_a_named_charset_is_honoured_and_a_dutch_excel_separator_understood(api):
+    body = "\n".join([HEADER, LATIN_1_ROW]).replace(",", ";").encode("latin-1")
+    response = api.post(
+        "/participants/import",
+        content=body,
+        headers={"content-type": "text/csv; charset=ISO-8859-1"},
+    )
+    assert response.json()["created"] == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (bytes(range(256)) * 4, "text/csv"),  # no text in any encoding we read
+        (b"name\nJos\xe9", "text/csv; charset=utf-8"),  # not what it says it is
+        (b"name\nJos", "text/csv; charset=klingon"),
+    ],
+)
+def test_bytes_that_are_not_text_are_refused_with_a_problem(api, body, content_type):
+    response = api.post(
+        "/participants/import", content=body, headers={"content-type": content_type}
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert api.get("/participants", params={"birth_year": 1980}).json() == []
+
+
+def test_a_line_over_the_csv_field_limit_is_refused_and_the_others_imported(api):
+    huge = "S-9,Xx" + "x" * 1_000_000 + ",1980,,,,,,,Alphen,debt-help,1,0,0,2026-10-01"
+    report = send(api, "\n".join([HEADER, huge, CSV.splitlines()[2]])).json()
+    assert report["created"] == 1
+    assert report["rejected"][0]["line"] == 2
+    assert "field" in report["rejected"][0]["reason"]
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(api, monkeypatch):
+    monkeypatch.setattr("steiger.participant.api.MAX_IMPORT_BYTES", 1000)
+    response = send(api, CSV + "\n" + "\n".join([CSV.splitlines()[2]] * 30))
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert api.get("/participants", params={"birth_year": 1975}).json() == []

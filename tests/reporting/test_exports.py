@@ -122,6 +122,10 @@ def test_the_exchange_dataset_is_published_to_kafka_and_written_as_files(service
     ("path", "field"),
     [
         ("/exchange/2026-Q5", "period"),
+        ("/exchange/0000", "period"),
+        ("/exchange/0000-Q1", "period"),
+        ("/exchange/9999-Q4", "period"),
+        ("/exchange/9999-12", "period"),
         ("/dashboards/shoe-size", "by"),
         ("/dashboards/programme?step=0", "step"),
         (f"/participants/{uuid.uuid4()}/progress?as_of=yesterday", "as_of"),
@@ -134,6 +138,13 @@ def test_bad_input_is_a_problem_naming_the_field(service, path, field):
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert [e["field"].split(".")[-1] for e in response.json()["errors"]] == [field]
+
+
+@pytest.mark.parametrize("period", ["0000", "9999-Q4", "9999-12"])
+def test_a_publication_for_an_implausible_period_is_refused(service, period):
+    response = service[0].post(f"/exchange/{period}/publication")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "path.period"
 
 
 def test_unknown_participant_is_404_and_an_unknown_replay_source_422(service):

@@ -12,11 +12,20 @@ from typing import Any
 import httpx
 from rich.progress import Progress
 
+from steiger.shared.spreadsheets import decode_text, separator
+
+
+def read_text(path: Path) -> str:
+    """The file's text in UTF-8 or, as Excel saves it on Windows, in Windows-1252."""
+    return decode_text(path.read_bytes())[0]
+
 
 def csv_chunks(path: Path, size: int) -> Iterator[tuple[int, int, str]]:
-    """(line of the chunk's header, rows, CSV text with the header repeated) per chunk."""
-    with path.open(newline="", encoding="utf-8-sig") as file:
-        reader = csv.reader(file)
+    """(line of the chunk's header, rows, CSV text with the header repeated) per chunk,
+    separated by commas whatever the file used (a Dutch Excel writes semicolons)."""
+    text = read_text(path)
+    with io.StringIO(text, newline="") as file:
+        reader = csv.reader(file, delimiter=separator(text.partition("\n")[0]))
         header = next(reader)
         chunk: list[list[str]] = []
         starts = 1  # the line the chunk's first row starts on, minus one
@@ -40,7 +49,7 @@ def _csv(rows: list[list[str]]) -> str:
 
 
 def json_line_chunks(path: Path, size: int) -> Iterator[tuple[int, int, str]]:
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_text(path).splitlines()
     for start in range(0, len(lines), size):
         chunk = lines[start : start + size]
         yield start + 1, sum(1 for line in chunk if line.strip()), "\n".join(chunk)
@@ -70,7 +79,9 @@ def import_file(path: Path, url: str, chunk_size: int, progress: Progress) -> di
 
 
 def _count_rows(path: Path, is_csv: bool) -> int:
-    with path.open(newline="", encoding="utf-8-sig") as file:
-        if is_csv:
-            return max(0, sum(1 for _ in csv.reader(file)) - 1)
-        return sum(1 for line in file if line.strip())
+    text = read_text(path)
+    if is_csv:
+        with io.StringIO(text, newline="") as file:
+            reader = csv.reader(file, delimiter=separator(text.partition("\n")[0]))
+            return max(0, sum(1 for _ in reader) - 1)
+    return sum(1 for line in text.splitlines() if line.strip())

@@ -32,6 +32,33 @@ def problem(status: int, title: str, detail: str | None = None, **extensions: An
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+class PayloadTooLarge(Exception):
+    """Content Too Large"""
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 once it grows past `limit` bytes (read as it
+    streams in, so a huge upload is never held in memory whole)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit} bytes; send it in parts")
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > limit:
+            raise PayloadTooLarge(f"the body is larger than {limit} bytes; send it in parts")
+    return bytes(received)
+
+
+def charset_of(parameters: str) -> str | None:
+    """The `charset` of a Content-Type's parameters (what follows the media type's `;`)."""
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None
+
+
 def _field(location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in location)
 
@@ -52,6 +79,10 @@ def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
         return problem(error.status_code, str(error.detail))
+
+    @app.exception_handler(PayloadTooLarge)
+    async def too_large(_: Request, error: PayloadTooLarge) -> JSONResponse:
+        return problem(413, "Content Too Large", str(error))
 
     @app.exception_handler(IntegrityError)
     async def concurrent_change(_: Request, __: IntegrityError) -> JSONResponse:
@@ -82,15 +113,33 @@ class TraceContextMiddleware:
         traceparent = continue_trace(incoming)
         token = current_traceparent.set(traceparent)
 
+        started = False
+
         async def send_with_trace(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message.setdefault("headers", [])
                 message["headers"].append((b"traceparent", traceparent.encode()))
             await send(message)
 
         try:
             with structlog.contextvars.bound_contextvars(correlation_id=trace_id(traceparent)):
-                await self.app(scope, receive, send_with_trace)
+                try:
+                    await self.app(scope, receive, send_with_trace)
+                except Exception as error:
+                    # Whatever no handler expected still answers problem+json, with the trace
+                    # id to quote and no internals; the log line has the traceback.
+                    log.exception("unexpected error", error_type=type(error).__name__)
+                    if started:
+                        raise
+                    response = problem(
+                        500,
+                        "Internal Server Error",
+                        "Something went wrong on our side. Quote the trace id when you report it.",
+                        trace_id=trace_id(traceparent),
+                    )
+                    await response(scope, receive, send_with_trace)
         finally:
             current_traceparent.reset(token)
 

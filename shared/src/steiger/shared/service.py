@@ -177,6 +177,10 @@ def build_service(parts: ServiceParts) -> FastAPI:
     return api
 
 
+MAX_NOTIFICATION_ID = 2**63 - 1
+"""Notification ids are 64-bit signed integers in SQLite and PostgreSQL alike."""
+
+
 def outbox_router(parts: ServiceParts) -> APIRouter:
     """The service's published events read straight from its store, page by page: what
     other services rebuild from when Kafka's retention no longer holds everything."""
@@ -185,7 +189,10 @@ def outbox_router(parts: ServiceParts) -> APIRouter:
     assert translate is not None
 
     @router.get("/outbox", summary="Published events from the store, after a notification id")
-    def outbox(after: int = Query(0, ge=0), limit: int = Query(5000, ge=1, le=20000)) -> dict:
+    def outbox(
+        after: int = Query(0, ge=0, lt=MAX_NOTIFICATION_ID),
+        limit: int = Query(5000, ge=1, le=20000),
+    ) -> dict:
         batch = read_outbox(parts.application, translate, source, after, limit)
         if batch is None:
             return {"records": [], "last": None}

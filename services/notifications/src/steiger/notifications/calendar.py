@@ -21,6 +21,8 @@ NAMES = {
     "en": ("My steps (Steiger)", "Meeting with your mentor", "Step"),
 }
 MEETING_LENGTH = dt.timedelta(hours=1)
+MAX_TOKEN_LENGTH = 96
+"""32 hex digits of the id, a generation, a dot and 43 characters of MAC, with room to spare."""
 
 
 class FeedTokens:
@@ -32,6 +34,8 @@ class FeedTokens:
 
     def read(self, token: str) -> tuple[UUID, int] | None:
         """(participant id, generation) of a genuine token, else None."""
+        if len(token) > MAX_TOKEN_LENGTH or not token.isascii():
+            return None
         head, _, mac = token.partition(".")
         try:
             participant_id, generation = UUID(hex=head[:32]), int(head[32:], 16)

@@ -36,7 +36,14 @@ from steiger.participant.importing import (
 from steiger.participant.peers import gather
 from steiger.participant.schemas import RegistrationIn, Strict
 from steiger.shared import clock
-from steiger.shared.http import Today, current_application, on_event_loop
+from steiger.shared.http import (
+    Today,
+    charset_of,
+    current_application,
+    on_event_loop,
+    read_limited,
+)
+from steiger.shared.spreadsheets import UnreadableText, decode_text
 
 Participants = Annotated[ParticipantApplication, Depends(current_application)]
 router = APIRouter(tags=["participants"])
@@ -50,7 +57,10 @@ DOMAIN_ERRORS = {
     InvalidTransition: 409,
     ConsentNotGiven: 404,
     UnsupportedImport: 415,
+    UnreadableText: 422,
 }
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+"""An import's body at most: `steiger import` sends a file in chunks of 500 rows (~100 kB)."""
 
 
 class Registered(BaseModel):
@@ -85,12 +95,14 @@ async def import_participants(
     participants: Participants,
     first_line: int = Query(1, ge=1, description="line number of the body's first line"),
 ) -> dict:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip()
+    media_type, _, parameters = request.headers.get("content-type", "").partition(";")
+    media_type = media_type.strip()
     if media_type not in ("text/csv", "application/x-ndjson", "application/jsonl"):
         raise UnsupportedImport("send text/csv or application/x-ndjson")
-    text = (await request.body()).decode("utf-8-sig")
+    body = await read_limited(request, MAX_IMPORT_BYTES)
+    text, encoding = decode_text(body, charset_of(parameters))
     rows = csv_rows(text, first_line) if media_type == "text/csv" else json_lines(text, first_line)
-    report = await anyio.to_thread.run_sync(import_rows, participants, rows, ImportReport())
+    report = await anyio.to_thread.run_sync(import_rows, participants, rows, ImportReport(encoding))
     return asdict(report)
 
 

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from steiger.participant.application import ParticipantApplication
 from steiger.participant.domain.errors import DuplicateParticipant, ParticipantError
 from steiger.participant.schemas import RegistrationIn
+from steiger.shared.spreadsheets import separator
 
 ADDRESS = ("street", "house_number", "postcode", "city")
 HOUSEHOLD = ("adults", "preschool_children", "school_age_children")
@@ -29,20 +30,34 @@ class UnsupportedImport(Exception):
     """Unsupported media type"""
 
 
+class UnreadableRow(ValueError):
+    """A line that is not a row: reported as refused, and the import goes on."""
+
+
 @dataclass
 class ImportReport:
+    encoding: str = "utf-8"
     rows: int = 0
     created: int = 0
     already_present: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
 
 
-def csv_rows(text: str, first_line: int = 1) -> Iterator[tuple[int, dict[str, Any]]]:
+def csv_rows(text: str, first_line: int = 1) -> Iterator[tuple[int, Any]]:
     """Rows as the API's shape: flat address and household columns are nested, empty cells
-    are absent."""
-    reader = csv.DictReader(io.StringIO(text))
+    are absent. Separated by commas, or by semicolons as a Dutch Excel writes. A line the
+    CSV reader cannot read (a field over its limit) is an error for that line."""
+    reader = csv.DictReader(io.StringIO(text), delimiter=separator(text.partition("\n")[0]))
     line = first_line + 1  # after the header
-    for raw in reader:
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield line, UnreadableRow(f"not readable as CSV: {error}")
+            line = first_line + reader.line_num
+            continue
         row: dict[str, Any] = {k: v for k, v in raw.items() if k and v not in (None, "")}
         if any(k in row for k in ADDRESS):
             row["address"] = {k: row.pop(k) for k in ADDRESS if k in row}
@@ -57,7 +72,7 @@ def json_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, Any]]:
             try:
                 yield number, json.loads(line)
             except json.JSONDecodeError as error:
-                yield number, error
+                yield number, UnreadableRow(f"not JSON: {error}")
 
 
 def import_rows(
@@ -65,8 +80,8 @@ def import_rows(
 ) -> ImportReport:
     for line, row in rows:
         report.rows += 1
-        if isinstance(row, Exception):
-            report.rejected.append({"line": line, "reason": f"not JSON: {row}"})
+        if isinstance(row, UnreadableRow):
+            report.rejected.append({"line": line, "reason": str(row)})
             continue
         try:
             registration = RegistrationIn.model_validate(row)

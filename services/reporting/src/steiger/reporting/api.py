@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.domain.progress import Progress
-from steiger.reporting.exchange import ExchangeDataset
+from steiger.reporting.exchange import PERIOD_PATTERN, ExchangeDataset, InvalidPeriod
 from steiger.reporting.latest_views import Kept
 from steiger.reporting.page import progress_page
 from steiger.reporting.replay import ReplayRunning
@@ -33,12 +33,19 @@ also carries `operations` (exports, exchange feed, replay), `generation` and `ch
 (clients waiting for a participant's progress to change)."""
 router = APIRouter(tags=["progress"])
 
-DOMAIN_ERRORS = {NoProgressYet: 404, ReplayRunning: 409}
+DOMAIN_ERRORS = {NoProgressYet: 404, ReplayRunning: 409, InvalidPeriod: 422}
 
 AsOf = Annotated[
     dt.date | None, Query(description="the view as it was at the end of this day; default today")
 ]
-Period = Annotated[str, Path(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", examples=["2026-Q3"])]
+Period = Annotated[
+    str,
+    Path(
+        pattern=PERIOD_PATTERN,
+        examples=["2026-Q3"],
+        description="a year (YYYY), quarter (YYYY-Qn) or month (YYYY-MM), from 2000 to 2099",
+    ),
+]
 
 
 @router.get(

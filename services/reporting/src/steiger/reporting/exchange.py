@@ -59,7 +59,15 @@ class InvalidPeriod(ValueError):
     """Not a period: YYYY, YYYY-Qn or YYYY-MM."""
 
 
+PERIOD_PATTERN = r"^20\d{2}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+"""A year, quarter or month from 2000 to 2099: no programme's figures lie outside."""
+
+
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    if not re.fullmatch(PERIOD_PATTERN, period):
+        raise InvalidPeriod(
+            f"{period!r} is not a period from 2000 to 2099: YYYY, YYYY-Qn or YYYY-MM"
+        )
     if m := re.fullmatch(r"(\d{4})", period):
         year = int(m[1])
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
