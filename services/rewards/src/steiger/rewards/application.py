@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from decimal import Decimal
@@ -15,6 +14,7 @@ from steiger.rewards.domain.ledger import CALENDAR, ZERO, Ledger
 from steiger.rewards.domain.menu import RewardsMenu
 from steiger.rewards.policies import REACTIONS
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
+from steiger.shared.spreadsheets import SafeDictWriter
 
 
 class RewardsApplication(ServiceApplication):
@@ -67,46 +67,73 @@ class RewardsApplication(ServiceApplication):
         self.save(ledger)
 
     def statement(self, participant_id: UUID, year: int) -> dict[str, Any]:
-        """The yearly statement, for benefit and tax administration."""
+        """The yearly statement, for benefit and tax administration: every reward earned in
+        the year and every one withheld, with why."""
         ledger = self.ledger_for(participant_id)
-        lines = [
-            {
-                "date": e.earned_at.astimezone(CALENDAR).date(),
-                "reward_id": e.reward_id,
-                "item_id": e.item_id,
-                "label": self.menu.items[e.item_id].label["nl"]
-                if e.item_id in self.menu.items
-                else e.item_id,
-                "kind": self.menu.items[e.item_id].kind if e.item_id in self.menu.items else "",
-                "amount": e.amount,
-                "status": "reversed" if e.reversed else "issued" if e.issued else "earned",
-                "reference": (e.issued or {}).get("reference", ""),
-            }
-            for e in sorted(ledger.earned.values(), key=lambda e: e.earned_at)
+        earned = [
+            self._statement_line(
+                e.earned_at,
+                e.item_id,
+                e.amount,
+                "reversed" if e.reversed else "issued" if e.issued else "earned",
+                reward_id=e.reward_id,
+                reference=(e.issued or {}).get("reference", ""),
+            )
+            for e in ledger.earned.values()
             if e.year == year
         ]
-        counted = [line["amount"] for line in lines if line["status"] != "reversed"]
+        withheld = [
+            self._statement_line(w.at, w.item_id, w.amount, "withheld", reason=w.reason)
+            for w in ledger.withheld
+            if w.at.astimezone(CALENDAR).year == year
+        ]
+        lines = sorted(earned + withheld, key=lambda line: line["at"])
+        for line in lines:
+            del line["at"]
         return {
             "participant_id": participant_id,
             "year": year,
             "currency": self.menu.currency,
             "lines": lines,
-            "total": sum(counted, ZERO),
-            "issued": sum((ln["amount"] for ln in lines if ln["status"] == "issued"), ZERO),
-            "withheld": sum(
-                (w.amount for w in ledger.withheld if w.at.astimezone(CALENDAR).year == year),
-                ZERO,
-            ),
+            "total": _sum(lines, "earned", "issued"),
+            "issued": _sum(lines, "issued"),
+            "withheld": _sum(lines, "withheld"),
+        }
+
+    def _statement_line(
+        self,
+        at: dt.datetime,
+        item_id: str,
+        amount: Decimal,
+        status: str,
+        reward_id: UUID | str = "",
+        reference: str = "",
+        reason: str = "",
+    ) -> dict[str, Any]:
+        item = self.menu.items.get(item_id)
+        return {
+            "at": at,
+            "date": at.astimezone(CALENDAR).date(),
+            "reward_id": reward_id,
+            "item_id": item_id,
+            "label": item.label["nl"] if item else item_id,
+            "kind": item.kind if item else "",
+            "amount": amount,
+            "status": status,
+            "reference": reference,
+            "reason": reason,
         }
 
     def statement_csv(self, participant_id: UUID, year: int) -> str:
         statement = self.statement(participant_id, year)
         out = io.StringIO()
-        columns = ["date", "reward_id", "item_id", "label", "kind", "amount", "status", "reference"]
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        columns = ["date", "reward_id", "item_id", "label", "kind", "amount", "status"]
+        columns += ["reference", "reason"]
+        writer = SafeDictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(statement["lines"])
         writer.writerow({"date": "total", "amount": statement["total"]})
+        writer.writerow({"date": "withheld", "amount": statement["withheld"]})
         return out.getvalue()
 
     # group accounts
@@ -212,3 +239,7 @@ class RewardsApplication(ServiceApplication):
 
     def _ledgers(self) -> list[Ledger]:
         return [self.repository.get(i) for i in self.originators_of(Ledger.Opened)]
+
+
+def _sum(lines: list[dict[str, Any]], *statuses: str) -> Decimal:
+    return sum((line["amount"] for line in lines if line["status"] in statuses), ZERO)

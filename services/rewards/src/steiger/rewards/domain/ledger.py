@@ -106,8 +106,14 @@ class Ledger(Aggregate):
         this_item = [e for e in self.earned.values() if e.item_id == item.id and not e.reversed]
         amount = item.amount_for(any(e.year < year for e in this_item))
         limit = item.limit_per_year
-        if limit is not None and sum(1 for e in this_item if e.year == year) >= limit:
+        if item.one_off and this_item:
+            first = this_item[0].earned_at.astimezone(CALENDAR).date()
+            reason = f"{item.id} is earned once (it was on {first})"
+        elif limit is not None and sum(1 for e in this_item if e.year == year) >= limit:
             reason = f"{item.id} is earned at most {limit} times a year"
+        else:
+            reason = None
+        if reason is not None:
             self._withheld(
                 item.id, rule, trigger, amount, currency, reason, at, self.participant_id
             )

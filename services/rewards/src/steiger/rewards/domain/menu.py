@@ -28,6 +28,11 @@ class MenuItem:
     limit_per_year: int | None = None
     group_share: Decimal = Decimal("0")
 
+    @property
+    def one_off(self) -> bool:
+        """Earned once per participant: neither periodic nor limited to some times a year."""
+        return self.period is None and self.limit_per_year is None
+
     def amount_for(self, earned_before: bool) -> Decimal:
         if earned_before and self.subsequent_amount is not None:
             return self.subsequent_amount
