@@ -85,6 +85,11 @@ class ConsentWithdrawn(IntegrationEvent):
     withdrawn_on: dt.date
 
 
+DEFAULT_CHANNELS: tuple[Literal["sms", "email", "webhook"], ...] = ("email", "sms")
+"""A participant's channels, the one to try first first, until they choose their own (the
+first ContactPreferencesChanged): the participant service shows these, notifications uses them."""
+
+
 class ContactPreferencesChanged(IntegrationEvent):
     """How and when the participant wants messages; the addresses stay in this service."""
 

@@ -14,9 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from steiger.notifications.domain.timing import ContactWindow
-
-DEFAULT_CHANNELS = ("email", "sms")
-"""Until the participant says otherwise: e-mail, else SMS (whichever address exists)."""
+from steiger.shared.contracts.participant import DEFAULT_CHANNELS
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from steiger.shared.contracts.participant import DEFAULT_CHANNELS
+
 
 class Status(StrEnum):
     ACTIVE = "active"
@@ -60,7 +62,7 @@ class Consent:
 
 @dataclass(frozen=True)
 class ContactPreferences:
-    channels: tuple[Channel, ...] = (Channel.SMS,)
+    channels: tuple[Channel, ...] = tuple(Channel(name) for name in DEFAULT_CHANNELS)
     time_of_day: TimeOfDay = TimeOfDay.MORNING
     quiet_from: dt.time | None = dt.time(21, 0)
     quiet_until: dt.time | None = dt.time(8, 0)
