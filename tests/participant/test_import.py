@@ -143,3 +143,10 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(api, monkeypatch):
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert api.get("/participants", params={"birth_year": 1975}).json() == []
+
+
+def test_a_row_dated_before_any_programme_is_refused_and_the_rest_imported(api):
+    ancient = CSV.splitlines()[2].replace("S-2", "S-7").replace("2026-10-01", "0001-01-01")
+    report = send(api, "\n".join([HEADER, ancient, CSV.splitlines()[1]])).json()
+    assert report["created"] == 1
+    assert report["rejected"][0]["line"] == 2 and "registered_on" in report["rejected"][0]["reason"]

@@ -43,7 +43,7 @@ def test_goal_action_and_completion(client):
     action_id = new_action(client, goal_id)
     done = client.post(
         f"/goals/{goal_id}/actions/{action_id}/completion",
-        json={"completed_at": "2026-11-30T10:00:00+01:00"},
+        json={"completed_at": "2026-11-20T10:00:00+01:00"},
     )
     assert done.status_code == 204
     goal = client.get(f"/goals/{goal_id}").json()
@@ -53,7 +53,7 @@ def test_goal_action_and_completion(client):
 def test_completing_a_completed_action_is_a_409_with_the_reason(client):
     goal_id = new_goal(client)
     action_id = new_action(client, goal_id)
-    body = {"completed_at": "2026-11-30T10:00:00+01:00"}
+    body = {"completed_at": "2026-11-20T10:00:00+01:00"}
     client.post(f"/goals/{goal_id}/actions/{action_id}/completion", json=body)
     again = client.post(f"/goals/{goal_id}/actions/{action_id}/completion", json=body)
     assert again.status_code == 409
@@ -83,7 +83,7 @@ def test_a_naive_completion_time_is_refused(client):
     action_id = new_action(client, goal_id)
     response = client.post(
         f"/goals/{goal_id}/actions/{action_id}/completion",
-        json={"completed_at": "2026-11-30T10:00:00"},
+        json={"completed_at": "2026-11-20T10:00:00"},
     )
     assert response.status_code == 422
 

@@ -122,7 +122,7 @@ def test_actions_are_rescheduled_cancelled_and_refused_once_closed(api):
         == 204
     )
     completing_cancelled = api.post(
-        f"/goals/{g}/actions/{b}/completion", json={"completed_at": "2026-11-30T10:00:00+01:00"}
+        f"/goals/{g}/actions/{b}/completion", json={"completed_at": "2026-11-20T10:00:00+01:00"}
     )
     assert completing_cancelled.status_code == 409
     assert "cancelled" in completing_cancelled.json()["detail"]
@@ -181,11 +181,11 @@ def test_meetings_are_recorded_once_and_give_a_crisis_share_trend(api):
     assert shares == [0.667, 0.25]
     figures = api.get(f"/participants/{p}/figures").json()
     assert [f["crisis_share"] for f in figures["crisis_share_by_meeting"]] == [0.667, 0.25]
-    too_long = api.post(f"/participants/{p}/meetings", json={"at": "2026-12-01T10:00:00+01:00"})
+    too_long = api.post(f"/participants/{p}/meetings", json={"at": "2026-11-20T10:00:00+01:00"})
     bad = api.post(
         f"/meetings/{too_long.json()['id']}/record",
         json={
-            "held_on": "2026-12-01",
+            "held_on": "2026-11-20",
             "duration_minutes": 30,
             "crisis_minutes": 20,
             "goal_minutes": 20,

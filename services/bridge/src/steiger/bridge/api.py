@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from steiger.bridge.application import BridgeApplication
 from steiger.bridge.domain.errors import (
@@ -18,6 +18,7 @@ from steiger.bridge.domain.errors import (
     NoCostTableRow,
     UnknownPosition,
 )
+from steiger.shared.dates import PastMoment
 from steiger.shared.http import current_application, on_event_loop
 
 Bridge = Annotated[BridgeApplication, Depends(current_application)]
@@ -42,7 +43,7 @@ class AssessmentIn(BaseModel):
     steps: dict[str, int] = Field(
         min_length=1, description="step per column id", examples=[{"debts": 2, "income": 1}]
     )
-    assessed_at: AwareDatetime
+    assessed_at: PastMoment
     recorded_by: Literal["participant-with-mentor", "participant", "mentor"] = (
         "participant-with-mentor"
     )
@@ -184,7 +185,7 @@ class ExecutiveSkillsIn(BaseModel):
     answers: dict[str, Annotated[int, Field(ge=1, le=6)]] = Field(
         description="per statement id, 1 (not at all true) to 6 (completely true)"
     )
-    assessed_at: AwareDatetime
+    assessed_at: PastMoment
 
 
 @router.get("/executive-skills/questionnaire", tags=["executive skills"])

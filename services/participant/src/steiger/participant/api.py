@@ -36,6 +36,7 @@ from steiger.participant.importing import (
 from steiger.participant.peers import gather
 from steiger.participant.schemas import RegistrationIn, Strict
 from steiger.shared import clock
+from steiger.shared.dates import EffectiveDay
 from steiger.shared.http import (
     Today,
     charset_of,
@@ -152,16 +153,16 @@ def search(
 
 
 class PauseIn(Strict):
-    on: dt.date = OnDay
+    on: EffectiveDay = OnDay
     reason: str | None = Field(None, max_length=500)
 
 
 class ResumeIn(Strict):
-    on: dt.date = OnDay
+    on: EffectiveDay = OnDay
 
 
 class ExitIn(Strict):
-    on: dt.date = OnDay
+    on: EffectiveDay = OnDay
     reason: ExitReason
 
 
@@ -203,7 +204,7 @@ class MentorCreated(BaseModel):
 
 class AssignmentIn(Strict):
     mentor_id: UUID
-    on: dt.date = OnDay
+    on: EffectiveDay = OnDay
     reason: str | None = Field(None, max_length=500, description="required for a transfer")
 
 
@@ -232,7 +233,7 @@ class ConsentIn(Strict):
     partner: str | None = Field(None, min_length=1, max_length=100)
     categories: list[str] = Field(default_factory=list, max_length=20)
     text_version: str = Field(min_length=1, max_length=32, examples=["2026-01"])
-    on: dt.date = OnDay
+    on: EffectiveDay = OnDay
 
 
 @router.post("/participants/{participant_id}/consents", **NO_CONTENT)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
@@ -10,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 from steiger.participant.domain.personal_data import Address, PersonalData
 from steiger.shared import clock
 from steiger.shared.contracts.participant import Household
+from steiger.shared.dates import PastDay
 
 
 class Strict(BaseModel):
@@ -47,7 +47,7 @@ class RegistrationIn(Strict):
     programme: str = Field(min_length=1, max_length=64, examples=["debt-help"])
     target_group: str | None = Field(None, max_length=64)
     household: Household
-    registered_on: dt.date = Field(default_factory=clock.today)
+    registered_on: PastDay = Field(default_factory=clock.today)
     external_id: str | None = Field(None, min_length=1, max_length=64)
 
     def personal_data(self) -> PersonalData:

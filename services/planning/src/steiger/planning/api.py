@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import HTMLResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from steiger.planning.application import PlanningApplication
 from steiger.planning.domain.errors import (
@@ -19,6 +18,7 @@ from steiger.planning.domain.errors import (
     MeetingNotFound,
 )
 from steiger.shared import clock
+from steiger.shared.dates import PastDay, PastMoment, PlannedDay, PlannedMoment
 from steiger.shared.http import Today, current_application, on_event_loop
 
 Planning = Annotated[PlanningApplication, Depends(current_application)]
@@ -52,7 +52,7 @@ class GoalIn(Strict):
     definition_id: str = Field("nl-alphen", max_length=64, description="the Bridge of `column`")
     definition_version: str = Field("2017-09-07", max_length=32)
     parent_goal_id: UUID | None = Field(None, description="the long-term goal this serves")
-    by_when: dt.date | None = None
+    by_when: PlannedDay | None = None
     specific: str | None = Field(None, max_length=2000, description="what exactly")
     measure: str | None = Field(None, max_length=2000, description="how it is measured")
     why: str | None = Field(None, max_length=2000, description="why it matters to them")
@@ -68,21 +68,21 @@ class ActionIn(Strict):
     partner: str | None = Field(
         None, min_length=1, max_length=100, description="the named partner, if it owns the step"
     )
-    due_on: dt.date
+    due_on: PlannedDay
     reward_item: str | None = Field(None, max_length=64)
 
 
 class CompletionIn(Strict):
-    completed_at: AwareDatetime
+    completed_at: PastMoment
     by: Literal["participant", "mentor", "partner"] = "participant"
 
 
 class RevisionIn(Strict):
     why: str = Field(min_length=1, max_length=2000, description="why the goal changes")
-    on: dt.date = Field(default_factory=clock.today, description="default: today")
+    on: PastDay = Field(default_factory=clock.today, description="default: today")
     title: str | None = Field(None, min_length=1, max_length=500)
     target_step: int | None = Field(None, ge=1, le=10)
-    by_when: dt.date | None = None
+    by_when: PlannedDay | None = None
     specific: str | None = Text
     measure: str | None = Text
     realistic_because: str | None = Text
@@ -92,7 +92,7 @@ class RevisionIn(Strict):
 
 
 class AchievementIn(Strict):
-    on: dt.date = Field(default_factory=clock.today, description="default: today")
+    on: PastDay = Field(default_factory=clock.today, description="default: today")
 
 
 class DiscontinuationIn(Strict):
@@ -100,7 +100,7 @@ class DiscontinuationIn(Strict):
     conversation: str | None = Field(
         None, max_length=4000, description="the talk about it, in view of the long-term plan"
     )
-    on: dt.date = Field(default_factory=clock.today, description="default: today")
+    on: PastDay = Field(default_factory=clock.today, description="default: today")
 
 
 class ReflectionIn(Strict):
@@ -111,7 +111,7 @@ class ReflectionIn(Strict):
 
 
 class RescheduleIn(Strict):
-    due_on: dt.date
+    due_on: PlannedDay
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -120,12 +120,12 @@ class CancellationIn(Strict):
 
 
 class MeetingIn(Strict):
-    at: AwareDatetime
+    at: PlannedMoment
     place: str | None = Field(None, max_length=200)
 
 
 class MeetingRecordIn(Strict):
-    held_on: dt.date
+    held_on: PastDay
     duration_minutes: int = Field(gt=0, le=600)
     crisis_minutes: int = Field(ge=0, le=600)
     goal_minutes: int = Field(ge=0, le=600)

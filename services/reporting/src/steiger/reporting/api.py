@@ -19,6 +19,7 @@ from steiger.reporting.exchange import PERIOD_PATTERN, ExchangeDataset, InvalidP
 from steiger.reporting.latest_views import Kept
 from steiger.reporting.page import progress_page
 from steiger.reporting.replay import ReplayRunning
+from steiger.shared.dates import PlannedDay
 from steiger.shared.http import (
     Today,
     current_application,
@@ -36,7 +37,8 @@ router = APIRouter(tags=["progress"])
 DOMAIN_ERRORS = {NoProgressYet: 404, ReplayRunning: 409, InvalidPeriod: 422}
 
 AsOf = Annotated[
-    dt.date | None, Query(description="the view as it was at the end of this day; default today")
+    PlannedDay | None,
+    Query(description="the view as it was at the end of this day; default today"),
 ]
 Period = Annotated[
     str,
@@ -136,7 +138,7 @@ def dashboard(
     reporting: Reporting,
     today: Today,
     as_of: AsOf = None,
-    since: Annotated[dt.date | None, Query(description="intake on or after this day")] = None,
+    since: Annotated[PlannedDay | None, Query(description="intake on or after this day")] = None,
     step: Annotated[int, Query(ge=1, le=10, description="for 'share at or above step'")] = 3,
 ) -> dict:
     return reporting.dashboard(by, as_of or today, since, step)
