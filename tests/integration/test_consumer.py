@@ -184,8 +184,8 @@ async def test_a_batch_is_handled_on_the_event_loop_without_a_thread_hand_over(
     publisher = build_broker(settings)
     await publisher.connect()
     try:
-        for n in (1, 2):
-            record = completion(participant, n)
+        for n, item in ((1, "digid-applied"), (2, "payment-arrangements-all-creditors")):
+            record = completion(participant, n, item)
             await publisher.publish(
                 record.value, topic=PLANNING, key=record.key, headers=record.headers
             )
@@ -233,7 +233,8 @@ async def test_a_batch_that_meets_a_concurrent_write_is_recorded_as_a_batch(stor
     headers = [(name, value.encode()) for name, value in other.headers.items()]
     stale = cloudevents.decode(other.key, other.value, headers).event
     theirs.process_event(stale, Tracking("elsewhere#0", 1))  # ours' cached ledger is now old
-    batch = [delivered(completion(participant, n), n - 1) for n in (2, 3)]
+    repeatable = "budget-kept-month"  # earned up to twelve times a year
+    batch = [delivered(completion(participant, n, repeatable), n - 1) for n in (2, 3)]
     await consumer.handle(batch)
     assert one_by_one == []
     assert ours.recorder.max_tracking_id(f"{PLANNING}#0") == 3

@@ -14,7 +14,7 @@ from steiger.planning.contracts import to_contract
 from steiger.planning.settings import Settings
 from steiger.shared.kafka import ensure_topics
 from steiger.shared.relay import OutboxRelay
-from steiger.shared.topics import events_topic
+from steiger.shared.topics import dead_letter_topic, events_topic
 
 pytestmark = pytest.mark.broker
 TOPIC = events_topic("planning")
@@ -31,8 +31,8 @@ async def running_relay(app, settings, loss_check_interval=0.3, batch_interval=0
     relay = OutboxRelay(
         app,
         topic=TOPIC,
+        dead_letter_topic=dead_letter_topic("planning"),
         source=settings.source,
-        translate=to_contract,
         bootstrap_servers=settings.kafka_bootstrap_servers,
         partitions=4,
         poll_interval=0.1,
@@ -218,3 +218,33 @@ async def test_a_stream_of_writes_goes_out_in_fewer_batches_and_a_lone_write_at_
         while relay.position < stored(app):
             await asyncio.sleep(0.01)
         assert loop.time() - written < 0.4  # did not wait the half second
+
+
+async def test_an_event_it_cannot_publish_is_parked_and_the_rest_goes_out(
+    own_broker, store_env, kafka_tools, monkeypatch
+):
+    """Whatever is stored is checked against its contract first, so this takes a translator
+    that changed after the event was stored (a bug, an upgrade): the relay parks that event on
+    the service's dead-letter topic with its reason, and publishes the others."""
+    read_topic, eventually = kafka_tools
+    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    app = PlanningApplication(store_env(settings))
+    goal = app.set_goal(uuid.uuid4(), "Doel", "short", "debts", 2)
+    doomed = app.plan_action(goal, "Stap", "participant", dt.date(2026, 12, 1), None)
+    plan(app, 2)
+
+    def stricter(event):
+        if getattr(event, "action_id", None) == doomed:
+            raise ValueError("the contract changed under this event")
+        return to_contract(event)
+
+    monkeypatch.setattr(PlanningApplication, "translate", staticmethod(stricter))
+    async with running_relay(app, settings) as relay:
+        await eventually(lambda: relay.position == stored(app))
+        assert relay.parked == 1 and relay.last_parked.reason.startswith("Unpublishable")
+    published = await read_topic(own_broker.bootstrap_servers, TOPIC)
+    parked = await read_topic(own_broker.bootstrap_servers, dead_letter_topic("planning"))
+    assert len(published) == len(public_sequences(app)) - 1 == 5
+    assert [dict(r.headers)["dead-letter-stage"] for r in parked] == [b"relay"]
+    assert "contract changed" in dict(parked[0].headers)["dead-letter-reason"].decode()
+    assert int(dict(parked[0].headers)["dead-letter-notification-id"]) not in sequences(published)

@@ -116,3 +116,20 @@ def test_a_claim_left_by_an_intake_that_never_completed_does_not_block(client):
         app.keys.reserve(uuid.uuid4(), b"key of a crashed intake", {"external_id": digest}) is None
     )
     assert register(client).status_code == 201
+
+
+def test_a_registration_whose_event_would_not_publish_is_refused_and_not_stored(tmp_path):
+    """Past the API's own checks (a caller of the application, an import): the contract
+    decides, before anything is stored."""
+    import datetime as dt
+
+    from steiger.participant.schemas import RegistrationIn
+    from steiger.shared.eventstore import Unpublishable
+
+    service = parts(Settings(var_dir=tmp_path))
+    registration = RegistrationIn.model_validate(REGISTRATION)
+    intake = {**registration.intake(), "registered_on": dt.date(1, 1, 1)}
+    with pytest.raises(Unpublishable) as refused:
+        service.application.register(registration.personal_data(), **intake)
+    assert refused.value.problem_extensions["errors"][0]["field"] == "cohort"
+    assert service.application.recorder.max_notification_id() in (None, 0)

@@ -11,7 +11,7 @@ from typing import Union
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
-from steiger.cli.runtime import CONSUMERS
+from steiger.cli.runtime import SERVICES
 from steiger.shared.contracts import REGISTRY
 from steiger.shared.contracts.compatibility import incompatibilities, schema_of
 from steiger.shared.topics import PRODUCERS, dead_letter_topic, events_topic
@@ -56,12 +56,13 @@ def asyncapi_document() -> dict:
                 "participant id"
             ),
         )
-    for consumer in CONSUMERS:
+    for service in SERVICES:
         broker.publisher(
-            dead_letter_topic(consumer),
-            title=f"{consumer}:dead-letter",
-            description="Records the consumer could not process, with the reason "
-            "in the dead-letter-reason header",
+            dead_letter_topic(service),
+            title=f"{service}:dead-letter",
+            description="Records the service's consumer could not process, and stored events "
+            "its relay could not publish (dead-letter-stage: relay), with the reason in the "
+            "dead-letter-reason header",
         )
     spec = AsyncAPI(
         broker,

@@ -21,7 +21,6 @@ from steiger.shared.topics import CONSUMES, PRODUCERS, dead_letter_topic, events
 
 SERVICES = ("participant", "bridge", "planning", "rewards", "notifications", "reporting")
 DEFAULT_PORTS = dict(zip(SERVICES, range(8001, 8007), strict=True))
-CONSUMERS = tuple(CONSUMES)
 
 
 def configured_partitions() -> int:
@@ -30,7 +29,7 @@ def configured_partitions() -> int:
 
 
 def all_topics() -> list[str]:
-    return [events_topic(p) for p in PRODUCERS] + [dead_letter_topic(c) for c in CONSUMERS]
+    return [events_topic(p) for p in PRODUCERS] + [dead_letter_topic(s) for s in SERVICES]
 
 
 @dataclass

@@ -29,7 +29,9 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.projection import EventSourcedProjection
 from eventsourcing.utils import get_topic, resolve_topic, retry, strtobool
+from pydantic import ValidationError
 
+from steiger.shared.contracts import IntegrationEvent
 from steiger.shared.copying import private_copy
 from steiger.shared.protocol_checks import remember_protocol_members
 from steiger.shared.settings import ServiceSettings
@@ -50,6 +52,28 @@ runs on. A conflict that persists after five tries is answered 409 at the HTTP e
 
 Reaction = Callable[[Any, Any, ProcessingEvent], None]
 """A policy: (application, integration event, processing event) -> None."""
+
+Translator = Callable[[Any], IntegrationEvent | None]
+"""Maps an internal domain event to its public contract, or None if it stays inside."""
+
+
+class Unpublishable(Exception):
+    """The change would not fit its published contract"""
+
+    def __init__(self, event: Any, error: Exception) -> None:
+        name = type(event).__qualname__
+        if isinstance(error, ValidationError):
+            errors = [
+                {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+                for e in error.errors()
+            ]
+        else:
+            errors = [{"field": "", "message": f"{type(error).__name__}: {error}"}]
+        why = "; ".join(
+            f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
+        )
+        super().__init__(f"{name} would not fit its published contract: {why}")
+        self.problem_extensions = {"errors": errors}
 
 
 def store_environment(settings: ServiceSettings) -> dict[str, str]:
@@ -282,6 +306,9 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     """
 
     reactions: ClassVar[Mapping[type, Reaction]] = {}
+    translate: ClassVar[Translator | None] = None
+    """The service's contracts (its `contracts.to_contract`, as a staticmethod); None for a
+    service that publishes nothing."""
     repository: BatchAwareRepository
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
@@ -345,7 +372,12 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         is done. A conflict (another writer got there first) brings the cached ones up to
         the store, so a retry starts from what is stored. (The library's own `_record` puts
         them in the cache whatever it holds by then, which could replace a newer version:
-        hence not `super()`.)"""
+        hence not `super()`.)
+
+        Whatever is stored must be publishable: an event that would not map to a valid
+        contract is refused here, before it is stored, rather than found by the relay."""
+        for domain_event in processing_event.events:
+            self.contract_of(domain_event)
         try:
             recordings = self.events.put(
                 processing_event.events,
@@ -358,6 +390,16 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         for aggregate in processing_event.aggregates.values():
             self.repository.remember(aggregate)
         return recordings
+
+    def contract_of(self, domain_event: Any) -> IntegrationEvent | None:
+        """The public contract of a domain event, None for one that stays inside the service;
+        raises `Unpublishable` when the event does not map to a valid contract."""
+        if self.translate is None:
+            return None
+        try:
+            return self.translate(domain_event)
+        except Exception as error:
+            raise Unpublishable(domain_event, error) from error
 
     def reacts_to(self, event_class: type) -> bool:
         return event_class in self.reactions

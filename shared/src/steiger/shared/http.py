@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from steiger.shared import clock
+from steiger.shared.eventstore import Unpublishable
 from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
 
 PROBLEM_JSON = "application/problem+json"
@@ -83,6 +84,10 @@ def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception
     @app.exception_handler(PayloadTooLarge)
     async def too_large(_: Request, error: PayloadTooLarge) -> JSONResponse:
         return problem(413, "Content Too Large", str(error))
+
+    @app.exception_handler(Unpublishable)
+    async def unpublishable(_: Request, error: Unpublishable) -> JSONResponse:
+        return problem(422, "Unprocessable Content", str(error), **error.problem_extensions)
 
     @app.exception_handler(IntegrityError)
     async def concurrent_change(_: Request, __: IntegrityError) -> JSONResponse:

@@ -57,11 +57,15 @@ class BatchProducer:
     async def stop(self) -> None:
         await self._producer.stop()
 
-    async def publish(self, records: Sequence[KafkaRecord]) -> dict[int, tuple[int, KafkaRecord]]:
+    async def publish(
+        self, records: Sequence[KafkaRecord], topic: str | None = None
+    ) -> dict[int, tuple[int, KafkaRecord]]:
         """Per partition, the offset of its first record and its last record, once the broker
         acknowledged them all. Each partition's records keep their order: its batches go out
-        one after another (aiokafka has one request in flight per broker)."""
-        partitions = len(await self._producer.partitions_for(self.topic))
+        one after another (aiokafka has one request in flight per broker). To the producer's
+        topic unless another is named."""
+        topic = topic or self.topic
+        partitions = len(await self._producer.partitions_for(topic))
         by_partition: dict[int, list[KafkaRecord]] = {}
         for record in records:
             by_partition.setdefault(partition_for(record.key, partitions), []).append(record)
@@ -70,18 +74,20 @@ class BatchProducer:
             batch = self._producer.create_batch()
             for record in in_order:
                 if not _append(batch, record):  # full: send it, and go on in a new one
-                    sent.append(await self._send(batch, partition))
+                    sent.append(await self._send(batch, topic, partition))
                     batch = self._producer.create_batch()
                     _append(batch, record)  # the first record always fits
-            sent.append(await self._send(batch, partition))
+            sent.append(await self._send(batch, topic, partition))
         acknowledged = await asyncio.gather(*sent)
         first_offsets: dict[int, int] = {}
         for metadata in acknowledged:
             first_offsets.setdefault(metadata.partition, metadata.offset)
         return {p: (first_offsets[p], in_order[-1]) for p, in_order in by_partition.items()}
 
-    async def _send(self, batch: BatchBuilder, partition: int) -> asyncio.Future[RecordMetadata]:
-        return await self._producer.send_batch(batch, self.topic, partition=partition)
+    async def _send(
+        self, batch: BatchBuilder, topic: str, partition: int
+    ) -> asyncio.Future[RecordMetadata]:
+        return await self._producer.send_batch(batch, topic, partition=partition)
 
 
 def _append(batch: BatchBuilder, record: KafkaRecord) -> bool:

@@ -12,24 +12,19 @@ idle), and after a loss it publishes everything again from the start, in order.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, field
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from steiger.shared import cloudevents
-from steiger.shared.contracts import IntegrationEvent
 from steiger.shared.eventstore import ServiceApplication, TracingMapper
 from steiger.shared.kafka import BatchProducer, ensure_topics
 
 log = structlog.get_logger(__name__)
-
-Translator = Callable[[Any], IntegrationEvent | None]
-"""Maps an internal domain event to its public contract, or None if it stays inside."""
 
 _EVENT_IDS = uuid5(NAMESPACE_URL, "urn:steiger:event-id")
 
@@ -43,29 +38,55 @@ class BrokerLostData(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Unpublished:
+    """A stored event the relay could not publish: parked with its reason, never in the way
+    of the events after it. Names nothing but ids (no personal data, no case text)."""
+
+    notification_id: int
+    originator_id: UUID
+    originator_version: int
+    event: str
+    reason: str
+
+
 @dataclass
 class _Batch:
     records: list[cloudevents.KafkaRecord]
     last_notification_id: int
+    unpublished: list[Unpublished] = field(default_factory=list)
 
 
 def read_outbox(
-    application: ServiceApplication, translate: Translator, source: str, after: int, limit: int
+    application: ServiceApplication, source: str, after: int, limit: int
 ) -> _Batch | None:
     """The public records of up to `limit` notifications after `after`, exactly as the relay
-    publishes them (the history endpoint serves the same records for rebuilds)."""
+    publishes them (the history endpoint serves the same records for rebuilds). An event
+    that cannot be read or mapped to its contract is left out and listed as unpublished."""
     notifications = application.recorder.select_notifications(start=after + 1, limit=limit)
     if not notifications:
         return None
     mapper = application.mapper
     assert isinstance(mapper, TracingMapper)
-    records = []
+    batch = _Batch([], notifications[-1].id)
     for notification in notifications:
-        domain_event, traceparent = mapper.decode(notification)
-        contract = translate(domain_event)
+        try:
+            domain_event, traceparent = mapper.decode(notification)
+            contract = application.contract_of(domain_event)
+        except Exception as error:
+            batch.unpublished.append(
+                Unpublished(
+                    notification.id,
+                    notification.originator_id,
+                    notification.originator_version,
+                    notification.topic.rpartition(":")[2],
+                    f"{type(error).__name__}: {error}",
+                )
+            )
+            continue
         if contract is None:
             continue
-        records.append(
+        batch.records.append(
             cloudevents.encode(
                 contract,
                 event_id=durable_event_id(
@@ -77,7 +98,7 @@ def read_outbox(
                 traceparent=traceparent,
             )
         )
-    return _Batch(records, notifications[-1].id)
+    return batch
 
 
 class OutboxRelay:
@@ -86,8 +107,8 @@ class OutboxRelay:
         application: ServiceApplication,
         *,
         topic: str,
+        dead_letter_topic: str,
         source: str,
-        translate: Translator,
         bootstrap_servers: str,
         partitions: int,
         batch_size: int = 500,
@@ -97,8 +118,8 @@ class OutboxRelay:
     ) -> None:
         self.application = application
         self.topic = topic
+        self.dead_letter_topic = dead_letter_topic
         self.source = source
-        self.translate = translate
         self.bootstrap_servers = bootstrap_servers
         self.partitions = partitions
         self.batch_size = batch_size
@@ -109,6 +130,9 @@ class OutboxRelay:
         self.ready = False
         self.resumes = 0
         """How often the relay re-read its position from the topic (start, errors, loss)."""
+        self.parked = 0
+        """Stored events it could not publish since it started (each an alarm in the log)."""
+        self.last_parked: Unpublished | None = None
         self._lost = False
         self._ends: dict[TopicPartition, int] = {}
         """Per partition, how far it is known to reach: a broker reporting less lost data."""
@@ -151,7 +175,9 @@ class OutboxRelay:
 
     async def _resume(self) -> None:
         self.ready = False
-        await ensure_topics(self.bootstrap_servers, [self.topic], self.partitions)
+        await ensure_topics(
+            self.bootstrap_servers, [self.topic, self.dead_letter_topic], self.partitions
+        )
         # Each client is kept once it started: one that failed to start is no use next time.
         if self._inspector is None:
             inspector = AIOKafkaConsumer(
@@ -242,6 +268,8 @@ class OutboxRelay:
 
     async def _publish(self, batch: _Batch) -> None:
         assert self._producer is not None
+        if batch.unpublished:
+            await self._park(batch.unpublished)
         acknowledged = await self._producer.publish(batch.records)
         for partition, (first_offset, last) in acknowledged.items():
             self._published[partition] = int(last.headers["ce_sequence"])
@@ -252,8 +280,39 @@ class OutboxRelay:
             self._ends[tp] = max(self._ends.get(tp, 0), first_offset + 1)
         self.position = batch.last_notification_id
 
+    async def _park(self, unpublished: list[Unpublished]) -> None:
+        """On the service's dead-letter topic, with the reason: an alarm for an operator (see
+        `steiger dead-letters`), while the events after it go out."""
+        assert self._producer is not None
+        records = [
+            cloudevents.KafkaRecord(
+                key=str(u.originator_id).encode(),
+                value=json.dumps(asdict(u), default=str).encode(),
+                headers={
+                    "content-type": "application/json",
+                    "dead-letter-reason": u.reason[:2000],
+                    "dead-letter-stage": "relay",
+                    "dead-letter-topic": self.topic,
+                    "dead-letter-notification-id": str(u.notification_id),
+                },
+            )
+            for u in unpublished
+        ]
+        await self._producer.publish(records, topic=self.dead_letter_topic)
+        for u in unpublished:
+            log.error(
+                "stored event cannot be published; parked on the dead-letter topic",
+                topic=self.topic,
+                notification_id=u.notification_id,
+                originator_id=str(u.originator_id),
+                stored_event=u.event,
+                reason=u.reason,
+            )
+        self.parked += len(unpublished)
+        self.last_parked = unpublished[-1]
+
     def _read_batch(self, after: int) -> _Batch | None:
-        return read_outbox(self.application, self.translate, self.source, after, self.batch_size)
+        return read_outbox(self.application, self.source, after, self.batch_size)
 
     async def _check_ends(self) -> None:
         """End offsets never go down unless the broker lost records (Tansu's trail the log

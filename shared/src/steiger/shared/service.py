@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ from steiger.shared.eventstore import ServiceApplication
 from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
 from steiger.shared.kafka import PRODUCER_OPTIONS, ensure_topics
 from steiger.shared.logging import configure_logging
-from steiger.shared.relay import OutboxRelay, Translator, read_outbox
+from steiger.shared.relay import OutboxRelay, read_outbox
 from steiger.shared.settings import ServiceSettings
 from steiger.shared.topics import dead_letter_topic, events_topic
 
@@ -40,8 +40,6 @@ class ServiceParts:
     routes: APIRouter
     description: str
     domain_errors: Mapping[type[Exception], int] = field(default_factory=dict)
-    translate: Translator | None = None
-    """Maps domain events to public contracts; None for a service that publishes nothing."""
     listens_to: Sequence[str] = ()
     """The producing services whose events this service reacts to."""
     background: Sequence[Callable[[], Awaitable[None]]] = ()
@@ -111,19 +109,19 @@ def build_service(parts: ServiceParts) -> FastAPI:
         OutboxRelay(
             application,
             topic=events_topic(settings.service),
+            dead_letter_topic=dead_letter_topic(settings.service),
             source=settings.source,
-            translate=parts.translate,
             bootstrap_servers=settings.kafka_bootstrap_servers,
             partitions=settings.kafka_partitions,
         )
-        if parts.translate
+        if application.translate
         else None
     )
     topics = [events_topic(producer) for producer in parts.listens_to]
     if topics:
         consumer = IdempotentConsumer(application, broker, consumer_name=settings.service)
         broker.include_router(subscriber_router(consumer, topics))
-        topics.append(dead_letter_topic(settings.service))
+    topics.append(dead_letter_topic(settings.service))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -147,7 +145,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
     api = build_api(parts, lifespan)
     api.state.broker = broker
     api.state.relay = relay
-    if parts.translate:
+    if application.translate:
         api.include_router(outbox_router(parts))
 
     @api.get("/health", tags=["operations"], summary="Ready when store, broker and relay are")
@@ -163,6 +161,8 @@ def build_service(parts: ServiceParts) -> FastAPI:
                 "ready": relay.ready,
                 "position": relay.position,
                 "resumes": relay.resumes,
+                "parked": relay.parked,
+                "last_parked": asdict(relay.last_parked) if relay.last_parked else None,
             }
         ready = (
             isinstance(checks["store"], dict)
@@ -185,15 +185,14 @@ def outbox_router(parts: ServiceParts) -> APIRouter:
     """The service's published events read straight from its store, page by page: what
     other services rebuild from when Kafka's retention no longer holds everything."""
     router = APIRouter(tags=["operations"])
-    translate, source = parts.translate, parts.settings.source
-    assert translate is not None
+    source = parts.settings.source
 
     @router.get("/outbox", summary="Published events from the store, after a notification id")
     def outbox(
         after: int = Query(0, ge=0, lt=MAX_NOTIFICATION_ID),
         limit: int = Query(5000, ge=1, le=20000),
     ) -> dict:
-        batch = read_outbox(parts.application, translate, source, after, limit)
+        batch = read_outbox(parts.application, source, after, limit)
         if batch is None:
             return {"records": [], "last": None}
         records = [

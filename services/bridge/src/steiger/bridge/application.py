@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
+from steiger.bridge.contracts import to_contract
 from steiger.bridge.domain.definition import BridgeDefinition
 from steiger.bridge.domain.eix import CostTable, income_gap
 from steiger.bridge.domain.errors import (
@@ -25,6 +26,7 @@ from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 
 class BridgeApplication(ServiceApplication):
     name = "bridge"
+    translate = staticmethod(to_contract)
     reactions = REACTIONS
 
     def __init__(

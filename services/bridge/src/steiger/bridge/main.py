@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from steiger.bridge.api import DOMAIN_ERRORS, router
 from steiger.bridge.application import BridgeApplication
-from steiger.bridge.contracts import to_contract
 from steiger.bridge.cost_tables import load_cost_tables
 from steiger.bridge.definitions import load_definitions
 from steiger.bridge.job_catalogues import load_job_catalogues
@@ -29,7 +28,6 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         routes=router,
         description="The Bridge to Self-Sufficiency: versioned definitions and positions.",
         domain_errors=DOMAIN_ERRORS,
-        translate=to_contract,
         listens_to=CONSUMES["bridge"],
     )
 

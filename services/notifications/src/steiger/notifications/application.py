@@ -10,6 +10,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import Recording
 
 from steiger.notifications.calendar import FeedTokens, agenda
+from steiger.notifications.contracts import to_contract
 from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
 from steiger.notifications.domain.notifications import ParticipantNotifications
 from steiger.notifications.domain.timing import ReminderPolicy
@@ -23,6 +24,7 @@ STATUSES = ("pending", "sent", "failed", "skipped", "cancelled")
 
 class NotificationsApplication(ServiceApplication):
     name = "notifications"
+    translate = staticmethod(to_contract)
     reactions = REACTIONS
 
     def __init__(

@@ -12,7 +12,6 @@ from steiger.notifications.channels import (
     SmtpChannel,
     WebhookChannel,
 )
-from steiger.notifications.contracts import to_contract
 from steiger.notifications.dispatcher import Dispatcher
 from steiger.notifications.domain.timing import ReminderPolicy
 from steiger.notifications.lookups import ParticipantDirectory, PlanningDetails
@@ -74,7 +73,6 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         description="Reminders, meeting summaries and celebrations over e-mail, SMS and "
         "webhook; a private calendar feed per participant.",
         domain_errors=DOMAIN_ERRORS,
-        translate=to_contract,
         listens_to=CONSUMES["notifications"],
         background=[
             periodic(dispatcher.run_once, settings.dispatch_seconds, "notifications dispatched")

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 from cryptography.exceptions import InvalidTag
 from eventsourcing.application import AggregateNotFoundError
 
+from steiger.participant.contracts import to_contract
 from steiger.participant.domain.bsn import check_bsn, mask_bsn
 from steiger.participant.domain.errors import (
     DuplicateParticipant,
@@ -32,6 +33,7 @@ from steiger.shared.eventstore import ServiceApplication
 
 class ParticipantApplication(ServiceApplication):
     name = "participant"
+    translate = staticmethod(to_contract)
 
     def __init__(
         self,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from steiger.participant.api import DOMAIN_ERRORS, router
 from steiger.participant.application import ParticipantApplication
-from steiger.participant.contracts import to_contract
 from steiger.participant.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.service import ServiceParts, run_service
@@ -22,7 +21,6 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         routes=router,
         description="Who a participant is. Other services know only the pseudonymous id.",
         domain_errors=DOMAIN_ERRORS,
-        translate=to_contract,
     )
 
 

@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
+from steiger.planning.contracts import to_contract
 from steiger.planning.domain.errors import (
     GoalNotFound,
     GroupNotFound,
@@ -24,6 +25,7 @@ from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 
 class PlanningApplication(ServiceApplication):
     name = "planning"
+    translate = staticmethod(to_contract)
 
     def __init__(self, env: Any = None) -> None:
         super().__init__(env)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from steiger.planning.api import DOMAIN_ERRORS, router
 from steiger.planning.application import PlanningApplication
-from steiger.planning.contracts import to_contract
 from steiger.planning.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.service import ServiceParts, daily_work, run_service
@@ -19,7 +18,6 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         routes=router,
         description="Goal-action plans: goals per Bridge column, action steps, deadlines.",
         domain_errors=DOMAIN_ERRORS,
-        translate=to_contract,
         background=[
             # the missed-action detector: each action is marked missed once
             daily_work(

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from steiger.rewards.contracts import to_contract
 from steiger.rewards.domain.errors import GroupAccountNotFound
 from steiger.rewards.domain.group_account import GroupAccount
 from steiger.rewards.domain.ledger import CALENDAR, ZERO, Ledger
@@ -19,6 +20,7 @@ from steiger.shared.spreadsheets import SafeDictWriter
 
 class RewardsApplication(ServiceApplication):
     name = "rewards"
+    translate = staticmethod(to_contract)
     reactions = REACTIONS
 
     def __init__(self, env: dict[str, str] | None = None, menu: RewardsMenu | None = None) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from steiger.rewards.api import DOMAIN_ERRORS, router
 from steiger.rewards.application import RewardsApplication
-from steiger.rewards.contracts import to_contract
 from steiger.rewards.domain.ledger import CALENDAR
 from steiger.rewards.menus import load_menu
 from steiger.rewards.settings import Settings
@@ -22,7 +21,6 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         routes=router,
         description="Rewards earned by the menu, exactly once per achievement.",
         domain_errors=DOMAIN_ERRORS,
-        translate=to_contract,
         listens_to=CONSUMES["rewards"],
         background=[
             # each anniversary item once, when its years have passed since enrolment
