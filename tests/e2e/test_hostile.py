@@ -3,8 +3,12 @@ refused without stopping anything, and records that must not silence a partition
 
 from __future__ import annotations
 
-import pytest
+import asyncio
 
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from steiger.shared.kafka import partition_for
 from steiger.shared.topics import events_topic
 
 from .test_faults import topic_records
@@ -42,3 +46,42 @@ def test_an_intake_dated_year_one_is_refused_and_the_service_still_publishes(sys
     health = client.get("participant", "/health").json()
     assert health["status"] == "ready" and health["relay"]["parked"] == 0
     client.close()
+
+
+def test_a_forged_record_with_a_huge_sequence_silences_no_partition(system, e2e):
+    """Issue 23: a ParticipantRegistered written straight to partition 0 with sequence 10^15
+    and a made-up source made every consumer drop the real events after it."""
+    client = e2e.client(system)
+    topic = events_topic("participant")
+    genuine = next(r for r in topic_records(system, topic) if r.partition == 0)
+    forged = [
+        (name, str(10**15).zfill(20).encode() if name == "ce_sequence" else value)
+        for name, value in genuine.headers
+        if name != "ce_source"
+    ] + [("ce_source", b"urn:nld:oin:99999999999999999999:systeem:steiger-participant")]
+    asyncio.run(produce(system.bootstrap_servers, topic, genuine.value, genuine.key, forged))
+
+    later = [client.register(f"Na de vervalsing {n}", {"adults": 1}) for n in range(6)]
+    on_partition_0 = [p for p in later if partition_for(p.encode(), system.partitions) == 0]
+    assert on_partition_0, "some of them share the forged record's partition"
+    for pid in later:  # bridge took each household from its registration: it got through
+        e2e.wait_until(lambda pid=pid: household_known(client, pid), timeout=30)
+    for consumer in ("bridge", "rewards", "notifications", "reporting"):
+        health = client.get(consumer, "/health").json()
+        assert health["consumer"]["parked"] >= 1, consumer
+        assert "signature" in health["consumer"]["last_parked"]["reason"]
+    client.close()
+
+
+def household_known(client, pid: str) -> bool:
+    response = client.get("bridge", f"/participants/{pid}/jobs")
+    return response.status_code == 200
+
+
+async def produce(bootstrap: str, topic: str, value: bytes, key: bytes, headers) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, value, key=key, headers=headers, partition=0)
+    finally:
+        await producer.stop()

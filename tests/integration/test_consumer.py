@@ -25,6 +25,14 @@ pytestmark = pytest.mark.broker
 NOW = dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC)
 PLANNING = events_topic("planning")
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:steiger-planning"
+KEY = b"k" * 32
+
+
+def consumer_of(app, broker, **options) -> IdempotentConsumer:
+    """Rewards' consumer of planning's topic, trusting what planning signs with KEY."""
+    return IdempotentConsumer(
+        app, broker, consumer_name="rewards", signing_key=KEY, sources={PLANNING: SOURCE}, **options
+    )
 
 
 def completion(participant, sequence, item="digid-applied"):
@@ -45,6 +53,7 @@ def completion(participant, sequence, item="digid-applied"):
         time=NOW,
         sequence=sequence,
         traceparent=None,
+        signing_key=KEY,
     )
 
 
@@ -55,7 +64,7 @@ async def test_redelivered_events_have_one_effect_and_poison_is_parked(
     settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
     app = RewardsApplication(store_env(settings), menu=load_menu())
     broker = build_broker(settings)
-    consumer = IdempotentConsumer(app, broker, consumer_name="rewards", backoff_seconds=0.01)
+    consumer = consumer_of(app, broker, backoff_seconds=0.01)
     broker.include_router(subscriber_router(consumer, [PLANNING]))
     await ensure_topics(own_broker.bootstrap_servers, [PLANNING, dead_letter_topic("rewards")], 4)
     participant = uuid.uuid4()
@@ -109,7 +118,7 @@ async def test_redelivered_events_have_one_effect_and_poison_is_parked(
     assert len(rewards["earned"]) == 2
     assert len(parked) == 1
     reason = dict(parked[0].headers)["dead-letter-reason"].decode()
-    assert "missing" in reason and "ce_id" in reason
+    assert "not signed by a Steiger producer" in reason
 
 
 class ExplodingRewards(RewardsApplication):
@@ -129,7 +138,7 @@ async def test_an_event_that_fails_inside_a_batch_is_parked_alone(
     settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
     app = ExplodingRewards(store_env(settings), menu=load_menu())
     broker = build_broker(settings)
-    consumer = IdempotentConsumer(app, broker, consumer_name="rewards", backoff_seconds=0.01)
+    consumer = consumer_of(app, broker, backoff_seconds=0.01)
     broker.include_router(subscriber_router(consumer, [PLANNING]))
     await ensure_topics(own_broker.bootstrap_servers, [PLANNING, dead_letter_topic("rewards")], 4)
     participant = uuid.uuid4()
@@ -177,7 +186,7 @@ async def test_a_batch_is_handled_on_the_event_loop_without_a_thread_hand_over(
     settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
     app = RewardsApplication(store_env(settings), menu=load_menu())
     broker = build_broker(settings)
-    consumer = IdempotentConsumer(app, broker, consumer_name="rewards")
+    consumer = consumer_of(app, broker)
     broker.include_router(subscriber_router(consumer, [PLANNING]))
     await ensure_topics(own_broker.bootstrap_servers, [PLANNING], 4)
     participant = uuid.uuid4()
@@ -220,7 +229,7 @@ async def test_a_batch_that_meets_a_concurrent_write_is_recorded_as_a_batch(stor
     env = store_env(Settings())
     ours = RewardsApplication(env, menu=load_menu())
     theirs = RewardsApplication(env, menu=load_menu())
-    consumer = IdempotentConsumer(ours, build_broker(Settings()), consumer_name="rewards")
+    consumer = consumer_of(ours, build_broker(Settings()))
     participant = uuid.uuid4()
     await consumer.handle([delivered(completion(participant, 1), 0)])  # ours caches the ledger
     one_by_one = []
@@ -231,7 +240,7 @@ async def test_a_batch_that_meets_a_concurrent_write_is_recorded_as_a_batch(stor
     consumer._handle_one = spy  # type: ignore[method-assign]
     other = completion(participant, 1, item="payment-arrangements-all-creditors")
     headers = [(name, value.encode()) for name, value in other.headers.items()]
-    stale = cloudevents.decode(other.key, other.value, headers).event
+    stale = cloudevents.decode(other.key, other.value, headers, KEY).event
     theirs.process_event(stale, Tracking("elsewhere#0", 1))  # ours' cached ledger is now old
     repeatable = "budget-kept-month"  # earned up to twelve times a year
     batch = [delivered(completion(participant, n, repeatable), n - 1) for n in (2, 3)]
@@ -240,3 +249,49 @@ async def test_a_batch_that_meets_a_concurrent_write_is_recorded_as_a_batch(stor
     assert ours.recorder.max_tracking_id(f"{PLANNING}#0") == 3
     earned = ours.rewards(participant)["earned"]
     assert len(earned) == 4  # both of ours in the batch, the first one, and theirs
+
+
+async def test_a_forged_record_is_parked_untracked_and_the_partition_goes_on(
+    own_broker, store_env, kafka_tools
+):
+    """Issue 23's attack: a record with a huge sequence and a made-up source made every real
+    event on its partition look like a duplicate. Also one signed by planning's key but
+    claiming another source, and one of another producer's type in planning's topic."""
+    read_topic, eventually = kafka_tools
+    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    app = RewardsApplication(store_env(settings), menu=load_menu())
+    broker = build_broker(settings)
+    consumer = consumer_of(app, broker, backoff_seconds=0.01)
+    broker.include_router(subscriber_router(consumer, [PLANNING]))
+    await ensure_topics(own_broker.bootstrap_servers, [PLANNING, dead_letter_topic("rewards")], 1)
+    participant = uuid.uuid4()
+    genuine = completion(participant, 7)
+    forged = {**genuine.headers, "ce_source": "urn:evil", "ce_sequence": str(10**15).zfill(20)}
+    foreign_source = cloudevents.encode(
+        ActionCompleted.model_validate_json(genuine.value), event_id="x", source="urn:nld:oin:"
+        "00000000000000000000:systeem:steiger-rewards", time=NOW, sequence=10**14,
+        traceparent=None, signing_key=KEY,
+    )  # fmt: skip
+    publisher = build_broker(settings)
+    await publisher.connect()
+    try:
+        await publisher.publish(genuine.value, topic=PLANNING, key=genuine.key, headers=forged)
+        for record in (foreign_source, completion(participant, 8, "gp-check-up")):
+            await publisher.publish(
+                record.value, topic=PLANNING, key=record.key, headers=record.headers
+            )
+        await broker.start()
+        await eventually(lambda: len(app.rewards(participant)["earned"]) == 1)
+        parked = await eventually(
+            lambda: read_topic(own_broker.bootstrap_servers, dead_letter_topic("rewards"))
+        )
+        await eventually(lambda: consumer.parked == 2)
+    finally:
+        await broker.stop()
+        await publisher.stop()
+    assert app.recorder.max_tracking_id(f"{PLANNING}#0") == 8
+    assert [e["item_id"] for e in app.rewards(participant)["earned"]] == ["gp-check-up"]
+    reasons = [dict(r.headers)["dead-letter-reason"].decode() for r in parked]
+    assert "signature does not match" in reasons[0]
+    assert "does not own steiger.planning.events.v1" in reasons[1]
+    assert consumer.last_parked["reason"] == reasons[1]

@@ -8,16 +8,19 @@ import uuid
 from contextlib import asynccontextmanager
 
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from steiger.planning.application import PlanningApplication
 from steiger.planning.contracts import to_contract
 from steiger.planning.settings import Settings
+from steiger.shared.eventstore import store_environment
 from steiger.shared.kafka import ensure_topics
 from steiger.shared.relay import OutboxRelay
 from steiger.shared.topics import dead_letter_topic, events_topic
 
 pytestmark = pytest.mark.broker
 TOPIC = events_topic("planning")
+KEY = b"k" * 32
 
 
 def plan(app: PlanningApplication, actions: int) -> None:
@@ -33,6 +36,7 @@ async def running_relay(app, settings, loss_check_interval=0.3, batch_interval=0
         topic=TOPIC,
         dead_letter_topic=dead_letter_topic("planning"),
         source=settings.source,
+        signing_key=KEY,
         bootstrap_servers=settings.kafka_bootstrap_servers,
         partitions=4,
         poll_interval=0.1,
@@ -248,3 +252,57 @@ async def test_an_event_it_cannot_publish_is_parked_and_the_rest_goes_out(
     assert [dict(r.headers)["dead-letter-stage"] for r in parked] == [b"relay"]
     assert "contract changed" in dict(parked[0].headers)["dead-letter-reason"].decode()
     assert int(dict(parked[0].headers)["dead-letter-notification-id"]) not in sequences(published)
+
+
+async def test_a_forged_record_at_the_tail_does_not_move_the_relay(
+    own_broker, store_env, kafka_tools
+):
+    """A record no relay signed, with a huge sequence, written after the relay's own: at its
+    next start the relay resumes after its own last record, not after the forged one."""
+    read_topic, eventually = kafka_tools
+    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    app = PlanningApplication(store_env(settings))
+    plan(app, 2)
+    async with running_relay(app, settings) as relay:
+        await eventually(lambda: relay.position == stored(app))
+    records = await read_topic(own_broker.bootstrap_servers, TOPIC)
+    producer = AIOKafkaProducer(bootstrap_servers=own_broker.bootstrap_servers)
+    await producer.start()
+    try:
+        for partition in range(4):  # one at the end of every partition
+            headers = [
+                (n, str(10**15).zfill(20).encode() if n == "ce_sequence" else v)
+                for n, v in records[0].headers
+            ]
+            await producer.send_and_wait(
+                TOPIC, records[0].value, key=records[0].key, headers=headers, partition=partition
+            )
+    finally:
+        await producer.stop()
+    plan(app, 1)
+    async with running_relay(app, settings) as relay:
+        await eventually(lambda: relay.position == stored(app))
+    published = [r for r in await read_topic(own_broker.bootstrap_servers, TOPIC)]
+    ours = [s for s in sequences(published) if s < 10**15]
+    assert sorted(ours) == public_sequences(app)  # each once: nothing lost, nothing again
+
+
+async def test_a_store_behind_its_topic_stops_the_relay_visibly(
+    own_broker, store_env, kafka_tools, tmp_path
+):
+    """A store restored from an older backup: publishing would reuse sequences consumers
+    already have (their events would be taken for duplicates). The relay does not publish,
+    says why, and is not ready."""
+    read_topic, eventually = kafka_tools
+    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    app = PlanningApplication(store_env(settings))
+    plan(app, 3)
+    async with running_relay(app, settings) as relay:
+        await eventually(lambda: relay.position == stored(app))
+    published = len(await read_topic(own_broker.bootstrap_servers, TOPIC))
+    restored = PlanningApplication(store_environment(Settings(var_dir=tmp_path / "backup")))
+    plan(restored, 1)  # an older, shorter history
+    async with running_relay(restored, settings) as relay:
+        await eventually(lambda: relay.incident is not None)
+        assert not relay.ready and "past the store's last notification" in relay.incident
+    assert len(await read_topic(own_broker.bootstrap_servers, TOPIC)) == published

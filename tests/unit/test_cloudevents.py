@@ -12,6 +12,15 @@ from steiger.shared.contracts.rewards import RewardEarned
 
 NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
 SOURCE = "urn:nld:oin:00000000000000000001:systeem:steiger-rewards"
+KEY = b"k" * 32
+
+
+def resigned(key, value, headers: dict[str, str]) -> list[tuple[str, bytes]]:
+    """Headers signed again after a test changed the record: what a producer holding the
+    key would send."""
+    encoded_headers = [(k, v.encode()) for k, v in headers.items() if k != "steiger-signature"]
+    signature = cloudevents.signature(KEY, key, value, encoded_headers)
+    return [*encoded_headers, ("steiger-signature", signature.encode())]
 
 
 def reward() -> RewardEarned:
@@ -35,6 +44,7 @@ def encoded(event=None, **overrides):
         "time": NOW,
         "sequence": 42,
         "traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01",
+        "signing_key": KEY,
     }
     return cloudevents.encode(event or reward(), **(arguments | overrides))
 
@@ -57,7 +67,7 @@ def test_money_is_a_string_on_the_wire_and_decimal_again_after():
     record = encoded()
     assert json.loads(record.value)["amount"] == "20.00"
     envelope = cloudevents.decode(
-        record.key, record.value, [(k, v.encode()) for k, v in record.headers.items()]
+        record.key, record.value, [(k, v.encode()) for k, v in record.headers.items()], KEY
     )
     assert envelope.event.amount == Decimal("20.00")
     assert envelope.sequence == 42
@@ -65,12 +75,8 @@ def test_money_is_a_string_on_the_wire_and_decimal_again_after():
 
 
 def test_the_sequence_sorts_as_a_string():
-    a = cloudevents.encode(
-        reward(), event_id="a", source=SOURCE, time=NOW, sequence=9, traceparent=None
-    )
-    b = cloudevents.encode(
-        reward(), event_id="b", source=SOURCE, time=NOW, sequence=10, traceparent=None
-    )
+    a = encoded(event_id="a", sequence=9)
+    b = encoded(event_id="b", sequence=10)
     assert a.headers["ce_sequence"] < b.headers["ce_sequence"]
 
 
@@ -94,7 +100,42 @@ def test_records_that_can_never_be_processed_are_poison(mutate, reason):
     record = encoded()
     headers, value = mutate(dict(record.headers), record.value)
     with pytest.raises(cloudevents.PoisonMessage, match=reason):
-        cloudevents.decode(record.key, value, [(k, v.encode()) for k, v in headers.items()])
+        cloudevents.decode(record.key, value, resigned(record.key, value, headers), KEY)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        (lambda k, v, h: (k, v, [x for x in h if x[0] != "steiger-signature"]), "not signed"),
+        (lambda k, v, h: (k, v.replace(b"20.00", b"2000.00"), h), "does not match"),
+        (
+            lambda k, v, h: (k, v, [(n, b"9" * 20 if n == "ce_sequence" else x) for n, x in h]),
+            "does not match",
+        ),
+        (lambda k, v, h: (b"another-participant", v, h), "does not match"),
+        (
+            lambda k, v, h: (
+                k,
+                v,
+                [
+                    (n, cloudevents.signature(b"x" * 32, k, v, h).encode())
+                    if n == "steiger-signature"
+                    else (n, x)
+                    for n, x in h
+                ],
+            ),
+            "does not match",
+        ),
+    ],
+)
+def test_a_record_no_producer_signed_is_forged(tamper, reason):
+    record = encoded()
+    headers = [(k, v.encode()) for k, v in record.headers.items()]
+    key, value, changed = tamper(record.key, record.value, headers)
+    with pytest.raises(cloudevents.ForgedRecord, match=reason):
+        cloudevents.decode(key, value, changed, KEY)
+    with pytest.raises(cloudevents.ForgedRecord, match=reason):
+        cloudevents.decode_event(key, value, changed, KEY)
 
 
 @pytest.mark.parametrize("time", [NOW, NOW.astimezone(dt.timezone(dt.timedelta(hours=1)))])
@@ -111,7 +152,10 @@ def test_the_relays_encoder_writes_what_the_sdk_writes(time):
         extensions={"sequence": "00000000000000000042"},
     )
     assert (ours.key, ours.value) == (sdk.key, sdk.value)
-    assert ours.headers == sdk.headers | {"traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01"}
+    assert ours.headers == sdk.headers | {
+        "traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01",
+        "steiger-signature": ours.headers["steiger-signature"],
+    }
 
 
 def test_an_event_time_without_a_utc_offset_is_refused():
@@ -123,7 +167,7 @@ def test_the_consumers_decoder_reads_the_attributes_as_the_sdk_does():
     record = encoded()
     headers = [(k, v.encode()) for k, v in record.headers.items()]
     sdk = from_binary_event(KafkaMessage(headers=dict(headers), key=record.key, value=record.value))
-    ours = cloudevents.decode(record.key, record.value, headers)
+    ours = cloudevents.decode(record.key, record.value, headers, KEY)
     assert (ours.id, ours.source, ours.type, ours.time) == (
         sdk.get_id(),
         sdk.get_source(),
@@ -152,8 +196,8 @@ def test_the_bulk_decoder_reads_what_the_full_one_reads():
     event = reward()
     record = encoded(event)
     headers = [(k, v.encode()) for k, v in record.headers.items()]
-    assert cloudevents.decode_event(record.key, record.value, headers) == (event, 42)
-    assert cloudevents.decode(record.key, record.value, headers).event == event
+    assert cloudevents.decode_event(record.key, record.value, headers, KEY) == (event, 42)
+    assert cloudevents.decode(record.key, record.value, headers, KEY).event == event
 
 
 @pytest.mark.parametrize(
@@ -175,5 +219,7 @@ def test_the_bulk_decoder_reads_what_the_full_one_reads():
 def test_the_bulk_decoder_refuses_what_is_not_a_steiger_event(change, reason):
     record = encoded()
     headers = [(k, v.encode()) for k, v in record.headers.items()]
+    key, value, changed = change(record.key, record.value, headers)
+    signed = resigned(key, value, {k: v.decode() for k, v in changed})
     with pytest.raises(cloudevents.PoisonMessage, match=reason):
-        cloudevents.decode_event(*change(record.key, record.value, headers))
+        cloudevents.decode_event(key, value, signed, KEY)

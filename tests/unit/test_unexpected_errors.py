@@ -39,7 +39,7 @@ def test_the_outbox_refuses_a_position_past_any_notification_id(tmp_path):
 
     service = parts(Settings(var_dir=tmp_path))
     api = build_api(service)
-    api.include_router(outbox_router(service))
+    api.include_router(outbox_router(service, b"k" * 32))
     with TestClient(api) as client:
         assert client.get("/outbox", params={"after": 2**63 - 2}).json()["records"] == []
         response = client.get("/outbox", params={"after": 2**63 - 1})

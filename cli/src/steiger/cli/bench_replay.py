@@ -22,12 +22,13 @@ from steiger.cli.histories import history
 from steiger.cli.runtime import configured_partitions
 from steiger.shared import cloudevents
 from steiger.shared.kafka import ensure_topics, records_from_beginning
+from steiger.shared.settings import secret_kept_in
 from steiger.shared.topics import CONSUMES, events_topic
 
 SOURCE = "urn:nld:oin:00000000000000000000:systeem:steiger-bench"
 
 
-async def produce(bootstrap: str, events: int) -> float:
+async def produce(bootstrap: str, events: int, signing_key: bytes) -> float:
     topics = [events_topic(p) for p in CONSUMES["reporting"]]
     await ensure_topics(bootstrap, topics, configured_partitions())  # as reporting reads them
     producer = AIOKafkaProducer(
@@ -45,6 +46,7 @@ async def produce(bootstrap: str, events: int) -> float:
             record = cloudevents.encode(
                 event, event_id=f"{topic}:{sequences[topic]}", source=SOURCE,
                 time=dt.datetime.now(dt.UTC), sequence=sequences[topic], traceparent=None,
+                signing_key=signing_key,
             )  # fmt: skip
             headers = [(k, v.encode()) for k, v in record.headers.items()]
             pending.append(
@@ -75,7 +77,9 @@ def bench_replay(console: Console, out_dir: Path, events: int, port: int) -> dic
     shutil.rmtree(var_dir, ignore_errors=True)
     try:
         with console.status(f"producing {events:,} events…"):
-            produce_seconds = asyncio.run(produce(broker.bootstrap_servers, events))
+            # signed with the key the offline rebuild finds in the same var directory
+            signing_key = secret_kept_in(var_dir, "event-signing.key")
+            produce_seconds = asyncio.run(produce(broker.bootstrap_servers, events, signing_key))
         with console.status("reading them raw…"):
             raw_count, raw_seconds = asyncio.run(read_raw(broker.bootstrap_servers))
         with console.status("rebuilding reporting from them…"):

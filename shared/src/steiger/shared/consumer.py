@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import structlog
@@ -34,7 +34,7 @@ from faststream.kafka.message import KafkaMessage
 from steiger.shared import cloudevents
 from steiger.shared.eventstore import ServiceApplication
 from steiger.shared.kafka import CONSUMER_OPTIONS
-from steiger.shared.topics import dead_letter_topic
+from steiger.shared.topics import dead_letter_topic, events_topic
 from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
 
 log = structlog.get_logger(__name__)
@@ -55,12 +55,20 @@ class IdempotentConsumer:
         broker: KafkaBroker,
         *,
         consumer_name: str,
+        signing_key: bytes,
+        sources: Mapping[str, str],
         attempts: int = 3,
         backoff_seconds: float = 0.2,
     ) -> None:
         self.application = application
         self.broker = broker
         self.consumer_name = consumer_name
+        self.signing_key = signing_key
+        self.sources = dict(sources)
+        """Per topic, the CloudEvents source of the one producer that owns it."""
+        self.parked = 0
+        """Records parked since the service started (each an error in the log)."""
+        self.last_parked: dict[str, Any] | None = None
         self.dead_letter_topic = dead_letter_topic(consumer_name)
         self.attempts = attempts
         self.backoff_seconds = backoff_seconds
@@ -76,7 +84,7 @@ class IdempotentConsumer:
         by_partition: dict[str, list[tuple[ConsumerRecord, cloudevents.Envelope]]] = {}
         for record in records:
             try:
-                envelope = cloudevents.decode(record.key, record.value, record.headers)
+                envelope = self._envelope(record)
             except cloudevents.PoisonMessage as poison:
                 await self._park(record, str(poison))
                 continue
@@ -88,6 +96,20 @@ class IdempotentConsumer:
                 continue
             for record, envelope in arrived:  # one by one, each with retries and parking
                 await self._handle_one(record, envelope)
+
+    def _envelope(self, record: ConsumerRecord) -> cloudevents.Envelope:
+        """The record's CloudEvent, if the producer that owns the topic signed it. Anything
+        else is parked before it is processed or tracked: a forged record with a high
+        sequence must not make the partition's real events look like duplicates."""
+        envelope = cloudevents.decode(record.key, record.value, record.headers, self.signing_key)
+        owner = self.sources.get(record.topic)
+        if envelope.source != owner:
+            raise cloudevents.ForgedRecord(
+                f"source {envelope.source!r} does not own {record.topic} ({owner!r} does)"
+            )
+        if events_topic(envelope.event.producer) != record.topic:
+            raise cloudevents.ForgedRecord(f"a {envelope.type} does not belong in {record.topic}")
+        return envelope
 
     async def _handle_together(
         self, partition: str, arrived: list[tuple[ConsumerRecord, cloudevents.Envelope]]
@@ -205,6 +227,13 @@ class IdempotentConsumer:
         await self.broker.publish(
             record.value, topic=self.dead_letter_topic, key=record.key, headers=headers
         )
+        self.parked += 1
+        self.last_parked = {
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "reason": reason[:500],
+        }
         log.error(
             "record parked on the dead-letter topic",
             reason=reason,

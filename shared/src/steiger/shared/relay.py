@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import structlog
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from steiger.shared import cloudevents
 from steiger.shared.eventstore import ServiceApplication, TracingMapper
@@ -36,6 +36,10 @@ def durable_event_id(source: str, originator_id: UUID, originator_version: int) 
 
 class BrokerLostData(Exception):
     pass
+
+
+class StoreBehindTopic(Exception):
+    """The topic holds sequences the store never issued: an incident for an operator."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class _Batch:
 
 
 def read_outbox(
-    application: ServiceApplication, source: str, after: int, limit: int
+    application: ServiceApplication, source: str, signing_key: bytes, after: int, limit: int
 ) -> _Batch | None:
     """The public records of up to `limit` notifications after `after`, exactly as the relay
     publishes them (the history endpoint serves the same records for rebuilds). An event
@@ -96,6 +100,7 @@ def read_outbox(
                 time=domain_event.timestamp,
                 sequence=notification.id,
                 traceparent=traceparent,
+                signing_key=signing_key,
             )
         )
     return batch
@@ -109,6 +114,7 @@ class OutboxRelay:
         topic: str,
         dead_letter_topic: str,
         source: str,
+        signing_key: bytes,
         bootstrap_servers: str,
         partitions: int,
         batch_size: int = 500,
@@ -120,6 +126,7 @@ class OutboxRelay:
         self.topic = topic
         self.dead_letter_topic = dead_letter_topic
         self.source = source
+        self.signing_key = signing_key
         self.bootstrap_servers = bootstrap_servers
         self.partitions = partitions
         self.batch_size = batch_size
@@ -130,6 +137,10 @@ class OutboxRelay:
         self.ready = False
         self.resumes = 0
         """How often the relay re-read its position from the topic (start, errors, loss)."""
+        self.incident: str | None = None
+        """Why the relay does not publish, when it is something an operator must resolve."""
+        self.incident_retry_seconds = 10.0
+        self._foreign: set[tuple[int, int]] = set()
         self.parked = 0
         """Stored events it could not publish since it started (each an alarm in the log)."""
         self.last_parked: Unpublished | None = None
@@ -156,6 +167,11 @@ class OutboxRelay:
                 try:
                     await self._resume()
                     await self._publish_forever()
+                except StoreBehindTopic as incident:
+                    self.ready = False
+                    self.incident = str(incident)
+                    log.error("relay stopped: store behind its topic", reason=self.incident)
+                    await asyncio.sleep(self.incident_retry_seconds)
                 except BrokerLostData:
                     log.warning(
                         "broker lost published events; republishing from the store",
@@ -192,6 +208,15 @@ class OutboxRelay:
             await _start(producer)
             self._producer = producer
         tails = await self._tail_sequences()
+        stored = self.application.recorder.max_notification_id() or 0
+        if max(tails.values(), default=0) > stored:
+            raise StoreBehindTopic(
+                f"{self.topic} holds sequence {max(tails.values())}, past the store's last "
+                f"notification {stored}: the store was restored from an older backup or lost "
+                "its data. Publishing now would reuse sequences consumers already have, so "
+                "the relay waits: restore the newest backup, or replay the store's history "
+                "into a new topic (deploy/README.md)"
+            )
         lost = self._lost or any(tails.get(p, 0) < last for p, last in self._published.items())
         # After a loss, everything again from the start, in order: consumers skip what they
         # had, and process what the lost broker never delivered to them.
@@ -200,6 +225,7 @@ class OutboxRelay:
         self._ends = {}
         self._lost = False
         self.resumes += 1
+        self.incident = None
         self.ready = True
         log.info("relay resumed", topic=self.topic, position=self.position)
 
@@ -222,21 +248,62 @@ class OutboxRelay:
         for tp in pending:
             inspector.seek(tp, ends[tp] - 1)
         tails: dict[int, int] = {}
+        foreign_only: set[TopicPartition] = set()
         deadline = time.monotonic() + 15
         while pending:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"could not read the tail of {self.topic}")
             fetched = await inspector.getmany(*pending, timeout_ms=500)
             for tp, records in fetched.items():
-                for record in records:
-                    sequence = dict(record.headers).get("ce_sequence")
-                    if sequence is not None:
-                        tails[tp.partition] = max(tails.get(tp.partition, 0), int(sequence))
+                ours = [s for s in map(self._sequence_if_ours, records) if s is not None]
+                if ours:
+                    tails[tp.partition] = max(ours)
+                elif records:
+                    foreign_only.add(tp)
                 pending.discard(tp)
+        for tp in foreign_only:  # rare: the last batch holds only records not ours
+            tails[tp.partition] = await self._last_of_ours(tp, ends[tp], deadline)
         # Read: an assigned partition would be long-polled from now on (at an idle relay,
         # fetches every 25 ms, for nothing); the next read assigns them afresh.
         inspector.pause(*partitions)
         return tails
+
+    def _sequence_if_ours(self, record: ConsumerRecord) -> int | None:
+        """A record's sequence if this relay published it: signed with the system's key and
+        from this service. Anything else in the topic (forged, misrouted) says nothing about
+        how far the relay got, and is reported once."""
+        try:
+            cloudevents.verify(self.signing_key, record.key, record.value, record.headers)
+        except cloudevents.ForgedRecord as forged:
+            reason = str(forged)
+        else:
+            headers = dict(record.headers)
+            if headers.get("ce_source") == self.source.encode():
+                return int(headers["ce_sequence"])
+            reason = "signed, but from another source"
+        if (record.partition, record.offset) not in self._foreign:
+            self._foreign.add((record.partition, record.offset))
+            log.error(
+                "a record in the relay's topic is not ours; ignored",
+                topic=self.topic,
+                partition=record.partition,
+                offset=record.offset,
+                reason=reason,
+            )
+        return None
+
+    async def _last_of_ours(self, tp: TopicPartition, end: int, deadline: float) -> int:
+        """The highest sequence of ours in a partition, read from its start."""
+        assert self._inspector is not None
+        self._inspector.seek(tp, 0)
+        highest = 0
+        while await self._inspector.position(tp) < end:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"could not read {tp.topic} partition {tp.partition}")
+            for records in (await self._inspector.getmany(tp, timeout_ms=500)).values():
+                ours = [s for s in map(self._sequence_if_ours, records) if s is not None]
+                highest = max([highest, *ours])
+        return highest
 
     async def _publish_forever(self) -> None:
         last_check = time.monotonic()
@@ -312,7 +379,7 @@ class OutboxRelay:
         self.last_parked = unpublished[-1]
 
     def _read_batch(self, after: int) -> _Batch | None:
-        return read_outbox(self.application, self.source, after, self.batch_size)
+        return read_outbox(self.application, self.source, self.signing_key, after, self.batch_size)
 
     async def _check_ends(self) -> None:
         """End offsets never go down unless the broker lost records (Tansu's trail the log

@@ -104,6 +104,7 @@ def build_api(parts: ServiceParts, lifespan: Any = None) -> FastAPI:
 def build_service(parts: ServiceParts) -> FastAPI:
     """The API plus its broker, relay and consumer, started and stopped with the app."""
     settings, application = parts.settings, parts.application
+    signing_key = settings.signing_key()
     broker = build_broker(settings)
     relay = (
         OutboxRelay(
@@ -111,6 +112,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
             topic=events_topic(settings.service),
             dead_letter_topic=dead_letter_topic(settings.service),
             source=settings.source,
+            signing_key=signing_key,
             bootstrap_servers=settings.kafka_bootstrap_servers,
             partitions=settings.kafka_partitions,
         )
@@ -118,8 +120,15 @@ def build_service(parts: ServiceParts) -> FastAPI:
         else None
     )
     topics = [events_topic(producer) for producer in parts.listens_to]
+    consumer = None
     if topics:
-        consumer = IdempotentConsumer(application, broker, consumer_name=settings.service)
+        consumer = IdempotentConsumer(
+            application,
+            broker,
+            consumer_name=settings.service,
+            signing_key=signing_key,
+            sources={events_topic(p): settings.source_of(p) for p in parts.listens_to},
+        )
         broker.include_router(subscriber_router(consumer, topics))
     topics.append(dead_letter_topic(settings.service))
 
@@ -146,7 +155,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
     api.state.broker = broker
     api.state.relay = relay
     if application.translate:
-        api.include_router(outbox_router(parts))
+        api.include_router(outbox_router(parts, signing_key))
 
     @api.get("/health", tags=["operations"], summary="Ready when store, broker and relay are")
     async def health() -> JSONResponse:
@@ -163,7 +172,10 @@ def build_service(parts: ServiceParts) -> FastAPI:
                 "resumes": relay.resumes,
                 "parked": relay.parked,
                 "last_parked": asdict(relay.last_parked) if relay.last_parked else None,
+                "incident": relay.incident,
             }
+        if consumer is not None:
+            checks["consumer"] = {"parked": consumer.parked, "last_parked": consumer.last_parked}
         ready = (
             isinstance(checks["store"], dict)
             and checks["broker"] == "ok"
@@ -181,7 +193,7 @@ MAX_NOTIFICATION_ID = 2**63 - 1
 """Notification ids are 64-bit signed integers in SQLite and PostgreSQL alike."""
 
 
-def outbox_router(parts: ServiceParts) -> APIRouter:
+def outbox_router(parts: ServiceParts, signing_key: bytes) -> APIRouter:
     """The service's published events read straight from its store, page by page: what
     other services rebuild from when Kafka's retention no longer holds everything."""
     router = APIRouter(tags=["operations"])
@@ -192,7 +204,7 @@ def outbox_router(parts: ServiceParts) -> APIRouter:
         after: int = Query(0, ge=0, lt=MAX_NOTIFICATION_ID),
         limit: int = Query(5000, ge=1, le=20000),
     ) -> dict:
-        batch = read_outbox(parts.application, source, after, limit)
+        batch = read_outbox(parts.application, source, signing_key, after, limit)
         if batch is None:
             return {"records": [], "last": None}
         records = [

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PARTITIONS = 2
@@ -61,6 +61,23 @@ class ServiceSettings(KafkaSettings):
         "the wall clock of reminders and quiet hours",
     )
 
+    event_signing_key: SecretStr | None = Field(
+        None,
+        validation_alias=_global("STEIGER_EVENT_SIGNING_KEY"),
+        description="32 bytes, base64: every service signs the records it publishes with it "
+        "and accepts only records signed with it. Required with PostgreSQL; on the embedded "
+        "defaults one is made once and kept in the var directory",
+    )
+
+    def signing_key(self) -> bytes:
+        return key_from(
+            self.event_signing_key,
+            "STEIGER_EVENT_SIGNING_KEY",
+            self.var_dir,
+            "event-signing.key",
+            required=bool(self.database_url),
+        )
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -68,16 +85,44 @@ class ServiceSettings(KafkaSettings):
     @property
     def source(self) -> str:
         """CloudEvents `source`: organisation and system, as the NL GOV profile asks."""
-        return f"urn:nld:oin:{self.oin}:systeem:steiger-{self.service}"
+        return self.source_of(self.service)
+
+    def source_of(self, service: str) -> str:
+        return f"urn:nld:oin:{self.oin}:systeem:steiger-{service}"
 
 
 def secret_kept_in(var_dir: Path, name: str, size: int = 32) -> bytes:
     """A random secret made once and kept (mode 0600) in the var directory: for the
-    embedded defaults only; production passes its secrets in the environment."""
+    embedded defaults only; production passes its secrets in the environment. Services
+    starting side by side agree on one: it is written whole under a name of its own and
+    then linked into place, which only the first of them manages."""
     var_dir.mkdir(parents=True, exist_ok=True)
     path = var_dir / name
     if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        partial = var_dir / f".{name}.{os.getpid()}"
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as file:
             file.write(base64.b64encode(os.urandom(size)))
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
     return base64.b64decode(path.read_bytes())
+
+
+def key_from(
+    value: SecretStr | None, variable: str, var_dir: Path, kept_as: str, required: bool
+) -> bytes:
+    """A 32-byte key: from `variable` (base64) when set; else, on the embedded defaults, made
+    once and kept in the var directory as `kept_as`; a deployment that `required` it must
+    set it."""
+    if value is not None:
+        key = base64.b64decode(value.get_secret_value())
+        if len(key) != 32:
+            raise ValueError(f"{variable} must be 32 bytes, base64")
+        return key
+    if required:
+        raise ValueError(f"set {variable} (32 bytes, base64)")
+    return secret_kept_in(var_dir, kept_as)

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import base64
-
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from steiger.shared.settings import ServiceSettings, secret_kept_in
+from steiger.shared.settings import ServiceSettings, key_from
 
 
 class Settings(ServiceSettings):
@@ -25,11 +23,10 @@ class Settings(ServiceSettings):
     the embedded defaults one is made once and kept in the var directory."""
 
     def master_key_bytes(self) -> bytes:
-        if self.master_key is not None:
-            key = base64.b64decode(self.master_key.get_secret_value())
-            if len(key) != 32:
-                raise ValueError("STEIGER_PARTICIPANT_MASTER_KEY must be 32 bytes, base64")
-            return key
-        if self.database_url:
-            raise ValueError("set STEIGER_PARTICIPANT_MASTER_KEY (32 bytes, base64)")
-        return secret_kept_in(self.var_dir, "participant-master.key")
+        return key_from(
+            self.master_key,
+            "STEIGER_PARTICIPANT_MASTER_KEY",
+            self.var_dir,
+            "participant-master.key",
+            required=bool(self.database_url),
+        )

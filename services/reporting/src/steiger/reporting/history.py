@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
+import structlog
 from aiokafka.partitioner import DefaultPartitioner
 
 from steiger.shared import cloudevents
@@ -25,9 +26,12 @@ from steiger.shared.kafka import records_from_beginning
 from steiger.shared.topics import events_topic
 
 Item = tuple[Any, str, int]
+log = structlog.get_logger(__name__)
 
 
-def from_stores(urls: Mapping[str, str], partitions: int, page: int = 5000) -> Iterator[Item]:
+def from_stores(
+    urls: Mapping[str, str], partitions: int, signing_key: bytes, page: int = 5000
+) -> Iterator[Item]:
     """Every producer's published events, read from its store; the partition is the one the
     relay's producer chose for the key (Kafka's default murmur2 partitioner)."""
     partitioner = DefaultPartitioner()
@@ -45,7 +49,7 @@ def from_stores(urls: Mapping[str, str], partitions: int, page: int = 5000) -> I
                     key = record["key"].encode()
                     headers = [(k, v.encode()) for k, v in record["headers"].items()]
                     event, sequence = cloudevents.decode_event(
-                        key, record["value"].encode(), headers
+                        key, record["value"].encode(), headers, signing_key
                     )
                     partition = partitioner(key, all_partitions, all_partitions)
                     yield event, f"{topic}#{partition}", sequence
@@ -53,26 +57,50 @@ def from_stores(urls: Mapping[str, str], partitions: int, page: int = 5000) -> I
 
 
 def from_kafka(
-    bootstrap_servers: str, producers: Sequence[str], partitions: Collection[int] | None = None
+    bootstrap_servers: str,
+    producers: Sequence[str],
+    signing_key: bytes,
+    partitions: Collection[int] | None = None,
 ) -> Iterator[Item]:
     """Every record of the producers' topics (of the given partition numbers, or all), from
-    the beginning to their ends."""
+    the beginning to their ends; a record that is not a signed event is passed over, as the
+    live consumer parked it."""
     for record in kafka_records(bootstrap_servers, producers, partitions):
-        event, sequence = cloudevents.decode_event(record.key, record.value, record.headers)
-        yield event, f"{record.topic}#{record.partition}", sequence
+        if decoded := _decoded(record, signing_key):
+            yield decoded[0], f"{record.topic}#{record.partition}", decoded[1]
 
 
 def newer_than(
-    positions: Mapping[str, int], bootstrap_servers: str, producers: Sequence[str]
+    positions: Mapping[str, int],
+    bootstrap_servers: str,
+    producers: Sequence[str],
+    signing_key: bytes,
 ) -> Iterator[Item]:
     """The records past `positions` (per source): what happened since a history was read.
-    Older records are passed over on their sequence header, without decoding them."""
+    Older records are passed over on their sequence header, before their signature is
+    checked (a forged one there has no effect)."""
     for record in kafka_records(bootstrap_servers, producers):
         source = f"{record.topic}#{record.partition}"
-        sequence = int(dict(record.headers).get("ce_sequence", b"0"))
-        if sequence > positions.get(source, 0):
-            event, _ = cloudevents.decode_event(record.key, record.value, record.headers)
-            yield event, source, sequence
+        try:
+            sequence = int(dict(record.headers).get("ce_sequence", b"0"))
+        except ValueError:
+            sequence = 0
+        if sequence > positions.get(source, 0) and (decoded := _decoded(record, signing_key)):
+            yield decoded[0], source, sequence
+
+
+def _decoded(record: Any, signing_key: bytes) -> tuple[Any, int] | None:
+    try:
+        return cloudevents.decode_event(record.key, record.value, record.headers, signing_key)
+    except cloudevents.PoisonMessage as poison:
+        log.error(
+            "record passed over in the history",
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            reason=str(poison),
+        )
+        return None
 
 
 def kafka_records(

@@ -19,6 +19,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
     generation = current_generation(settings)
     live = LiveProjections(ReportingApplication(environment(settings, generation)), generation)
     producers = CONSUMES["reporting"]
+    signing_key = settings.signing_key()
     replay = Replay(
         settings,
         live,
@@ -26,7 +27,9 @@ def parts(settings: Settings | None = None) -> ServiceParts:
             "stores": lambda env, progress: fill(
                 env,
                 from_stores(
-                    {p: settings.producer_urls[p] for p in producers}, settings.kafka_partitions
+                    {p: settings.producer_urls[p] for p in producers},
+                    settings.kafka_partitions,
+                    signing_key,
                 ),
                 progress,
             ),
@@ -35,11 +38,12 @@ def parts(settings: Settings | None = None) -> ServiceParts:
                 settings.kafka_bootstrap_servers,
                 producers,
                 settings.kafka_partitions,
+                signing_key,
                 progress,
             ),
         },
         newer_than=lambda positions: newer_than(
-            positions, settings.kafka_bootstrap_servers, producers
+            positions, settings.kafka_bootstrap_servers, producers, signing_key
         ),
     )
     live.operations = operations = ReportingOperations(settings, live, replay)

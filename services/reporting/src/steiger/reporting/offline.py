@@ -30,6 +30,7 @@ def main() -> None:
         settings.kafka_bootstrap_servers,
         CONSUMES["reporting"],
         settings.kafka_partitions,
+        settings.signing_key(),
         applied.append,
         workers=args.workers,
     )

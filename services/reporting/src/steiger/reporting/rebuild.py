@@ -138,6 +138,7 @@ def fill_from_kafka(
     bootstrap_servers: str,
     producers: Sequence[str],
     partitions: int,
+    signing_key: bytes,
     progress: Callable[[int], None] = lambda n: None,
     workers: int = 2,
 ) -> dict[str, int]:
@@ -152,7 +153,7 @@ def fill_from_kafka(
     processes = [
         context.Process(
             target=_fill_share,
-            args=(dict(env), bootstrap_servers, list(producers), share, messages),
+            args=(dict(env), bootstrap_servers, list(producers), signing_key, share, messages),
             daemon=True,
         )
         for share in shares
@@ -180,10 +181,15 @@ def fill_from_kafka(
 
 
 def _fill_share(
-    env: dict[str, str], bootstrap: str, producers: list[str], share: list[int], out: Any
+    env: dict[str, str],
+    bootstrap: str,
+    producers: list[str],
+    signing_key: bytes,
+    share: list[int],
+    out: Any,
 ) -> None:
     """A worker process: its share of the partitions, folded and written."""
     try:
-        out.put(fill(env, from_kafka(bootstrap, producers, share), out.put))
+        out.put(fill(env, from_kafka(bootstrap, producers, signing_key, share), out.put))
     except Exception as error:  # the parent raises it
         out.put(f"{type(error).__name__}: {error}")
