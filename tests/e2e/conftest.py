@@ -10,7 +10,8 @@ import pytest
 
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.client import SteigerClient
-from steiger.cli.runtime import SERVICES, System
+from steiger.cli.runtime import System
+from steiger.shared.services import SERVICES
 
 
 def _free_port() -> int:
@@ -52,7 +53,7 @@ def fresh_system(tmp_path) -> Iterator[System]:
 
 
 def client_for(system: System) -> SteigerClient:
-    return SteigerClient(ports={name: s.port for name, s in system.services.items()})
+    return SteigerClient({name: s.url for name, s in system.services.items()})
 
 
 @pytest.fixture

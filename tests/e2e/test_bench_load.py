@@ -10,7 +10,7 @@ import pytest
 
 from steiger.cli import wrk_load
 from steiger.cli.bench import Http, Load
-from steiger.cli.runtime import SERVICES
+from steiger.shared.services import SERVICES
 
 pytestmark = [
     pytest.mark.e2e,

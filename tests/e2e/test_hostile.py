@@ -53,7 +53,11 @@ def test_a_forged_record_with_a_huge_sequence_silences_no_partition(system, e2e)
     and a made-up source made every consumer drop the real events after it."""
     client = e2e.client(system)
     topic = events_topic("participant")
-    genuine = next(r for r in topic_records(system, topic) if r.partition == 0)
+    while partition_for(client.register("Voor", {"adults": 1}).encode(), system.partitions):
+        pass  # until one is on partition 0, to copy its record
+    genuine = e2e.wait_until(
+        lambda: next((r for r in topic_records(system, topic) if r.partition == 0), None)
+    )
     forged = [
         (name, str(10**15).zfill(20).encode() if name == "ce_sequence" else value)
         for name, value in genuine.headers

@@ -9,12 +9,13 @@ from contextlib import asynccontextmanager
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 
 from steiger.planning.application import PlanningApplication
 from steiger.planning.contracts import to_contract
 from steiger.planning.settings import Settings
 from steiger.shared.eventstore import store_environment
-from steiger.shared.kafka import ensure_topics
+from steiger.shared.kafka import TopicKeeper, ensure_topics
 from steiger.shared.relay import OutboxRelay
 from steiger.shared.topics import dead_letter_topic, events_topic
 
@@ -306,3 +307,24 @@ async def test_a_store_behind_its_topic_stops_the_relay_visibly(
         await eventually(lambda: relay.incident is not None)
         assert not relay.ready and "past the store's last notification" in relay.incident
     assert len(await read_topic(own_broker.bootstrap_servers, TOPIC)) == published
+
+
+async def test_topics_a_restarted_broker_lost_come_back_with_their_partitions(own_broker):
+    keeper = TopicKeeper(
+        own_broker.bootstrap_servers, {dead_letter_topic("planning"): 2, "steiger.x.v1": 1}
+    )
+    await keeper.ensure()
+    own_broker.restart()  # back empty
+    keeping = asyncio.create_task(keeper.keep(interval=0.2))
+    try:
+        admin = AIOKafkaAdminClient(bootstrap_servers=own_broker.bootstrap_servers)
+        await admin.start()
+        deadline = asyncio.get_running_loop().time() + 20
+        while set(await admin.list_topics()) != set(keeper.topics):
+            assert asyncio.get_running_loop().time() < deadline, "topics not made again"
+            await asyncio.sleep(0.2)
+        described = await admin.describe_topics(list(keeper.topics))
+        await admin.close()
+    finally:
+        keeping.cancel()
+    assert {t["topic"]: len(t["partitions"]) for t in described} == keeper.topics

@@ -43,7 +43,8 @@ from steiger.cli.bench_import import bench_import
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.client import BRIDGE, BRIDGE_COLUMNS
 from steiger.cli.cpu_use import cpu_seconds, per_command
-from steiger.cli.runtime import SERVICES, System
+from steiger.cli.runtime import System
+from steiger.shared.services import SERVICES
 from steiger.shared.topics import CONSUMES, PRODUCERS, events_topic
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -54,6 +54,9 @@ class EmbeddedBroker:
         )
         wait_for_port(self.host, self.port)
 
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from steiger.cli.runtime import DEFAULT_PORTS
+from steiger.shared.services import SERVICES, urls_of
 
 BRIDGE = {"definition_id": "nl-alphen", "definition_version": "2017-09-07"}
 """The Bridge the demo and the benchmark assess on: the Dutch Bridge of Alphen aan den Rijn."""
@@ -29,9 +29,10 @@ class ApiError(Exception):
 
 
 class SteigerClient:
-    def __init__(self, host: str = "127.0.0.1", ports: Mapping[str, int] = DEFAULT_PORTS) -> None:
+    def __init__(self, urls: Mapping[str, str] | None = None) -> None:
+        """`urls`: where each service answers; as `make run` configures them by default."""
         self.http = httpx.Client(timeout=10.0)
-        self.base = {name: f"http://{host}:{port}" for name, port in ports.items()}
+        self.base = dict(urls or urls_of(SERVICES))
 
     def close(self) -> None:
         self.http.close()

@@ -11,9 +11,9 @@ from typing import Union
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
-from steiger.cli.runtime import SERVICES
 from steiger.shared.contracts import REGISTRY
 from steiger.shared.contracts.compatibility import incompatibilities, schema_of
+from steiger.shared.services import SERVICES
 from steiger.shared.topics import PRODUCERS, dead_letter_topic, events_topic
 
 

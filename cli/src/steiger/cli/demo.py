@@ -45,9 +45,9 @@ ACTIONS = (
 )
 
 
-def play(console: Console, participants: int, host: str, seed: int = 7) -> list[str]:
+def play(console: Console, participants: int, seed: int = 7) -> list[str]:
     rng = random.Random(seed)
-    client = SteigerClient(host)
+    client = SteigerClient()
     now = dt.datetime.now(AMSTERDAM).replace(microsecond=0)
     ids: list[str] = []
     expected_rewards: dict[str, Decimal] = {}

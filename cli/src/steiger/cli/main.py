@@ -12,7 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from steiger.cli.broker import EmbeddedBroker
-from steiger.cli.runtime import SERVICES, System
+from steiger.cli.runtime import System
+from steiger.shared.services import SERVICES, url_of, urls_of
+from steiger.shared.topics import CONSUMES
 
 app = typer.Typer(
     help="Steiger: event-sourced case management for Mobility Mentoring.", no_args_is_help=True
@@ -60,10 +62,8 @@ def run(
     console.print("Try [bold]make demo[/bold] in another terminal. Ctrl-C stops everything.")
     try:
         while not stopping:
-            for name, service in system.services.items():
-                if not service.running():
-                    console.print(f"[red]{name} exited[/red]; restarting (log: {service.log_path})")
-                    service.start()
+            for restarted in system.restart_what_exited():
+                console.print(f"[red]{restarted} exited[/red]; restarted")
             time.sleep(0.5)
     finally:
         with console.status("stopping…"):
@@ -71,15 +71,18 @@ def run(
         console.print("stopped")
 
 
-@app.command()
-def demo(
-    participants: int = typer.Option(5, min=1, max=500),
-    host: str = typer.Option("127.0.0.1"),
-) -> None:
+REACHING_SERVICES = (
+    "The services are found as `make run` starts them: on ports 8001-8006, or where "
+    "STEIGER_<SERVICE>_PORT and STEIGER_<SERVICE>_HOST say (e.g. STEIGER_PARTICIPANT_PORT=9001)."
+)
+
+
+@app.command(epilog=REACHING_SERVICES)
+def demo(participants: int = typer.Option(5, min=1, max=500)) -> None:
     """Play a realistic scenario against the running system and show what reporting sees."""
     from steiger.cli.demo import play
 
-    play(console, participants=participants, host=host)
+    play(console, participants=participants)
 
 
 import_app = typer.Typer(help="Bulk import from an organisation's existing system.")
@@ -89,7 +92,9 @@ app.add_typer(import_app, name="import")
 @import_app.command("participants")
 def import_participants(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or JSON lines"),
-    url: str = typer.Option("http://127.0.0.1:8001", help="The participant service."),
+    url: str = typer.Option(
+        url_of("participant"), help="The participant service (default: as `make run` has it)."
+    ),
     chunk_size: int = typer.Option(500, min=1, max=5000),
 ) -> None:
     """Import participants row by row; re-running the same file creates no duplicates."""
@@ -139,7 +144,9 @@ def bench(
     )
 
 
-replay_app = typer.Typer(help="Rebuild a service's projections from the full history.")
+replay_app = typer.Typer(
+    help="Rebuild a service's projections from the full history.", epilog=REACHING_SERVICES
+)
 app.add_typer(replay_app, name="replay")
 
 
@@ -148,18 +155,13 @@ def replay_reporting(
     source: str = typer.Option(
         "stores", help="stores (the producers' event stores; default) or kafka (the topics)"
     ),
-    url: str = typer.Option("http://127.0.0.1:8006", help="The running reporting service."),
+    url: str = typer.Option(url_of("reporting"), help="The running reporting service."),
 ) -> None:
     """Rebuild every reporting projection from the full history, aside, then swap it in;
     the service keeps answering and consuming meanwhile."""
     from steiger.cli.replay import replay_reporting as replay
-    from steiger.cli.runtime import DEFAULT_PORTS
 
-    producers = {
-        p: f"http://127.0.0.1:{DEFAULT_PORTS[p]}"
-        for p in ("participant", "bridge", "planning", "rewards")
-    }
-    status = replay(console, url, source, producers)
+    status = replay(console, url, source, urls_of(CONSUMES["reporting"]))
     if status["state"] != "done":
         console.print(f"[red]replay failed: {status['error']}[/red]")
         raise typer.Exit(1)

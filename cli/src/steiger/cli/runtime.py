@@ -16,11 +16,9 @@ import httpx
 
 from steiger.cli.broker import EmbeddedBroker
 from steiger.shared.kafka import ensure_topics
+from steiger.shared.services import SERVICES, port_of, url_of
 from steiger.shared.settings import KafkaSettings
 from steiger.shared.topics import CONSUMES, PRODUCERS, dead_letter_topic, events_topic
-
-SERVICES = ("participant", "bridge", "planning", "rewards", "notifications", "reporting")
-DEFAULT_PORTS = dict(zip(SERVICES, range(8001, 8007), strict=True))
 
 
 def configured_partitions() -> int:
@@ -42,7 +40,7 @@ class ServiceProcess:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return url_of(self.name, port=self.port)
 
     def start(self) -> None:
         log = self.log_path.open("ab")
@@ -82,7 +80,8 @@ class System:
     var_dir: Path
     broker: EmbeddedBroker | None
     bootstrap_servers: str
-    ports: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    ports: Mapping[str, int] = field(default_factory=lambda: {s: port_of(s) for s in SERVICES})
+    """Where the services listen: STEIGER_<SERVICE>_PORT where set, else 8001-8006."""
     partitions: int = field(default_factory=configured_partitions)
     extra_env: Mapping[str, str] = field(default_factory=dict)
     services: dict[str, ServiceProcess] = field(default_factory=dict)
@@ -93,12 +92,10 @@ class System:
         if self.broker is not None:
             self.broker.start()
         self.create_topics()
-        env = {
-            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
-            "STEIGER_VAR_DIR": str(self.var_dir),
-            "STEIGER_KAFKA_PARTITIONS": str(self.partitions),
+        # Where the services find each other, unless the environment says otherwise.
+        peers = {
             "STEIGER_PARTICIPANT_PEER_URLS": json.dumps(
-                {name: f"http://127.0.0.1:{port}" for name, port in self.ports.items()}
+                {name: self.url_of(name) for name in SERVICES if name != "participant"}
             ),
             "STEIGER_REPORTING_PRODUCER_URLS": json.dumps(
                 {name: self.url_of(name) for name in CONSUMES["reporting"]}
@@ -106,6 +103,12 @@ class System:
             "STEIGER_NOTIFICATIONS_PARTICIPANT_URL": self.url_of("participant"),
             "STEIGER_NOTIFICATIONS_PLANNING_URL": self.url_of("planning"),
             "STEIGER_NOTIFICATIONS_PUBLIC_URL": self.url_of("notifications"),
+        }
+        env = {
+            **{name: url for name, url in peers.items() if name not in os.environ},
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "STEIGER_VAR_DIR": str(self.var_dir),
+            "STEIGER_KAFKA_PARTITIONS": str(self.partitions),
             **self.extra_env,
         }
         for name in SERVICES:
@@ -139,6 +142,20 @@ class System:
         self.services[name].start()
         self.wait_healthy(timeout, (name,))
 
+    def restart_what_exited(self) -> list[str]:
+        """The supervisor's round: the broker and any service that exited are started again
+        (the broker empty: the relays refill it, and the topics are made first)."""
+        restarted = []
+        if self.broker is not None and not self.broker.running():
+            self.broker.start()
+            self.create_topics()
+            restarted.append("broker")
+        for name, service in self.services.items():
+            if not service.running():
+                service.start()
+                restarted.append(name)
+        return restarted
+
     def restart_broker(self) -> None:
         assert self.broker is not None, "only the embedded broker can be restarted"
         self.broker.restart()
@@ -154,4 +171,4 @@ class System:
         return self.services[name].url
 
     def url_of(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.ports[name]}"
+        return url_of(name, port=self.ports[name])

@@ -33,7 +33,7 @@ from faststream.kafka.message import KafkaMessage
 
 from steiger.shared import cloudevents
 from steiger.shared.eventstore import ServiceApplication
-from steiger.shared.kafka import CONSUMER_OPTIONS
+from steiger.shared.kafka import CONSUMER_OPTIONS, TopicKeeper
 from steiger.shared.topics import dead_letter_topic, events_topic
 from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
 
@@ -57,6 +57,7 @@ class IdempotentConsumer:
         consumer_name: str,
         signing_key: bytes,
         sources: Mapping[str, str],
+        topics: TopicKeeper | None = None,
         attempts: int = 3,
         backoff_seconds: float = 0.2,
     ) -> None:
@@ -66,6 +67,9 @@ class IdempotentConsumer:
         self.signing_key = signing_key
         self.sources = dict(sources)
         """Per topic, the CloudEvents source of the one producer that owns it."""
+        self.topics = topics
+        """Makes the dead-letter topic again before a record is parked, should the broker
+        have lost it (None: the topic is left to whoever made it)."""
         self.parked = 0
         """Records parked since the service started (each an error in the log)."""
         self.last_parked: dict[str, Any] | None = None
@@ -224,6 +228,8 @@ class IdempotentConsumer:
                 "dead-letter-offset": str(record.offset),
             }
         )
+        if self.topics is not None:
+            await self.topics.ensure([self.dead_letter_topic])
         await self.broker.publish(
             record.value, topic=self.dead_letter_topic, key=record.key, headers=headers
         )

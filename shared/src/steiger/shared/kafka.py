@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -17,8 +17,10 @@ from aiokafka.producer.message_accumulator import BatchBuilder
 from aiokafka.structs import RecordMetadata
 
 from steiger.shared.cloudevents import KafkaRecord
+from steiger.shared.internals import no_topic_auto_creation
 
 log = structlog.get_logger(__name__)
+no_topic_auto_creation()  # topics are made by the services, with the configured partitions
 
 # Tansu (the embedded broker) rejects InitProducerId, so idempotent/transactional producers stay
 # off; ordering holds because each relay waits for a batch's acknowledgements before the next.
@@ -114,6 +116,32 @@ async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: i
             log.info("topics created", topics=missing, partitions=partitions)
     finally:
         await admin.close()
+
+
+class TopicKeeper:
+    """The topics a service works with, each with its partition count: made before the
+    service starts, made again within `interval` seconds whenever the broker lost them (the
+    embedded one keeps nothing across a restart), and on the spot before a record goes to
+    one that may be gone. Clients never make topics themselves (see `internals`)."""
+
+    def __init__(self, bootstrap_servers: str, topics: Mapping[str, int]) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.topics = dict(topics)
+
+    async def ensure(self, names: Collection[str] | None = None) -> None:
+        by_count: dict[int, list[str]] = {}
+        for name in names if names is not None else self.topics:
+            by_count.setdefault(self.topics[name], []).append(name)
+        for partitions, topics in by_count.items():
+            await ensure_topics(self.bootstrap_servers, topics, partitions)
+
+    async def keep(self, interval: float = 3.0) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.ensure()
+            except Exception as error:  # the broker is away: the next round tries again
+                log.debug("topics not checked", error=repr(error))
 
 
 async def records_from_beginning(

@@ -26,7 +26,7 @@ from steiger.shared import clock
 from steiger.shared.consumer import IdempotentConsumer, subscriber_router
 from steiger.shared.eventstore import ServiceApplication
 from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
-from steiger.shared.kafka import PRODUCER_OPTIONS, ensure_topics
+from steiger.shared.kafka import PRODUCER_OPTIONS, TopicKeeper
 from steiger.shared.logging import configure_logging
 from steiger.shared.relay import OutboxRelay, read_outbox
 from steiger.shared.settings import ServiceSettings
@@ -45,6 +45,9 @@ class ServiceParts:
     background: Sequence[Callable[[], Awaitable[None]]] = ()
     """Long-running work of the service itself (e.g. planning's missed-action detector),
     started with the service and cancelled when it stops."""
+    own_topics: Mapping[str, int] = field(default_factory=dict)
+    """Topics beyond events and dead letters the service writes to, with their partition
+    counts (reporting's exchange feed)."""
 
 
 def periodic(work: Callable[[], int], interval: float, what: str) -> Callable[[], Awaitable[None]]:
@@ -119,25 +122,27 @@ def build_service(parts: ServiceParts) -> FastAPI:
         if application.translate
         else None
     )
-    topics = [events_topic(producer) for producer in parts.listens_to]
+    keeper = TopicKeeper(settings.kafka_bootstrap_servers, service_topics(parts))
     consumer = None
-    if topics:
+    if parts.listens_to:
         consumer = IdempotentConsumer(
             application,
             broker,
             consumer_name=settings.service,
             signing_key=signing_key,
             sources={events_topic(p): settings.source_of(p) for p in parts.listens_to},
+            topics=keeper,
         )
-        broker.include_router(subscriber_router(consumer, topics))
-    topics.append(dead_letter_topic(settings.service))
+        broker.include_router(
+            subscriber_router(consumer, [events_topic(p) for p in parts.listens_to])
+        )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_partitions)
+        await keeper.ensure()
         await broker.start()
         relay_task = asyncio.create_task(relay.run()) if relay else None
-        tasks = [asyncio.create_task(work()) for work in parts.background]
+        tasks = [asyncio.create_task(work()) for work in (*parts.background, keeper.keep)]
         try:
             yield
         finally:
@@ -187,6 +192,17 @@ def build_service(parts: ServiceParts) -> FastAPI:
         )
 
     return api
+
+
+def service_topics(parts: ServiceParts) -> dict[str, int]:
+    """Every topic the service reads or writes, with its partition count: its own events,
+    the events it listens to, its dead letters, and any of its own."""
+    settings = parts.settings
+    names = [events_topic(producer) for producer in parts.listens_to]
+    names.append(dead_letter_topic(settings.service))
+    if parts.application.translate:
+        names.append(events_topic(settings.service))
+    return {**dict.fromkeys(names, settings.kafka_partitions), **parts.own_topics}
 
 
 MAX_NOTIFICATION_ID = 2**63 - 1

@@ -4,13 +4,14 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
+from steiger.shared.services import DEFAULT_PORTS
 from steiger.shared.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="STEIGER_BRIDGE_")
     service = "bridge"
-    port: int = 8002
+    port: int = DEFAULT_PORTS["bridge"]
     definitions_dir: Path | None = None
     """An organisation's own Bridge definitions (JSON files), beside the shipped ones."""
     executive_skills_file: Path | None = None

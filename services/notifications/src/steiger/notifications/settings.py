@@ -6,13 +6,14 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from steiger.shared.services import DEFAULT_PORTS, url_of
 from steiger.shared.settings import ServiceSettings, secret_kept_in
 
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="STEIGER_NOTIFICATIONS_")
     service = "notifications"
-    port: int = 8005
+    port: int = DEFAULT_PORTS["notifications"]
     reminder_days_before: tuple[int, ...] = (2, 0)
     """The organisation's reminder policy: days before the due date (JSON list)."""
     dispatch_seconds: float = 15.0
@@ -23,9 +24,9 @@ class Settings(ServiceSettings):
     the same idempotency key."""
     templates_dir: Path | None = None
     """The organisation's own templates (<language>/<kind>.txt), over the built-in ones."""
-    participant_url: str = "http://127.0.0.1:8001"
-    planning_url: str = "http://127.0.0.1:8003"
-    public_url: str = "http://127.0.0.1:8005"
+    participant_url: str = Field(default_factory=lambda: url_of("participant"))
+    planning_url: str = Field(default_factory=lambda: url_of("planning"))
+    public_url: str = Field(default_factory=lambda: url_of("notifications"))
     """Where participants' calendar apps reach this service (for feed addresses)."""
     feed_secret: SecretStr | None = None
     """Signs calendar-feed addresses (base64); made once in the var directory by default."""

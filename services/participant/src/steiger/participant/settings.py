@@ -1,22 +1,19 @@
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from steiger.shared.services import DEFAULT_PORTS, SERVICES, urls_of
 from steiger.shared.settings import ServiceSettings, key_from
 
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="STEIGER_PARTICIPANT_")
     service = "participant"
-    port: int = 8001
-    peer_urls: dict[str, str] = {
-        "bridge": "http://127.0.0.1:8002",
-        "planning": "http://127.0.0.1:8003",
-        "rewards": "http://127.0.0.1:8004",
-        "notifications": "http://127.0.0.1:8005",
-        "reporting": "http://127.0.0.1:8006",
-    }
+    port: int = DEFAULT_PORTS["participant"]
+    peer_urls: dict[str, str] = Field(
+        default_factory=lambda: urls_of([s for s in SERVICES if s != "participant"])
+    )
     """Where the other services answer, for subject access (JSON in the environment)."""
     master_key: SecretStr | None = None
     """32 bytes, base64: wraps every participant's data key. Required with PostgreSQL; on

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from steiger.reporting.api import DOMAIN_ERRORS, router
 from steiger.reporting.application import ReportingApplication
+from steiger.reporting.exchange import TOPIC as EXCHANGE_TOPIC
 from steiger.reporting.generations import LiveProjections, current_generation, environment
 from steiger.reporting.history import from_stores, newer_than
 from steiger.reporting.operations import ReportingOperations
@@ -54,6 +55,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         description="Progress views projected from the other services' events.",
         domain_errors=DOMAIN_ERRORS,
         listens_to=producers,
+        own_topics={EXCHANGE_TOPIC: 1},
         background=[
             periodic(
                 operations.publish_due_exchange,

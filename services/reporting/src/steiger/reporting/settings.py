@@ -2,22 +2,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from steiger.shared.services import DEFAULT_PORTS, urls_of
 from steiger.shared.settings import ServiceSettings, secret_kept_in
+from steiger.shared.topics import CONSUMES
 
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="STEIGER_REPORTING_")
     service = "reporting"
-    port: int = 8006
-    producer_urls: dict[str, str] = {
-        "participant": "http://127.0.0.1:8001",
-        "bridge": "http://127.0.0.1:8002",
-        "planning": "http://127.0.0.1:8003",
-        "rewards": "http://127.0.0.1:8004",
-    }
+    port: int = DEFAULT_PORTS["reporting"]
+    producer_urls: dict[str, str] = Field(default_factory=lambda: urls_of(CONSUMES["reporting"]))
     """Where the producers answer: a replay from the stores reads their /outbox (JSON)."""
     exports_dir: Path | None = None
     """Where evaluation exports and exchange datasets are written; default var/exports."""

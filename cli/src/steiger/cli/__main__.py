@@ -1,0 +1,5 @@
+"""`python -m steiger.cli`: the `steiger` command where its script is not on the PATH."""
+
+from steiger.cli.main import app
+
+app()

@@ -1,0 +1,121 @@
+"""`steiger run` as an operator runs it: on ports of its own choosing, with a broker that
+dies. The supervisor restarts the broker, the topics come back with the configured
+partitions (dead-letter topics included), the relays refill them, and the CLI reaches the
+services where the environment says they are."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+
+from steiger.shared.kafka import records_from_beginning
+from steiger.shared.services import SERVICES
+from steiger.shared.topics import dead_letter_topic, events_topic
+
+from ..conftest import free_port
+from .test_hostile import produce
+
+
+def parked_records(bootstrap: str, topic: str) -> list:
+    async def read() -> list:
+        return [r async for batch in records_from_beginning(bootstrap, [topic]) for r in batch]
+
+    return asyncio.run(read())
+
+
+pytestmark = pytest.mark.e2e
+
+
+def steiger(*args: str, env: dict[str, str], **options) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "steiger.cli", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        **options,
+    )
+
+
+def healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def wait_until(condition, timeout: float = 90.0):
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.3)
+    return result
+
+
+async def partitions_of(bootstrap: str) -> dict[str, int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(await admin.list_topics())
+        return {t["topic"]: len(t["partitions"]) for t in described}
+    finally:
+        await admin.close()
+
+
+def broker_pid(port: int) -> int | None:
+    found = subprocess.run(
+        ["pgrep", "-f", "--", f"--listener-url tcp://127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+    )
+    return int(found.stdout.split()[0]) if found.stdout.split() else None
+
+
+def test_run_on_other_ports_survives_a_dead_broker_and_the_demo_finds_it(tmp_path):
+    ports = {service: free_port() for service in SERVICES}
+    broker_port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("STEIGER_")}
+    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+    env |= {f"STEIGER_{name.upper()}_PORT": str(port) for name, port in ports.items()}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    bootstrap = f"127.0.0.1:{broker_port}"
+    run = steiger(
+        "run", "--var-dir", str(tmp_path / "var"), "--broker-port", str(broker_port), env=env
+    )
+    try:
+        wait_until(lambda: all(healthy(url) for url in urls.values()))
+
+        killed = broker_pid(broker_port)
+        os.kill(killed, signal.SIGKILL)
+        wait_until(lambda: broker_pid(broker_port) not in (None, killed), timeout=30)
+        wait_until(lambda: all(healthy(url) for url in urls.values()))
+        topics = asyncio.run(partitions_of(bootstrap))
+        for name in SERVICES:
+            assert topics[dead_letter_topic(name)] == 2
+        assert topics[events_topic("participant")] == 2
+        # what is parked after the restart stays parked
+        asyncio.run(produce(bootstrap, events_topic("participant"), b"{}", b"x", []))
+        wait_until(lambda: parked_records(bootstrap, dead_letter_topic("bridge")))
+
+        demo = steiger("demo", "--participants", "2", env=env)
+        output = demo.communicate(timeout=120)[0].decode()
+        assert demo.returncode == 0, output
+        assert "What reporting shows" in output and "(demo 2)" in output
+        help_text = subprocess.run(
+            [sys.executable, "-m", "steiger.cli", "demo", "--help"],
+            capture_output=True, text=True, env=env, check=True,
+        ).stdout  # fmt: skip
+        assert "STEIGER_<SERVICE>_PORT" in help_text
+    finally:
+        run.send_signal(signal.SIGINT)
+        try:
+            run.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            run.kill()
