@@ -17,9 +17,7 @@ def port_of(service: str, environ: Mapping[str, str] = os.environ) -> int:
     return int(environ.get(f"STEIGER_{service.upper()}_PORT") or DEFAULT_PORTS[service])
 
 
-def url_of(
-    service: str, environ: Mapping[str, str] = os.environ, port: int | None = None
-) -> str:
+def url_of(service: str, environ: Mapping[str, str] = os.environ, port: int | None = None) -> str:
     """Where `service` answers, as the environment configures it (the defaults otherwise),
     or on another `port`."""
     host = environ.get(f"STEIGER_{service.upper()}_HOST", "127.0.0.1")
