@@ -140,9 +140,14 @@ def build_service(parts: ServiceParts) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await keeper.ensure()
-        await broker.start()
+        await broker.connect()
+        # The consumer joins its group in the background: after a crash the group waits for
+        # the old member's session to time out (10-20 s), and the API need not wait with it.
+        subscribing = asyncio.create_task(broker.start())
+        api.state.subscribing = subscribing
         relay_task = asyncio.create_task(relay.run()) if relay else None
         tasks = [asyncio.create_task(work()) for work in (*parts.background, keeper.keep)]
+        tasks.append(subscribing)
         try:
             yield
         finally:
@@ -180,7 +185,14 @@ def build_service(parts: ServiceParts) -> FastAPI:
                 "incident": relay.incident,
             }
         if consumer is not None:
-            checks["consumer"] = {"parked": consumer.parked, "last_parked": consumer.last_parked}
+            subscribing = api.state.subscribing
+            checks["consumer"] = {
+                "joined": subscribing.done()
+                and not subscribing.cancelled()
+                and subscribing.exception() is None,
+                "parked": consumer.parked,
+                "last_parked": consumer.last_parked,
+            }
         ready = (
             isinstance(checks["store"], dict)
             and checks["broker"] == "ok"

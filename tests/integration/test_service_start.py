@@ -1,0 +1,33 @@
+"""A restarted service answers its API before its consumer has joined its group: after a
+crash the group waits for the old member's session to time out (it took 20 s), and
+commands need not wait with it."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+from faststream.kafka import KafkaBroker
+
+from steiger.rewards.main import parts
+from steiger.rewards.settings import Settings
+from steiger.shared.service import build_service
+
+pytestmark = pytest.mark.broker
+
+
+def test_the_api_answers_while_the_consumer_is_still_joining(broker, tmp_path, monkeypatch):
+    joining = asyncio.Event()
+
+    async def never_joins(self, *args, **kwargs):
+        await joining.wait()  # a group that does not let the new member in yet
+
+    monkeypatch.setattr(KafkaBroker, "start", never_joins)
+    settings = Settings(var_dir=tmp_path, kafka_bootstrap_servers=broker.bootstrap_servers)
+    with TestClient(build_service(parts(settings))) as client:
+        ledger = client.get(f"/participants/{uuid.uuid4()}/rewards")
+        health = client.get("/health").json()
+    assert ledger.status_code == 200
+    assert health["consumer"]["joined"] is False
