@@ -7,7 +7,9 @@ import asyncio
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from typer.testing import CliRunner
 
+from steiger.cli.main import app
 from steiger.shared.kafka import partition_for
 from steiger.shared.topics import events_topic
 
@@ -71,10 +73,19 @@ def test_a_forged_record_with_a_huge_sequence_silences_no_partition(system, e2e)
     for pid in later:  # bridge took each household from its registration: it got through
         e2e.wait_until(lambda pid=pid: household_known(client, pid), timeout=30)
     for consumer in ("bridge", "rewards", "notifications", "reporting"):
-        health = client.get(consumer, "/health").json()
-        assert health["consumer"]["parked"] >= 1, consumer
+        health = e2e.wait_until(
+            lambda c=consumer: (h := client.get(c, "/health").json())["consumer"]["parked"] and h
+        )
         assert "signature" in health["consumer"]["last_parked"]["reason"]
     client.close()
+
+    env = {"STEIGER_BRIDGE_PORT": str(system.services["bridge"].port), "COLUMNS": "200"}
+    listed = CliRunner().invoke(app, ["dead-letters", "list", "bridge"], env=env)
+    assert listed.exit_code == 0 and "signature does not match" in listed.output, listed.output
+    position = next(line.split("│")[2].strip() for line in listed.output.splitlines()
+                    if "signature does not match" in line)  # fmt: skip
+    retried = CliRunner().invoke(app, ["dead-letters", "retry", "bridge", position], env=env)
+    assert retried.exit_code == 1 and "can never be processed" in retried.output
 
 
 def household_known(client, pid: str) -> bool:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 
+import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -169,6 +172,52 @@ def replay_reporting(
         f"generation {status['generation']} is live: {status['applied']:,} events, "
         f"{status['events_per_second']:,} events/s while reading the history"
     )
+
+
+dead_letters_app = typer.Typer(
+    help="What a service parked (its dead-letter topic), and sending a record back once the "
+    "cause is fixed.",
+    epilog=REACHING_SERVICES,
+)
+app.add_typer(dead_letters_app, name="dead-letters")
+ServiceName = StrEnum("ServiceName", {name: name for name in SERVICES})  # type: ignore[misc]
+Service = typer.Argument(..., help="The service.")
+Position = typer.Argument(..., help="PARTITION/OFFSET, as `list` shows it.")
+
+
+@dead_letters_app.command("list")
+def dead_letters_list(service: ServiceName = Service) -> None:
+    """Every record the service parked, oldest first, with the reasons."""
+    from steiger.cli.dead_letters import list_parked
+
+    _refusals_end_the_command(lambda: list_parked(console, service.value))
+
+
+@dead_letters_app.command("show")
+def dead_letters_show(service: ServiceName = Service, position: str = Position) -> None:
+    """One parked record: its headers (where it came from, why) and its value."""
+    from steiger.cli.dead_letters import show_parked
+
+    _refusals_end_the_command(lambda: show_parked(console, service.value, position))
+
+
+@dead_letters_app.command("retry")
+def dead_letters_retry(service: ServiceName = Service, position: str = Position) -> None:
+    """Send a parked record back: through the consumer again, or (a stored event the relay
+    could not publish) published late. A second retry has no effect."""
+    from steiger.cli.dead_letters import retry_parked
+
+    _refusals_end_the_command(lambda: retry_parked(console, service.value, position))
+
+
+def _refusals_end_the_command(command: Callable[[], object]) -> None:
+    from steiger.cli.dead_letters import Refused
+
+    try:
+        command()
+    except (Refused, httpx.HTTPError) as refused:
+        console.print(f"[red]{refused}[/red]")
+        raise typer.Exit(1) from refused
 
 
 @app.command()

@@ -45,6 +45,12 @@ a record any service accepts. The Kafka cluster's ACLs are the first wall; this 
 second."""
 
 
+LATE_HEADER = "steiger-late"
+"""Marks a stored event published after the events that followed it (a relay parked it,
+an operator sent it once the cause was fixed): consumers process it on its own, tracked by
+its own sequence. Signed with the rest, so no one can make an old record late again."""
+
+
 class PoisonMessage(Exception):
     """A record that can never be processed as it stands; it is parked with this reason."""
 
@@ -60,7 +66,7 @@ def signature(
     mac = hmac.new(signing_key, digestmod=hashlib.sha256)
     parts = [key or b"", value]
     for name, content in sorted(headers):
-        if name.startswith("ce_"):
+        if name.startswith("ce_") or name == LATE_HEADER:
             parts += [name.encode(), content]
     for part in parts:
         mac.update(len(part).to_bytes(8, "big"))
@@ -97,6 +103,7 @@ class Envelope:
     sequence: int
     traceparent: str | None
     event: IntegrationEvent
+    late: bool = False
 
 
 def encode(
@@ -220,7 +227,16 @@ def decode(
         sequence=sequence,
         traceparent=traceparent.decode() if traceparent else None,
         event=event,
+        late=LATE_HEADER in header_map,
     )
+
+
+def made_late(record: KafkaRecord, signing_key: bytes) -> KafkaRecord:
+    """The record marked late and signed again (see `LATE_HEADER`)."""
+    headers = {**record.headers, LATE_HEADER: "true"}
+    encoded = [(name, value.encode()) for name, value in headers.items()]
+    headers[SIGNATURE_HEADER] = signature(signing_key, record.key, record.value, encoded)
+    return KafkaRecord(key=record.key, value=record.value, headers=headers)
 
 
 def decode_event(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -96,10 +97,31 @@ class IdempotentConsumer:
                 partition = f"{record.topic}#{record.partition}"
                 by_partition.setdefault(partition, []).append((record, envelope))
         for partition, arrived in by_partition.items():
-            if len(arrived) > 1 and await self._handle_together(partition, arrived):
+            together = len(arrived) > 1 and not any(e.late for _, e in arrived)
+            if together and await self._handle_together(partition, arrived):
                 continue
             for record, envelope in arrived:  # one by one, each with retries and parking
                 await self._handle_one(record, envelope)
+
+    async def retry(self, parked: ConsumerRecord) -> bool:
+        """A record from the dead-letter topic, processed once more now that its cause is
+        fixed, as a late event: tracked on its own, so a second retry changes nothing. True
+        when it was processed now, False when it had been already; raises if it fails again
+        (it stays parked)."""
+        headers = dict(parked.headers)
+        try:
+            topic = headers["dead-letter-topic"].decode()
+            partition = int(headers["dead-letter-partition"])
+        except (KeyError, ValueError) as error:
+            raise cloudevents.PoisonMessage(
+                f"not a record this consumer parked: {error}"
+            ) from error
+        original = dataclasses.replace(parked, topic=topic, partition=partition)
+        envelope = self._envelope(original)
+        if not self.application.reacts_to(type(envelope.event)):
+            return False
+        tracking = own_tracking("retry", topic, partition, envelope.sequence)
+        return self._process(envelope.event, tracking)
 
     def _envelope(self, record: ConsumerRecord) -> cloudevents.Envelope:
         """The record's CloudEvent, if the producer that owns the topic signed it. Anything
@@ -165,7 +187,10 @@ class IdempotentConsumer:
         return fresh
 
     async def _handle_one(self, record: ConsumerRecord, envelope: cloudevents.Envelope) -> None:
-        tracking = Tracking(f"{record.topic}#{record.partition}", envelope.sequence)
+        if envelope.late:
+            tracking = own_tracking("late", record.topic, record.partition, envelope.sequence)
+        else:
+            tracking = Tracking(f"{record.topic}#{record.partition}", envelope.sequence)
         traceparent = continue_trace(envelope.traceparent)
         token = current_traceparent.set(traceparent)
         try:
@@ -247,6 +272,14 @@ class IdempotentConsumer:
             partition=record.partition,
             offset=record.offset,
         )
+
+
+def own_tracking(kind: str, topic: str, partition: int, sequence: int) -> Tracking:
+    """The tracking record of one event processed out of its partition's order (a late one,
+    or a parked one retried): the partition's tracking holds only the highest sequence, which
+    such an event is below. Late and retried are kept apart: a late event that was parked
+    (and so counted as done in its own) can still be retried."""
+    return Tracking(f"{kind}:{topic}#{partition}#{sequence}", 1)
 
 
 def _lag_ms(envelope: cloudevents.Envelope, now: dt.datetime) -> int:

@@ -19,6 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from eventsourcing.persistence import Notification
 
 from steiger.shared import cloudevents
 from steiger.shared.eventstore import ServiceApplication, TracingMapper
@@ -70,13 +71,10 @@ def read_outbox(
     notifications = application.recorder.select_notifications(start=after + 1, limit=limit)
     if not notifications:
         return None
-    mapper = application.mapper
-    assert isinstance(mapper, TracingMapper)
     batch = _Batch([], notifications[-1].id)
     for notification in notifications:
         try:
-            domain_event, traceparent = mapper.decode(notification)
-            contract = application.contract_of(domain_event)
+            record = record_of(application, notification, source, signing_key)
         except Exception as error:
             batch.unpublished.append(
                 Unpublished(
@@ -88,22 +86,32 @@ def read_outbox(
                 )
             )
             continue
-        if contract is None:
-            continue
-        batch.records.append(
-            cloudevents.encode(
-                contract,
-                event_id=durable_event_id(
-                    source, notification.originator_id, notification.originator_version
-                ),
-                source=source,
-                time=domain_event.timestamp,
-                sequence=notification.id,
-                traceparent=traceparent,
-                signing_key=signing_key,
-            )
-        )
+        if record is not None:
+            batch.records.append(record)
     return batch
+
+
+def record_of(
+    application: ServiceApplication, notification: Notification, source: str, signing_key: bytes
+) -> cloudevents.KafkaRecord | None:
+    """The stored event as its signed CloudEvent record, None for one that stays inside."""
+    mapper = application.mapper
+    assert isinstance(mapper, TracingMapper)
+    domain_event, traceparent = mapper.decode(notification)
+    contract = application.contract_of(domain_event)
+    if contract is None:
+        return None
+    return cloudevents.encode(
+        contract,
+        event_id=durable_event_id(
+            source, notification.originator_id, notification.originator_version
+        ),
+        source=source,
+        time=domain_event.timestamp,
+        sequence=notification.id,
+        traceparent=traceparent,
+        signing_key=signing_key,
+    )
 
 
 class OutboxRelay:
@@ -377,6 +385,22 @@ class OutboxRelay:
             )
         self.parked += len(unpublished)
         self.last_parked = unpublished[-1]
+
+    async def publish_late(self, notification_id: int) -> bool:
+        """A stored event this relay parked, published now that it maps to its contract,
+        marked late (consumers process it on its own). False for an event with no contract;
+        raises `Unpublishable` while it still does not map, LookupError for no such event."""
+        found = self.application.recorder.select_notifications(start=notification_id, limit=1)
+        if not found or found[0].id != notification_id:
+            raise LookupError(f"no stored event {notification_id}")
+        record = record_of(self.application, found[0], self.source, self.signing_key)
+        if record is None:
+            return False
+        if self._producer is None:
+            raise RuntimeError("the relay has not started yet")
+        await self._producer.publish([cloudevents.made_late(record, self.signing_key)])
+        log.warning("parked stored event published late", notification_id=notification_id)
+        return True
 
     def _read_batch(self, after: int) -> _Batch | None:
         return read_outbox(self.application, self.source, self.signing_key, after, self.batch_size)

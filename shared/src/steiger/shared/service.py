@@ -24,6 +24,7 @@ from faststream.kafka import KafkaBroker
 
 from steiger.shared import clock
 from steiger.shared.consumer import IdempotentConsumer, subscriber_router
+from steiger.shared.dead_letters import DeadLetters, NotParked, StillFailing, dead_letter_router
 from steiger.shared.eventstore import ServiceApplication
 from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
 from steiger.shared.kafka import PRODUCER_OPTIONS, TopicKeeper
@@ -88,7 +89,11 @@ def build_broker(settings: ServiceSettings) -> KafkaBroker:
     )
 
 
-def build_api(parts: ServiceParts, lifespan: Any = None) -> FastAPI:
+def build_api(
+    parts: ServiceParts,
+    lifespan: Any = None,
+    operational_errors: Mapping[type[Exception], int] | None = None,
+) -> FastAPI:
     """The HTTP surface alone: routes, trace context and problem+json (API tests use this)."""
     clock.configure(parts.settings.zone)
     api = FastAPI(
@@ -99,7 +104,7 @@ def build_api(parts: ServiceParts, lifespan: Any = None) -> FastAPI:
     )
     api.state.application = parts.application
     api.add_middleware(TraceContextMiddleware)
-    install_problem_handlers(api, parts.domain_errors)
+    install_problem_handlers(api, {**parts.domain_errors, **(operational_errors or {})})
     api.include_router(parts.routes)
     return api
 
@@ -161,11 +166,20 @@ def build_service(parts: ServiceParts) -> FastAPI:
             await broker.stop()
             application.close()
 
-    api = build_api(parts, lifespan)
+    api = build_api(parts, lifespan, {NotParked: 404, StillFailing: 409})
     api.state.broker = broker
     api.state.relay = relay
     if application.translate:
         api.include_router(outbox_router(parts, signing_key))
+    dead_letters = DeadLetters(
+        settings.kafka_bootstrap_servers,
+        dead_letter_topic(settings.service),
+        f"steiger-{settings.service}",
+        consumer,
+        relay,
+    )
+    api.include_router(dead_letter_router(dead_letters))
+    consumed = [events_topic(producer) for producer in parts.listens_to]
 
     @api.get("/health", tags=["operations"], summary="Ready when store, broker and relay are")
     async def health() -> JSONResponse:
@@ -192,6 +206,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
                 and subscribing.exception() is None,
                 "parked": consumer.parked,
                 "last_parked": consumer.last_parked,
+                "lag": await _lag(dead_letters, consumed),
             }
         ready = (
             isinstance(checks["store"], dict)
@@ -242,6 +257,13 @@ def outbox_router(parts: ServiceParts, signing_key: bytes) -> APIRouter:
         return {"records": records, "last": batch.last_notification_id}
 
     return router
+
+
+async def _lag(dead_letters: DeadLetters, topics: list[str]) -> dict[str, Any]:
+    try:
+        return await asyncio.wait_for(dead_letters.lag(topics), timeout=2.0)
+    except Exception as error:  # the broker is away: health says so under "broker"
+        return {"unavailable": type(error).__name__}
 
 
 def _store_position(application: ServiceApplication) -> dict[str, int]:
