@@ -68,8 +68,7 @@ def test_an_unknown_definition_version_is_a_404(client):
 
 
 def test_definitions_are_served(client):
-    assert {"id": "nl-alphen", "version": "2017-09-07"}.items() <= client.get(
-        "/definitions"
-    ).json()[0].items()
+    listed = {(d["id"], d["version"]) for d in client.get("/definitions").json()}
+    assert {("nl-alphen", "2017-09-07"), ("empath", "2019")} <= listed
     columns = client.get("/definitions/nl-alphen/2017-09-07").json()["columns"]
     assert len(columns) == 8

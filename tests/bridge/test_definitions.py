@@ -11,7 +11,7 @@ from steiger.bridge.domain.errors import InvalidDefinition
 
 def shipped() -> dict:
     return json.loads(
-        files("steiger.bridge.definitions").joinpath("nl-alphen-2017-09-07.json").read_text()
+        files("steiger.shared.reference.bridges").joinpath("nl-alphen-2017-09-07.json").read_text()
     )
 
 

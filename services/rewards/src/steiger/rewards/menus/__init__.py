@@ -1,14 +1,13 @@
-"""Shipped rewards menus (JSON)."""
+"""The rewards menu this service applies: Steiger's Dutch menu from the reference data
+(steiger.shared.reference), or the organisation's own."""
 
 from __future__ import annotations
 
-import json
-from importlib.resources import files
 from pathlib import Path
 
 from steiger.rewards.domain.menu import RewardsMenu
+from steiger.shared import reference
 
 
 def load_menu(path: Path | None = None) -> RewardsMenu:
-    source = Path(path) if path else files(__package__).joinpath("steiger-nl-2026.json")
-    return RewardsMenu.from_data(json.loads(source.read_text(encoding="utf-8")))
+    return RewardsMenu.from_data(reference.menu(path))
