@@ -7,6 +7,8 @@ from steiger.bridge.main import parts
 from steiger.bridge.settings import Settings
 from steiger.shared.service import build_api
 
+from ..registrations import registered
+
 
 @pytest.fixture
 def client(tmp_path):
@@ -15,6 +17,7 @@ def client(tmp_path):
 
 
 def assess(client, participant, steps, at="2026-11-01T10:00:00+01:00"):
+    registered(client, participant)
     return client.post(
         f"/participants/{participant}/assessments",
         json={
@@ -72,3 +75,15 @@ def test_definitions_are_served(client):
     assert {("nl-alphen", "2017-09-07"), ("empath", "2019")} <= listed
     columns = client.get("/definitions/nl-alphen/2017-09-07").json()["columns"]
     assert len(columns) == 8
+
+
+def test_an_assessment_of_a_participant_bridge_never_heard_of_is_404(client, monkeypatch):
+    monkeypatch.setattr("steiger.shared.participants.REGISTRATION_WAIT", 0.3)
+    stranger = uuid.uuid4()
+    response = client.post(
+        f"/participants/{stranger}/assessments",
+        json={"definition_id": "nl-alphen", "definition_version": "2017-09-07",
+              "steps": {"debts": 2}, "assessed_at": "2026-11-01T10:00:00+01:00"},
+    )  # fmt: skip
+    assert response.status_code == 404 and response.json()["title"] == "Participant not found"
+    assert client.get(f"/participants/{stranger}/positions").status_code == 404

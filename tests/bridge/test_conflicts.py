@@ -3,13 +3,11 @@ state instead of refusing the mentor with a 409."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-
-from fastapi.testclient import TestClient
 
 from steiger.bridge.main import parts
 from steiger.bridge.settings import Settings
-from steiger.shared.service import build_api
 
 
 def test_the_first_assessment_racing_the_intake_that_creates_the_record_is_accepted(
@@ -17,8 +15,9 @@ def test_the_first_assessment_racing_the_intake_that_creates_the_record_is_accep
 ):
     """Bridge's consumer creates the participant's record from ParticipantRegistered; the
     first assessment, sent right after registering, can load 'no record yet' just before
-    the consumer saves one. Its save then conflicts; the command runs again on the record
-    the consumer left and both the household and the assessment are kept."""
+    the consumer saves one (the API waits for the registration; a caller of the application
+    need not). Its save then conflicts; the command runs again on the record the consumer
+    left and both the household and the assessment are kept."""
     service = parts(Settings(var_dir=tmp_path))
     app, participant = service.application, uuid.uuid4()
     load = app.record_for
@@ -32,18 +31,14 @@ def test_the_first_assessment_racing_the_intake_that_creates_the_record_is_accep
         return record
 
     app.record_for = load_while_the_intake_arrives
-    with TestClient(build_api(service)) as api:
-        response = api.post(
-            f"/participants/{participant}/assessments",
-            json={
-                "definition_id": "nl-alphen",
-                "definition_version": "2017-09-07",
-                "steps": {"debts": 2, "income": 1},
-                "assessed_at": "2026-11-02T10:00:00+01:00",
-            },
-        )
+    app.record_assessment(
+        participant,
+        "nl-alphen",
+        "2017-09-07",
+        {"debts": 2, "income": 1},
+        dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC),
+    )
     assert raced == [None], "the command first saw a record without the intake"
-    assert response.status_code == 201
     record = load(participant)
     assert record.household == (2, 1, 0)
     assert {p.column: p.step for p in record.positions} == {"debts": 2, "income": 1}

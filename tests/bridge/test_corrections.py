@@ -15,6 +15,8 @@ from steiger.bridge.settings import Settings
 from steiger.reporting.application import ReportingApplication
 from steiger.shared.service import build_api
 
+from ..registrations import registered
+
 AT = "2026-11-02T10:00:00+01:00"
 
 
@@ -31,6 +33,7 @@ def assess(api, participant, **extra):
         "steps": {"debts": 2, "income": 1},
         "assessed_at": AT,
     } | extra
+    registered(api, participant)
     return api.post(f"/participants/{participant}/assessments", json=body)
 
 

@@ -13,6 +13,8 @@ from steiger.bridge.main import parts
 from steiger.bridge.settings import Settings
 from steiger.shared.service import build_api
 
+from ..registrations import registered
+
 DEFINITIONS = load_definitions()
 
 
@@ -30,6 +32,7 @@ def api(tmp_path):
 
 
 def assess(api, participant, steps, day, definition=("empath", "2019")):
+    registered(api, participant)
     response = api.post(
         f"/participants/{participant}/assessments",
         json={

@@ -21,6 +21,8 @@ from steiger.shared.contracts.planning import ActionCompleted
 from steiger.shared.service import build_service
 from steiger.shared.topics import events_topic
 
+from ..registrations import registered
+
 pytestmark = pytest.mark.broker
 PLANNING = events_topic("planning")
 NOW = dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC)
@@ -149,7 +151,7 @@ def test_a_stored_event_the_relay_parked_is_published_late_once_it_maps(
     )
     with TestClient(build_service(planning_parts(settings))) as api:
         goal = api.post(
-            f"/participants/{uuid.uuid4()}/goals",
+            f"/participants/{registered(api)}/goals",
             json={"title": "Doel", "horizon": "short", "column": "debts", "target_step": 2},
         ).json()["id"]
         action = {"description": "doomed", "due_on": "2026-12-15"}

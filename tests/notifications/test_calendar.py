@@ -15,6 +15,7 @@ from steiger.shared.contracts.participant import ParticipantErased
 from steiger.shared.contracts.planning import ActionCompleted, MeetingScheduled
 from steiger.shared.service import build_api
 
+from ..registrations import registered
 from .fakes import FakeDetails, Feeder
 from .test_scheduling import GOAL, P, planned
 
@@ -42,6 +43,7 @@ def with_agenda(app, feed):
     app.details.meetings[meeting] = {"place": "Wijkcentrum De Bron"}
     feed(planned(action), planned(other, due_on=dt.date(2026, 12, 4)))
     feed(MeetingScheduled(participant_id=P, meeting_id=meeting, at=MEETING_AT))
+    registered(app, P)
     return action, other, meeting
 
 
@@ -91,7 +93,7 @@ def test_a_renewed_feed_ends_the_old_address_and_forged_ones_never_work(service)
     forged = new[:-4] + ("AAAA" if not new.endswith("AAAA") else "BBBB")
     assert client.get(f"/calendar/{forged}.ics").status_code == 404
     assert client.get("/calendar/not-a-token.ics").status_code == 404
-    other = client.post(f"/participants/{uuid.uuid4()}/calendar-feed").json()["token"]
+    other = client.post(f"/participants/{registered(app)}/calendar-feed").json()["token"]
     assert other[:32] != new[:32]
 
 
@@ -110,6 +112,9 @@ def test_an_erased_participant_has_no_feed(service):
     token = client.post(f"/participants/{P}/calendar-feed").json()["token"]
     feed(ParticipantErased(participant_id=P, erased_on=dt.date(2026, 12, 1)))
     assert client.get(f"/calendar/{token}.ics").status_code == 404
+    assert client.post(f"/participants/{P}/calendar-feed").status_code == 410
+    never = client.post(f"/participants/{uuid.uuid4()}/calendar-feed")
+    assert never.status_code == 404 and never.json()["title"] == "Participant not found"
     assert client.post(f"/participants/{P}/calendar-feed").status_code == 410
 
 

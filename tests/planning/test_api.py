@@ -9,6 +9,8 @@ from steiger.planning.main import parts
 from steiger.planning.settings import Settings
 from steiger.shared.service import build_api
 
+from ..registrations import registered
+
 
 @pytest.fixture
 def client(tmp_path):
@@ -18,7 +20,7 @@ def client(tmp_path):
 
 def new_goal(client) -> str:
     response = client.post(
-        f"/participants/{uuid.uuid4()}/goals",
+        f"/participants/{registered(client)}/goals",
         json={
             "title": "Schulden in beeld",
             "horizon": "short",
@@ -94,7 +96,7 @@ def test_unknown_ids_are_404_and_malformed_ids_422(client):
 
 
 def test_a_participants_goals_are_listed_and_a_participant_is_not_a_goal(client):
-    participant = uuid.uuid4()
+    participant = registered(client)
     body = {"title": "Werk vinden", "horizon": "long", "column": "income", "target_step": 4}
     first = client.post(f"/participants/{participant}/goals", json=body).json()["id"]
     second = client.post(f"/participants/{participant}/goals", json=body | {"title": "CV"}).json()

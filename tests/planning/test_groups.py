@@ -12,6 +12,8 @@ from steiger.planning.main import parts
 from steiger.planning.settings import Settings
 from steiger.shared.service import build_api
 
+from ..registrations import registered
+
 
 @pytest.fixture
 def api(tmp_path):
@@ -22,7 +24,7 @@ def api(tmp_path):
 def set_goals(api, count, column, step):
     ids = []
     for _ in range(count):
-        p = uuid.uuid4()
+        p = registered(api)
         api.post(
             f"/participants/{p}/goals",
             json={"title": "t", "horizon": "short", "column": column, "target_step": step},
@@ -60,11 +62,11 @@ def test_an_affinity_group_takes_at_most_eight_members_once_each(api):
     group = api.post(
         "/groups", json={"name": "Post op orde", "kind": "affinity", "column": "debts"}
     ).json()["id"]
-    members = [str(uuid.uuid4()) for _ in range(8)]
+    members = [str(registered(api)) for _ in range(8)]
     for member in members:
         joined = api.post(f"/groups/{group}/members", json={"participant_id": member})
         assert joined.status_code == 204
-    ninth = api.post(f"/groups/{group}/members", json={"participant_id": str(uuid.uuid4())})
+    ninth = api.post(f"/groups/{group}/members", json={"participant_id": str(registered(api))})
     assert ninth.status_code == 409 and "at most 8" in ninth.json()["detail"]
     twice = api.delete(f"/groups/{group}/members/{members[0]}")
     assert twice.status_code == 204

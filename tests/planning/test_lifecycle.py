@@ -17,6 +17,8 @@ from steiger.planning.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.service import build_api
 
+from ..registrations import registered
+
 TODAY = dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 
 
@@ -33,6 +35,7 @@ def goal(api, participant, **extra):
         "column": "debts",
         "target_step": 3,
     } | extra
+    registered(api, participant)
     response = api.post(f"/participants/{participant}/goals", json=body)
     assert response.status_code == 201, response.text
     return response.json()["id"]
@@ -86,7 +89,7 @@ def test_a_smart_short_term_goal_under_a_long_term_goal_is_revised_and_achieved(
 def test_a_short_term_goal_hangs_under_a_long_term_goal_of_the_same_participant(api):
     other_long = goal(api, uuid.uuid4(), horizon="long")
     response = api.post(
-        f"/participants/{uuid.uuid4()}/goals",
+        f"/participants/{registered(api)}/goals",
         json={"title": "x", "horizon": "short", "parent_goal_id": other_long},
     )
     assert response.status_code == 409

@@ -69,10 +69,14 @@ class ServiceProcess:
         return self.process is not None and self.process.poll() is None
 
     def healthy(self) -> bool:
+        """Ready, and its consumer (if it has one) in its group: a service answers before its
+        consumer joined, but a system has started once everything runs."""
         try:
-            return httpx.get(f"{self.url}/health", timeout=2.0).status_code == 200
+            response = httpx.get(f"{self.url}/health", timeout=2.0)
         except httpx.HTTPError:
             return False
+        consumer = response.json().get("consumer", {}) if response.status_code == 200 else {}
+        return response.status_code == 200 and consumer.get("joined", True)
 
 
 @dataclass

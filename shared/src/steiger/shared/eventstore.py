@@ -33,6 +33,7 @@ from pydantic import ValidationError
 
 from steiger.shared.contracts import IntegrationEvent
 from steiger.shared.copying import private_copy
+from steiger.shared.participants import ParticipantState
 from steiger.shared.protocol_checks import remember_protocol_members
 from steiger.shared.settings import ServiceSettings
 from steiger.shared.tracing import current_traceparent
@@ -400,6 +401,11 @@ class ServiceApplication(EventSourcedProjection[UUID]):
             return self.translate(domain_event)
         except Exception as error:
             raise Unpublishable(domain_event, error) from error
+
+    def participant_state(self, participant_id: UUID) -> ParticipantState:
+        """Whether this service learned of the participant's registration, or erasure, from
+        the participant service's events (see `steiger.shared.participants`)."""
+        raise NotImplementedError(f"{type(self).__name__} does not follow registrations")
 
     def reacts_to(self, event_class: type) -> bool:
         return event_class in self.reactions

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from steiger.shared import clock
 from steiger.shared.eventstore import Unpublishable
+from steiger.shared.participants import PARTICIPANT_ERRORS
 from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
 
 PROBLEM_JSON = "application/problem+json"
@@ -93,7 +94,7 @@ def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception
     async def concurrent_change(_: Request, __: IntegrityError) -> JSONResponse:
         return problem(409, "Conflict", "Someone changed this at the same time; try again.")
 
-    for error_class, status in domain_errors.items():
+    for error_class, status in {**PARTICIPANT_ERRORS, **domain_errors}.items():
 
         async def domain_error(_: Request, error: Exception, status: int = status) -> JSONResponse:
             extensions = getattr(error, "problem_extensions", {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 PRODUCERS = ("participant", "bridge", "planning", "rewards", "notifications")
 CONSUMES = {
     "bridge": ("participant",),
+    "planning": ("participant",),
     "rewards": ("participant", "planning", "bridge"),
     "notifications": ("participant", "planning", "rewards"),
     "reporting": ("participant", "bridge", "planning", "rewards"),

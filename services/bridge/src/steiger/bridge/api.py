@@ -20,6 +20,7 @@ from steiger.bridge.domain.errors import (
 )
 from steiger.shared.dates import PastMoment
 from steiger.shared.http import current_application, on_event_loop
+from steiger.shared.participants import KnownParticipant
 
 Bridge = Annotated[BridgeApplication, Depends(current_application)]
 router = APIRouter(tags=["bridge"])
@@ -67,7 +68,7 @@ class AssessmentCreated(BaseModel):
 @router.post("/participants/{participant_id}/assessments", status_code=status.HTTP_201_CREATED)
 @on_event_loop
 def record_assessment(
-    participant_id: UUID, body: AssessmentIn, bridge: Bridge
+    participant_id: KnownParticipant, body: AssessmentIn, bridge: Bridge
 ) -> AssessmentCreated:
     assessment_id = bridge.record_assessment(
         participant_id,

@@ -22,6 +22,7 @@ from steiger.bridge.domain.record import BridgeRecord
 from steiger.bridge.domain.scoring import score_history
 from steiger.bridge.policies import REACTIONS
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
+from steiger.shared.participants import ParticipantState
 
 
 class BridgeApplication(ServiceApplication):
@@ -42,6 +43,10 @@ class BridgeApplication(ServiceApplication):
         self.questionnaire = executive_skills
         self.definitions = definitions or {}
         self.cost_tables = cost_tables or {}
+
+    def participant_state(self, participant_id: UUID) -> ParticipantState:
+        record = self._record_of(participant_id)
+        return "unknown" if record is None or record.household is None else "registered"
 
     def record_for(self, participant_id: UUID) -> BridgeRecord:
         return self._record_of(participant_id) or BridgeRecord(participant_id)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from steiger.notifications.application import NotificationsApplication
 from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
 from steiger.shared.http import current_application, on_event_loop
+from steiger.shared.participants import KnownParticipant
 
 Notifications = Annotated[NotificationsApplication, Depends(current_application)]
 router = APIRouter(tags=["notifications"])
@@ -43,7 +44,7 @@ class Feed(BaseModel):
     summary="A new private calendar address for the participant; the previous one stops",
 )
 @on_event_loop
-def renew_feed(participant_id: UUID, notifications: Notifications) -> Feed:
+def renew_feed(participant_id: KnownParticipant, notifications: Notifications) -> Feed:
     token = notifications.renew_feed(participant_id)
     return Feed(url=f"{notifications.public_url}/calendar/{token}.ics", token=token)
 

@@ -18,6 +18,7 @@ from steiger.notifications.lookups import Details
 from steiger.notifications.policies import REACTIONS
 from steiger.notifications.projections import DueIndex
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
+from steiger.shared.participants import ParticipantState
 
 STATUSES = ("pending", "sent", "failed", "skipped", "cancelled")
 
@@ -49,6 +50,15 @@ class NotificationsApplication(ServiceApplication):
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         self.due.follow(r.domain_event for r in recordings)
         super()._notify(recordings)
+
+    def participant_state(self, participant_id: UUID) -> ParticipantState:
+        try:
+            owner = self.repository.get(ParticipantNotifications.create_id(participant_id))
+        except AggregateNotFoundError:
+            return "unknown"
+        if owner.erased:
+            return "erased"
+        return "registered" if owner.registered else "unknown"
 
     def notifications_of(self, participant_id: UUID) -> ParticipantNotifications:
         try:

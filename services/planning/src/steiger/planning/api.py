@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from steiger.planning.application import PlanningApplication
+from steiger.planning.application import DEFAULT_BRIDGE, PlanningApplication
 from steiger.planning.domain.errors import (
     ActionNotFound,
     ActionNotOpen,
@@ -16,10 +16,12 @@ from steiger.planning.domain.errors import (
     GroupNotFound,
     InvalidChange,
     MeetingNotFound,
+    UnknownReference,
 )
 from steiger.shared import clock
 from steiger.shared.dates import PastDay, PastMoment, PlannedDay, PlannedMoment
 from steiger.shared.http import Today, current_application, on_event_loop
+from steiger.shared.participants import KnownParticipant
 
 Planning = Annotated[PlanningApplication, Depends(current_application)]
 router = APIRouter(tags=["goal-action plans"])
@@ -32,6 +34,7 @@ DOMAIN_ERRORS = {
     GoalNotActive: 409,
     ActionNotOpen: 409,
     InvalidChange: 409,
+    UnknownReference: 422,
 }
 Text = Field(None, max_length=2000)
 
@@ -49,8 +52,10 @@ class GoalIn(Strict):
         None, max_length=64, description="Bridge column; null = cross-pillar"
     )
     target_step: int | None = Field(None, ge=1, le=10)
-    definition_id: str = Field("nl-alphen", max_length=64, description="the Bridge of `column`")
-    definition_version: str = Field("2017-09-07", max_length=32)
+    definition_id: str = Field(
+        DEFAULT_BRIDGE[0], max_length=64, description="the Bridge of `column`"
+    )
+    definition_version: str = Field(DEFAULT_BRIDGE[1], max_length=32)
     parent_goal_id: UUID | None = Field(None, description="the long-term goal this serves")
     by_when: PlannedDay | None = None
     specific: str | None = Field(None, max_length=2000, description="what exactly")
@@ -144,7 +149,7 @@ class Created(BaseModel):
 
 @router.post("/participants/{participant_id}/goals", status_code=status.HTTP_201_CREATED)
 @on_event_loop
-def set_goal(participant_id: UUID, goal: GoalIn, planning: Planning) -> Created:
+def set_goal(participant_id: KnownParticipant, goal: GoalIn, planning: Planning) -> Created:
     return Created(
         id=planning.set_goal(
             participant_id,
@@ -232,7 +237,9 @@ def reflect(goal_id: UUID, body: ReflectionIn, planning: Planning) -> None:
     tags=["meetings"],
 )
 @on_event_loop
-def schedule_meeting(participant_id: UUID, body: MeetingIn, planning: Planning) -> Created:
+def schedule_meeting(
+    participant_id: KnownParticipant, body: MeetingIn, planning: Planning
+) -> Created:
     return Created(id=planning.schedule_meeting(participant_id, body.at, body.place))
 
 

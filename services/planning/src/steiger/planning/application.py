@@ -19,18 +19,36 @@ from steiger.planning.domain.goal import Goal
 from steiger.planning.domain.group import Group, suggest
 from steiger.planning.domain.meeting import Meeting
 from steiger.planning.domain.plan import Plan
+from steiger.planning.domain.references import check_bridge_step, check_column, check_reward_item
+from steiger.planning.policies import REACTIONS
 from steiger.planning.printable import render_html, render_pdf
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
+from steiger.shared.participants import ParticipantState, require_registered
+from steiger.shared.reference import Vocabulary
+
+DEFAULT_BRIDGE = ("nl-alphen", "2017-09-07")
+"""The Bridge a goal's column refers to when none is named: the Dutch Bridge of Alphen."""
 
 
 class PlanningApplication(ServiceApplication):
     name = "planning"
     translate = staticmethod(to_contract)
+    reactions = REACTIONS
 
-    def __init__(self, env: Any = None) -> None:
+    def __init__(self, env: Any = None, vocabulary: Vocabulary | None = None) -> None:
         super().__init__(env)
+        self.vocabulary = vocabulary or Vocabulary.load()
         self._goals_with_open_actions: set[UUID] | None = None
         self._open_lock = threading.Lock()
+
+    def participant_state(self, participant_id: UUID) -> ParticipantState:
+        plan = self._plan(participant_id)
+        if plan is None or not plan.registered:
+            return "unknown"
+        return "erased" if plan.erased else "registered"
+
+    def plan_of(self, participant_id: UUID) -> Plan:
+        return self._plan(participant_id) or Plan(participant_id)
 
     def set_goal(
         self,
@@ -43,6 +61,19 @@ class PlanningApplication(ServiceApplication):
     ) -> UUID:
         if column is None:  # a cross-pillar goal refers to no Bridge
             smart = {**smart, "definition_id": None, "definition_version": None}
+        elif not smart.get("definition_id"):
+            smart = {
+                **smart,
+                "definition_id": DEFAULT_BRIDGE[0],
+                "definition_version": DEFAULT_BRIDGE[1],
+            }
+        check_bridge_step(
+            self.vocabulary,
+            smart.get("definition_id"),
+            smart.get("definition_version"),
+            column,
+            target_step,
+        )
         parent = smart.get("parent_goal_id")
         if parent is not None:
             parent_goal = self._goal(parent)
@@ -52,7 +83,7 @@ class PlanningApplication(ServiceApplication):
                     field="parent_goal_id",
                 )
         goal = Goal(participant_id, title, horizon, column, target_step, **smart)
-        plan = self._plan(participant_id) or Plan(participant_id)
+        plan = self.plan_of(participant_id)
         plan.add_goal(goal.id)
         self.save(goal, plan)
         return goal.id
@@ -78,6 +109,7 @@ class PlanningApplication(ServiceApplication):
         reward_item: str | None,
         partner: str | None = None,
     ) -> UUID:
+        check_reward_item(self.vocabulary, reward_item)
         goal = self._goal(goal_id)
         action_id = uuid4()
         goal.plan_action(action_id, description, owner, due_on, reward_item, partner)
@@ -101,6 +133,15 @@ class PlanningApplication(ServiceApplication):
         self._change(goal_id, lambda goal: goal.cancel_action(action_id, reason))
 
     def revise_goal(self, goal_id: UUID, changes: dict[str, Any], why: str, on: dt.date) -> None:
+        if changes.get("target_step") is not None:
+            goal = self._goal(goal_id)
+            check_bridge_step(
+                self.vocabulary,
+                goal.definition_id,
+                goal.definition_version,
+                goal.column,
+                changes["target_step"],
+            )
         self._change(goal_id, lambda goal: goal.revise(changes, why, on))
 
     def achieve_goal(self, goal_id: UUID, on: dt.date) -> None:
@@ -141,7 +182,7 @@ class PlanningApplication(ServiceApplication):
 
     def schedule_meeting(self, participant_id: UUID, at: dt.datetime, place: str | None) -> UUID:
         meeting = Meeting(participant_id, at, place)
-        plan = self._plan(participant_id) or Plan(participant_id)
+        plan = self.plan_of(participant_id)
         plan.add_meeting(meeting.id)
         self.save(meeting, plan)
         return meeting.id
@@ -244,12 +285,14 @@ class PlanningApplication(ServiceApplication):
     # groups
 
     def form_group(self, name: str, kind: str, column: str | None) -> UUID:
+        check_column(self.vocabulary, column)
         group = Group(name, kind, column)
         self.save(group)
         return group.id
 
     @retry_on_conflict
     def join_group(self, group_id: UUID, participant_id: UUID) -> None:
+        require_registered(self.participant_state(participant_id), participant_id)
         group = self._group(group_id)
         group.join(participant_id)
         self.save(group)

@@ -6,18 +6,23 @@ from steiger.planning.api import DOMAIN_ERRORS, router
 from steiger.planning.application import PlanningApplication
 from steiger.planning.settings import Settings
 from steiger.shared.eventstore import store_environment
+from steiger.shared.reference import Vocabulary
 from steiger.shared.service import ServiceParts, daily_work, run_service
+from steiger.shared.topics import CONSUMES
 
 
 def parts(settings: Settings | None = None) -> ServiceParts:
     settings = settings or Settings()
-    application = PlanningApplication(store_environment(settings))
+    application = PlanningApplication(
+        store_environment(settings), Vocabulary.load(settings.definitions_dir, settings.menu_file)
+    )
     return ServiceParts(
         settings=settings,
         application=application,
         routes=router,
         description="Goal-action plans: goals per Bridge column, action steps, deadlines.",
         domain_errors=DOMAIN_ERRORS,
+        listens_to=CONSUMES["planning"],
         background=[
             # the missed-action detector: each action is marked missed once
             daily_work(

@@ -54,6 +54,7 @@ class ParticipantNotifications(Aggregate):
         self.channels: tuple[str, ...] = DEFAULT_CHANNELS
         self.opted_out: tuple[str, ...] = ()
         self.active = True
+        self.registered = False
         self.erased = False
         self.notifications: dict[UUID, Notification] = {}
         self.open_actions: dict[UUID, dict[str, Any]] = {}
@@ -64,7 +65,9 @@ class ParticipantNotifications(Aggregate):
 
     @event("LanguageSet")
     def set_language(self, language: str) -> None:
+        """From the participant's registration, which it also records."""
         self.language = language
+        self.registered = True
 
     def change_preferences(
         self, channels: list[str], opted_out: list[str], window: ContactWindow

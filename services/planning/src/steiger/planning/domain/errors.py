@@ -37,3 +37,11 @@ class MeetingNotFound(PlanningError):
 
 class GroupNotFound(PlanningError):
     """Group not found"""
+
+
+class UnknownReference(PlanningError):
+    """Refers to something that does not exist"""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.problem_extensions = {"errors": [{"field": field, "message": message}]}

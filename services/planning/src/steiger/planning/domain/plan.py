@@ -1,4 +1,5 @@
-"""A participant's goal-action plan: which goals are theirs (saved with each new goal)."""
+"""A participant's goal-action plan: which goals and meetings are theirs, and whether the
+participant service registered (or erased) them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,24 @@ class Plan(Aggregate):
         self.participant_id = participant_id
         self.goal_ids: list[UUID] = []
         self.meeting_ids: list[UUID] = []
+        self.registered = False
+        self.erased = False
+
+    def note_registration(self) -> None:
+        if not self.registered:
+            self._registered()
+
+    @event("ParticipantRegistered")
+    def _registered(self) -> None:
+        self.registered = True
+
+    def note_erasure(self) -> None:
+        if not self.erased:
+            self._erased()
+
+    @event("ParticipantErased")
+    def _erased(self) -> None:
+        self.erased = True
 
     @event("GoalAdded")
     def add_goal(self, goal_id: UUID) -> None:
