@@ -77,8 +77,8 @@ def test_definitions_are_served(client):
     assert len(columns) == 8
 
 
-def test_an_assessment_of_a_participant_bridge_never_heard_of_is_404(client, monkeypatch):
-    monkeypatch.setattr("steiger.shared.participants.REGISTRATION_WAIT", 0.3)
+def test_an_assessment_of_a_participant_bridge_never_heard_of_is_404(client):
+    client.app.state.registration_wait = 0.3  # as STEIGER_REGISTRATION_WAIT_SECONDS sets it
     stranger = uuid.uuid4()
     response = client.post(
         f"/participants/{stranger}/assessments",

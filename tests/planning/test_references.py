@@ -24,9 +24,9 @@ GOAL = {"title": "Schulden in beeld", "horizon": "short", "column": "debts", "ta
 
 
 @pytest.fixture
-def api(tmp_path, monkeypatch):
-    monkeypatch.setattr("steiger.shared.participants.REGISTRATION_WAIT", 0.5)
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+def api(tmp_path):
+    settings = Settings(var_dir=tmp_path, registration_wait_seconds=0.5)
+    with TestClient(build_api(parts(settings))) as client:
         yield client
 
 

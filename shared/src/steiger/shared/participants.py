@@ -12,8 +12,6 @@ from uuid import UUID
 from fastapi import Depends, Request
 
 ParticipantState = Literal["unknown", "registered", "erased"]
-REGISTRATION_WAIT = 3.0
-"""How long a request waits for a registration to arrive (it takes milliseconds)."""
 
 
 class ParticipantUnknown(Exception):
@@ -36,7 +34,8 @@ def require_registered(state: ParticipantState, participant_id: UUID) -> None:
 async def known_participant(participant_id: UUID, request: Request) -> UUID:
     """FastAPI dependency for routes about a participant (`{participant_id}` in the path)."""
     application = request.app.state.application
-    deadline = asyncio.get_running_loop().time() + REGISTRATION_WAIT
+    # a registration takes milliseconds to arrive: STEIGER_REGISTRATION_WAIT_SECONDS
+    deadline = asyncio.get_running_loop().time() + request.app.state.registration_wait
     while (state := application.participant_state(participant_id)) == "unknown":
         if asyncio.get_running_loop().time() >= deadline:
             break

@@ -103,6 +103,7 @@ def build_api(
         lifespan=lifespan,
     )
     api.state.application = parts.application
+    api.state.registration_wait = parts.settings.registration_wait_seconds
     api.add_middleware(TraceContextMiddleware)
     install_problem_handlers(api, {**parts.domain_errors, **(operational_errors or {})})
     api.include_router(parts.routes)

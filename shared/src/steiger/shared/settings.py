@@ -61,6 +61,14 @@ class ServiceSettings(KafkaSettings):
         "the wall clock of reminders and quiet hours",
     )
 
+    registration_wait_seconds: float = Field(
+        3.0,
+        ge=0,
+        le=30,
+        validation_alias=_global("STEIGER_REGISTRATION_WAIT_SECONDS"),
+        description="How long a request about a participant the service has not heard of "
+        "waits for the registration to arrive before it answers 404",
+    )
     event_signing_key: SecretStr | None = Field(
         None,
         validation_alias=_global("STEIGER_EVENT_SIGNING_KEY"),
