@@ -45,10 +45,17 @@ def steiger(*args: str, env: dict[str, str], **options) -> subprocess.Popen[byte
 
 
 def healthy(url: str) -> bool:
+    """Ready, its consumer in its group: as `steiger run` waits for before it says running."""
     try:
-        return httpx.get(f"{url}/health", timeout=2).status_code == 200
+        response = httpx.get(f"{url}/health", timeout=2)
     except httpx.HTTPError:
         return False
+    joined = response.json().get("consumer", {}).get("joined", True)
+    return response.status_code == 200 and joined
+
+
+def parked(url: str) -> int:
+    return httpx.get(f"{url}/health", timeout=5).json()["consumer"]["parked"]
 
 
 def wait_until(condition, timeout: float = 90.0):
@@ -100,8 +107,11 @@ def test_run_on_other_ports_survives_a_dead_broker_and_the_demo_finds_it(tmp_pat
         for name in SERVICES:
             assert topics[dead_letter_topic(name)] == 2
         assert topics[events_topic("participant")] == 2
-        # what is parked after the restart stays parked
+        # Every consumer parks a record no producer signed: they consume again (their groups
+        # rejoined the new broker), and what they park after the restart stays parked.
         asyncio.run(produce(bootstrap, events_topic("participant"), b"{}", b"x", []))
+        consumers = [name for name in SERVICES if name != "participant"]
+        wait_until(lambda: all(parked(urls[name]) for name in consumers))
         wait_until(lambda: parked_records(bootstrap, dead_letter_topic("bridge")))
 
         demo = steiger("demo", "--participants", "2", env=env)
@@ -116,6 +126,8 @@ def test_run_on_other_ports_survives_a_dead_broker_and_the_demo_finds_it(tmp_pat
     finally:
         run.send_signal(signal.SIGINT)
         try:
-            run.wait(timeout=30)
+            output = run.communicate(timeout=30)[0].decode(errors="replace")
         except subprocess.TimeoutExpired:
             run.kill()
+            output = run.communicate()[0].decode(errors="replace")
+        print("steiger run said:\n" + output[-6000:])  # shown when the test fails

@@ -151,9 +151,14 @@ class System:
         (the broker empty: the relays refill it, and the topics are made first)."""
         restarted = []
         if self.broker is not None and not self.broker.running():
-            self.broker.start()
-            self.create_topics()
-            restarted.append("broker")
+            try:
+                self.broker.start()
+                self.create_topics()
+            except Exception as error:  # e.g. its port not free yet: the next round tries
+                self.broker.stop()
+                restarted.append(f"broker (not yet: {error!r})")
+            else:
+                restarted.append("broker")
         for name, service in self.services.items():
             if not service.running():
                 service.start()

@@ -62,7 +62,7 @@ class ServiceSettings(KafkaSettings):
     )
 
     registration_wait_seconds: float = Field(
-        3.0,
+        5.0,
         ge=0,
         le=30,
         validation_alias=_global("STEIGER_REGISTRATION_WAIT_SECONDS"),
