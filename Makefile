@@ -2,7 +2,7 @@
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-fast bench contracts lint
+.PHONY: install run demo test test-fast bench contracts lint check
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -31,3 +31,9 @@ contracts: install  ## regenerate JSON Schemas and the AsyncAPI document
 
 lint: install
 	$(UV) run --frozen ruff check .
+
+check: install  ## lint and format (ruff), types (mypy), import contracts (import-linter)
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy
+	$(UV) run --frozen lint-imports

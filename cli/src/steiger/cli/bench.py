@@ -305,7 +305,7 @@ async def latency(load: Load, rate: float, duration: float) -> dict[str, Any]:
             return
         # Read the view; while it does not show the effect, wait for its next change (a long
         # poll: reporting answers when it records one), so the probes add no polling load.
-        deadline, headers = sent + 10, {}
+        deadline, headers = sent + 10, dict[str, str]()
         while (remaining := deadline - time.perf_counter()) > 0:
             view = await load.http.get(f"{reporting}/participants/{pid}/progress", headers)
             if view.status_code == 200 and visible(view.json()):

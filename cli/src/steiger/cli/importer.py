@@ -59,7 +59,7 @@ def import_file(path: Path, url: str, chunk_size: int, progress: Progress) -> di
     is_csv = path.suffix.lower() == ".csv"
     media_type = "text/csv" if is_csv else "application/x-ndjson"
     chunks = csv_chunks(path, chunk_size) if is_csv else json_line_chunks(path, chunk_size)
-    total = {"rows": 0, "created": 0, "already_present": 0, "rejected": []}
+    total: dict[str, Any] = {"rows": 0, "created": 0, "already_present": 0, "rejected": []}
     with httpx.Client(base_url=url, timeout=300) as http:
         task = progress.add_task(f"importing {path.name}", total=_count_rows(path, is_csv))
         for first_line, rows, body in chunks:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import unquote, urlparse
 from uuid import UUID
 
@@ -51,8 +51,10 @@ other write is committed (SQLite lets one writer at a time, PostgreSQL waits for
 transaction), and the retry reads it; a wait would only hold up the event loop the command
 runs on. A conflict that persists after five tries is answered 409 at the HTTP edge."""
 
-Reaction = Callable[[Any, Any, ProcessingEvent], None]
+Reaction = Callable[[Any, Any, ProcessingEvent[UUID]], None]
 """A policy: (application, integration event, processing event) -> None."""
+Reactions = Mapping[type, Reaction]
+"""A service's policies, by the integration event each reacts to."""
 
 Translator = Callable[[Any], IntegrationEvent | None]
 """Maps an internal domain event to its public contract, or None if it stays inside."""
@@ -306,8 +308,8 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     service does not react to are ignored.
     """
 
-    reactions: ClassVar[Mapping[type, Reaction]] = {}
-    translate: ClassVar[Translator | None] = None
+    reactions: ClassVar[Reactions] = {}
+    translate: ClassVar[staticmethod[[Any], IntegrationEvent | None] | None] = None
     """The service's contracts (its `contracts.to_contract`, as a staticmethod); None for a
     service that publishes nothing."""
     repository: BatchAwareRepository
@@ -419,7 +421,7 @@ class ServiceApplication(EventSourcedProjection[UUID]):
         while notifications := self.recorder.select_notifications(start=start, limit=1000):
             for n in notifications:
                 if n.topic.endswith(topic_suffix):
-                    found.setdefault(n.originator_id, None)
+                    found.setdefault(cast(UUID, n.originator_id), None)
             start = notifications[-1].id + 1
         return list(found)
 

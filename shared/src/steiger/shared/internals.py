@@ -18,6 +18,6 @@ def no_topic_auto_creation() -> None:
     broker's default partition count (Tansu: 4) rather than the configured one, and before
     the services had made them. Idempotent."""
     if not isinstance(aiokafka.client.MetadataRequest, functools.partial):
-        aiokafka.client.MetadataRequest = functools.partial(  # type: ignore[misc]
+        aiokafka.client.MetadataRequest = functools.partial(
             MetadataRequest, allow_auto_topic_creation=False
         )

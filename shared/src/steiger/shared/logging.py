@@ -8,26 +8,35 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import structlog
+from structlog.typing import EventDict, Processor
 
 from steiger.shared.tracing import current_traceparent, trace_id
 
 
-def _add_correlation(_: object, __: str, event_dict: dict) -> dict:
+def _add_correlation(_: Any, __: str, event_dict: EventDict) -> EventDict:
     traceparent = current_traceparent.get()
     if traceparent and "correlation_id" not in event_dict:
         event_dict["correlation_id"] = trace_id(traceparent)
     return event_dict
 
 
+def _named(service: str) -> Processor:
+    def with_service(_: Any, __: str, event_dict: EventDict) -> EventDict:
+        return {"service": service, **event_dict}
+
+    return with_service
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
-    shared = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         _add_correlation,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        lambda _, __, event_dict: {"service": service, **event_dict},
+        _named(service),
     ]
     on_a_terminal = sys.stderr.isatty()
     renderer = (

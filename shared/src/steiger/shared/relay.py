@@ -15,6 +15,7 @@ import asyncio
 import json
 import time
 from dataclasses import asdict, dataclass, field
+from typing import cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import structlog
@@ -79,7 +80,7 @@ def read_outbox(
             batch.unpublished.append(
                 Unpublished(
                     notification.id,
-                    notification.originator_id,
+                    cast(UUID, notification.originator_id),
                     notification.originator_version,
                     notification.topic.rpartition(":")[2],
                     f"{type(error).__name__}: {error}",
@@ -104,7 +105,7 @@ def record_of(
     return cloudevents.encode(
         contract,
         event_id=durable_event_id(
-            source, notification.originator_id, notification.originator_version
+            source, cast(UUID, notification.originator_id), notification.originator_version
         ),
         source=source,
         time=domain_event.timestamp,

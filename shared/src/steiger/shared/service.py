@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -43,7 +43,7 @@ class ServiceParts:
     domain_errors: Mapping[type[Exception], int] = field(default_factory=dict)
     listens_to: Sequence[str] = ()
     """The producing services whose events this service reacts to."""
-    background: Sequence[Callable[[], Awaitable[None]]] = ()
+    background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
     """Long-running work of the service itself (e.g. planning's missed-action detector),
     started with the service and cancelled when it stops."""
     own_topics: Mapping[str, int] = field(default_factory=dict)
@@ -51,7 +51,9 @@ class ServiceParts:
     counts (reporting's exchange feed)."""
 
 
-def periodic(work: Callable[[], int], interval: float, what: str) -> Callable[[], Awaitable[None]]:
+def periodic(
+    work: Callable[[], int], interval: float, what: str
+) -> Callable[[], Coroutine[Any, Any, None]]:
     """A background loop for `ServiceParts.background`: every `interval` seconds it runs
     `work()` (sync, on its own worker thread) and logs how many things it did. `work` must be
     safe to repeat: a failure is logged and the next round tries again."""
@@ -74,7 +76,7 @@ def periodic(work: Callable[[], int], interval: float, what: str) -> Callable[[]
 
 def daily_work(
     work: Callable[[dt.date], int], interval: float, zone: ZoneInfo, what: str
-) -> Callable[[], Awaitable[None]]:
+) -> Callable[[], Coroutine[Any, Any, None]]:
     """`periodic` for work about a day: `work(today)`, today in `zone`."""
     return periodic(lambda: work(dt.datetime.now(zone).date()), interval, what)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from eventsourcing.application import ProcessingEvent
 
 from steiger.shared.contracts.participant import ParticipantRegistered
+from steiger.shared.eventstore import Reactions
 
 if TYPE_CHECKING:
     from steiger.bridge.application import BridgeApplication
@@ -23,4 +24,4 @@ def on_participant_registered(
     processing.collect_events(record)
 
 
-REACTIONS = {ParticipantRegistered: on_participant_registered}
+REACTIONS: Reactions = {ParticipantRegistered: on_participant_registered}

@@ -36,7 +36,8 @@ class DeliveryError(Exception):
 
 
 class Channel(Protocol):
-    needs_address: bool
+    @property
+    def needs_address(self) -> bool: ...
 
     def send(self, to: str | None, message: Message, key: UUID, participant_id: UUID) -> None: ...
 

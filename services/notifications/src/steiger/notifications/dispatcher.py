@@ -136,7 +136,7 @@ class Dispatcher:
         context: dict[str, Any] = dict(n.details)
         if n.kind == "action-reminder":
             goal = self.details.goal(n.details["goal_id"]) or {}
-            action = next(
+            action: dict[str, Any] = next(
                 (a for a in goal.get("actions", ()) if a["action_id"] == str(n.about)), {}
             )
             context |= {"action": action, "days_left": (n.details["due_on"] - today).days}

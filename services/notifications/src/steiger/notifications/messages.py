@@ -8,10 +8,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
-from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from jinja2 import (
+    BaseLoader,
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+)
 
 LANGUAGES = ("nl", "en")
 
@@ -24,7 +32,7 @@ class Message:
 
 class MessageTemplates:
     def __init__(self, override_dir: Path | None = None, timezone: str = "Europe/Amsterdam"):
-        loaders = [FileSystemLoader(override_dir)] if override_dir else []
+        loaders: list[BaseLoader] = [FileSystemLoader(override_dir)] if override_dir else []
         loaders.append(PackageLoader("steiger.notifications", "templates"))
         self.env = Environment(
             loader=ChoiceLoader(loaders),
@@ -34,7 +42,7 @@ class MessageTemplates:
         )
         self.env.filters["day"] = lambda d, lang: format_date(d, "EEEE d MMMM", locale=lang)
         self.env.filters["moment"] = lambda t, lang: format_datetime(
-            t, "EEEE d MMMM, HH:mm", tzinfo=timezone, locale=lang
+            t, "EEEE d MMMM, HH:mm", tzinfo=ZoneInfo(timezone), locale=lang
         )
         self.env.filters["money"] = lambda a, lang: format_currency(
             Decimal(a), "EUR", locale={"nl": "nl_NL", "en": "en_IE"}[lang]

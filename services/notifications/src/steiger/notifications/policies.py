@@ -28,6 +28,7 @@ from steiger.shared.contracts.planning import (
     MeetingScheduled,
 )
 from steiger.shared.contracts.rewards import RewardEarned
+from steiger.shared.eventstore import Reactions
 
 if TYPE_CHECKING:
     from steiger.notifications.application import NotificationsApplication
@@ -133,21 +134,21 @@ def erased(app: NotificationsApplication, e: ParticipantErased, owner: Owner) ->
     owner.erase()
 
 
-REACTIONS = {
-    event_class: _on_participant(change)
-    for event_class, change in {
-        ParticipantRegistered: registered,
-        ContactPreferencesChanged: preferences,
-        ParticipantStatusChanged: status_changed,
-        ParticipantErased: erased,
-        ActionPlanned: action_planned,
-        ActionRescheduled: action_rescheduled,
-        ActionCompleted: _action_closed("action completed"),
-        ActionCancelled: _action_closed("action cancelled"),
-        ActionMissed: _action_closed("action missed"),
-        MeetingScheduled: meeting_scheduled,
-        MeetingHeld: meeting_held,
-        GoalAchieved: goal_achieved,
-        RewardEarned: reward_earned,
-    }.items()
+CHANGES: dict[type, Change] = {
+    ParticipantRegistered: registered,
+    ContactPreferencesChanged: preferences,
+    ParticipantStatusChanged: status_changed,
+    ParticipantErased: erased,
+    ActionPlanned: action_planned,
+    ActionRescheduled: action_rescheduled,
+    ActionCompleted: _action_closed("action completed"),
+    ActionCancelled: _action_closed("action cancelled"),
+    ActionMissed: _action_closed("action missed"),
+    MeetingScheduled: meeting_scheduled,
+    MeetingHeld: meeting_held,
+    GoalAchieved: goal_achieved,
+    RewardEarned: reward_earned,
+}
+REACTIONS: Reactions = {
+    event_class: _on_participant(change) for event_class, change in CHANGES.items()
 }

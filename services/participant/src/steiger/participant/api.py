@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import anyio
@@ -135,7 +135,7 @@ def erase(participant_id: UUID, participants: Participants, today: Today) -> Res
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-NO_CONTENT = {"status_code": status.HTTP_204_NO_CONTENT, "response_class": Response}
+NO_CONTENT: dict[str, Any] = {"status_code": status.HTTP_204_NO_CONTENT, "response_class": Response}
 OnDay = Field(default_factory=clock.today, description="default: today")
 
 

@@ -142,12 +142,13 @@ class PostgresKeyStore:
                         (kind, digest, str(participant_id)),
                     ).fetchone()
                     if row is None:
-                        (holder,) = db.execute(
+                        taken = db.execute(
                             "SELECT participant_id FROM participant_identifiers"
                             " WHERE kind = %s AND digest = %s",
                             (kind, digest),
                         ).fetchone()
-                        raise _Taken(kind, UUID(holder))
+                        assert taken is not None  # the insert met this very row
+                        raise _Taken(kind, UUID(taken[0]))
                 db.execute(
                     "INSERT INTO participant_keys VALUES (%s, %s)",
                     (str(participant_id), wrapped_key),

@@ -49,4 +49,4 @@ class SearchIndex:
             and (external_id is None or personal.external_id == external_id)
             and (birth_year is None or personal.birth_year == birth_year)
         ]
-        return sorted(hits, key=lambda hit: hit["name"])[:limit]
+        return sorted(hits, key=lambda hit: str(hit["name"]))[:limit]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
@@ -61,7 +61,7 @@ class RegistrationIn(Strict):
             external_id=self.external_id,
         )
 
-    def intake(self) -> dict[str, object]:
+    def intake(self) -> dict[str, Any]:
         """What is not personal data: the keyword arguments of the registration."""
         return {
             "programme": self.programme,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response, status
@@ -187,7 +187,7 @@ def complete_action(
     planning.complete_action(goal_id, action_id, completion.completed_at, completion.by)
 
 
-NO_CONTENT = {"status_code": status.HTTP_204_NO_CONTENT}
+NO_CONTENT: dict[str, Any] = {"status_code": status.HTTP_204_NO_CONTENT}
 
 
 @router.post("/goals/{goal_id}/actions/{action_id}/reschedule", **NO_CONTENT)

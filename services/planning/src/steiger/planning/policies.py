@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from eventsourcing.application import ProcessingEvent
 
 from steiger.shared.contracts.participant import ParticipantErased, ParticipantRegistered
+from steiger.shared.eventstore import Reactions
 
 if TYPE_CHECKING:
     from steiger.planning.application import PlanningApplication
@@ -28,7 +29,7 @@ def on_participant_erased(
     processing.collect_events(plan)
 
 
-REACTIONS = {
+REACTIONS: Reactions = {
     ParticipantRegistered: on_participant_registered,
     ParticipantErased: on_participant_erased,
 }

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from steiger.planning.domain.goal import Goal
 
-WORDS = {
+WORDS: dict[str, dict[str, Any]] = {
     "nl": {
         "title": "Mijn plan",
         "printed": "Afgedrukt op",

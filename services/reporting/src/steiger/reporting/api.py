@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Header, Path, Query, status
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict
 
-from steiger.reporting.application import ReportingApplication
 from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.domain.progress import Progress
 from steiger.reporting.exchange import PERIOD_PATTERN, ExchangeDataset, InvalidPeriod
+from steiger.reporting.generations import LiveProjections
 from steiger.reporting.latest_views import Kept
 from steiger.reporting.page import progress_page
 from steiger.reporting.replay import ReplayRunning
@@ -28,7 +28,7 @@ from steiger.shared.http import (
     requested_wait,
 )
 
-Reporting = Annotated[ReportingApplication, Depends(current_application)]
+Reporting = Annotated[LiveProjections, Depends(current_application)]
 """The current store generation's application, behind generations.LiveProjections, which
 also carries `operations` (exports, exchange feed, replay), `generation` and `changes`
 (clients waiting for a participant's progress to change)."""

@@ -22,7 +22,7 @@ from steiger.reporting.exports import write_csv, write_json
 from steiger.shared import cloudevents
 from steiger.shared.kafka import ensure_topics
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
 TOPIC = "steiger.reporting.exchange.v1"
 EVENT_TYPE = "nl.steiger.reporting.exchange-outcomes.v1"
 

@@ -23,7 +23,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings(var_dir=args.var_dir, kafka_bootstrap_servers=args.bootstrap_servers)
     env = store_environment(settings)
-    applied = []
+    applied: list[int] = []
     began = time.monotonic()
     fill_from_kafka(
         env,

@@ -27,6 +27,7 @@ from steiger.shared.contracts.planning import (
     MeetingHeld,
 )
 from steiger.shared.contracts.rewards import RewardEarned, RewardReversed
+from steiger.shared.eventstore import Reactions
 
 if TYPE_CHECKING:
     from steiger.reporting.application import ReportingApplication
@@ -76,7 +77,7 @@ def on_position_recorded(
     processing.collect_events(progress)
 
 
-REACTIONS = {
+REACTIONS: Reactions = {
     ParticipantRegistered: _note(
         "note_profile",
         "programme",

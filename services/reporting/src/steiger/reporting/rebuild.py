@@ -96,7 +96,7 @@ class Rebuild:
             for event, source, sequence in batch:
                 reaction = reactions.get(type(event))
                 if reaction is not None:
-                    reaction(folder, event, folder)
+                    reaction(folder, event, folder)  # type: ignore[arg-type]  # folds as one
                 if sequence > positions.get(source, 0):
                     positions[source] = sequence
             self.applied += len(batch)
@@ -110,6 +110,7 @@ class Rebuild:
         if folder.firsts:
             app.events.put(folder.firsts)
         if folder.changed:
+            assert app.snapshots is not None, "reporting's stores keep snapshots"
             app.snapshots.put([Snapshot.take(a) for a in folder.changed.values()])
         folder.firsts, folder.changed = [], {}
         for source, sequence in self.positions.items():

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
@@ -27,7 +27,7 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     InvalidPayout: 409,
     InsufficientGroupBalance: 409,
 }
-NO_CONTENT = {"status_code": status.HTTP_204_NO_CONTENT}
+NO_CONTENT: dict[str, Any] = {"status_code": status.HTTP_204_NO_CONTENT}
 
 
 class Strict(BaseModel):

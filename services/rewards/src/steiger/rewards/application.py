@@ -79,7 +79,7 @@ class RewardsApplication(ServiceApplication):
                 e.amount,
                 "reversed" if e.reversed else "issued" if e.issued else "earned",
                 reward_id=e.reward_id,
-                reference=(e.issued or {}).get("reference", ""),
+                reference=str((e.issued or {}).get("reference", "")),
             )
             for e in ledger.earned.values()
             if e.year == year

@@ -15,6 +15,7 @@ from steiger.rewards.domain.menu import MenuItem
 from steiger.shared.contracts.bridge import PositionRecorded
 from steiger.shared.contracts.participant import ParticipantRegistered
 from steiger.shared.contracts.planning import ActionCompleted, GoalAchieved
+from steiger.shared.eventstore import Reactions
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -87,7 +88,7 @@ def on_participant_registered(
     processing.collect_events(ledger)
 
 
-REACTIONS = {
+REACTIONS: Reactions = {
     ParticipantRegistered: on_participant_registered,
     ActionCompleted: on_action_completed,
     GoalAchieved: on_goal_achieved,

@@ -20,7 +20,8 @@ def bridge_definitions(extra_dir: Path | None = None) -> list[dict[str, Any]]:
     """The shipped definitions, then an organisation's own (a later one with the same id and
     version replaces a shipped one)."""
     shipped = sorted(
-        p for p in files(f"{__package__}.bridges").iterdir() if p.name.endswith(".json")
+        (p for p in files(f"{__package__}.bridges").iterdir() if p.name.endswith(".json")),
+        key=lambda p: p.name,
     )
     own = sorted(Path(extra_dir).glob("*.json")) if extra_dir is not None else []
     return [json.loads(source.read_text(encoding="utf-8")) for source in [*shipped, *own]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -33,6 +33,13 @@ class Position:
 
 
 class BridgeRecord(Aggregate):
+    if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
+        Opened: ClassVar[type[Any]]
+        ExecutiveSkillsAssessed: ClassVar[type[Any]]
+        HouseholdNoted: ClassVar[type[Any]]
+        PositionRecorded: ClassVar[type[Any]]
+        PositionCorrected: ClassVar[type[Any]]
+
     @staticmethod
     def create_id(participant_id: UUID) -> UUID:
         return uuid5(NAMESPACE_URL, f"urn:steiger:bridge-record:{participant_id}")

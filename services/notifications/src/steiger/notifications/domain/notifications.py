@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -42,6 +42,25 @@ class Notification:
 
 
 class ParticipantNotifications(Aggregate):
+    if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
+        Opened: ClassVar[type[Any]]
+        LanguageSet: ClassVar[type[Any]]
+        PreferencesChanged: ClassVar[type[Any]]
+        StatusChanged: ClassVar[type[Any]]
+        Erased: ClassVar[type[Any]]
+        Scheduled: ClassVar[type[Any]]
+        Retimed: ClassVar[type[Any]]
+        Cancelled: ClassVar[type[Any]]
+        Sent: ClassVar[type[Any]]
+        AttemptFailed: ClassVar[type[Any]]
+        Failed: ClassVar[type[Any]]
+        Skipped: ClassVar[type[Any]]
+        ActionOnAgenda: ClassVar[type[Any]]
+        ActionOffAgenda: ClassVar[type[Any]]
+        MeetingOnAgenda: ClassVar[type[Any]]
+        MeetingOffAgenda: ClassVar[type[Any]]
+        FeedRenewed: ClassVar[type[Any]]
+
     @staticmethod
     def create_id(participant_id: UUID) -> UUID:
         return uuid5(NAMESPACE_URL, f"urn:steiger:notifications:{participant_id}")

@@ -8,7 +8,7 @@ class ParticipantError(Exception):
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
-        self.problem_extensions = (
+        self.problem_extensions: dict[str, object] = (
             {"errors": [{"field": field, "message": message}]} if field else {}
         )
 

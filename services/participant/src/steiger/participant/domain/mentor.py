@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 
 class Mentor(Aggregate):
+    if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
+        Registered: ClassVar[type[Any]]
+        ParticipantTakenOn: ClassVar[type[Any]]
+        ParticipantHandedOver: ClassVar[type[Any]]
+
     @event("Registered")
     def __init__(self, name: str, organisation: str | None) -> None:
         self.name = name

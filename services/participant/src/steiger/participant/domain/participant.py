@@ -9,6 +9,7 @@ statistics, also after erasure.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -31,6 +32,16 @@ from steiger.participant.domain.values import (
 
 
 class Participant(Aggregate):
+    if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
+        Registered: ClassVar[type[Any]]
+        StatusChanged: ClassVar[type[Any]]
+        MentorAssigned: ClassVar[type[Any]]
+        ConsentGranted: ClassVar[type[Any]]
+        ConsentWithdrawn: ClassVar[type[Any]]
+        ContactPreferencesSet: ClassVar[type[Any]]
+        ContactDisclosed: ClassVar[type[Any]]
+        Erased: ClassVar[type[Any]]
+
     @staticmethod
     def create_id(participant_id: UUID) -> UUID:
         # chosen before the aggregate exists: the personal data is sealed to this id

@@ -13,7 +13,7 @@ def participant_figures(
     goals: list[Goal], meetings: list[Meeting], today: dt.date
 ) -> dict[str, Any]:
     actions = [a for g in goals for a in g.actions.values()]
-    held = sorted((m for m in meetings if m.held), key=lambda m: m.held["held_on"])  # type: ignore[index]
+    held = sorted((m for m in meetings if m.held), key=lambda m: str((m.held or {})["held_on"]))
     return {
         "deadlines": {
             "met": sum(1 for a in actions if a.status == "completed" and a.completed_on_time),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -42,6 +43,18 @@ class Action:
 class Goal(Aggregate):
     """Set -> revised (what changed, why) -> achieved, or discontinued (with the reason and
     the conversation about it, in the light of the long-term plan)."""
+
+    if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
+        Set: ClassVar[type[Any]]
+        Revised: ClassVar[type[Any]]
+        Achieved: ClassVar[type[Any]]
+        Discontinued: ClassVar[type[Any]]
+        Reflected: ClassVar[type[Any]]
+        ActionPlanned: ClassVar[type[Any]]
+        ActionCompleted: ClassVar[type[Any]]
+        ActionRescheduled: ClassVar[type[Any]]
+        ActionCancelled: ClassVar[type[Any]]
+        ActionMissed: ClassVar[type[Any]]
 
     @event("Set")
     def __init__(

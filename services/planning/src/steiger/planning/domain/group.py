@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -12,6 +13,11 @@ SIZES = {"group": (20, 25), "affinity": (4, 8)}
 
 
 class Group(Aggregate):
+    if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
+        Formed: ClassVar[type[Any]]
+        Joined: ClassVar[type[Any]]
+        Left: ClassVar[type[Any]]
+
     @event("Formed")
     def __init__(self, name: str, kind: str, column: str | None) -> None:
         if kind not in SIZES:
@@ -50,7 +56,7 @@ def suggest(
     """Participants with similar active goals (same column and target step), cut into groups
     of the kind's size; a set too small for one group is not suggested."""
     smallest, largest = SIZES[kind]
-    suggestions = []
+    suggestions: list[dict[str, object]] = []
     for (column, step), participants in sorted(working_on.items(), key=lambda i: str(i[0])):
         members = sorted(participants, key=str)
         if len(members) < smallest:

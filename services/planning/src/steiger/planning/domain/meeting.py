@@ -7,6 +7,7 @@ sustained behaviour change: the share of crisis time should fall as the plan tak
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -15,6 +16,10 @@ from steiger.planning.domain.errors import InvalidChange
 
 
 class Meeting(Aggregate):
+    if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
+        Scheduled: ClassVar[type[Any]]
+        Held: ClassVar[type[Any]]
+
     @event("Scheduled")
     def __init__(self, participant_id: UUID, at: dt.datetime, place: str | None) -> None:
         self.participant_id = participant_id

@@ -3,12 +3,20 @@ participant service registered (or erased) them."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 
 class Plan(Aggregate):
+    if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
+        Started: ClassVar[type[Any]]
+        ParticipantRegistered: ClassVar[type[Any]]
+        ParticipantErased: ClassVar[type[Any]]
+        GoalAdded: ClassVar[type[Any]]
+        MeetingAdded: ClassVar[type[Any]]
+
     @staticmethod
     def create_id(participant_id: UUID) -> UUID:
         return participant_id

@@ -9,8 +9,10 @@ from steiger.planning.domain.errors import UnknownReference
 
 
 class Vocabulary(Protocol):
-    steps: dict[tuple[str, str], dict[str, int]]
-    action_items: frozenset[str]
+    @property
+    def steps(self) -> dict[tuple[str, str], dict[str, int]]: ...
+    @property
+    def action_items(self) -> frozenset[str]: ...
 
 
 def check_bridge_step(

@@ -13,13 +13,32 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 
 class Progress(Aggregate):
+    if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
+        Started: ClassVar[type[Any]]
+        ProfileNoted: ClassVar[type[Any]]
+        PositionNoted: ClassVar[type[Any]]
+        PositionCorrectionNoted: ClassVar[type[Any]]
+        GoalNoted: ClassVar[type[Any]]
+        GoalClosedNoted: ClassVar[type[Any]]
+        ActionPlannedNoted: ClassVar[type[Any]]
+        ActionCompletedNoted: ClassVar[type[Any]]
+        ActionRescheduledNoted: ClassVar[type[Any]]
+        ActionClosedNoted: ClassVar[type[Any]]
+        RewardNoted: ClassVar[type[Any]]
+        RewardReversalNoted: ClassVar[type[Any]]
+        ConsentNoted: ClassVar[type[Any]]
+        ConsentWithdrawalNoted: ClassVar[type[Any]]
+        StatusNoted: ClassVar[type[Any]]
+        MentorNoted: ClassVar[type[Any]]
+        MeetingNoted: ClassVar[type[Any]]
+
     @staticmethod
     def create_id(participant_id: UUID) -> UUID:
         return participant_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
@@ -15,6 +16,13 @@ ZERO = Decimal("0.00")
 
 
 class GroupAccount(Aggregate):
+    if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
+        Opened: ClassVar[type[Any]]
+        MemberAdded: ClassVar[type[Any]]
+        Credited: ClassVar[type[Any]]
+        SpendingProposed: ClassVar[type[Any]]
+        Spent: ClassVar[type[Any]]
+
     @event("Opened")
     def __init__(self, name: str, currency: str) -> None:
         self.name, self.currency = name, currency

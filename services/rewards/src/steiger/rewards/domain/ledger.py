@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
@@ -57,6 +58,15 @@ class Decision:
 
 
 class Ledger(Aggregate):
+    if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
+        Opened: ClassVar[type[Any]]
+        Enrolled: ClassVar[type[Any]]
+        RewardEarned: ClassVar[type[Any]]
+        RewardWithheld: ClassVar[type[Any]]
+        RewardIssued: ClassVar[type[Any]]
+        RewardReversed: ClassVar[type[Any]]
+        JoinedGroupAccount: ClassVar[type[Any]]
+
     @staticmethod
     def create_id(participant_id: UUID) -> UUID:
         return uuid5(NAMESPACE_URL, f"urn:steiger:rewards-ledger:{participant_id}")
