@@ -34,10 +34,11 @@ from steiger.participant.importing import (
     json_lines,
 )
 from steiger.participant.peers import gather
-from steiger.participant.schemas import RegistrationIn, Strict
+from steiger.participant.schemas import RegistrationIn
 from steiger.shared import clock
 from steiger.shared.dates import EffectiveDay
 from steiger.shared.http import (
+    Strict,
     Today,
     charset_of,
     current_application,

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, EmailStr, Field
 
 from steiger.participant.domain.personal_data import Address, PersonalData
 from steiger.shared import clock
 from steiger.shared.contracts.participant import Household
 from steiger.shared.dates import PastDay
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from steiger.shared.http import Strict
 
 
 class AddressIn(Strict):

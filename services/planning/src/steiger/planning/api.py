@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from steiger.planning.application import DEFAULT_BRIDGE, PlanningApplication
 from steiger.planning.domain.errors import (
@@ -20,7 +20,7 @@ from steiger.planning.domain.errors import (
 )
 from steiger.shared import clock
 from steiger.shared.dates import PastDay, PastMoment, PlannedDay, PlannedMoment
-from steiger.shared.http import Today, current_application, on_event_loop
+from steiger.shared.http import Strict, Today, current_application, on_event_loop
 from steiger.shared.participants import KnownParticipant
 
 Planning = Annotated[PlanningApplication, Depends(current_application)]
@@ -37,10 +37,6 @@ DOMAIN_ERRORS = {
     UnknownReference: 422,
 }
 Text = Field(None, max_length=2000)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class GoalIn(Strict):

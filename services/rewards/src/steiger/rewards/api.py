@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from steiger.rewards.application import RewardsApplication
 from steiger.rewards.domain.errors import (
@@ -16,7 +16,7 @@ from steiger.rewards.domain.errors import (
     InvalidPayout,
     RewardNotFound,
 )
-from steiger.shared.http import current_application, on_event_loop
+from steiger.shared.http import Strict, current_application, on_event_loop
 
 Rewards = Annotated[RewardsApplication, Depends(current_application)]
 router = APIRouter(tags=["rewards"])
@@ -28,10 +28,6 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     InsufficientGroupBalance: 409,
 }
 NO_CONTENT: dict[str, Any] = {"status_code": status.HTTP_204_NO_CONTENT}
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class IssueIn(Strict):
