@@ -13,11 +13,17 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 from urllib.parse import unquote, urlparse
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent, Repository, project_aggregate
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    ProcessingEvent,
+    Repository,
+    project_aggregate,
+)
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
@@ -224,6 +230,8 @@ class TracingMapper(Mapper[UUID]):
         return state
 
 
+A = TypeVar("A", bound=Aggregate)
+
 _batch: ContextVar[ProcessingEvent[UUID] | None] = ContextVar("steiger_batch", default=None)
 
 
@@ -403,6 +411,22 @@ class ServiceApplication(EventSourcedProjection[UUID]):
             return self.translate(domain_event)
         except Exception as error:
             raise Unpublishable(domain_event, error) from error
+
+    def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        """The aggregate with that id if it is a `kind`, else None."""
+        try:
+            found = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, kind) else None
+
+    def require(self, aggregate_id: UUID, kind: type[A], missing: Exception) -> A:
+        """The aggregate with that id if it is a `kind`; else `missing` is raised (a domain
+        error, answered 404 at the edge)."""
+        found = self.find(aggregate_id, kind)
+        if found is None:
+            raise missing
+        return found
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:
         """Whether this service learned of the participant's registration, or erasure, from

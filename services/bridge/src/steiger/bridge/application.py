@@ -5,8 +5,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
-
 from steiger.bridge.contracts import to_contract
 from steiger.bridge.domain.definition import BridgeDefinition
 from steiger.bridge.domain.eix import CostTable, income_gap
@@ -130,10 +128,7 @@ class BridgeApplication(ServiceApplication):
             raise DefinitionNotFound(f"no Bridge definition {definition_id} {version}") from None
 
     def _record_of(self, participant_id: UUID) -> BridgeRecord | None:
-        try:
-            return self.repository.get(BridgeRecord.create_id(participant_id))
-        except AggregateNotFoundError:
-            return None
+        return self.find(BridgeRecord.create_id(participant_id), BridgeRecord)
 
     def scores(self, participant_id: UUID, definition_id: str | None = None) -> dict[str, Any]:
         record = self._record_of(participant_id)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import Recording
 
 from steiger.notifications.calendar import FeedTokens, agenda
@@ -52,19 +51,19 @@ class NotificationsApplication(ServiceApplication):
         super()._notify(recordings)
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:
-        try:
-            owner = self.repository.get(ParticipantNotifications.create_id(participant_id))
-        except AggregateNotFoundError:
+        owner = self.find(
+            ParticipantNotifications.create_id(participant_id), ParticipantNotifications
+        )
+        if owner is None:
             return "unknown"
         if owner.erased:
             return "erased"
         return "registered" if owner.registered else "unknown"
 
     def notifications_of(self, participant_id: UUID) -> ParticipantNotifications:
-        try:
-            return self.repository.get(ParticipantNotifications.create_id(participant_id))
-        except AggregateNotFoundError:
-            return ParticipantNotifications(participant_id, self.timezone)
+        owner_id = ParticipantNotifications.create_id(participant_id)
+        found = self.find(owner_id, ParticipantNotifications)
+        return found or ParticipantNotifications(participant_id, self.timezone)
 
     def owner(self, owner_id: UUID) -> ParticipantNotifications:
         return self.repository.get(owner_id)

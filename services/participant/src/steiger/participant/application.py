@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from cryptography.exceptions import InvalidTag
-from eventsourcing.application import AggregateNotFoundError
 
 from steiger.participant.contracts import to_contract
 from steiger.participant.domain.bsn import check_bsn, mask_bsn
@@ -106,11 +105,7 @@ class ParticipantApplication(ServiceApplication):
             self.keys.destroy(holder)  # left by a registration that never completed
 
     def _exists(self, participant_id: UUID) -> bool:
-        try:
-            self.repository.get(participant_id)
-        except AggregateNotFoundError:
-            return False
-        return True
+        return self.find(participant_id, Participant) is not None
 
     def erase(self, participant_id: UUID, on: dt.date) -> None:
         """GDPR art. 17. The key goes first: from then on the personal data is unreadable
@@ -148,13 +143,8 @@ class ParticipantApplication(ServiceApplication):
         }
 
     def _get(self, participant_id: UUID) -> Participant:
-        try:
-            participant = self.repository.get(participant_id)
-        except AggregateNotFoundError:
-            participant = None
-        if not isinstance(participant, Participant):
-            raise ParticipantNotFound(f"no participant {participant_id}")
-        return participant
+        missing = ParticipantNotFound(f"no participant {participant_id}")
+        return self.require(participant_id, Participant, missing)
 
     def _open(self, participant: Participant) -> PersonalData:
         participant.check_not_erased()
@@ -218,13 +208,8 @@ class ParticipantApplication(ServiceApplication):
         return {"mentor_id": mentor.id, "name": mentor.name, "participants": participants}
 
     def _mentor(self, mentor_id: UUID) -> Mentor:
-        try:
-            mentor = self.repository.get(mentor_id)
-        except AggregateNotFoundError:
-            raise MentorNotFound(f"no mentor {mentor_id}", field="mentor_id") from None
-        if not isinstance(mentor, Mentor):
-            raise MentorNotFound(f"no mentor {mentor_id}", field="mentor_id")
-        return mentor
+        missing = MentorNotFound(f"no mentor {mentor_id}", field="mentor_id")
+        return self.require(mentor_id, Mentor, missing)
 
     # consent
 

@@ -5,8 +5,6 @@ import threading
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
-
 from steiger.planning.contracts import to_contract
 from steiger.planning.domain.errors import (
     GoalNotFound,
@@ -93,11 +91,7 @@ class PlanningApplication(ServiceApplication):
         return [self.goal(goal_id) for goal_id in plan.goal_ids] if plan else []
 
     def _plan(self, participant_id: UUID) -> Plan | None:
-        try:
-            plan = self.repository.get(participant_id)
-        except AggregateNotFoundError:
-            return None
-        return plan if isinstance(plan, Plan) else None
+        return self.find(Plan.create_id(participant_id), Plan)
 
     @retry_on_conflict
     def plan_action(
@@ -205,13 +199,7 @@ class PlanningApplication(ServiceApplication):
         }
 
     def _meeting(self, meeting_id: UUID) -> Meeting:
-        try:
-            meeting = self.repository.get(meeting_id)
-        except AggregateNotFoundError:
-            meeting = None
-        if not isinstance(meeting, Meeting):
-            raise MeetingNotFound(f"no meeting {meeting_id}")
-        return meeting
+        return self.require(meeting_id, Meeting, MeetingNotFound(f"no meeting {meeting_id}"))
 
     def figures(self, participant_id: UUID, today: dt.date) -> dict[str, Any]:
         plan = self._plan(participant_id)
@@ -269,13 +257,7 @@ class PlanningApplication(ServiceApplication):
         }
 
     def _goal(self, goal_id: UUID) -> Goal:
-        try:
-            goal = self.repository.get(goal_id)
-        except AggregateNotFoundError:
-            goal = None
-        if not isinstance(goal, Goal):
-            raise GoalNotFound(f"no goal {goal_id}")
-        return goal
+        return self.require(goal_id, Goal, GoalNotFound(f"no goal {goal_id}"))
 
     def printable_plan(self, participant_id: UUID, lang: str, today: dt.date, pdf: bool) -> Any:
         plan = self._plan(participant_id)
@@ -319,10 +301,4 @@ class PlanningApplication(ServiceApplication):
         return suggest(working_on, kind)
 
     def _group(self, group_id: UUID) -> Group:
-        try:
-            group = self.repository.get(group_id)
-        except AggregateNotFoundError:
-            group = None
-        if not isinstance(group, Group):
-            raise GroupNotFound(f"no group {group_id}")
-        return group
+        return self.require(group_id, Group, GroupNotFound(f"no group {group_id}"))

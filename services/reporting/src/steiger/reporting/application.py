@@ -5,7 +5,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import Recording
 
 from steiger.reporting.domain import figures
@@ -28,10 +27,7 @@ class ReportingApplication(ServiceApplication):
         self.latest_views = LatestViews()
 
     def progress_of(self, participant_id: UUID) -> Progress:
-        try:
-            return self.repository.get(Progress.create_id(participant_id))
-        except AggregateNotFoundError:
-            return Progress(participant_id)
+        return self.find(Progress.create_id(participant_id), Progress) or Progress(participant_id)
 
     def participants(self) -> list[UUID]:
         return self.originators_of(Progress.Started)
@@ -48,10 +44,8 @@ class ReportingApplication(ServiceApplication):
         progress_id = Progress.create_id(participant_id)
         kept = self.latest_views.get(progress_id, as_of)
         if kept is None:
-            try:
-                progress: Progress = self.repository.get(progress_id)
-            except AggregateNotFoundError:
-                raise NoProgressYet(f"no events about participant {participant_id} yet") from None
+            missing = NoProgressYet(f"no events about participant {participant_id} yet")
+            progress = self.require(progress_id, Progress, missing)
             view = participant_view(progress, as_of)
             kept = self.latest_views.put(progress_id, as_of, progress.version, view)
         return kept

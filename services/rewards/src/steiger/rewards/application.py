@@ -6,8 +6,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from steiger.rewards.contracts import to_contract
 from steiger.rewards.domain.errors import GroupAccountNotFound
 from steiger.rewards.domain.group_account import GroupAccount
@@ -35,10 +33,7 @@ class RewardsApplication(ServiceApplication):
         return dt.datetime.combine(day, dt.time(12), CALENDAR)
 
     def ledger_for(self, participant_id: UUID) -> Ledger:
-        try:
-            return self.repository.get(Ledger.create_id(participant_id))
-        except AggregateNotFoundError:
-            return Ledger(participant_id)
+        return self.find(Ledger.create_id(participant_id), Ledger) or Ledger(participant_id)
 
     def rewards(self, participant_id: UUID) -> dict[str, Any]:
         ledger = self.ledger_for(participant_id)
@@ -178,13 +173,8 @@ class RewardsApplication(ServiceApplication):
         }
 
     def group_account(self, account_id: UUID) -> GroupAccount:
-        try:
-            account = self.repository.get(account_id)
-        except AggregateNotFoundError:
-            account = None
-        if not isinstance(account, GroupAccount):
-            raise GroupAccountNotFound(f"no group account {account_id}")
-        return account
+        missing = GroupAccountNotFound(f"no group account {account_id}")
+        return self.require(account_id, GroupAccount, missing)
 
     # anniversaries and figures: over every ledger
 
