@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
+from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
+from steiger.bridge.domain.record import BridgeRecord
 from steiger.shared.contracts.participant import ParticipantRegistered
 from steiger.shared.eventstore import Reactions
 
-if TYPE_CHECKING:
-    from steiger.bridge.application import BridgeApplication
+
+class BridgeRecords(Protocol):
+    """What the policies need of the application (they do not import it: no circle)."""
+
+    def record_for(self, participant_id: UUID) -> BridgeRecord: ...
 
 
 def on_participant_registered(
-    bridge: BridgeApplication, event: ParticipantRegistered, processing: ProcessingEvent
+    bridge: BridgeRecords, event: ParticipantRegistered, processing: ProcessingEvent
 ) -> None:
     record = bridge.record_for(event.participant_id)
     household = event.household

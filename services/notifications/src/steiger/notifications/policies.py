@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
 from steiger.notifications.domain.notifications import ParticipantNotifications
-from steiger.notifications.domain.timing import ContactWindow
+from steiger.notifications.domain.timing import ContactWindow, ReminderPolicy
 from steiger.shared.contracts.participant import (
     ContactPreferencesChanged,
     ParticipantErased,
@@ -30,11 +31,17 @@ from steiger.shared.contracts.planning import (
 from steiger.shared.contracts.rewards import RewardEarned
 from steiger.shared.eventstore import Reactions
 
-if TYPE_CHECKING:
-    from steiger.notifications.application import NotificationsApplication
+
+class Notifications(Protocol):
+    """What the policies need of the application (they do not import it: no circle)."""
+
+    reminder_policy: ReminderPolicy
+
+    def notifications_of(self, participant_id: UUID) -> ParticipantNotifications: ...
+
 
 Owner = ParticipantNotifications
-Change = Callable[["NotificationsApplication", Any, Owner], None]
+Change = Callable[[Notifications, Any, Owner], None]
 CELEBRATION_USEFUL = dt.timedelta(days=3)
 SUMMARY_USEFUL = dt.timedelta(days=3)
 
@@ -42,7 +49,7 @@ SUMMARY_USEFUL = dt.timedelta(days=3)
 def _on_participant(change: Change):  # noqa: ANN202
     """Every reaction has this shape: the participant's notifications, changed, collected."""
 
-    def react(app: NotificationsApplication, event: Any, processing: ProcessingEvent) -> None:
+    def react(app: Notifications, event: Any, processing: ProcessingEvent) -> None:
         owner = app.notifications_of(event.participant_id)
         change(app, event, owner)
         processing.collect_events(owner)
@@ -54,7 +61,7 @@ def _end_of(day: dt.date, window: ContactWindow) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=window.zone)
 
 
-def action_planned(app: NotificationsApplication, e: ActionPlanned, owner: Owner) -> None:
+def action_planned(app: Notifications, e: ActionPlanned, owner: Owner) -> None:
     owner.action_on_agenda(e.action_id, e.goal_id, e.due_on)
     if e.owner != "participant":
         return  # the mentor's and partners' steps are not the participant's to be reminded of
@@ -65,7 +72,7 @@ def action_planned(app: NotificationsApplication, e: ActionPlanned, owner: Owner
     )
 
 
-def action_rescheduled(app: NotificationsApplication, e: ActionRescheduled, owner: Owner) -> None:
+def action_rescheduled(app: Notifications, e: ActionRescheduled, owner: Owner) -> None:
     """The reminders move with the action: the old ones are cancelled, new ones scheduled."""
     had_reminders = any(n.about == e.action_id for n in owner.notifications.values())
     owner.cancel_about(e.action_id, "action rescheduled")
@@ -78,14 +85,14 @@ def action_rescheduled(app: NotificationsApplication, e: ActionRescheduled, owne
 
 
 def _action_closed(reason: str) -> Change:
-    def change(app: NotificationsApplication, e: Any, owner: ParticipantNotifications) -> None:
+    def change(app: Notifications, e: Any, owner: ParticipantNotifications) -> None:
         owner.cancel_about(e.action_id, reason)
         owner.action_off_agenda(e.action_id)
 
     return change
 
 
-def meeting_scheduled(app: NotificationsApplication, e: MeetingScheduled, owner: Owner) -> None:
+def meeting_scheduled(app: Notifications, e: MeetingScheduled, owner: Owner) -> None:
     owner.meeting_on_agenda(e.meeting_id, e.at)
     # without the moment of scheduling (older producers), every moment before the meeting is
     # scheduled; the dispatcher sends only the latest one that is due
@@ -94,7 +101,7 @@ def meeting_scheduled(app: NotificationsApplication, e: MeetingScheduled, owner:
     owner.schedule("meeting-reminder", e.meeting_id, moments, e.at, {"at": e.at})
 
 
-def meeting_held(app: NotificationsApplication, e: MeetingHeld, owner: Owner) -> None:
+def meeting_held(app: Notifications, e: MeetingHeld, owner: Owner) -> None:
     owner.cancel_about(e.meeting_id, "meeting held", kinds=("meeting-reminder",))
     owner.meeting_off_agenda(e.meeting_id)
     moment = app.reminder_policy.for_summary(e.held_on, owner.window)
@@ -102,35 +109,33 @@ def meeting_held(app: NotificationsApplication, e: MeetingHeld, owner: Owner) ->
     owner.schedule("meeting-summary", e.meeting_id, [moment], moment + SUMMARY_USEFUL, details)
 
 
-def goal_achieved(app: NotificationsApplication, e: GoalAchieved, owner: Owner) -> None:
+def goal_achieved(app: Notifications, e: GoalAchieved, owner: Owner) -> None:
     # from the start of the day: in practice that has passed, and the dispatcher sends it now
     happened = dt.datetime.combine(e.achieved_on, dt.time(0), tzinfo=owner.window.zone)
     moment = app.reminder_policy.for_celebration(happened, owner.window)
     owner.schedule("goal-achieved", e.goal_id, [moment], moment + CELEBRATION_USEFUL, {})
 
 
-def reward_earned(app: NotificationsApplication, e: RewardEarned, owner: Owner) -> None:
+def reward_earned(app: Notifications, e: RewardEarned, owner: Owner) -> None:
     moment = app.reminder_policy.for_celebration(e.earned_at, owner.window)
     details = {"amount": str(e.amount), "currency": e.currency}
     owner.schedule("reward-earned", e.reward_id, [moment], moment + CELEBRATION_USEFUL, details)
 
 
-def registered(app: NotificationsApplication, e: ParticipantRegistered, owner: Owner) -> None:
+def registered(app: Notifications, e: ParticipantRegistered, owner: Owner) -> None:
     owner.set_language(e.language)
 
 
-def preferences(app: NotificationsApplication, e: ContactPreferencesChanged, owner: Owner) -> None:
+def preferences(app: Notifications, e: ContactPreferencesChanged, owner: Owner) -> None:
     window = ContactWindow(e.time_of_day, e.quiet_from, e.quiet_until, owner.window.timezone)
     owner.change_preferences(list(e.channels), list(e.opted_out), window)
 
 
-def status_changed(
-    app: NotificationsApplication, e: ParticipantStatusChanged, owner: Owner
-) -> None:
+def status_changed(app: Notifications, e: ParticipantStatusChanged, owner: Owner) -> None:
     owner.change_status(e.status == "active", f"participant {e.status}")
 
 
-def erased(app: NotificationsApplication, e: ParticipantErased, owner: Owner) -> None:
+def erased(app: Notifications, e: ParticipantErased, owner: Owner) -> None:
     owner.erase()
 
 

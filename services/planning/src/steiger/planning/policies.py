@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
+from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
+from steiger.planning.domain.plan import Plan
 from steiger.shared.contracts.participant import ParticipantErased, ParticipantRegistered
 from steiger.shared.eventstore import Reactions
 
-if TYPE_CHECKING:
-    from steiger.planning.application import PlanningApplication
+
+class Plans(Protocol):
+    """What the policies need of the application (they do not import it: no circle)."""
+
+    def plan_of(self, participant_id: UUID) -> Plan: ...
 
 
 def on_participant_registered(
-    planning: PlanningApplication, event: ParticipantRegistered, processing: ProcessingEvent
+    planning: Plans, event: ParticipantRegistered, processing: ProcessingEvent
 ) -> None:
     plan = planning.plan_of(event.participant_id)
     plan.note_registration()
@@ -22,7 +27,7 @@ def on_participant_registered(
 
 
 def on_participant_erased(
-    planning: PlanningApplication, event: ParticipantErased, processing: ProcessingEvent
+    planning: Plans, event: ParticipantErased, processing: ProcessingEvent
 ) -> None:
     plan = planning.plan_of(event.participant_id)
     plan.note_erasure()

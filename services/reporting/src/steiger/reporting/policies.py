@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
+from steiger.reporting.domain.progress import Progress
 from steiger.shared.contracts.bridge import PositionCorrected, PositionRecorded
 from steiger.shared.contracts.participant import (
     ConsentGranted,
@@ -29,12 +31,15 @@ from steiger.shared.contracts.planning import (
 from steiger.shared.contracts.rewards import RewardEarned, RewardReversed
 from steiger.shared.eventstore import Reactions
 
-if TYPE_CHECKING:
-    from steiger.reporting.application import ReportingApplication
+
+class Progresses(Protocol):
+    """What the policies need of the application (they do not import it: no circle)."""
+
+    def progress_of(self, participant_id: UUID) -> Progress: ...
 
 
 def _note(method: str, *fields: str) -> Any:
-    def react(app: ReportingApplication, event: Any, processing: ProcessingEvent) -> None:
+    def react(app: Progresses, event: Any, processing: ProcessingEvent) -> None:
         progress = app.progress_of(event.participant_id)
         getattr(progress, method)(*(getattr(event, f) for f in fields))
         processing.collect_events(progress)
@@ -43,7 +48,7 @@ def _note(method: str, *fields: str) -> Any:
 
 
 def _closing(method: str, status: str, id_field: str, *fields: str) -> Any:
-    def react(app: ReportingApplication, event: Any, processing: ProcessingEvent) -> None:
+    def react(app: Progresses, event: Any, processing: ProcessingEvent) -> None:
         progress = app.progress_of(event.participant_id)
         getattr(progress, method)(
             getattr(event, id_field), status, *(getattr(event, f) for f in fields)
@@ -53,9 +58,7 @@ def _closing(method: str, status: str, id_field: str, *fields: str) -> Any:
     return react
 
 
-def on_action_missed(
-    app: ReportingApplication, event: ActionMissed, processing: ProcessingEvent
-) -> None:
+def on_action_missed(app: Progresses, event: ActionMissed, processing: ProcessingEvent) -> None:
     """Missed from the end of its due date: that is when it became a fact."""
     progress = app.progress_of(event.participant_id)
     end = dt.datetime.combine(event.due_on + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
@@ -64,7 +67,7 @@ def on_action_missed(
 
 
 def on_position_recorded(
-    app: ReportingApplication, event: PositionRecorded, processing: ProcessingEvent
+    app: Progresses, event: PositionRecorded, processing: ProcessingEvent
 ) -> None:
     progress = app.progress_of(event.participant_id)
     progress.note_position(

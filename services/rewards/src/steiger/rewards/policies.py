@@ -6,26 +6,33 @@ redelivery, restarts and replays change nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import datetime as dt
+from typing import Any, Protocol
+from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
-from steiger.rewards.domain.ledger import CALENDAR
-from steiger.rewards.domain.menu import MenuItem
+from steiger.rewards.domain.group_account import GroupAccount
+from steiger.rewards.domain.ledger import CALENDAR, Ledger
+from steiger.rewards.domain.menu import MenuItem, RewardsMenu
 from steiger.shared.contracts.bridge import PositionRecorded
 from steiger.shared.contracts.participant import ParticipantRegistered
 from steiger.shared.contracts.planning import ActionCompleted, GoalAchieved
 from steiger.shared.eventstore import Reactions
 
-if TYPE_CHECKING:
-    import datetime as dt
-    from uuid import UUID
 
-    from steiger.rewards.application import RewardsApplication
+class Rewards(Protocol):
+    """What the policies need of the application (they do not import it: no circle)."""
+
+    menu: RewardsMenu
+
+    def ledger_for(self, participant_id: UUID) -> Ledger: ...
+    def group_account(self, account_id: UUID) -> GroupAccount: ...
+    def noon_of(self, day: dt.date) -> dt.datetime: ...
 
 
 def _decide(
-    rewards: RewardsApplication,
+    rewards: Rewards,
     processing: ProcessingEvent,
     participant_id: UUID,
     awards: list[tuple[MenuItem, str]],
@@ -46,16 +53,14 @@ def _decide(
 
 
 def on_action_completed(
-    rewards: RewardsApplication, event: ActionCompleted, processing: ProcessingEvent
+    rewards: Rewards, event: ActionCompleted, processing: ProcessingEvent
 ) -> None:
     item = rewards.menu.for_completed_action(event.reward_item)
     awards = [(item, f"action-completed:{event.action_id}")] if item else []
     _decide(rewards, processing, event.participant_id, awards, event.completed_at)
 
 
-def on_goal_achieved(
-    rewards: RewardsApplication, event: GoalAchieved, processing: ProcessingEvent
-) -> None:
+def on_goal_achieved(rewards: Rewards, event: GoalAchieved, processing: ProcessingEvent) -> None:
     awards = [
         (item, f"goal-achieved:{event.goal_id}:{item.id}")
         for item in rewards.menu.for_goal_achieved(event.column)
@@ -69,7 +74,7 @@ def on_goal_achieved(
 
 
 def on_position_recorded(
-    rewards: RewardsApplication, event: PositionRecorded, processing: ProcessingEvent
+    rewards: Rewards, event: PositionRecorded, processing: ProcessingEvent
 ) -> None:
     """A step reached earns once; a periodic item once per period in which it is held."""
     year = event.assessed_at.year
@@ -81,7 +86,7 @@ def on_position_recorded(
 
 
 def on_participant_registered(
-    rewards: RewardsApplication, event: ParticipantRegistered, processing: ProcessingEvent
+    rewards: Rewards, event: ParticipantRegistered, processing: ProcessingEvent
 ) -> None:
     ledger = rewards.ledger_for(event.participant_id)
     ledger.note_enrolment(event.programme, event.registered_at.astimezone(CALENDAR).date())
