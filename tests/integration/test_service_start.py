@@ -5,6 +5,7 @@ commands need not wait with it."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import pytest
@@ -31,3 +32,23 @@ def test_the_api_answers_while_the_consumer_is_still_joining(broker, tmp_path, m
         health = client.get("/health").json()
     assert ledger.status_code == 200
     assert health["consumer"]["joined"] is False
+
+
+def test_a_consumer_that_could_not_start_is_started_again(broker, tmp_path, monkeypatch):
+    started = []
+    start = KafkaBroker.start
+
+    async def fails_once(self, *args, **kwargs):
+        started.append(len(started))
+        if len(started) == 1:
+            raise ConnectionError("the group coordinator is not there yet")
+        await start(self, *args, **kwargs)
+
+    monkeypatch.setattr(KafkaBroker, "start", fails_once)
+    settings = Settings(var_dir=tmp_path, kafka_bootstrap_servers=broker.bootstrap_servers)
+    with TestClient(build_service(parts(settings))) as client:
+        deadline = time.monotonic() + 30
+        while not client.get("/health").json()["consumer"]["joined"]:
+            assert time.monotonic() < deadline, "the consumer never started"
+            time.sleep(0.1)
+    assert len(started) == 2

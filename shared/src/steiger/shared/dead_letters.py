@@ -198,7 +198,7 @@ def dead_letter_router(dead_letters: DeadLetters) -> APIRouter:
         responses={
             404: {"description": "nothing parked there"},
             409: {"description": "it still fails; the reason says why, and it stays parked"},
-        },  # fmt: skip
+        },
     )
     async def retry(partition: int = Partition, offset: int = Offset) -> RetryOutcome:
         return await dead_letters.retry(partition, offset)

@@ -223,8 +223,7 @@ class OutboxRelay:
                 f"{self.topic} holds sequence {max(tails.values())}, past the store's last "
                 f"notification {stored}: the store was restored from an older backup or lost "
                 "its data. Publishing now would reuse sequences consumers already have, so "
-                "the relay waits: restore the newest backup, or replay the store's history "
-                "into a new topic (deploy/README.md)"
+                "the relay waits: restore the newest backup of the store, then restart"
             )
         lost = self._lost or any(tails.get(p, 0) < last for p, last in self._published.items())
         # After a loss, everything again from the start, in order: consumers skip what they

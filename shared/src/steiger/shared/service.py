@@ -33,6 +33,8 @@ from steiger.shared.relay import OutboxRelay, read_outbox
 from steiger.shared.settings import ServiceSettings
 from steiger.shared.topics import dead_letter_topic, events_topic
 
+log = structlog.get_logger(__name__)
+
 
 @dataclass
 class ServiceParts:
@@ -131,8 +133,9 @@ def build_service(parts: ServiceParts) -> FastAPI:
         else None
     )
     keeper = TopicKeeper(settings.kafka_bootstrap_servers, service_topics(parts))
+    consumed = [events_topic(producer) for producer in parts.listens_to]
     consumer = None
-    if parts.listens_to:
+    if consumed:
         consumer = IdempotentConsumer(
             application,
             broker,
@@ -141,9 +144,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
             sources={events_topic(p): settings.source_of(p) for p in parts.listens_to},
             topics=keeper,
         )
-        broker.include_router(
-            subscriber_router(consumer, [events_topic(p) for p in parts.listens_to])
-        )
+        broker.include_router(subscriber_router(consumer, consumed))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -151,7 +152,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
         await broker.connect()
         # The consumer joins its group in the background: after a crash the group waits for
         # the old member's session to time out (10-20 s), and the API need not wait with it.
-        subscribing = asyncio.create_task(broker.start())
+        subscribing = asyncio.create_task(_subscribe(broker))
         api.state.subscribing = subscribing
         relay_task = asyncio.create_task(relay.run()) if relay else None
         tasks = [asyncio.create_task(work()) for work in (*parts.background, keeper.keep)]
@@ -182,7 +183,6 @@ def build_service(parts: ServiceParts) -> FastAPI:
         relay,
     )
     api.include_router(dead_letter_router(dead_letters))
-    consumed = [events_topic(producer) for producer in parts.listens_to]
 
     @api.get("/health", tags=["operations"], summary="Ready when store, broker and relay are")
     async def health() -> JSONResponse:
@@ -260,6 +260,18 @@ def outbox_router(parts: ServiceParts, signing_key: bytes) -> APIRouter:
         return {"records": records, "last": batch.last_notification_id}
 
     return router
+
+
+async def _subscribe(broker: KafkaBroker, retry_seconds: float = 2.0) -> None:
+    """Starts the consumer, and again until it starts: the service keeps answering its API
+    meanwhile, and `/health` shows the consumer has not joined."""
+    while True:
+        try:
+            await broker.start()
+            return
+        except Exception:
+            log.exception("the consumer could not start; trying again")
+            await asyncio.sleep(retry_seconds)
 
 
 async def _lag(dead_letters: DeadLetters, topics: list[str]) -> dict[str, Any]:
