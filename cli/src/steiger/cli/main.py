@@ -65,8 +65,8 @@ def run(
     console.print("Try [bold]make demo[/bold] in another terminal. Ctrl-C stops everything.")
     try:
         while not stopping:
-            for restarted in system.restart_what_exited():
-                console.print(f"[red]{restarted} exited[/red]; restarted")
+            for line in system.restart_what_exited():
+                console.print(f"[red]{line}[/red]")
             time.sleep(0.5)
     finally:
         with console.status("stopping…"):

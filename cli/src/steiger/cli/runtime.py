@@ -148,24 +148,25 @@ class System:
 
     def restart_what_exited(self) -> list[str]:
         """The supervisor's round: the broker and any service that exited are started again
-        (the broker empty: the relays refill it, and the topics are made first)."""
-        restarted = []
+        (the broker empty: the topics are made first, the relays refill them). Says what it
+        did, a line each."""
+        said = []
         if self.broker is not None and not self.broker.running():
             try:
-                self.broker.start()
-                self.create_topics()
+                self.restart_broker()
             except Exception as error:  # e.g. its port not free yet: the next round tries
                 self.broker.stop()
-                restarted.append(f"broker (not yet: {error!r})")
+                said.append(f"the broker exited and could not start yet ({error!r}); trying again")
             else:
-                restarted.append("broker")
+                said.append("the broker exited; started again, empty: the relays refill it")
         for name, service in self.services.items():
             if not service.running():
                 service.start()
-                restarted.append(name)
-        return restarted
+                said.append(f"{name} exited; started again (log: {service.log_path})")
+        return said
 
     def restart_broker(self) -> None:
+        """Stopped if it runs, started empty, its topics made again."""
         assert self.broker is not None, "only the embedded broker can be restarted"
         self.broker.restart()
         self.create_topics()
