@@ -62,9 +62,6 @@ Reaction = Callable[[Any, Any, ProcessingEvent[UUID]], None]
 Reactions = Mapping[type, Reaction]
 """A service's policies, by the integration event each reacts to."""
 
-Translator = Callable[[Any], IntegrationEvent | None]
-"""Maps an internal domain event to its public contract, or None if it stays inside."""
-
 
 class Unpublishable(Exception):
     """The change would not fit its published contract"""
