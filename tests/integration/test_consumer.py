@@ -28,6 +28,19 @@ SOURCE = "urn:nld:oin:00000000000000000000:systeem:steiger-planning"
 KEY = b"k" * 32
 
 
+async def rewards_consuming_planning(own_broker, store_env, application_class, partitions):
+    """Rewards with its consumer of planning's topic (not started), and the topics made."""
+    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    app = application_class(store_env(settings), menu=load_menu())
+    broker = build_broker(settings)
+    consumer = consumer_of(app, broker, backoff_seconds=0.01)
+    broker.include_router(subscriber_router(consumer, [PLANNING]))
+    await ensure_topics(
+        own_broker.bootstrap_servers, [PLANNING, dead_letter_topic("rewards")], partitions
+    )
+    return settings, app, broker, consumer
+
+
 def consumer_of(app, broker, **options) -> IdempotentConsumer:
     """Rewards' consumer of planning's topic, trusting what planning signs with KEY."""
     return IdempotentConsumer(
@@ -61,12 +74,9 @@ async def test_redelivered_events_have_one_effect_and_poison_is_parked(
     own_broker, store_env, kafka_tools, committed_lag
 ):
     read_topic, eventually = kafka_tools
-    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
-    app = RewardsApplication(store_env(settings), menu=load_menu())
-    broker = build_broker(settings)
-    consumer = consumer_of(app, broker, backoff_seconds=0.01)
-    broker.include_router(subscriber_router(consumer, [PLANNING]))
-    await ensure_topics(own_broker.bootstrap_servers, [PLANNING, dead_letter_topic("rewards")], 4)
+    settings, app, broker, consumer = await rewards_consuming_planning(
+        own_broker, store_env, RewardsApplication, partitions=4
+    )
     participant = uuid.uuid4()
     first, second = (
         completion(participant, 1),
@@ -135,12 +145,9 @@ async def test_an_event_that_fails_inside_a_batch_is_parked_alone(
     own_broker, store_env, kafka_tools
 ):
     read_topic, eventually = kafka_tools
-    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
-    app = ExplodingRewards(store_env(settings), menu=load_menu())
-    broker = build_broker(settings)
-    consumer = consumer_of(app, broker, backoff_seconds=0.01)
-    broker.include_router(subscriber_router(consumer, [PLANNING]))
-    await ensure_topics(own_broker.bootstrap_servers, [PLANNING, dead_letter_topic("rewards")], 4)
+    settings, app, broker, consumer = await rewards_consuming_planning(
+        own_broker, store_env, ExplodingRewards, partitions=4
+    )
     participant = uuid.uuid4()
     records = [
         completion(participant, 1),
@@ -258,12 +265,9 @@ async def test_a_forged_record_is_parked_untracked_and_the_partition_goes_on(
     event on its partition look like a duplicate. Also one signed by planning's key but
     claiming another source, and one of another producer's type in planning's topic."""
     read_topic, eventually = kafka_tools
-    settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
-    app = RewardsApplication(store_env(settings), menu=load_menu())
-    broker = build_broker(settings)
-    consumer = consumer_of(app, broker, backoff_seconds=0.01)
-    broker.include_router(subscriber_router(consumer, [PLANNING]))
-    await ensure_topics(own_broker.bootstrap_servers, [PLANNING, dead_letter_topic("rewards")], 1)
+    settings, app, broker, consumer = await rewards_consuming_planning(
+        own_broker, store_env, RewardsApplication, partitions=1
+    )
     participant = uuid.uuid4()
     genuine = completion(participant, 7)
     forged = {**genuine.headers, "ce_source": "urn:evil", "ce_sequence": str(10**15).zfill(20)}
