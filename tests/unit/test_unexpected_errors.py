@@ -35,11 +35,12 @@ def test_an_unexpected_error_answers_problem_json_with_the_trace_id():
 def test_the_outbox_refuses_a_position_past_any_notification_id(tmp_path):
     from steiger.planning.main import parts
     from steiger.planning.settings import Settings
-    from steiger.shared.service import build_api, outbox_router
+    from steiger.shared.outbox import outbox_router
+    from steiger.shared.service import build_api
 
     service = parts(Settings(var_dir=tmp_path))
     api = build_api(service)
-    api.include_router(outbox_router(service, b"k" * 32))
+    api.include_router(outbox_router(service.application, service.settings.source, b"k" * 32))
     with TestClient(api) as client:
         assert client.get("/outbox", params={"after": 2**63 - 2}).json()["records"] == []
         response = client.get("/outbox", params={"after": 2**63 - 1})

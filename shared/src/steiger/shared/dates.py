@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field, WithJsonSchema
 
 from steiger.shared import clock
 
@@ -93,3 +93,13 @@ PlannedMoment = Annotated[
     Field(description=f"with its UTC offset, from {EARLIEST} to ten years ahead"),
 ]
 """When something is to happen: a meeting."""
+
+LocalTime = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+         "examples": ["21:00"], "description": "a time of day where the organisation is"}
+    ),
+]  # fmt: skip
+"""A time of day without an offset (quiet hours): JSON Schema's `format: time` would demand
+one, so the schema says what is meant."""

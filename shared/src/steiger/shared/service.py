@@ -12,15 +12,16 @@ import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import anyio
 import structlog
 import uvicorn
-from fastapi import APIRouter, FastAPI, Query
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
+from pydantic import BaseModel, Field
 
 from steiger.shared import clock
 from steiger.shared.consumer import IdempotentConsumer, subscriber_router
@@ -29,7 +30,9 @@ from steiger.shared.eventstore import ServiceApplication
 from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
 from steiger.shared.kafka import PRODUCER_OPTIONS, TopicKeeper
 from steiger.shared.logging import configure_logging
-from steiger.shared.relay import OutboxRelay, read_outbox
+from steiger.shared.openapi import DocumentedAPI
+from steiger.shared.outbox import outbox_router
+from steiger.shared.relay import OutboxRelay
 from steiger.shared.settings import ServiceSettings
 from steiger.shared.topics import dead_letter_topic, events_topic
 
@@ -100,7 +103,7 @@ def build_api(
 ) -> FastAPI:
     """The HTTP surface alone: routes, trace context and problem+json (API tests use this)."""
     clock.configure(parts.settings.zone)
-    api = FastAPI(
+    api = DocumentedAPI(
         title=f"Steiger {parts.settings.service}",
         description=parts.description,
         version="0.1.0",
@@ -174,7 +177,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
     api.state.broker = broker
     api.state.relay = relay
     if application.translate:
-        api.include_router(outbox_router(parts, signing_key))
+        api.include_router(outbox_router(application, settings.source, signing_key))
     dead_letters = DeadLetters(
         settings.kafka_bootstrap_servers,
         dead_letter_topic(settings.service),
@@ -184,7 +187,12 @@ def build_service(parts: ServiceParts) -> FastAPI:
     )
     api.include_router(dead_letter_router(dead_letters))
 
-    @api.get("/health", tags=["operations"], summary="Ready when store, broker and relay are")
+    @api.get(
+        "/health",
+        tags=["operations"],
+        summary="Ready when store, broker and relay are",
+        responses={200: {"model": Health}, 503: {"model": Health, "description": "Not ready"}},
+    )
     async def health() -> JSONResponse:
         checks: dict[str, Any] = {}
         try:
@@ -224,6 +232,35 @@ def build_service(parts: ServiceParts) -> FastAPI:
     return api
 
 
+class RelayHealth(BaseModel):
+    ready: bool
+    position: int | None = Field(description="the last notification id published")
+    resumes: int = Field(description="times it resumed after losing the broker")
+    parked: int = Field(description="events it could not publish, parked on the dead-letter topic")
+    last_parked: dict[str, Any] | None
+    incident: str | None = Field(
+        description="why it stopped, when it did (a store behind its topic)"
+    )
+
+
+class ConsumerHealth(BaseModel):
+    joined: bool = Field(description="whether it has joined its consumer group")
+    parked: int = Field(description="records parked on the dead-letter topic")
+    last_parked: dict[str, Any] | None
+    lag: dict[str, dict[int, int] | str] = Field(
+        description="per topic and partition, records not yet processed; `unavailable` and why"
+    )
+
+
+class Health(BaseModel):
+    service: str
+    status: Literal["ready", "unavailable"]
+    store: dict[str, int] | str = Field(description="its position, or why it is unavailable")
+    broker: Literal["ok", "unavailable"]
+    relay: RelayHealth | None = None
+    consumer: ConsumerHealth | None = None
+
+
 def service_topics(parts: ServiceParts) -> dict[str, int]:
     """Every topic the service reads or writes, with its partition count: its own events,
     the events it listens to, its dead letters, and any of its own."""
@@ -233,33 +270,6 @@ def service_topics(parts: ServiceParts) -> dict[str, int]:
     if parts.application.translate:
         names.append(events_topic(settings.service))
     return {**dict.fromkeys(names, settings.kafka_partitions), **parts.own_topics}
-
-
-MAX_NOTIFICATION_ID = 2**63 - 1
-"""Notification ids are 64-bit signed integers in SQLite and PostgreSQL alike."""
-
-
-def outbox_router(parts: ServiceParts, signing_key: bytes) -> APIRouter:
-    """The service's published events read straight from its store, page by page: what
-    other services rebuild from when Kafka's retention no longer holds everything."""
-    router = APIRouter(tags=["operations"])
-    source = parts.settings.source
-
-    @router.get("/outbox", summary="Published events from the store, after a notification id")
-    def outbox(
-        after: int = Query(0, ge=0, lt=MAX_NOTIFICATION_ID),
-        limit: int = Query(5000, ge=1, le=20000),
-    ) -> dict:
-        batch = read_outbox(parts.application, source, signing_key, after, limit)
-        if batch is None:
-            return {"records": [], "last": None}
-        records = [
-            {"key": r.key.decode(), "headers": r.headers, "value": r.value.decode()}
-            for r in batch.records
-        ]
-        return {"records": records, "last": batch.last_notification_id}
-
-    return router
 
 
 async def _subscribe(broker: KafkaBroker, retry_seconds: float = 2.0) -> None:

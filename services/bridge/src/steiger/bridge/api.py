@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from dataclasses import asdict
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from steiger.bridge.application import BridgeApplication
+from steiger.bridge.domain.definition import BridgeDefinition
+from steiger.bridge.domain.eix import IndexIncome
 from steiger.bridge.domain.errors import (
     DefinitionNotFound,
     HouseholdUnknown,
@@ -18,8 +19,22 @@ from steiger.bridge.domain.errors import (
     NoCostTableRow,
     UnknownPosition,
 )
+from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire
+from steiger.bridge.responses import (
+    AssessmentCreated,
+    CostTableSummary,
+    DefinitionSummary,
+    EconomicIndependence,
+    ExecutiveSkillsHistory,
+    ExecutiveSkillsProfile,
+    Jobs,
+    JobsFor,
+    Positions,
+    Scores,
+)
 from steiger.shared.dates import PastMoment
 from steiger.shared.http import current_application, on_event_loop
+from steiger.shared.openapi import problems
 from steiger.shared.participants import KnownParticipant
 
 Bridge = Annotated[BridgeApplication, Depends(current_application)]
@@ -61,10 +76,6 @@ class CorrectionIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class AssessmentCreated(BaseModel):
-    assessment_id: UUID
-
-
 @router.post("/participants/{participant_id}/assessments", status_code=status.HTTP_201_CREATED)
 @on_event_loop
 def record_assessment(
@@ -94,35 +105,39 @@ def correct_position(
     bridge.correct_position(participant_id, assessment_id, body.column, body.step, body.reason)
 
 
-@router.get("/participants/{participant_id}/positions")
+@router.get("/participants/{participant_id}/positions", response_model=Positions)
 @on_event_loop
-def positions(participant_id: UUID, bridge: Bridge) -> dict:
+def positions(participant_id: UUID, bridge: Bridge) -> dict[str, Any]:
     return bridge.positions(participant_id)
 
 
 @router.get(
     "/participants/{participant_id}/scores",
     summary="Scores per pillar and in total, changes since intake and previous, and a timeline",
+    response_model=Scores,
 )
 @on_event_loop
 def scores(
     participant_id: UUID,
     bridge: Bridge,
     definition_id: str | None = Query(None, max_length=64),
-) -> dict:
+) -> dict[str, Any]:
     return bridge.scores(participant_id, definition_id)
 
 
 @router.get("/definitions")
 @on_event_loop
-def definitions(bridge: Bridge) -> list[dict]:
-    return [{"id": d.id, "version": d.version, "name": d.name} for d in bridge.definitions.values()]
+def definitions(bridge: Bridge) -> list[DefinitionSummary]:
+    return [
+        DefinitionSummary(id=d.id, version=d.version, name=d.name)
+        for d in bridge.definitions.values()
+    ]
 
 
 @router.get("/definitions/{definition_id}/{version}")
 @on_event_loop
-def definition(definition_id: str, version: str, bridge: Bridge) -> dict:
-    return asdict(bridge.definition(definition_id, version))
+def definition(definition_id: str, version: str, bridge: Bridge) -> BridgeDefinition:
+    return bridge.definition(definition_id, version)
 
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2)]
@@ -144,15 +159,18 @@ class EconomicIndependenceIn(BaseModel):
 
 @router.get("/cost-tables", tags=["economic independence index"])
 @on_event_loop
-def cost_tables(bridge: Bridge) -> list[dict]:
+def cost_tables(bridge: Bridge) -> list[CostTableSummary]:
     return [
-        {"id": t.id, "version": t.version, "region": t.region, "currency": t.currency,
-         "source": t.source, "household_types": [h.type for h in t.households]}
+        CostTableSummary(id=t.id, version=t.version, region=t.region, currency=t.currency,
+                         source=t.source, household_types=[h.type for h in t.households])
         for t in bridge.cost_tables.values()
     ]  # fmt: skip
 
 
-@router.get("/cost-tables/{table_id}/{version}/index", tags=["economic independence index"])
+@router.get(
+    "/cost-tables/{table_id}/{version}/index",
+    tags=["economic independence index"],
+)
 @on_event_loop
 def index_income(
     table_id: str,
@@ -161,20 +179,21 @@ def index_income(
     adults: int = Query(ge=1, le=10),
     preschool_children: int = Query(0, ge=0, le=15),
     school_age_children: int = Query(0, ge=0, le=15),
-) -> dict:
+) -> IndexIncome:
     table = bridge.cost_table(table_id, version)
-    return vars(table.index_for(adults, preschool_children, school_age_children))
+    return table.index_for(adults, preschool_children, school_age_children)
 
 
 @router.post(
     "/participants/{participant_id}/economic-independence",
     tags=["economic independence index"],
     summary="The index income for the participant's household, their gap and their wishes",
+    response_model=EconomicIndependence,
 )
 @on_event_loop
 def economic_independence(
     participant_id: UUID, body: EconomicIndependenceIn, bridge: Bridge
-) -> dict:
+) -> dict[str, Any]:
     return bridge.economic_independence(
         participant_id, body.table_id, body.table_version, body.monthly_income, body.wishes
     )
@@ -189,10 +208,10 @@ class ExecutiveSkillsIn(BaseModel):
     assessed_at: PastMoment
 
 
-@router.get("/executive-skills/questionnaire", tags=["executive skills"])
+@router.get("/executive-skills/questionnaire", tags=["executive skills"], responses=problems(404))
 @on_event_loop
-def executive_skills_questionnaire(bridge: Bridge) -> dict:
-    return asdict(bridge.executive_skills_questionnaire())
+def executive_skills_questionnaire(bridge: Bridge) -> ExecutiveSkillsQuestionnaire:
+    return bridge.executive_skills_questionnaire()
 
 
 @router.post(
@@ -200,15 +219,22 @@ def executive_skills_questionnaire(bridge: Bridge) -> dict:
     status_code=status.HTTP_201_CREATED,
     tags=["executive skills"],
     summary="Record the 36 answers; returns the 3 stronger and 3 weaker functions",
+    response_model=ExecutiveSkillsProfile,
 )
 @on_event_loop
-def assess_executive_skills(participant_id: UUID, body: ExecutiveSkillsIn, bridge: Bridge) -> dict:
+def assess_executive_skills(
+    participant_id: UUID, body: ExecutiveSkillsIn, bridge: Bridge
+) -> dict[str, Any]:
     return bridge.assess_executive_skills(participant_id, body.answers, body.assessed_at)
 
 
-@router.get("/participants/{participant_id}/executive-skills", tags=["executive skills"])
+@router.get(
+    "/participants/{participant_id}/executive-skills",
+    tags=["executive skills"],
+    response_model=ExecutiveSkillsHistory,
+)
 @on_event_loop
-def executive_skills(participant_id: UUID, bridge: Bridge) -> dict:
+def executive_skills(participant_id: UUID, bridge: Bridge) -> dict[str, Any]:
     return bridge.executive_skills(participant_id)
 
 
@@ -220,14 +246,20 @@ JobsQuery = {
 }
 
 
-@router.get("/jobs", tags=["hot jobs"], summary="The catalogue classified as Hot and Smart Start")
+@router.get(
+    "/jobs",
+    tags=["hot jobs"],
+    summary="The catalogue classified as Hot and Smart Start",
+    response_model=Jobs,
+    responses=problems(404),
+)
 def jobs(
     bridge: Bridge,
     catalogue_id: str = JobsQuery["catalogue_id"],
     catalogue_version: str = JobsQuery["catalogue_version"],
     table_id: str = JobsQuery["table_id"],
     table_version: str = JobsQuery["table_version"],
-) -> dict:
+) -> dict[str, Any]:
     return bridge.jobs((catalogue_id, catalogue_version), (table_id, table_version))
 
 
@@ -235,6 +267,8 @@ def jobs(
     "/participants/{participant_id}/jobs",
     tags=["hot jobs"],
     summary="Jobs whose wage covers the household's index income, and Smart Start paths",
+    response_model=JobsFor,
+    responses=problems(409),
 )
 def jobs_for(
     participant_id: UUID,
@@ -243,7 +277,7 @@ def jobs_for(
     catalogue_version: str = JobsQuery["catalogue_version"],
     table_id: str = JobsQuery["table_id"],
     table_version: str = JobsQuery["table_version"],
-) -> dict:
+) -> dict[str, Any]:
     return bridge.jobs_for(
         participant_id, (catalogue_id, catalogue_version), (table_id, table_version)
     )

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response, status
-from pydantic import BaseModel
 
 from steiger.notifications.application import NotificationsApplication
 from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
+from steiger.notifications.responses import Feed, Overview, Queue
 from steiger.shared.http import current_application, on_event_loop
+from steiger.shared.openapi import TEXT
 from steiger.shared.participants import KnownParticipant
 
 Notifications = Annotated[NotificationsApplication, Depends(current_application)]
@@ -21,20 +22,16 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {ParticipantGone: 410, FeedNotFound:
 @router.get(
     "/participants/{participant_id}/notifications",
     summary="Operator view: pending, sent, failed, skipped and cancelled notifications",
+    response_model=Overview,
 )
 @on_event_loop
-def notifications_of(participant_id: UUID, notifications: Notifications) -> dict:
+def notifications_of(participant_id: UUID, notifications: Notifications) -> dict[str, Any]:
     return notifications.overview(participant_id)
 
 
 @router.get("/notifications/queue", summary="How many notifications wait, and how many are due")
-def queue(notifications: Notifications) -> dict[str, int]:
-    return notifications.pending_count(dt.datetime.now(dt.UTC))
-
-
-class Feed(BaseModel):
-    url: str
-    token: str
+def queue(notifications: Notifications) -> Queue:
+    return Queue(**notifications.pending_count(dt.datetime.now(dt.UTC)))
 
 
 @router.post(
@@ -53,7 +50,7 @@ def renew_feed(participant_id: KnownParticipant, notifications: Notifications) -
     "/calendar/{token}.ics",
     tags=["calendar"],
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}},
+    responses={200: {"content": {"text/calendar": TEXT}}},
 )
 @on_event_loop
 def calendar(token: str, notifications: Notifications) -> Response:

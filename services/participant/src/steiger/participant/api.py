@@ -7,7 +7,7 @@ from uuid import UUID
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from steiger.participant.application import ParticipantApplication
 from steiger.participant.domain.errors import (
@@ -21,6 +21,7 @@ from steiger.participant.domain.errors import (
 )
 from steiger.participant.domain.values import (
     Channel,
+    Consent,
     ConsentPurpose,
     ContactPreferences,
     ExitReason,
@@ -34,9 +35,20 @@ from steiger.participant.importing import (
     json_lines,
 )
 from steiger.participant.peers import gather
+from steiger.participant.responses import (
+    Caseload,
+    ContactAddress,
+    Found,
+    ImportReportOut,
+    MentorCreated,
+    ParticipantOut,
+    Registered,
+    StatusChange,
+    SubjectAccess,
+)
 from steiger.participant.schemas import RegistrationIn
 from steiger.shared import clock
-from steiger.shared.dates import EffectiveDay
+from steiger.shared.dates import EffectiveDay, LocalTime
 from steiger.shared.http import (
     Strict,
     Today,
@@ -45,6 +57,7 @@ from steiger.shared.http import (
     on_event_loop,
     read_limited,
 )
+from steiger.shared.openapi import problems
 from steiger.shared.spreadsheets import UnreadableText, decode_text
 
 Participants = Annotated[ParticipantApplication, Depends(current_application)]
@@ -65,14 +78,10 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024
 """An import's body at most: `steiger import` sends a file in chunks of 500 rows (~100 kB)."""
 
 
-class Registered(BaseModel):
-    participant_id: UUID
-
-
 @router.post(
     "/participants",
     status_code=status.HTTP_201_CREATED,
-    responses={409: {"description": "already registered (same BSN or external id)"}},
+    responses={409: {"description": "Conflict: already registered (same BSN or external id)"}},
 )
 @on_event_loop
 def register(body: RegistrationIn, participants: Participants) -> Registered:
@@ -83,6 +92,7 @@ def register(body: RegistrationIn, participants: Participants) -> Registered:
 @router.post(
     "/participants/import",
     summary="Bulk import (CSV with a header row, or JSON lines); one report for the file",
+    responses=problems(413, 415),
     openapi_extra={
         "requestBody": {
             "content": {
@@ -96,7 +106,7 @@ async def import_participants(
     request: Request,
     participants: Participants,
     first_line: int = Query(1, ge=1, description="line number of the body's first line"),
-) -> dict:
+) -> ImportReportOut:
     media_type, _, parameters = request.headers.get("content-type", "").partition(";")
     media_type = media_type.strip()
     if media_type not in ("text/csv", "application/x-ndjson", "application/jsonl"):
@@ -105,20 +115,21 @@ async def import_participants(
     text, encoding = decode_text(body, charset_of(parameters))
     rows = csv_rows(text, first_line) if media_type == "text/csv" else json_lines(text, first_line)
     report = await anyio.to_thread.run_sync(import_rows, participants, rows, ImportReport(encoding))
-    return asdict(report)
+    return ImportReportOut.model_validate(asdict(report))
 
 
-@router.get("/participants/{participant_id}", responses={410: {"description": "erased"}})
+@router.get("/participants/{participant_id}", response_model=ParticipantOut)
 @on_event_loop
-def participant(participant_id: UUID, participants: Participants) -> dict:
+def participant(participant_id: UUID, participants: Participants) -> dict[str, Any]:
     return participants.participant(participant_id)
 
 
 @router.get(
     "/participants/{participant_id}/export",
     summary="Subject access (GDPR art. 15): everything held about the participant, everywhere",
+    response_model=SubjectAccess,
 )
-async def subject_access(participant_id: UUID, participants: Participants) -> dict:
+async def subject_access(participant_id: UUID, participants: Participants) -> dict[str, Any]:
     own = await anyio.to_thread.run_sync(participants.subject_access, participant_id)
     elsewhere = await gather(participants.peer_urls, participant_id)
     complete = not any(isinstance(v, dict) and "unavailable" in v for v in elsewhere.values())
@@ -140,13 +151,17 @@ NO_CONTENT: dict[str, Any] = {"status_code": status.HTTP_204_NO_CONTENT, "respon
 OnDay = Field(default_factory=clock.today, description="default: today")
 
 
-@router.get("/participants", summary="Search by name fragment, external id or birth year")
+@router.get(
+    "/participants",
+    summary="Search by name fragment, external id or birth year",
+    response_model=list[Found],
+)
 def search(
     participants: Participants,
     name: str | None = Query(None, min_length=2, max_length=200),
     external_id: str | None = Query(None, max_length=64),
     birth_year: int | None = Query(None, ge=1900, le=2100),
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     return participants.search(name, external_id, birth_year)
 
 
@@ -185,9 +200,9 @@ def exit_programme(participant_id: UUID, body: ExitIn, participants: Participant
     participants.exit(participant_id, body.on, body.reason)
 
 
-@router.get("/participants/{participant_id}/history")
+@router.get("/participants/{participant_id}/history", response_model=list[StatusChange])
 @on_event_loop
-def history(participant_id: UUID, participants: Participants) -> list[dict]:
+def history(participant_id: UUID, participants: Participants) -> list[dict[str, Any]]:
     return participants.history(participant_id)
 
 
@@ -197,10 +212,6 @@ def history(participant_id: UUID, participants: Participants) -> list[dict]:
 class MentorIn(Strict):
     name: str = Field(min_length=1, max_length=200)
     organisation: str | None = Field(None, max_length=200)
-
-
-class MentorCreated(BaseModel):
-    mentor_id: UUID
 
 
 class AssignmentIn(Strict):
@@ -215,8 +226,8 @@ def register_mentor(body: MentorIn, participants: Participants) -> MentorCreated
     return MentorCreated(mentor_id=participants.register_mentor(body.name, body.organisation))
 
 
-@router.get("/mentors/{mentor_id}/caseload", tags=["mentors"])
-def caseload(mentor_id: UUID, participants: Participants) -> dict:
+@router.get("/mentors/{mentor_id}/caseload", tags=["mentors"], response_model=Caseload)
+def caseload(mentor_id: UUID, participants: Participants) -> dict[str, Any]:
     return participants.caseload(mentor_id)
 
 
@@ -257,9 +268,9 @@ def withdraw_consent(
     participants.withdraw_consent(participant_id, purpose, partner, today)
 
 
-@router.get("/participants/{participant_id}/consents")
+@router.get("/participants/{participant_id}/consents", response_model=list[Consent])
 @on_event_loop
-def consents(participant_id: UUID, participants: Participants) -> list[dict]:
+def consents(participant_id: UUID, participants: Participants) -> list[dict[str, Any]]:
     return participants.consents(participant_id)
 
 
@@ -269,8 +280,8 @@ def consents(participant_id: UUID, participants: Participants) -> list[dict]:
 class ContactPreferencesIn(Strict):
     channels: list[Channel] = Field(min_length=1)
     time_of_day: TimeOfDay = TimeOfDay.MORNING
-    quiet_from: dt.time | None = dt.time(21, 0)
-    quiet_until: dt.time | None = dt.time(8, 0)
+    quiet_from: LocalTime | None = dt.time(21, 0)
+    quiet_until: LocalTime | None = dt.time(8, 0)
     opted_out: list[Channel] = Field(default_factory=list)
 
 
@@ -293,6 +304,8 @@ def set_contact_preferences(
     "/participants/{participant_id}/contact/{channel}",
     summary="One address for one send; every call is recorded in the participant's history",
     tags=["internal"],
+    response_model=ContactAddress,
+    responses=problems(409),  # the participant opted out of the channel
 )
 @on_event_loop
 def contact_address(
@@ -301,5 +314,5 @@ def contact_address(
     participants: Participants,
     requested_by: str = Query(min_length=1, max_length=64, examples=["notifications"]),
     purpose: str = Query(min_length=1, max_length=200, examples=["reminder:<reminder id>"]),
-) -> dict:
+) -> dict[str, Any]:
     return participants.contact_address(participant_id, channel, requested_by, purpose)

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from steiger.planning.application import DEFAULT_BRIDGE, PlanningApplication
 from steiger.planning.domain.errors import (
@@ -18,9 +18,18 @@ from steiger.planning.domain.errors import (
     MeetingNotFound,
     UnknownReference,
 )
+from steiger.planning.responses import (
+    Created,
+    Figures,
+    GoalOut,
+    GroupOut,
+    GroupSuggestion,
+    MeetingOut,
+)
 from steiger.shared import clock
 from steiger.shared.dates import PastDay, PastMoment, PlannedDay, PlannedMoment
 from steiger.shared.http import Strict, Today, current_application, on_event_loop
+from steiger.shared.openapi import BINARY, TEXT
 from steiger.shared.participants import KnownParticipant
 
 Planning = Annotated[PlanningApplication, Depends(current_application)]
@@ -139,10 +148,6 @@ class MeetingRecordIn(Strict):
     risks: list[str] = Field(default_factory=list, max_length=30)
 
 
-class Created(BaseModel):
-    id: UUID
-
-
 @router.post("/participants/{participant_id}/goals", status_code=status.HTTP_201_CREATED)
 @on_event_loop
 def set_goal(participant_id: KnownParticipant, goal: GoalIn, planning: Planning) -> Created:
@@ -245,27 +250,27 @@ def hold_meeting(meeting_id: UUID, body: MeetingRecordIn, planning: Planning) ->
     planning.hold_meeting(meeting_id, **body.model_dump())
 
 
-@router.get("/meetings/{meeting_id}", tags=["meetings"])
+@router.get("/meetings/{meeting_id}", tags=["meetings"], response_model=MeetingOut)
 @on_event_loop
-def meeting(meeting_id: UUID, planning: Planning) -> dict:
+def meeting(meeting_id: UUID, planning: Planning) -> dict[str, Any]:
     return planning.meeting(meeting_id)
 
 
-@router.get("/participants/{participant_id}/figures")
+@router.get("/participants/{participant_id}/figures", response_model=Figures)
 @on_event_loop
-def figures(participant_id: UUID, planning: Planning, today: Today) -> dict:
+def figures(participant_id: UUID, planning: Planning, today: Today) -> dict[str, Any]:
     return planning.figures(participant_id, today)
 
 
-@router.get("/participants/{participant_id}/goals")
+@router.get("/participants/{participant_id}/goals", response_model=list[GoalOut])
 @on_event_loop
-def goals_of(participant_id: UUID, planning: Planning) -> list[dict]:
+def goals_of(participant_id: UUID, planning: Planning) -> list[dict[str, Any]]:
     return planning.goals_of(participant_id)
 
 
-@router.get("/goals/{goal_id}")
+@router.get("/goals/{goal_id}", response_model=GoalOut)
 @on_event_loop
-def goal(goal_id: UUID, planning: Planning) -> dict:
+def goal(goal_id: UUID, planning: Planning) -> dict[str, Any]:
     return planning.goal(goal_id)
 
 
@@ -273,7 +278,7 @@ def goal(goal_id: UUID, planning: Planning) -> dict:
     "/participants/{participant_id}/plan",
     summary="The current plan in plain language, to print (HTML) or hand over (PDF)",
     response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}, "application/pdf": {}}}},
+    responses={200: {"content": {"text/html": TEXT, "application/pdf": BINARY}}},
 )
 def printable_plan(
     participant_id: UUID,
@@ -316,9 +321,9 @@ def leave_group(group_id: UUID, participant_id: UUID, planning: Planning) -> Non
     planning.leave_group(group_id, participant_id)
 
 
-@router.get("/groups/{group_id}", tags=["groups"])
+@router.get("/groups/{group_id}", tags=["groups"], response_model=GroupOut)
 @on_event_loop
-def group(group_id: UUID, planning: Planning) -> dict:
+def group(group_id: UUID, planning: Planning) -> dict[str, Any]:
     return planning.group(group_id)
 
 
@@ -326,6 +331,9 @@ def group(group_id: UUID, planning: Planning) -> dict:
     "/group-suggestions",
     tags=["groups"],
     summary="Participants working on similar active goals (same column and target step)",
+    response_model=list[GroupSuggestion],
 )
-def group_suggestions(planning: Planning, kind: Literal["group", "affinity"]) -> list[dict]:
+def group_suggestions(
+    planning: Planning, kind: Literal["group", "affinity"]
+) -> list[dict[str, Any]]:
     return planning.group_suggestions(kind)

@@ -4,7 +4,7 @@ import datetime as dt
 import time
 from dataclasses import asdict
 from functools import partial
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import anyio
@@ -19,6 +19,14 @@ from steiger.reporting.generations import LiveProjections
 from steiger.reporting.latest_views import Kept
 from steiger.reporting.page import progress_page
 from steiger.reporting.replay import ReplayRunning
+from steiger.reporting.responses import (
+    Caseload,
+    Dashboard,
+    ProgressOut,
+    Publication,
+    ReplayProgress,
+    ReplayStatus,
+)
 from steiger.shared.dates import PlannedDay
 from steiger.shared.http import (
     Today,
@@ -27,6 +35,7 @@ from steiger.shared.http import (
     on_event_loop,
     requested_wait,
 )
+from steiger.shared.openapi import BINARY, TEXT
 
 Reporting = Annotated[LiveProjections, Depends(current_application)]
 """The current store generation's application, behind generations.LiveProjections, which
@@ -54,7 +63,7 @@ Period = Annotated[
     "/participants/{participant_id}/progress",
     response_class=Response,
     responses={
-        200: {"content": {"application/json": {}}},
+        200: {"model": ProgressOut},
         304: {"description": "Unchanged: the `If-None-Match` ETag is still current"},
     },
     summary="Positions, goals, actions, rewards and meetings as they were at the end of a day",
@@ -132,7 +141,7 @@ def progress_html(
     return HTMLResponse(progress_page(view, lang))
 
 
-@router.get("/dashboards/{by}", tags=["dashboards"])
+@router.get("/dashboards/{by}", tags=["dashboards"], response_model=Dashboard)
 def dashboard(
     by: Literal["programme", "cohort", "neighbourhood", "target_group", "municipality"],
     reporting: Reporting,
@@ -140,12 +149,14 @@ def dashboard(
     as_of: AsOf = None,
     since: Annotated[PlannedDay | None, Query(description="intake on or after this day")] = None,
     step: Annotated[int, Query(ge=1, le=10, description="for 'share at or above step'")] = 3,
-) -> dict:
+) -> dict[str, Any]:
     return reporting.dashboard(by, as_of or today, since, step)
 
 
-@router.get("/mentors/{mentor_id}/caseload", tags=["dashboards"])
-def caseload(mentor_id: UUID, reporting: Reporting, today: Today, as_of: AsOf = None) -> dict:
+@router.get("/mentors/{mentor_id}/caseload", tags=["dashboards"], response_model=Caseload)
+def caseload(
+    mentor_id: UUID, reporting: Reporting, today: Today, as_of: AsOf = None
+) -> dict[str, Any]:
     return reporting.caseload(mentor_id, as_of or today)
 
 
@@ -153,6 +164,9 @@ def caseload(mentor_id: UUID, reporting: Reporting, today: Today, as_of: AsOf = 
     "/exports/evaluation.{file_format}",
     tags=["exports"],
     response_class=FileResponse,
+    responses={
+        200: {"content": {"text/csv": TEXT, "application/vnd.apache.parquet": BINARY}},
+    },
     summary="Measurements at intake and 6, 12, 24 months, research-consented participants",
 )
 def evaluation_export(
@@ -172,8 +186,9 @@ def exchange(period: Period, reporting: Reporting) -> ExchangeDataset:
     "/exchange/{period}/publication",
     tags=["exchange"],
     summary="Write the period's dataset as files and publish it to the exchange topic",
+    response_model=Publication,
 )
-async def publish_exchange(period: Period, reporting: Reporting) -> dict:
+async def publish_exchange(period: Period, reporting: Reporting) -> dict[str, Any]:
     return await anyio.to_thread.run_sync(reporting.operations.publish_exchange, period)
 
 
@@ -187,13 +202,19 @@ class ReplayIn(BaseModel):
     status_code=status.HTTP_202_ACCEPTED,
     tags=["operations"],
     summary="Rebuild every projection from the full history, aside, then swap",
+    response_model=ReplayProgress,
 )
-def start_replay(body: ReplayIn, reporting: Reporting) -> dict:
+def start_replay(body: ReplayIn, reporting: Reporting) -> dict[str, Any]:
     return asdict(reporting.operations.replay.start(body.source))
 
 
-@router.get("/operations/replay", tags=["operations"], summary="How the last replay is doing")
+@router.get(
+    "/operations/replay",
+    tags=["operations"],
+    summary="How the last replay is doing",
+    response_model=ReplayStatus,
+)
 @on_event_loop
-def replay_status(reporting: Reporting) -> dict:
+def replay_status(reporting: Reporting) -> dict[str, Any]:
     status_now = asdict(reporting.operations.replay.status)
     return status_now | {"current_generation": reporting.generation}

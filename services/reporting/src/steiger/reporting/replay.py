@@ -11,7 +11,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import structlog
@@ -45,7 +45,6 @@ class ReplayStatus:
     events_per_second: float | None = None
     sources: int = 0
     error: str | None = None
-    history: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Replay:

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from steiger.rewards.application import RewardsApplication
 from steiger.rewards.domain.errors import (
@@ -16,7 +15,16 @@ from steiger.rewards.domain.errors import (
     InvalidPayout,
     RewardNotFound,
 )
+from steiger.rewards.responses import (
+    Created,
+    GroupAccountOut,
+    Menu,
+    RewardsFigures,
+    RewardsOut,
+    RewardsStatement,
+)
 from steiger.shared.http import Strict, current_application, on_event_loop
+from steiger.shared.openapi import TEXT
 
 Rewards = Annotated[RewardsApplication, Depends(current_application)]
 router = APIRouter(tags=["rewards"])
@@ -57,13 +65,9 @@ class ApprovalIn(Strict):
     by: str = Field(min_length=1, max_length=100)
 
 
-class Created(BaseModel):
-    id: UUID
-
-
-@router.get("/participants/{participant_id}/rewards")
+@router.get("/participants/{participant_id}/rewards", response_model=RewardsOut)
 @on_event_loop
-def rewards(participant_id: UUID, rewards: Rewards) -> dict:
+def rewards(participant_id: UUID, rewards: Rewards) -> dict[str, Any]:
     return rewards.rewards(participant_id)
 
 
@@ -82,7 +86,7 @@ def reverse(participant_id: UUID, reward_id: UUID, body: ReversalIn, rewards: Re
 @router.get(
     "/participants/{participant_id}/statements/{year}",
     summary="Yearly statement for benefit and tax administration (JSON or CSV)",
-    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+    responses={200: {"model": RewardsStatement, "content": {"text/csv": TEXT}}},
 )
 @on_event_loop
 def statement(
@@ -99,29 +103,17 @@ def statement(
     )
 
 
-class RewardsStatement(BaseModel):
-    """Money as strings with two decimals: exact, never floats."""
-
-    participant_id: UUID
-    year: int
-    currency: str
-    lines: list[dict[str, str | Decimal | dt.date | UUID]]
-    total: Decimal
-    issued: Decimal
-    withheld: Decimal
-
-
 @router.get("/menu")
 @on_event_loop
-def menu(rewards: Rewards) -> dict:
+def menu(rewards: Rewards) -> Menu:
     menu = rewards.menu
-    return {
-        "id": menu.id,
-        "version": menu.version,
-        "currency": menu.currency,
-        "annual_cap": menu.annual_cap,
-        "items": [asdict(item) for item in menu.items.values()],
-    }
+    return Menu(
+        id=menu.id,
+        version=menu.version,
+        currency=menu.currency,
+        annual_cap=menu.annual_cap,
+        items=list(menu.items.values()),
+    )
 
 
 @router.post("/group-accounts", status_code=status.HTTP_201_CREATED, tags=["group accounts"])
@@ -156,12 +148,16 @@ def approve(account_id: UUID, proposal_id: UUID, body: ApprovalIn, rewards: Rewa
     rewards.approve_spending(account_id, proposal_id, body.by)
 
 
-@router.get("/group-accounts/{account_id}", tags=["group accounts"])
+@router.get("/group-accounts/{account_id}", tags=["group accounts"], response_model=GroupAccountOut)
 @on_event_loop
-def group_account(account_id: UUID, rewards: Rewards) -> dict:
+def group_account(account_id: UUID, rewards: Rewards) -> dict[str, Any]:
     return rewards.group_account_view(account_id)
 
 
-@router.get("/figures", summary="Earned, issued and withheld per month, programme and column")
-def figures(rewards: Rewards, year: int = Query(ge=2000, le=2100)) -> dict:
+@router.get(
+    "/figures",
+    summary="Earned, issued and withheld per month, programme and column",
+    response_model=RewardsFigures,
+)
+def figures(rewards: Rewards, year: int = Query(ge=2000, le=2100)) -> dict[str, Any]:
     return rewards.figures(year)

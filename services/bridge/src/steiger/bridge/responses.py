@@ -1,0 +1,139 @@
+"""What the bridge API answers: a model per response, so its OpenAPI document says it and a
+generated client needs no hand edits. The domain's value objects (a position, a definition,
+an index income) are answered as they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from steiger.bridge.domain.eix import IndexIncome
+from steiger.bridge.domain.record import Position
+
+
+class AssessmentCreated(BaseModel):
+    assessment_id: UUID
+
+
+class Positions(BaseModel):
+    participant_id: UUID
+    latest: list[Position] = Field(description="the latest position per column")
+    total_points: int
+    history: list[Position] = Field(description="every position recorded, corrections included")
+
+
+class ColumnScore(BaseModel):
+    step: int
+    points: int
+
+
+class Score(BaseModel):
+    """The score after one assessment; columns not assessed then carry earlier positions."""
+
+    assessed_at: dt.datetime
+    assessment_id: UUID
+    columns: dict[str, ColumnScore]
+    pillars: dict[str, int]
+    total: int
+
+
+class Change(BaseModel):
+    """Points gained (or lost) per column, per pillar and in total."""
+
+    columns: dict[str, int]
+    pillars: dict[str, int]
+    total: int
+
+
+class Scores(BaseModel):
+    definition_id: str
+    intake: Score | None = None
+    latest: Score | None = None
+    change_since_intake: Change | None = None
+    change_since_previous: Change | None = None
+    timeline: list[Score]
+
+
+class DefinitionSummary(BaseModel):
+    id: str
+    version: str
+    name: dict[str, str] = Field(description="per language")
+
+
+class CostTableSummary(BaseModel):
+    id: str
+    version: str
+    region: str
+    currency: str
+    source: str
+    household_types: list[str]
+
+
+class TableReference(BaseModel):
+    id: str
+    version: str
+    region: str
+
+
+class EconomicIndependence(BaseModel):
+    participant_id: UUID
+    table: TableReference
+    index: IndexIncome
+    index_monthly: Decimal
+    current_monthly_income: Decimal
+    gap: Decimal = Field(description="what the income lacks to reach the index; never negative")
+    wishes: dict[str, Decimal]
+    wishes_monthly: Decimal
+    needed_with_wishes: Decimal
+    gap_with_wishes: Decimal
+
+
+class ExecutiveSkillsProfile(BaseModel):
+    assessed_at: dt.datetime
+    scores: dict[str, int] = Field(description="per function")
+    stronger: list[str] = Field(description="the three strongest functions, strongest first")
+    weaker: list[str] = Field(description="the three weakest functions, weakest first")
+
+
+class ExecutiveSkillsHistory(BaseModel):
+    latest: ExecutiveSkillsProfile
+    history: list[ExecutiveSkillsProfile]
+
+
+class JobOut(BaseModel):
+    occupation: str
+    sector: str
+    monthly_wage: Decimal
+    vacancies_5y: int
+    training_years: Decimal
+    short_training_share: Decimal
+    good_benefits_share: Decimal
+    hot_sector_share: Decimal
+    illustrative: list[str]
+
+
+class ClassifiedJob(JobOut):
+    job_class: Literal["hot", "smart-start"] | None = Field(alias="class")
+
+
+class CatalogueReference(BaseModel):
+    id: str
+    version: str
+    source: str
+
+
+class Jobs(BaseModel):
+    catalogue: CatalogueReference
+    reference_index_monthly: Decimal
+    jobs: list[ClassifiedJob]
+
+
+class JobsFor(BaseModel):
+    participant_id: UUID
+    index_monthly: Decimal
+    covering_jobs: list[JobOut]
+    smart_start_paths: list[JobOut]

@@ -1,0 +1,123 @@
+"""What the participant API answers: a model per response, so its OpenAPI document says it
+and a generated client needs no hand edits. (What it accepts is in `schemas`.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from steiger.participant.domain.personal_data import Address
+from steiger.participant.domain.values import (
+    Channel,
+    Consent,
+    Status,
+    TimeOfDay,
+)
+from steiger.shared.contracts.participant import Household
+from steiger.shared.dates import LocalTime
+
+
+class Registered(BaseModel):
+    participant_id: UUID
+
+
+class MentorCreated(BaseModel):
+    mentor_id: UUID
+
+
+class ParticipantOut(BaseModel):
+    participant_id: UUID
+    name: str
+    birth_year: int
+    phone: str | None
+    email: str | None
+    address: Address | None
+    bsn: str | None = Field(description="masked: only the last three digits show")
+    external_id: str | None
+    language: str
+    programme: str
+    municipality: str
+    neighbourhood: str | None
+    target_group: str | None
+    cohort: str = Field(description="the month of intake", examples=["2026-11"])
+    household: Household
+
+
+class StatusChange(BaseModel):
+    status: Status
+    on: dt.date
+    reason: str | None
+
+
+class ContactDisclosure(BaseModel):
+    channel: Channel
+    to: str = Field(description="who asked for the address")
+    purpose: str
+    at: dt.datetime
+
+
+class ContactPreferencesOut(BaseModel):
+    channels: list[Channel] = Field(description="in the participant's order of preference")
+    time_of_day: TimeOfDay
+    quiet_from: LocalTime | None
+    quiet_until: LocalTime | None
+    opted_out: list[Channel]
+
+
+class HeldHere(ParticipantOut):
+    bsn: str | None = Field(description="in full: the person may see their own number")
+    status_history: list[StatusChange]
+    mentor_id: UUID | None
+    consents: list[Consent]
+    contact_preferences: ContactPreferencesOut
+    contact_disclosures: list[ContactDisclosure]
+
+
+class SubjectAccess(BaseModel):
+    complete: bool = Field(description="false when a service could not be asked")
+    participant: HeldHere
+    held_by_other_services: dict[str, dict[str, Any] | list[Any] | None] = Field(
+        description="per service: what it answers about the participant, null if nothing, "
+        "or `unavailable` with why it could not be asked"
+    )
+
+
+class Found(BaseModel):
+    participant_id: UUID
+    name: str
+    birth_year: int
+    external_id: str | None
+
+
+class Rejected(BaseModel):
+    line: int
+    reason: str
+
+
+class ImportReportOut(BaseModel):
+    encoding: str = Field(description="how the file's text was read")
+    rows: int
+    created: int
+    already_present: int
+    rejected: list[Rejected]
+
+
+class CaseloadEntry(BaseModel):
+    participant_id: UUID
+    name: str
+    status: Status
+
+
+class Caseload(BaseModel):
+    mentor_id: UUID
+    name: str
+    participants: list[CaseloadEntry]
+
+
+class ContactAddress(BaseModel):
+    channel: Channel
+    address: str | None = Field(description="null when the participant gave none for it")
+    language: str
