@@ -38,6 +38,7 @@ from eventsourcing.utils import get_topic, resolve_topic, retry, strtobool
 from pydantic import ValidationError
 
 from steiger.shared.contracts import IntegrationEvent
+from steiger.shared.contracts.translation import Translator
 from steiger.shared.copying import private_copy
 from steiger.shared.participants import ParticipantState
 from steiger.shared.protocol_checks import remember_protocol_members
@@ -314,9 +315,9 @@ class ServiceApplication(EventSourcedProjection[UUID]):
     """
 
     reactions: ClassVar[Reactions] = {}
-    translate: ClassVar[staticmethod[[Any], IntegrationEvent | None] | None] = None
-    """The service's contracts (its `contracts.to_contract`, as a staticmethod); None for a
-    service that publishes nothing."""
+    translate: ClassVar[Translator | None] = None
+    """The service's contracts (its `contracts.to_contract`); None for a service that
+    publishes nothing."""
     repository: BatchAwareRepository
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:

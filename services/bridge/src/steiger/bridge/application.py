@@ -25,7 +25,7 @@ from steiger.shared.participants import ParticipantState
 
 class BridgeApplication(ServiceApplication):
     name = "bridge"
-    translate = staticmethod(to_contract)
+    translate = to_contract
     reactions = REACTIONS
 
     def __init__(

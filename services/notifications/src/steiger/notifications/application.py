@@ -24,7 +24,7 @@ STATUSES = ("pending", "sent", "failed", "skipped", "cancelled")
 
 class NotificationsApplication(ServiceApplication):
     name = "notifications"
-    translate = staticmethod(to_contract)
+    translate = to_contract
     reactions = REACTIONS
 
     def __init__(

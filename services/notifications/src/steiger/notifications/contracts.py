@@ -3,30 +3,13 @@ to whom or with what words."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from steiger.notifications.domain.notifications import ParticipantNotifications
-from steiger.shared.contracts import IntegrationEvent
 from steiger.shared.contracts.notifications import NotificationFailed, NotificationSent
+from steiger.shared.contracts.translation import To, Translator
 
-
-def to_contract(event: Any) -> IntegrationEvent | None:
-    if isinstance(event, ParticipantNotifications.Sent):
-        return NotificationSent(
-            participant_id=event.participant_id,
-            notification_id=event.notification_id,
-            kind=event.kind,
-            about=event.about,
-            channel=event.channel,
-            sent_at=event.at,
-        )
-    if isinstance(event, ParticipantNotifications.Failed):
-        return NotificationFailed(
-            participant_id=event.participant_id,
-            notification_id=event.notification_id,
-            kind=event.kind,
-            about=event.about,
-            reason=event.reason,
-            failed_at=event.at,
-        )
-    return None
+to_contract = Translator(
+    {
+        ParticipantNotifications.Sent: To(NotificationSent, sent_at="at"),
+        ParticipantNotifications.Failed: To(NotificationFailed, failed_at="at"),
+    }
+)

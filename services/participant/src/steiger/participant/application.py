@@ -32,7 +32,7 @@ from steiger.shared.eventstore import ServiceApplication
 
 class ParticipantApplication(ServiceApplication):
     name = "participant"
-    translate = staticmethod(to_contract)
+    translate = to_contract
 
     def __init__(
         self,

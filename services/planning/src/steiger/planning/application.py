@@ -30,7 +30,7 @@ DEFAULT_BRIDGE = ("nl-alphen", "2017-09-07")
 
 class PlanningApplication(ServiceApplication):
     name = "planning"
-    translate = staticmethod(to_contract)
+    translate = to_contract
     reactions = REACTIONS
 
     def __init__(self, env: Any = None, vocabulary: Vocabulary | None = None) -> None:

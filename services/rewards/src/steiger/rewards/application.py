@@ -18,7 +18,7 @@ from steiger.shared.spreadsheets import SafeDictWriter
 
 class RewardsApplication(ServiceApplication):
     name = "rewards"
-    translate = staticmethod(to_contract)
+    translate = to_contract
     reactions = REACTIONS
 
     def __init__(self, env: dict[str, str] | None = None, menu: RewardsMenu | None = None) -> None:
