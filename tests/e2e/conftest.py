@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import socket
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -12,6 +11,8 @@ from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.client import SteigerClient
 from steiger.cli.runtime import System
 from steiger.shared.services import SERVICES
+
+from ..waiting import eventually
 
 
 def _free_port() -> int:
@@ -62,17 +63,6 @@ def e2e():
 
     class Helpers:
         client = staticmethod(client_for)
-        wait_until = staticmethod(_wait_until)
+        wait_until = staticmethod(eventually)
 
     return Helpers
-
-
-def _wait_until(condition: Callable[[], object], timeout: float = 30.0, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(interval)

@@ -48,11 +48,11 @@ def test_each_celebration_is_mailed_once_across_a_sigkill_of_notifications(tmp_p
                 ]
             half = len(goals) // 2
             for _, goal in goals[:half]:
-                client._post("planning", f"/goals/{goal}/achievement", {})
+                client.achieve_goal(goal)
             e2e.wait_until(lambda: len(mailbox.messages) >= 4, timeout=60, interval=0.01)
             system.services["notifications"].kill()  # while it is sending
             for _, goal in goals[half:]:
-                client._post("planning", f"/goals/{goal}/achievement", {})
+                client.achieve_goal(goal)
             system.restart_service("notifications")
 
             def all_sent():

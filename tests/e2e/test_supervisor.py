@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
@@ -21,6 +20,7 @@ from steiger.shared.services import SERVICES
 from steiger.shared.topics import dead_letter_topic, events_topic
 
 from ..conftest import free_port
+from ..waiting import eventually
 from .test_hostile import produce
 
 
@@ -58,14 +58,6 @@ def parked(url: str) -> int:
     return httpx.get(f"{url}/health", timeout=5).json()["consumer"]["parked"]
 
 
-def wait_until(condition, timeout: float = 90.0):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.3)
-    return result
-
-
 async def partitions_of(bootstrap: str) -> dict[str, int]:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
@@ -97,12 +89,12 @@ def test_run_on_other_ports_survives_a_dead_broker_and_the_demo_finds_it(tmp_pat
         "run", "--var-dir", str(tmp_path / "var"), "--broker-port", str(broker_port), env=env
     )
     try:
-        wait_until(lambda: all(healthy(url) for url in urls.values()))
+        eventually(lambda: all(healthy(url) for url in urls.values()), timeout=90)
 
         killed = broker_pid(broker_port)
         os.kill(killed, signal.SIGKILL)
-        wait_until(lambda: broker_pid(broker_port) not in (None, killed), timeout=30)
-        wait_until(lambda: all(healthy(url) for url in urls.values()))
+        eventually(lambda: broker_pid(broker_port) not in (None, killed), timeout=30)
+        eventually(lambda: all(healthy(url) for url in urls.values()), timeout=90)
         topics = asyncio.run(partitions_of(bootstrap))
         for name in SERVICES:
             assert topics[dead_letter_topic(name)] == 2
@@ -111,8 +103,8 @@ def test_run_on_other_ports_survives_a_dead_broker_and_the_demo_finds_it(tmp_pat
         # rejoined the new broker), and what they park after the restart stays parked.
         asyncio.run(produce(bootstrap, events_topic("participant"), b"{}", b"x", []))
         consumers = [name for name in SERVICES if name != "participant"]
-        wait_until(lambda: all(parked(urls[name]) for name in consumers))
-        wait_until(lambda: parked_records(bootstrap, dead_letter_topic("bridge")))
+        eventually(lambda: all(parked(urls[name]) for name in consumers), timeout=90)
+        eventually(lambda: parked_records(bootstrap, dead_letter_topic("bridge")), timeout=90)
 
         demo = steiger("demo", "--participants", "2", env=env)
         output = demo.communicate(timeout=120)[0].decode()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from ..waiting import eventually_async
 
 
 async def read_topic(bootstrap: str, topic: str, timeout: float = 10.0) -> list:
@@ -44,22 +44,9 @@ async def uncommitted(bootstrap: str, group: str, topic: str) -> int:
         await probe.stop()
 
 
-async def eventually(condition: Callable[[], object], timeout: float = 20.0, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(interval)
-
-
 @pytest.fixture
 def kafka_tools():
-    return read_topic, eventually
+    return read_topic, eventually_async
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 import uuid
 
 import pytest
@@ -22,6 +21,7 @@ from steiger.shared.service import build_service
 from steiger.shared.topics import events_topic
 
 from ..registrations import registered
+from ..waiting import eventually
 
 pytestmark = pytest.mark.broker
 PLANNING = events_topic("planning")
@@ -53,14 +53,6 @@ def publish(bootstrap, *records):
             await producer.stop()
 
     asyncio.run(send())
-
-
-def eventually(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.1)
-    return result
 
 
 def test_a_parked_record_is_retried_once_its_cause_is_fixed(own_broker, tmp_path, monkeypatch):

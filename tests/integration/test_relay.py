@@ -19,6 +19,8 @@ from steiger.shared.kafka import TopicKeeper, ensure_topics
 from steiger.shared.relay import OutboxRelay
 from steiger.shared.topics import dead_letter_topic, events_topic
 
+from ..waiting import eventually_async
+
 pytestmark = pytest.mark.broker
 TOPIC = events_topic("planning")
 KEY = b"k" * 32
@@ -100,10 +102,7 @@ async def test_a_busy_relay_does_not_mistake_broker_lag_for_loss(own_broker, sto
         for _ in range(40):
             await asyncio.to_thread(plan, app, 25)
             await asyncio.sleep(0.02)
-        deadline = asyncio.get_running_loop().time() + 30
-        while relay.position < stored(app):
-            assert asyncio.get_running_loop().time() < deadline, "relay did not catch up"
-            await asyncio.sleep(0.1)
+        await eventually_async(lambda: relay.position >= stored(app))
         await asyncio.sleep(1.0)  # idle: loss checks run
         assert relay.resumes == 1  # only its start
 
@@ -168,23 +167,10 @@ async def test_an_idle_relay_does_not_keep_fetching_the_tails_it_read(own_broker
     app = PlanningApplication(store_env(settings))
     plan(app, 3)
     async with running_relay(app, settings, loss_check_interval=600) as relay:
-        deadline = asyncio.get_running_loop().time() + 30
-        while relay.position < stored(app):
-            assert asyncio.get_running_loop().time() < deadline, "relay did not catch up"
-            await asyncio.sleep(0.1)
-        inspector = relay._inspector
-        assert inspector is not None
-        fetches = 0
-        send = inspector._client.send
-
-        async def counting_send(node_id, request, **kwargs):
-            nonlocal fetches
-            fetches += type(request).__name__.startswith("FetchRequest")
-            return await send(node_id, request, **kwargs)
-
-        inspector._client.send = counting_send
-        await asyncio.sleep(1.0)
-        assert fetches == 0
+        await eventually_async(lambda: relay.position >= stored(app))
+        assert not relay.fetching
+        await asyncio.sleep(1.0)  # idle
+        assert not relay.fetching
 
 
 async def test_a_stream_of_writes_goes_out_in_fewer_batches_and_a_lone_write_at_once(
@@ -196,33 +182,23 @@ async def test_a_stream_of_writes_goes_out_in_fewer_batches_and_a_lone_write_at_
     settings = Settings(kafka_bootstrap_servers=own_broker.bootstrap_servers)
     app = PlanningApplication(store_env(settings))
     loop = asyncio.get_running_loop()
-    async with running_relay(app, settings, loss_check_interval=600, batch_interval=0.5) as relay:
-        while not relay.ready:
-            await asyncio.sleep(0.05)
-        batches = 0
-        publish = relay._publish
-
-        async def counting_publish(batch):
-            nonlocal batches
-            batches += 1
-            await publish(batch)
-
-        relay._publish = counting_publish
+    async with running_relay(app, settings, loss_check_interval=600, batch_interval=1.0) as relay:
+        await eventually_async(lambda: relay.ready)
+        before = relay.batches
+        started = loop.time()
         for _ in range(40):  # a write every few milliseconds, for about a quarter second
             plan(app, 1)
             await asyncio.sleep(0.005)
-        deadline = loop.time() + 30
-        while relay.position < stored(app):
-            assert loop.time() < deadline, "relay did not catch up"
-            await asyncio.sleep(0.05)
-        assert batches <= 4  # 40 writes, gathered for half a second after a batch
+        writing = loop.time() - started
+        await eventually_async(lambda: relay.position >= stored(app))
+        # one batch at once, then one a second while writes come, and the rest
+        assert relay.batches - before <= 2 + writing < 40
 
-        await asyncio.sleep(1.0)  # quiet
+        await asyncio.sleep(1.2)  # quiet, longer than the batch interval
         written = loop.time()
         plan(app, 1)
-        while relay.position < stored(app):
-            await asyncio.sleep(0.01)
-        assert loop.time() - written < 0.4  # did not wait the half second
+        await eventually_async(lambda: relay.position >= stored(app), interval=0.01)
+        assert loop.time() - written < 0.8  # did not wait the batch interval
 
 
 async def test_an_event_it_cannot_publish_is_parked_and_the_rest_goes_out(
@@ -319,10 +295,11 @@ async def test_topics_a_restarted_broker_lost_come_back_with_their_partitions(ow
     try:
         admin = AIOKafkaAdminClient(bootstrap_servers=own_broker.bootstrap_servers)
         await admin.start()
-        deadline = asyncio.get_running_loop().time() + 20
-        while set(await admin.list_topics()) != set(keeper.topics):
-            assert asyncio.get_running_loop().time() < deadline, "topics not made again"
-            await asyncio.sleep(0.2)
+
+        async def made_again() -> bool:
+            return set(await admin.list_topics()) == set(keeper.topics)
+
+        await eventually_async(made_again, timeout=20, interval=0.2)
         described = await admin.describe_topics(list(keeper.topics))
         await admin.close()
     finally:

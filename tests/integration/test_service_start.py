@@ -5,7 +5,6 @@ commands need not wait with it."""
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 
 import pytest
@@ -15,6 +14,8 @@ from faststream.kafka import KafkaBroker
 from steiger.rewards.main import parts
 from steiger.rewards.settings import Settings
 from steiger.shared.service import build_service
+
+from ..waiting import eventually
 
 pytestmark = pytest.mark.broker
 
@@ -47,8 +48,5 @@ def test_a_consumer_that_could_not_start_is_started_again(broker, tmp_path, monk
     monkeypatch.setattr(KafkaBroker, "start", fails_once)
     settings = Settings(var_dir=tmp_path, kafka_bootstrap_servers=broker.bootstrap_servers)
     with TestClient(build_service(parts(settings))) as client:
-        deadline = time.monotonic() + 30
-        while not client.get("/health").json()["consumer"]["joined"]:
-            assert time.monotonic() < deadline, "the consumer never started"
-            time.sleep(0.1)
+        eventually(lambda: client.get("/health").json()["consumer"]["joined"])
     assert len(started) == 2

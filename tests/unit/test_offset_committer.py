@@ -10,6 +10,8 @@ from aiokafka.structs import ConsumerRecord
 
 from steiger.shared.consumer import OffsetCommitter
 
+from ..waiting import eventually_async
+
 TOPIC = "steiger.planning.events.v1"
 
 
@@ -47,7 +49,7 @@ async def test_offsets_are_committed_together_after_the_interval():
     for offset in range(3):
         committer.processed(consumer, record(0, offset))
     committer.processed(consumer, record(1, 7))
-    await asyncio.sleep(0.2)
+    await eventually_async(lambda: consumer.commits, interval=0.01)
     assert consumer.commits == [{TopicPartition(TOPIC, 0): 3, TopicPartition(TOPIC, 1): 8}]
 
 
@@ -56,5 +58,5 @@ async def test_a_record_processed_during_a_commit_is_committed_without_another_r
     committer.processed(consumer, record(0, 0))
     await consumer.committing.wait()
     committer.processed(consumer, record(0, 1))  # the last record for a long while
-    await asyncio.sleep(0.3)
+    await eventually_async(lambda: len(consumer.commits) == 2, timeout=5, interval=0.01)
     assert consumer.commits[-1] == {TopicPartition(TOPIC, 0): 2}

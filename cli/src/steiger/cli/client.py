@@ -97,6 +97,9 @@ class SteigerClient:
             {"completed_at": completed_at.isoformat()},
         )
 
+    def achieve_goal(self, goal_id: str) -> None:
+        self._post("planning", f"/goals/{goal_id}/achievement", {})
+
     def progress(self, participant_id: str) -> dict[str, Any] | None:
         response = self.get("reporting", f"/participants/{participant_id}/progress")
         return response.json() if response.status_code == 200 else None

@@ -73,6 +73,8 @@ class IdempotentConsumer:
         have lost it (None: the topic is left to whoever made it)."""
         self.parked = 0
         """Records parked since the service started (each an error in the log)."""
+        self.batches_split = 0
+        """Batches that could not be recorded together and went one event at a time."""
         self.last_parked: dict[str, Any] | None = None
         self.dead_letter_topic = dead_letter_topic(consumer_name)
         self.attempts = attempts
@@ -159,6 +161,7 @@ class IdempotentConsumer:
                 if isinstance(error, IntegrityError) and attempt < BATCH_ATTEMPTS:
                     continue
                 log.info("batch not recorded; one event at a time", reason=repr(error))
+                self.batches_split += 1
                 return False
         now = dt.datetime.now(dt.UTC)
         for envelope, traceparent in traced:

@@ -143,6 +143,8 @@ class OutboxRelay:
         self.loss_check_interval = loss_check_interval
         self.batch_interval = batch_interval
         self.position = 0
+        self.batches = 0
+        """Batches published since it started."""
         self.ready = False
         self.resumes = 0
         """How often the relay re-read its position from the topic (start, errors, loss)."""
@@ -354,6 +356,14 @@ class OutboxRelay:
             tp = TopicPartition(self.topic, partition)
             self._ends[tp] = max(self._ends.get(tp, 0), first_offset + 1)
         self.position = batch.last_notification_id
+        self.batches += 1
+
+    @property
+    def fetching(self) -> bool:
+        """Whether it is reading partitions of its topic now (it reads their tails at start
+        and in loss checks; a partition left assigned would be long-polled for nothing)."""
+        inspector = self._inspector
+        return inspector is not None and bool(inspector.assignment() - inspector.paused())
 
     async def _park(self, unpublished: list[Unpublished]) -> None:
         """On the service's dead-letter topic, with the reason: an alarm for an operator (see
