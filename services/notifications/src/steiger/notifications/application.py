@@ -46,9 +46,9 @@ class NotificationsApplication(ServiceApplication):
         for owner_id in self.originators_of(ParticipantNotifications.Opened):
             self.due.add_owner(self.repository.get(owner_id))
 
-    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+    def recorded(self, recordings: list[Recording[UUID]]) -> None:
         self.due.follow(r.domain_event for r in recordings)
-        super()._notify(recordings)
+        super().recorded(recordings)
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:
         owner = self.find(

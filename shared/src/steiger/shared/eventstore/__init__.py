@@ -1,0 +1,30 @@
+"""Each service's event store: the eventsourcing library on SQLite (embedded) or PostgreSQL.
+
+- `configuration`: where the store is (`store_environment`, `drop_store`);
+- `mapper`: how events are stored (with their trace);
+- `repository`: how aggregates are read (batch-aware, cached);
+- `application`: `ServiceApplication`, the base of every service's application.
+
+Where these reach into the library's internals, they do it through `steiger.shared.internals`.
+"""
+
+from steiger.shared.eventstore.application import (
+    Reaction,
+    Reactions,
+    ServiceApplication,
+    Unpublishable,
+    retry_on_conflict,
+)
+from steiger.shared.eventstore.configuration import drop_store, store_environment
+from steiger.shared.eventstore.mapper import TracingMapper
+
+__all__ = [
+    "Reaction",
+    "Reactions",
+    "ServiceApplication",
+    "TracingMapper",
+    "Unpublishable",
+    "drop_store",
+    "retry_on_conflict",
+    "store_environment",
+]

@@ -1,0 +1,213 @@
+"""`ServiceApplication`, the base of every service's application. It records with a process
+recorder, so the effect of an incoming integration event is stored atomically with its
+tracking record (the idempotent consumer relies on that), and its notification log is the
+outbox the relay publishes from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent, Repository
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Tracking
+from eventsourcing.utils import retry, strtobool
+from pydantic import ValidationError
+
+from steiger.shared.contracts import IntegrationEvent
+from steiger.shared.contracts.translation import Translator
+from steiger.shared.eventstore.configuration import create_postgres_schema
+from steiger.shared.eventstore.mapper import TRACEPARENT_KEY, DateAsISO, TimeAsISO, TracingMapper
+from steiger.shared.eventstore.repository import BatchAwareRepository, current_batch
+from steiger.shared.internals import StoreHooks
+from steiger.shared.participants import ParticipantState
+from steiger.shared.protocol_checks import remember_protocol_members
+
+remember_protocol_members()  # the library checks its protocols for every event it touches
+
+retry_on_conflict = retry(IntegrityError, max_attempts=5)
+"""For a command (load, change, save) that may meet a concurrent write to the same aggregate,
+e.g. by the service's own consumer creating a participant's record at the moment the first
+HTTP command does: the whole command runs again on the fresh state (nothing was written, and
+the domain checks its rules again). At once: by the time the store reports the conflict the
+other write is committed (SQLite lets one writer at a time, PostgreSQL waits for the other
+transaction), and the retry reads it; a wait would only hold up the event loop the command
+runs on. A conflict that persists after five tries is answered 409 at the HTTP edge."""
+
+Reaction = Callable[[Any, Any, ProcessingEvent[UUID]], None]
+"""A policy: (application, integration event, processing event) -> None."""
+Reactions = Mapping[type, Reaction]
+"""A service's policies, by the integration event each reacts to."""
+
+
+class Unpublishable(Exception):
+    """The change would not fit its published contract"""
+
+    def __init__(self, event: Any, error: Exception) -> None:
+        name = type(event).__qualname__
+        if isinstance(error, ValidationError):
+            errors = [
+                {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+                for e in error.errors()
+            ]
+        else:
+            errors = [{"field": "", "message": f"{type(error).__name__}: {error}"}]
+        why = "; ".join(
+            f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
+        )
+        super().__init__(f"{name} would not fit its published contract: {why}")
+        self.problem_extensions = {"errors": errors}
+
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class ServiceApplication(StoreHooks):
+    """Base of every service's application (one per bounded context).
+
+    `reactions` maps an integration-event class to the policy that handles it; events a
+    service does not react to are ignored.
+    """
+
+    reactions: ClassVar[Reactions] = {}
+    translate: ClassVar[Translator | None] = None
+    """The service's contracts (its `contracts.to_contract`); None for a service that
+    publishes nothing."""
+    repository: BatchAwareRepository
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        if env and env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            create_postgres_schema(env)
+        super().__init__(env)
+        self._recorded_listeners: list[Callable[[list[UUID]], None]] = []
+
+    def construct_mapper(self) -> TracingMapper:
+        mapper = self.factory.mapper(self.construct_transcoder(), mapper_class=TracingMapper)
+        assert isinstance(mapper, TracingMapper)
+        return mapper
+
+    def construct_repository(self) -> Repository[UUID]:
+        # as the library builds it (same settings), with the batch's changes in view
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return BatchAwareRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            fastforward_skipping=strtobool(
+                self.env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")
+            ),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        transcoder.register(TimeAsISO())
+
+    def policy(self, domain_event: Any, processing_event: ProcessingEvent) -> None:
+        reaction = self.reactions.get(type(domain_event))
+        if reaction is not None:
+            reaction(self, domain_event, processing_event)
+
+    def process_batch(self, events: Sequence[tuple[Any, str | None]], tracking: Tracking) -> None:
+        """Incoming events of one partition, in order, with the trace each arrived under:
+        their effects are recorded in one transaction with the tracking of the last one, one
+        commit instead of one per event. A failure records nothing (the consumer then
+        processes the events one by one)."""
+        processing = ProcessingEvent[UUID](tracking=tracking)
+        batch = current_batch.set(processing)
+        try:
+            for event, traceparent in events:
+                collected = len(processing.events)
+                self.policy(event, processing)
+                for made in processing.events[collected:]:
+                    object.__setattr__(made, TRACEPARENT_KEY, traceparent)
+        finally:
+            current_batch.reset(batch)
+        recordings = self.record(processing)
+        self.after_recording(processing, recordings)
+
+    def record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Stores the events (and tracking), then leaves the aggregates written in the cache
+        as recorded: they are private copies, held by no one else once the command or batch
+        is done. A conflict (another writer got there first) brings the cached ones up to
+        the store, so a retry starts from what is stored. (The library's own step puts
+        them in the cache whatever it holds by then, which could replace a newer version:
+        hence not `super()`.)
+
+        Whatever is stored must be publishable: an event that would not map to a valid
+        contract is refused here, before it is stored, rather than found by the relay."""
+        for domain_event in processing_event.events:
+            self.contract_of(domain_event)
+        try:
+            recordings = self.events.put(
+                processing_event.events,
+                tracking=processing_event.tracking,
+                **processing_event.saved_kwargs,
+            )
+        except IntegrityError:
+            self.repository.catch_up(processing_event.aggregates)
+            raise
+        for aggregate in processing_event.aggregates.values():
+            self.repository.remember(aggregate)
+        return recordings
+
+    def contract_of(self, domain_event: Any) -> IntegrationEvent | None:
+        """The public contract of a domain event, None for one that stays inside the service;
+        raises `Unpublishable` when the event does not map to a valid contract."""
+        if self.translate is None:
+            return None
+        try:
+            return self.translate(domain_event)
+        except Exception as error:
+            raise Unpublishable(domain_event, error) from error
+
+    def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        """The aggregate with that id if it is a `kind`, else None."""
+        try:
+            found = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, kind) else None
+
+    def require(self, aggregate_id: UUID, kind: type[A], missing: Exception) -> A:
+        """The aggregate with that id if it is a `kind`; else `missing` is raised (a domain
+        error, answered 404 at the edge)."""
+        found = self.find(aggregate_id, kind)
+        if found is None:
+            raise missing
+        return found
+
+    def participant_state(self, participant_id: UUID) -> ParticipantState:
+        """Whether this service learned of the participant's registration, or erasure, from
+        the participant service's events (see `steiger.shared.participants`)."""
+        raise NotImplementedError(f"{type(self).__name__} does not follow registrations")
+
+    def reacts_to(self, event_class: type) -> bool:
+        return event_class in self.reactions
+
+    def originators_of(self, event_class: type) -> list[UUID]:
+        """Every aggregate that recorded an event of `event_class`, in log order, once each.
+        A scan of the whole log: for rare work (a start-up index, a daily pass)."""
+        topic_suffix = f":{event_class.__qualname__}"  # topics are "module:qualname"
+        found: dict[UUID, None] = {}
+        start = 1
+        while notifications := self.recorder.select_notifications(start=start, limit=1000):
+            for n in notifications:
+                if n.topic.endswith(topic_suffix):
+                    found.setdefault(cast(UUID, n.originator_id), None)
+            start = notifications[-1].id + 1
+        return list(found)
+
+    def on_recorded(self, listener: Callable[[list[UUID]], None]) -> None:
+        """Call `listener` with the ids of the aggregates written, after every successful
+        write (the relay wakes up; reporting answers clients waiting for a change)."""
+        self._recorded_listeners.append(listener)
+
+    def recorded(self, recordings: list[Recording[UUID]]) -> None:
+        if recordings:
+            written = list({r.domain_event.originator_id: None for r in recordings})
+            for listener in self._recorded_listeners:
+                listener(written)

@@ -1,0 +1,77 @@
+"""Where a service's event store is: its SQLite file (embedded) or its own schema in a
+PostgreSQL database, as eventsourcing's environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from steiger.shared.settings import ServiceSettings
+
+
+def store_environment(settings: ServiceSettings) -> dict[str, str]:
+    """The eventsourcing environment for this service's own store."""
+    # Aggregates are cached (no replaying long histories). A service's SQLite file has one
+    # writer, the service's process, and every write there leaves its aggregates in the cache:
+    # a cached aggregate is current, and reading it asks the store nothing. A PostgreSQL schema
+    # may be shared by replicas of the service, so there each read fast-forwards the cached
+    # aggregate from the store first (AGGREGATE_CACHE_FASTFORWARD=n in the environment turns
+    # that off for a deployment that runs one process per service).
+    common = {"SINGLE_ROW_TRACKING": "y", "AGGREGATE_CACHE_MAXSIZE": "10000"}
+    if not settings.database_url:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        path = Path(settings.var_dir) / f"{settings.service}.sqlite"
+        return {
+            **common,
+            "AGGREGATE_CACHE_FASTFORWARD": "n",
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(path),
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
+    url = urlparse(settings.database_url)
+    if url.scheme not in ("postgres", "postgresql"):
+        raise ValueError(f"STEIGER_DATABASE_URL must be a postgresql:// URL, not {url.scheme}://")
+    return {
+        **common,
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": url.path.lstrip("/") or "steiger",
+        "POSTGRES_HOST": url.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": unquote(url.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(url.password or ""),
+        # One database, one schema per service: each service still owns its store.
+        "POSTGRES_SCHEMA": f"steiger_{settings.service}",
+        "POSTGRES_POOL_SIZE": "8",
+        "POSTGRES_LOCK_TIMEOUT": "5",
+    }
+
+
+def _schema_statement(env: Mapping[str, str], statement: str) -> None:
+    """Runs `statement` ({} is the service's schema) on the store's PostgreSQL database."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env.get("POSTGRES_PASSWORD") or None,
+        autocommit=True,
+    ) as connection:
+        connection.execute(sql.SQL(statement).format(sql.Identifier(env["POSTGRES_SCHEMA"])))
+
+
+def create_postgres_schema(env: Mapping[str, str]) -> None:
+    """The library creates tables, not schemas: make the service's own schema on first start."""
+    _schema_statement(env, "CREATE SCHEMA IF NOT EXISTS {}")
+
+
+def drop_store(env: Mapping[str, str]) -> None:
+    """Removes a store altogether: the SQLite file (and its WAL), or the PostgreSQL schema."""
+    if "SQLITE_DBNAME" in env:
+        for suffix in ("", "-wal", "-shm"):
+            Path(env["SQLITE_DBNAME"] + suffix).unlink(missing_ok=True)
+    else:
+        _schema_statement(env, "DROP SCHEMA IF EXISTS {} CASCADE")
