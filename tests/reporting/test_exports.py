@@ -61,7 +61,7 @@ def test_evaluation_export_in_csv_and_parquet_with_research_ids(service):
     assert row["rewards_m6"] == "20.00"
 
     parquet = client.get("/exports/evaluation.parquet", params={"as_of": "2026-03-01"})
-    path = app.operations.settings.exports / "evaluation-2026-03-01.parquet"
+    path = client.app.state.operations.settings.exports / "evaluation-2026-03-01.parquet"
     assert parquet.status_code == 200 and parquet.content == path.read_bytes()
     table = pq.read_table(path).to_pylist()
     assert sorted(r["research_id"] for r in table) == sorted(r["research_id"] for r in rows)
@@ -173,7 +173,7 @@ def test_a_second_replay_while_one_runs_is_409_and_a_failed_one_changes_nothing(
         release.wait(10)
         raise RuntimeError("source unreachable")
 
-    app.operations.replay.fills = {"stores": stuck, "kafka": stuck}
+    client.app.state.operations.replay.fills = {"stores": stuck, "kafka": stuck}
     before = client.get(f"/participants/{people[0]}/progress").json()
     assert client.post("/operations/replay", json={}).status_code == 202
     second = client.post("/operations/replay", json={"source": "kafka"})

@@ -5,8 +5,13 @@ import pytest
 
 from steiger.cli.histories import history
 from steiger.reporting.application import ReportingApplication
-from steiger.reporting.generations import current_generation, discard, environment, make_current
-from steiger.reporting.rebuild import fill
+from steiger.reporting.rebuilding.fill import fill
+from steiger.reporting.rebuilding.generations import (
+    current_generation,
+    discard,
+    environment,
+    make_current,
+)
 from steiger.reporting.settings import Settings
 
 from .test_rebuild import sourced

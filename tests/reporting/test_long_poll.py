@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from steiger.reporting.application import ReportingApplication
-from steiger.reporting.changes import ProgressChanges
-from steiger.reporting.generations import LiveProjections
 from steiger.reporting.main import parts
+from steiger.reporting.projections import ProgressChanges
+from steiger.reporting.rebuilding.generations import LiveProjections
 from steiger.reporting.settings import Settings
 from steiger.shared.http import requested_wait
 from steiger.shared.service import build_api

@@ -5,7 +5,7 @@ from decimal import Decimal
 from eventsourcing.persistence import Tracking
 
 from steiger.reporting.application import ReportingApplication
-from steiger.reporting.latest_views import LatestViews
+from steiger.reporting.projections import LatestViews
 from steiger.shared.contracts.bridge import PositionRecorded
 from steiger.shared.contracts.planning import ActionCompleted, ActionPlanned, GoalSet
 from steiger.shared.contracts.rewards import RewardEarned

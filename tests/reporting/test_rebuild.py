@@ -11,7 +11,7 @@ from eventsourcing.persistence import Tracking
 from steiger.cli.histories import history
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.domain.views import participant_view
-from steiger.reporting.rebuild import Rebuild
+from steiger.reporting.rebuilding.fill import Rebuild
 from steiger.shared.topics import events_topic
 
 DAYS = [dt.date(2024, 6, 1), dt.date(2025, 3, 1), dt.date(2027, 1, 1)]

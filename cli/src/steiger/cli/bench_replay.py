@@ -84,8 +84,8 @@ def bench_replay(console: Console, out_dir: Path, events: int, port: int) -> dic
             raw_count, raw_seconds = asyncio.run(read_raw(broker.bootstrap_servers))
         with console.status("rebuilding reporting from them…"):
             finished = subprocess.run(
-                [sys.executable, "-m", "steiger.reporting.offline", "--var-dir", str(var_dir),
-                 "--bootstrap-servers", broker.bootstrap_servers],
+                [sys.executable, "-m", "steiger.reporting.rebuilding.offline",
+                 "--var-dir", str(var_dir), "--bootstrap-servers", broker.bootstrap_servers],
                 check=True, capture_output=True, text=True,
             )  # fmt: skip
         rebuild = json.loads(finished.stdout.strip().splitlines()[-1])

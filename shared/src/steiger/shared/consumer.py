@@ -33,7 +33,7 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.message import KafkaMessage
 
 from steiger.shared import cloudevents
-from steiger.shared.eventstore import ServiceApplication
+from steiger.shared.eventstore import Hosted
 from steiger.shared.kafka import CONSUMER_OPTIONS, TopicKeeper
 from steiger.shared.topics import dead_letter_topic, events_topic
 from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
@@ -52,7 +52,7 @@ answers each event straight away."""
 class IdempotentConsumer:
     def __init__(
         self,
-        application: ServiceApplication,
+        application: Hosted,
         broker: KafkaBroker,
         *,
         consumer_name: str,

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from steiger.shared import clock
 from steiger.shared.consumer import IdempotentConsumer, subscriber_router
 from steiger.shared.dead_letters import DeadLetters, NotParked, StillFailing, dead_letter_router
-from steiger.shared.eventstore import ServiceApplication
+from steiger.shared.eventstore import Hosted, ServiceApplication
 from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
 from steiger.shared.kafka import PRODUCER_OPTIONS, TopicKeeper
 from steiger.shared.logging import configure_logging
@@ -42,7 +42,7 @@ log = structlog.get_logger(__name__)
 @dataclass
 class ServiceParts:
     settings: ServiceSettings
-    application: ServiceApplication
+    application: Hosted
     routes: APIRouter
     description: str
     domain_errors: Mapping[type[Exception], int] = field(default_factory=dict)
@@ -54,6 +54,8 @@ class ServiceParts:
     own_topics: Mapping[str, int] = field(default_factory=dict)
     """Topics beyond events and dead letters the service writes to, with their partition
     counts (reporting's exchange feed)."""
+    state: Mapping[str, Any] = field(default_factory=dict)
+    """More for the API's dependencies to find on `app.state` (reporting's operations)."""
 
 
 def periodic(
@@ -110,6 +112,8 @@ def build_api(
         lifespan=lifespan,
     )
     api.state.application = parts.application
+    for name, value in parts.state.items():
+        setattr(api.state, name, value)
     api.state.registration_wait = parts.settings.registration_wait_seconds
     api.add_middleware(TraceContextMiddleware)
     install_problem_handlers(api, {**parts.domain_errors, **(operational_errors or {})})
@@ -122,9 +126,10 @@ def build_service(parts: ServiceParts) -> FastAPI:
     settings, application = parts.settings, parts.application
     signing_key = settings.signing_key()
     broker = build_broker(settings)
+    publishing = application if isinstance(application, ServiceApplication) else None
     relay = (
         OutboxRelay(
-            application,
+            publishing,
             topic=events_topic(settings.service),
             dead_letter_topic=dead_letter_topic(settings.service),
             source=settings.source,
@@ -132,7 +137,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
             bootstrap_servers=settings.kafka_bootstrap_servers,
             partitions=settings.kafka_partitions,
         )
-        if application.translate
+        if publishing and publishing.translate
         else None
     )
     keeper = TopicKeeper(settings.kafka_bootstrap_servers, service_topics(parts))
@@ -176,8 +181,8 @@ def build_service(parts: ServiceParts) -> FastAPI:
     api = build_api(parts, lifespan, {NotParked: 404, StillFailing: 409})
     api.state.broker = broker
     api.state.relay = relay
-    if application.translate:
-        api.include_router(outbox_router(application, settings.source, signing_key))
+    if publishing and publishing.translate:
+        api.include_router(outbox_router(publishing, settings.source, signing_key))
     dead_letters = DeadLetters(
         settings.kafka_bootstrap_servers,
         dead_letter_topic(settings.service),
@@ -291,7 +296,7 @@ async def _lag(dead_letters: DeadLetters, topics: list[str]) -> dict[str, Any]:
         return {"unavailable": type(error).__name__}
 
 
-def _store_position(application: ServiceApplication) -> dict[str, int]:
+def _store_position(application: Hosted) -> dict[str, int]:
     return {"notification_id": application.recorder.max_notification_id() or 0}
 
 

@@ -8,17 +8,18 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import anyio
-from fastapi import APIRouter, Depends, Header, Path, Query, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.domain.progress import Progress
 from steiger.reporting.exchange import PERIOD_PATTERN, ExchangeDataset, InvalidPeriod
-from steiger.reporting.generations import LiveProjections
-from steiger.reporting.latest_views import Kept
+from steiger.reporting.operations import ReportingOperations
 from steiger.reporting.page import progress_page
-from steiger.reporting.replay import ReplayRunning
+from steiger.reporting.projections import Kept
+from steiger.reporting.rebuilding.generations import LiveProjections
+from steiger.reporting.rebuilding.replay import ReplayRunning
 from steiger.reporting.responses import (
     Caseload,
     Dashboard,
@@ -38,9 +39,16 @@ from steiger.shared.http import (
 from steiger.shared.openapi import BINARY, TEXT
 
 Reporting = Annotated[LiveProjections, Depends(current_application)]
-"""The current store generation's application, behind generations.LiveProjections, which
-also carries `operations` (exports, exchange feed, replay), `generation` and `changes`
-(clients waiting for a participant's progress to change)."""
+"""The live projections: the current store generation's `application`, its `generation`, and
+`changes` (clients waiting for a participant's progress to change)."""
+
+
+async def current_operations(request: Request) -> ReportingOperations:
+    return request.app.state.operations
+
+
+Operations = Annotated[ReportingOperations, Depends(current_operations)]
+"""Exports, the exchange-network feed and the replay."""
 router = APIRouter(tags=["progress"])
 
 DOMAIN_ERRORS = {NoProgressYet: 404, ReplayRunning: 409, InvalidPeriod: 422}
@@ -105,7 +113,9 @@ async def next_change(
         await reporting.changes.wait(
             Progress.create_id(participant_id),
             deadline - time.monotonic(),
-            changed=partial(reporting.progress_changed_since, participant_id, kept.version),
+            changed=partial(
+                reporting.application.progress_changed_since, participant_id, kept.version
+            ),
         )
         kept = await kept_progress(reporting, participant_id, day)
     return kept
@@ -113,9 +123,11 @@ async def next_change(
 
 async def kept_progress(reporting: Reporting, participant_id: UUID, day: dt.date) -> Kept:
     # The often-read current view is answered on the event loop; computing one needs the store.
-    kept = reporting.kept_progress_if_current(participant_id, day)
+    kept = reporting.application.kept_progress_if_current(participant_id, day)
     if kept is None:
-        kept = await anyio.to_thread.run_sync(reporting.kept_progress, participant_id, day)
+        kept = await anyio.to_thread.run_sync(
+            reporting.application.kept_progress, participant_id, day
+        )
     return kept
 
 
@@ -137,7 +149,7 @@ def progress_html(
     as_of: AsOf = None,
     lang: Literal["nl", "en"] = "nl",
 ) -> HTMLResponse:
-    view = reporting.progress(participant_id, as_of or today)
+    view = reporting.application.progress(participant_id, as_of or today)
     return HTMLResponse(progress_page(view, lang))
 
 
@@ -150,14 +162,14 @@ def dashboard(
     since: Annotated[PlannedDay | None, Query(description="intake on or after this day")] = None,
     step: Annotated[int, Query(ge=1, le=10, description="for 'share at or above step'")] = 3,
 ) -> dict[str, Any]:
-    return reporting.dashboard(by, as_of or today, since, step)
+    return reporting.application.dashboard(by, as_of or today, since, step)
 
 
 @router.get("/mentors/{mentor_id}/caseload", tags=["dashboards"], response_model=Caseload)
 def caseload(
     mentor_id: UUID, reporting: Reporting, today: Today, as_of: AsOf = None
 ) -> dict[str, Any]:
-    return reporting.caseload(mentor_id, as_of or today)
+    return reporting.application.caseload(mentor_id, as_of or today)
 
 
 @router.get(
@@ -170,16 +182,16 @@ def caseload(
     summary="Measurements at intake and 6, 12, 24 months, research-consented participants",
 )
 def evaluation_export(
-    file_format: Literal["csv", "parquet"], reporting: Reporting, today: Today, as_of: AsOf = None
+    file_format: Literal["csv", "parquet"], operations: Operations, today: Today, as_of: AsOf = None
 ) -> FileResponse:
-    path = reporting.operations.export_evaluation(as_of or today, file_format)
+    path = operations.export_evaluation(as_of or today, file_format)
     media = "text/csv" if file_format == "csv" else "application/vnd.apache.parquet"
     return FileResponse(path, media_type=media, filename=path.name)
 
 
 @router.get("/exchange/{period}", tags=["exchange"], summary="The exchange dataset of a period")
-def exchange(period: Period, reporting: Reporting) -> ExchangeDataset:
-    return reporting.operations.exchange(period)
+def exchange(period: Period, operations: Operations) -> ExchangeDataset:
+    return operations.exchange(period)
 
 
 @router.post(
@@ -188,8 +200,8 @@ def exchange(period: Period, reporting: Reporting) -> ExchangeDataset:
     summary="Write the period's dataset as files and publish it to the exchange topic",
     response_model=Publication,
 )
-async def publish_exchange(period: Period, reporting: Reporting) -> dict[str, Any]:
-    return await anyio.to_thread.run_sync(reporting.operations.publish_exchange, period)
+async def publish_exchange(period: Period, operations: Operations) -> dict[str, Any]:
+    return await anyio.to_thread.run_sync(operations.publish_exchange, period)
 
 
 class ReplayIn(BaseModel):
@@ -204,8 +216,8 @@ class ReplayIn(BaseModel):
     summary="Rebuild every projection from the full history, aside, then swap",
     response_model=ReplayProgress,
 )
-def start_replay(body: ReplayIn, reporting: Reporting) -> dict[str, Any]:
-    return asdict(reporting.operations.replay.start(body.source))
+def start_replay(body: ReplayIn, operations: Operations) -> dict[str, Any]:
+    return asdict(operations.replay.start(body.source))
 
 
 @router.get(
@@ -215,6 +227,6 @@ def start_replay(body: ReplayIn, reporting: Reporting) -> dict[str, Any]:
     response_model=ReplayStatus,
 )
 @on_event_loop
-def replay_status(reporting: Reporting) -> dict[str, Any]:
-    status_now = asdict(reporting.operations.replay.status)
+def replay_status(operations: Operations, reporting: Reporting) -> dict[str, Any]:
+    status_now = asdict(operations.replay.status)
     return status_now | {"current_generation": reporting.generation}

@@ -12,8 +12,8 @@ from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.domain.evaluation import evaluation_rows
 from steiger.reporting.domain.progress import Progress
 from steiger.reporting.domain.views import participant_view
-from steiger.reporting.latest_views import Kept, LatestViews
 from steiger.reporting.policies import REACTIONS
+from steiger.reporting.projections import Kept, LatestViews
 from steiger.shared.eventstore import ServiceApplication
 
 

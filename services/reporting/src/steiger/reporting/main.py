@@ -5,11 +5,15 @@ from __future__ import annotations
 from steiger.reporting.api import DOMAIN_ERRORS, router
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.exchange import TOPIC as EXCHANGE_TOPIC
-from steiger.reporting.generations import LiveProjections, current_generation, environment
-from steiger.reporting.history import from_stores, newer_than
 from steiger.reporting.operations import ReportingOperations
-from steiger.reporting.rebuild import fill, fill_from_kafka
-from steiger.reporting.replay import Replay
+from steiger.reporting.rebuilding.fill import fill, fill_from_kafka
+from steiger.reporting.rebuilding.generations import (
+    LiveProjections,
+    current_generation,
+    environment,
+)
+from steiger.reporting.rebuilding.history import from_stores, newer_than
+from steiger.reporting.rebuilding.replay import Replay
 from steiger.reporting.settings import Settings
 from steiger.shared.service import ServiceParts, periodic, run_service
 from steiger.shared.topics import CONSUMES
@@ -47,15 +51,16 @@ def parts(settings: Settings | None = None) -> ServiceParts:
             positions, settings.kafka_bootstrap_servers, producers, signing_key
         ),
     )
-    live.operations = operations = ReportingOperations(settings, live, replay)
+    operations = ReportingOperations(settings, live, replay)
     return ServiceParts(
         settings=settings,
-        application=live,  # type: ignore[arg-type]  # stands for the current generation
+        application=live,
         routes=router,
         description="Progress views projected from the other services' events.",
         domain_errors=DOMAIN_ERRORS,
         listens_to=producers,
         own_topics={EXCHANGE_TOPIC: 1},
+        state={"operations": operations},
         background=[
             periodic(
                 operations.publish_due_exchange,

@@ -18,8 +18,8 @@ from steiger.reporting.exchange import (
     write_files,
 )
 from steiger.reporting.exports import write_csv, write_parquet
-from steiger.reporting.generations import LiveProjections
-from steiger.reporting.replay import Replay
+from steiger.reporting.rebuilding.generations import LiveProjections
+from steiger.reporting.rebuilding.replay import Replay
 from steiger.reporting.settings import Settings
 from steiger.shared import clock
 
@@ -36,13 +36,13 @@ class ReportingOperations:
         return mac.hexdigest()[:32]
 
     def export_evaluation(self, today: dt.date, file_format: str) -> Path:
-        names, rows = self.live.evaluation(today, self.research_id)
+        names, rows = self.live.application.evaluation(today, self.research_id)
         path = self.settings.exports / f"evaluation-{today.isoformat()}.{file_format}"
         writer = write_parquet if file_format == "parquet" else write_csv
         return writer(path, names, rows)
 
     def exchange(self, period: str) -> ExchangeDataset:
-        return dataset(self.live.everyone(), self.settings.oin, period)
+        return dataset(self.live.application.everyone(), self.settings.oin, period)
 
     def publish_exchange(self, period: str) -> dict[str, Any]:
         data = self.exchange(period)

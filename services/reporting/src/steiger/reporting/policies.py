@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
 from steiger.reporting.domain.progress import Progress
+from steiger.shared.contracts import IntegrationEvent
 from steiger.shared.contracts.bridge import PositionCorrected, PositionRecorded
 from steiger.shared.contracts.participant import (
     ConsentGranted,
@@ -38,75 +40,78 @@ class Progresses(Protocol):
     def progress_of(self, participant_id: UUID) -> Progress: ...
 
 
-def _note(method: str, *fields: str) -> Any:
-    def react(app: Progresses, event: Any, processing: ProcessingEvent) -> None:
+E = TypeVar("E", bound=IntegrationEvent)
+
+
+def noting(note: Callable[[Progress, E], None]) -> Callable[[Progresses, E, ProcessingEvent], None]:
+    """A reaction that notes the event in its participant's progress."""
+
+    def react(app: Progresses, event: E, processing: ProcessingEvent) -> None:
         progress = app.progress_of(event.participant_id)
-        getattr(progress, method)(*(getattr(event, f) for f in fields))
+        note(progress, event)
         processing.collect_events(progress)
 
     return react
 
 
-def _closing(method: str, status: str, id_field: str, *fields: str) -> Any:
-    def react(app: Progresses, event: Any, processing: ProcessingEvent) -> None:
-        progress = app.progress_of(event.participant_id)
-        getattr(progress, method)(
-            getattr(event, id_field), status, *(getattr(event, f) for f in fields)
-        )
-        processing.collect_events(progress)
-
-    return react
-
-
-def on_action_missed(app: Progresses, event: ActionMissed, processing: ProcessingEvent) -> None:
+def action_missed(progress: Progress, event: ActionMissed) -> None:
     """Missed from the end of its due date: that is when it became a fact."""
-    progress = app.progress_of(event.participant_id)
     end = dt.datetime.combine(event.due_on + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
     progress.note_action_closed(event.action_id, "missed", end)
-    processing.collect_events(progress)
 
 
-def on_position_recorded(
-    app: Progresses, event: PositionRecorded, processing: ProcessingEvent
-) -> None:
-    progress = app.progress_of(event.participant_id)
-    progress.note_position(
-        event.column,
-        event.step,
-        event.points,
-        f"{event.definition_id}@{event.definition_version}",
-        event.assessed_at,
+def registered(progress: Progress, e: ParticipantRegistered) -> None:
+    progress.note_profile(
+        e.programme, e.cohort, e.municipality, e.registered_at, e.neighbourhood, e.target_group
     )
-    processing.collect_events(progress)
+
+
+def position_recorded(progress: Progress, e: PositionRecorded) -> None:
+    definition = f"{e.definition_id}@{e.definition_version}"
+    progress.note_position(e.column, e.step, e.points, definition, e.assessed_at)
 
 
 REACTIONS: Reactions = {
-    ParticipantRegistered: _note(
-        "note_profile",
-        "programme",
-        "cohort",
-        "municipality",
-        "registered_at",
-        "neighbourhood",
-        "target_group",
+    ParticipantRegistered: noting(registered),
+    PositionRecorded: noting(position_recorded),
+    PositionCorrected: noting(
+        lambda p, e: p.note_position_corrected(e.column, e.step, e.points, e.assessed_at)
     ),
-    PositionRecorded: on_position_recorded,
-    PositionCorrected: _note("note_position_corrected", "column", "step", "points", "assessed_at"),
-    GoalSet: _note("note_goal", "goal_id", "horizon", "column", "target_step", "set_at"),
-    ActionPlanned: _note("note_action_planned", "action_id", "goal_id", "due_on", "planned_at"),
-    ActionCompleted: _note(
-        "note_action_completed", "action_id", "goal_id", "due_on", "completed_at", "on_time"
+    GoalSet: noting(
+        lambda p, e: p.note_goal(e.goal_id, e.horizon, e.column, e.target_step, e.set_at)
     ),
-    RewardEarned: _note("note_reward", "reward_id", "item_id", "amount", "currency", "earned_at"),
-    GoalAchieved: _closing("note_goal_closed", "achieved", "goal_id", "achieved_on"),
-    GoalDiscontinued: _closing("note_goal_closed", "discontinued", "goal_id", "discontinued_on"),
-    ActionRescheduled: _note("note_action_rescheduled", "action_id", "due_on"),
-    ActionCancelled: _closing("note_action_closed", "cancelled", "action_id", "cancelled_at"),
-    ActionMissed: on_action_missed,
-    RewardReversed: _note("note_reward_reversed", "reward_id", "reversed_at"),
-    ConsentGranted: _note("note_consent", "purpose", "partner", "categories", "granted_on"),
-    ConsentWithdrawn: _note("note_consent_withdrawn", "purpose", "partner", "withdrawn_on"),
-    ParticipantStatusChanged: _note("note_status", "status", "exit_reason", "changed_on"),
-    MentorAssigned: _note("note_mentor", "mentor_id", "assigned_on"),
-    MeetingHeld: _note("note_meeting", "meeting_id", "held_on", "crisis_minutes", "goal_minutes"),
+    ActionPlanned: noting(
+        lambda p, e: p.note_action_planned(e.action_id, e.goal_id, e.due_on, e.planned_at)
+    ),
+    ActionCompleted: noting(
+        lambda p, e: p.note_action_completed(
+            e.action_id, e.goal_id, e.due_on, e.completed_at, e.on_time
+        )
+    ),
+    RewardEarned: noting(
+        lambda p, e: p.note_reward(e.reward_id, e.item_id, e.amount, e.currency, e.earned_at)
+    ),
+    GoalAchieved: noting(lambda p, e: p.note_goal_closed(e.goal_id, "achieved", e.achieved_on)),
+    GoalDiscontinued: noting(
+        lambda p, e: p.note_goal_closed(e.goal_id, "discontinued", e.discontinued_on)
+    ),
+    ActionRescheduled: noting(lambda p, e: p.note_action_rescheduled(e.action_id, e.due_on)),
+    ActionCancelled: noting(
+        lambda p, e: p.note_action_closed(e.action_id, "cancelled", e.cancelled_at)
+    ),
+    ActionMissed: noting(action_missed),
+    RewardReversed: noting(lambda p, e: p.note_reward_reversed(e.reward_id, e.reversed_at)),
+    ConsentGranted: noting(
+        lambda p, e: p.note_consent(e.purpose, e.partner, e.categories, e.granted_on)
+    ),
+    ConsentWithdrawn: noting(
+        lambda p, e: p.note_consent_withdrawn(e.purpose, e.partner, e.withdrawn_on)
+    ),
+    ParticipantStatusChanged: noting(
+        lambda p, e: p.note_status(e.status, e.exit_reason, e.changed_on)
+    ),
+    MentorAssigned: noting(lambda p, e: p.note_mentor(e.mentor_id, e.assigned_on)),
+    MeetingHeld: noting(
+        lambda p, e: p.note_meeting(e.meeting_id, e.held_on, e.crisis_minutes, e.goal_minutes)
+    ),
 }

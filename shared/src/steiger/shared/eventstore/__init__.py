@@ -9,6 +9,7 @@ Where these reach into the library's internals, they do it through `steiger.shar
 """
 
 from steiger.shared.eventstore.application import (
+    Hosted,
     Reaction,
     Reactions,
     ServiceApplication,
@@ -19,6 +20,7 @@ from steiger.shared.eventstore.configuration import drop_store, store_environmen
 from steiger.shared.eventstore.mapper import TracingMapper
 
 __all__ = [
+    "Hosted",
     "Reaction",
     "Reactions",
     "ServiceApplication",

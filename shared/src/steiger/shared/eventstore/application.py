@@ -6,12 +6,18 @@ outbox the relay publishes from."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent, Repository
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Tracking
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    ProcessRecorder,
+    Recording,
+    Tracking,
+)
 from eventsourcing.utils import retry, strtobool
 from pydantic import ValidationError
 
@@ -61,6 +67,30 @@ class Unpublishable(Exception):
 
 
 A = TypeVar("A", bound=Aggregate)
+
+
+class Hosted(Protocol):
+    """What the service runtime (consumer, dead letters, health) needs of an application: a
+    `ServiceApplication`, or something that stands for one (reporting's current store
+    generation)."""
+
+    @property
+    def translate(self) -> Translator | None: ...
+
+    @property
+    def recorder(self) -> ProcessRecorder: ...
+
+    def reacts_to(self, event_class: type) -> bool: ...
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None: ...
+
+    def process_batch(
+        self, events: Sequence[tuple[Any, str | None]], tracking: Tracking
+    ) -> None: ...
+
+    def participant_state(self, participant_id: UUID) -> ParticipantState: ...
+
+    def close(self) -> None: ...
 
 
 class ServiceApplication(StoreHooks):

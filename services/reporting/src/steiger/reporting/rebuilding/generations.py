@@ -9,13 +9,18 @@ The current generation's number is kept in `var/reporting.generation`."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.persistence import ProcessRecorder, Tracking
 
 from steiger.reporting.application import ReportingApplication
-from steiger.reporting.changes import ProgressChanges
+from steiger.reporting.projections import ProgressChanges
 from steiger.reporting.settings import Settings
 from steiger.shared.eventstore import drop_store, store_environment
+from steiger.shared.participants import ParticipantState
 
 
 def pointer(settings: Settings) -> Path:
@@ -51,11 +56,10 @@ def make_current(settings: Settings, generation: int) -> None:
 
 
 class LiveProjections:
-    """Stands for the current generation's application. The API and the consumer hold this
-    object; `swap` replaces what it stands for between two events."""
+    """Stands for the current generation's application: the consumer hands it events, the
+    API reads `application`, and `swap` replaces the generation between two events."""
 
-    operations: Any = None
-    """Exports, exchange feed and replay (steiger.reporting.operations), set by main."""
+    translate: ClassVar[None] = None  # reporting publishes no events of its own
 
     def __init__(self, application: ReportingApplication, generation: int) -> None:
         self._application, self.generation = application, generation
@@ -64,16 +68,31 @@ class LiveProjections:
         """Clients waiting for a participant's progress to change, in any generation."""
         application.on_recorded(self.changes.changed)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._application, name)
+    @property
+    def application(self) -> ReportingApplication:
+        """The current generation's application (a request reads it once)."""
+        return self._application
 
-    def process_event(self, event: Any, tracking: Any) -> None:
+    @property
+    def recorder(self) -> ProcessRecorder:
+        return self._application.recorder
+
+    def reacts_to(self, event_class: type) -> bool:
+        return self._application.reacts_to(event_class)
+
+    def participant_state(self, participant_id: UUID) -> ParticipantState:
+        return self._application.participant_state(participant_id)
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         with self.swapping:
-            self._application.process_event(event, tracking)
+            self._application.process_event(domain_event, tracking)
 
-    def process_batch(self, events: Any, tracking: Any) -> None:
+    def process_batch(self, events: Sequence[tuple[Any, str | None]], tracking: Tracking) -> None:
         with self.swapping:
             self._application.process_batch(events, tracking)
+
+    def close(self) -> None:
+        self._application.close()
 
     def swap(self, application: ReportingApplication, generation: int) -> None:
         application.on_recorded(self.changes.changed)

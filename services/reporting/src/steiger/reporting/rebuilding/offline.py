@@ -1,6 +1,8 @@
-"""Rebuild reporting's projections into a fresh store from Kafka, outside the service, and
-print how fast (JSON): `python -m steiger.reporting.offline --var-dir DIR`. The benchmark
-(`steiger bench --suite replay`) runs this."""
+"""Rebuild reporting's projections into a fresh store from Kafka without a running service,
+and print how fast (JSON): `python -m steiger.reporting.rebuilding.offline --var-dir DIR
+--bootstrap-servers HOST:PORT`. For an operator who wants a store built aside; the
+benchmark (`steiger bench --suite replay`) runs it as a process, as the CLI imports no
+service."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import json
 import time
 
 from steiger.reporting.application import ReportingApplication
-from steiger.reporting.rebuild import fill_from_kafka
+from steiger.reporting.rebuilding.fill import fill_from_kafka
 from steiger.reporting.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.topics import CONSUMES

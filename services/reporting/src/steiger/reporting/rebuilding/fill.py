@@ -21,7 +21,7 @@ from eventsourcing.persistence import Tracking
 
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.domain.progress import Progress
-from steiger.reporting.history import from_kafka
+from steiger.reporting.rebuilding.history import from_kafka
 
 History = Iterable[tuple[Any, str, int]]
 

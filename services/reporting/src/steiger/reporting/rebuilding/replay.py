@@ -17,13 +17,13 @@ from typing import Any
 import structlog
 
 from steiger.reporting.application import ReportingApplication
-from steiger.reporting.generations import (
+from steiger.reporting.rebuilding.fill import Rebuild
+from steiger.reporting.rebuilding.generations import (
     LiveProjections,
     discard,
     environment,
     make_current,
 )
-from steiger.reporting.rebuild import Rebuild
 from steiger.reporting.settings import Settings
 
 log = structlog.get_logger("replay")
