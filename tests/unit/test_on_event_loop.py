@@ -9,7 +9,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from steiger.shared.http import Today, install_problem_handlers, on_event_loop
+from steiger.shared.concurrency import on_event_loop
+from steiger.shared.http import Today, install_problem_handlers
 
 
 class Step(BaseModel):

@@ -1,9 +1,9 @@
 """The benchmark's throughput load sent by wrk (`bench_load.lua`), a load generator in C.
 
 The load generator shares the two cores with the system it measures. The Python one
-(aiohttp) cost 0.36-0.75 ms of CPU per command, 10-14 % of all the CPU a command took; wrk
-with the registrations sent from here costs 0.14-0.30 ms, so the figure says more about the
-system and less about the tool (docs/benchmarks.md, eighth session). The mix stays that of
+(aiohttp) took a tenth of all the CPU a command took; wrk with the registrations sent from
+here takes less than half of that, so the figure says more about the system and less about
+the tool (docs/benchmarks.md, eighth session). The mix stays that of
 the Python load: 40 % Bridge assessments, 30 % planned and 20 % completed actions, 10 %
 registrations.
 

@@ -117,9 +117,9 @@ def encode(
     signing_key: bytes,
 ) -> KafkaRecord:
     """An integration event as the relay publishes it, signed. Written straight, as `decode` reads:
-    the SDK's event and binding (`encode_data`) took 34 µs a record and this takes 14, for
-    every record every relay publishes (measured). A unit test keeps the two byte for byte
-    equal."""
+    the SDK's event and binding (`encode_data`) took more than twice as long, for every
+    record every relay publishes (docs/benchmarks.md, "Measurements behind the code"). A
+    unit test keeps the two byte for byte equal."""
     subject = str(event.participant_id)
     headers = {
         "ce_specversion": "1.0",
@@ -186,7 +186,7 @@ def decode(
 
     Read straight from the `ce_*` headers rather than through the SDK's `from_binary_event`
     (which `encode` uses to write them): this runs for every record in every consumer, and
-    the SDK took about 50 µs a record where this takes about 11 (docs/benchmarks.md). Unit
+    the SDK took four times as long (docs/benchmarks.md, "Measurements behind the code"). Unit
     tests keep the two in step: this reads the attributes as the SDK does, and refuses what
     is not a CloudEvent 1.0 in binary mode with JSON data."""
     headers = list(headers)

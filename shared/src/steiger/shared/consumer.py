@@ -81,10 +81,9 @@ class IdempotentConsumer:
         self.backoff_seconds = backoff_seconds
         # Records are processed on the event loop, between HTTP requests, never behind the
         # thread pool those fill. A hand-over to a worker thread of our own (a queue, a
-        # condition variable, the GIL going back and forth) cost more than the work: this and
-        # the relay's reads moving onto the loop, measured together, saved about 7 % of the
-        # system's CPU per command in the backbone benchmark. The loop waits for a batch's
-        # commit, as it does for an HTTP command's.
+        # condition variable, the GIL going back and forth) cost more than the work
+        # (docs/benchmarks.md, "Measurements behind the code"). The loop waits for a batch's
+        # commit, as it does for an HTTP command's. Which call runs where: `concurrency`.
 
     async def handle(self, records: Sequence[ConsumerRecord]) -> None:
         """Records as the broker handed them over (several partitions, each in order)."""

@@ -8,9 +8,8 @@ was half of the notifications service's time and a fifth of reporting's.
 Our aggregates hold plain data: dicts and lists of values that never change in place
 (strings, numbers, decimals, dates, UUIDs), dataclasses, tuples. `private_copy` copies the
 containers and shares the values, and shares a frozen dataclass that holds values only
-(notifications' contact window): a participant's progress of 75 events took 0.16 ms this
-way, against 0.34 ms by pickling and 0.84 ms by `copy.deepcopy` (measured, before progress
-copied itself).
+(notifications' contact window): about five times faster than `copy.deepcopy`, twice as
+fast as pickling (docs/benchmarks.md, "Measurements behind the code").
 
 A class that defines `__deepcopy__` is copied by it: a Bridge record's positions and
 notifications' records return themselves, reporting's progress copies its dicts and lists
@@ -78,10 +77,9 @@ def _is_frozen_dataclass(kind: type) -> bool:
 
 def _holds_only_values(record: Any) -> bool:
     """Whether a frozen dataclass holds values only. Its attributes are read from `__dict__`
-    where it has one, and their types compared as a set. This is asked for each of a Bridge
-    record's positions: a record of 30 copied in 118 µs with `dataclasses.fields()` and a
-    test per attribute, in 65 reading `__dict__`, and in 35 with the types as a set and the
-    frozen classes in a dict (measured)."""
+    where it has one, and their types compared as a set: this is asked for each of a Bridge
+    record's positions, and the plainer ways (`dataclasses.fields()`, a test per attribute)
+    took three times as long (docs/benchmarks.md, "Measurements behind the code")."""
     if hasattr(record, "__dict__"):
         attributes: Any = record.__dict__.values()
     else:

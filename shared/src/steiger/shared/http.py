@@ -4,9 +4,8 @@ dependencies on the application and on today's date."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Annotated, Any, ParamSpec, TypeVar
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import structlog
 from eventsourcing.persistence import IntegrityError
@@ -157,29 +156,6 @@ class TraceContextMiddleware:
                     await response(scope, receive, send_with_trace)
         finally:
             current_traceparent.reset(token)
-
-
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-def on_event_loop(endpoint: Callable[P, T]) -> Callable[P, Awaitable[T]]:
-    """Runs a synchronous endpoint on the event loop instead of FastAPI's thread pool.
-
-    For endpoints whose work is short: a command (load an aggregate, change it, save it in one
-    store transaction) or a read of one participant's data. Handing each request to a worker
-    thread and back cost more than that work (a fifth of a command service's GIL time; the
-    A/B is in docs/benchmarks.md). The store call blocks the loop about as long as its
-    commit, and longer when the store waits for a lock. Endpoints that scan many aggregates
-    or render large documents stay plain `def`, on the thread pool, so they never hold up
-    the others.
-    """
-
-    @functools.wraps(endpoint)
-    async def on_the_loop(*args: P.args, **kwargs: P.kwargs) -> T:
-        return endpoint(*args, **kwargs)
-
-    return on_the_loop
 
 
 # Dependencies are coroutines although they never wait: FastAPI runs plain functions on its

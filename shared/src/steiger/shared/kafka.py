@@ -26,9 +26,9 @@ no_topic_auto_creation()  # topics are made by the services, with the configured
 # Tansu (the embedded broker) rejects InitProducerId, so idempotent/transactional producers stay
 # off; ordering holds because each relay waits for a batch's acknowledgements before the next.
 PRODUCER_OPTIONS: dict[str, Any] = {"enable_idempotence": False, "acks": "all", "linger_ms": 2}
-# A fetch waits up to 200 ms for records; the broker answers as soon as some arrive. Measured
-# on Tansu with one consumer of 20 idle partitions: at 25 ms the broker spent 13 % of a core
-# and the client 5 % on empty fetches, at 200 ms 3 % and 1 %; delivery stayed ~17 ms.
+# A fetch waits up to 200 ms for records; the broker answers as soon as some arrive, so
+# delivery is as fast as with shorter waits, and idle partitions cost the broker and the
+# client a fraction of the CPU (docs/benchmarks.md, "Measurements behind the code").
 CONSUMER_OPTIONS: dict[str, Any] = {"auto_offset_reset": "earliest", "fetch_max_wait_ms": 200}
 MAX_BATCH_BYTES = 512 * 1024
 """A produced batch stays under this, well below a Kafka broker's default message limit."""
@@ -44,9 +44,9 @@ def partition_for(key: bytes, partitions: int) -> int:
 
 class BatchProducer:
     """Publishes records to one topic a partition's batch at a time, keyed as Kafka's default
-    partitioner would. Publishing record by record (faststream's `publish`, aiokafka's
-    `send`) cost 130-210 µs of CPU a record at the relays' batch sizes, this 50-140
-    (measured against Tansu, 8-20 records a batch)."""
+    partitioner would: publishing record by record (faststream's `publish`, aiokafka's
+    `send`) cost two to three times the CPU a record at the relays' batch sizes
+    (docs/benchmarks.md, "Measurements behind the code")."""
 
     def __init__(self, bootstrap_servers: str, topic: str) -> None:
         self.topic = topic

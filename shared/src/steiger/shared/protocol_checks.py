@@ -1,8 +1,8 @@
 """Python 3.11 works out a runtime-checkable protocol's members again on every isinstance()
 check; 3.12 works them out once per class. eventsourcing checks its protocols
 (`CanMutateProtocol`, `CollectEventsProtocol`, ...) several times for every event it stores
-or replays, so on 3.11 those checks were a noticeable share of each service's CPU: 18 µs a
-check, 2.5 µs with the members remembered (docs/benchmarks.md). This backports 3.12's
+or replays, so on 3.11 those checks were a noticeable share of each service's CPU
+(docs/benchmarks.md, "Measurements behind the code"). This backports 3.12's
 behaviour to 3.11: a protocol's members are remembered per class, as they are from 3.12 on.
 """
 

@@ -243,7 +243,7 @@ class OutboxRelay:
         """The highest `sequence` at the end of each partition that holds records.
 
         It reads from one before the reported end. Tansu reports the end as one past the
-        first offset of the last record batch (measured), so it reads that whole batch; a
+        first offset of the last record batch (as observed), so it reads that whole batch; a
         Kafka broker reports one past the last record. Either way the tail is in the read.
         """
         inspector = self._inspector

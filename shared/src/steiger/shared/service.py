@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-import anyio
 import structlog
 import uvicorn
 from fastapi import APIRouter, FastAPI
@@ -24,6 +23,7 @@ from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, Field
 
 from steiger.shared import clock
+from steiger.shared.concurrency import off_the_loop, one_at_a_time
 from steiger.shared.consumer import IdempotentConsumer, subscriber_router
 from steiger.shared.dead_letters import DeadLetters, NotParked, StillFailing, dead_letter_router
 from steiger.shared.eventstore import Hosted, ServiceApplication
@@ -64,13 +64,13 @@ def periodic(
     """A background loop for `ServiceParts.background`: every `interval` seconds it runs
     `work()` (sync, on its own worker thread) and logs how many things it did. `work` must be
     safe to repeat: a failure is logged and the next round tries again."""
-    thread = anyio.CapacityLimiter(1)
+    thread = one_at_a_time()
     log = structlog.get_logger(what)
 
     async def run() -> None:
         while True:
             try:
-                done = await anyio.to_thread.run_sync(work, limiter=thread)
+                done = await off_the_loop(work, limiter=thread)
             except Exception:
                 log.exception(f"{what} failed; trying again next round")
             else:
@@ -201,7 +201,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
     async def health() -> JSONResponse:
         checks: dict[str, Any] = {}
         try:
-            checks["store"] = await anyio.to_thread.run_sync(_store_position, application)
+            checks["store"] = await off_the_loop(_store_position, application)
         except Exception as error:
             checks["store"] = f"unavailable: {type(error).__name__}"
         checks["broker"] = "ok" if await broker.ping(timeout=2.0) else "unavailable"

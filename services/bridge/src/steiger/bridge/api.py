@@ -32,8 +32,9 @@ from steiger.bridge.responses import (
     Positions,
     Scores,
 )
+from steiger.shared.concurrency import on_event_loop
 from steiger.shared.dates import PastMoment
-from steiger.shared.http import current_application, on_event_loop
+from steiger.shared.http import current_application
 from steiger.shared.openapi import problems
 from steiger.shared.participants import KnownParticipant
 

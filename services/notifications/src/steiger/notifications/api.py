@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Response, status
 from steiger.notifications.application import NotificationsApplication
 from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
 from steiger.notifications.responses import Feed, Overview, Queue
-from steiger.shared.http import current_application, on_event_loop
+from steiger.shared.concurrency import on_event_loop
+from steiger.shared.http import current_application
 from steiger.shared.openapi import TEXT
 from steiger.shared.participants import KnownParticipant
 

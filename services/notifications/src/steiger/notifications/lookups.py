@@ -3,8 +3,8 @@ address (from participant, audited there) and the words of an action, meeting or
 planning). Ports with HTTP adapters; tests replace them with fakes or real local servers.
 
 The adapters use urllib3, not httpx as the channels do: a lookup runs for every message sent,
-and httpx spent 1.2-1.4 ms of CPU on each (a fifth of it building URLs, profiled), urllib3
-0.5-0.8 (same GET against a local service, measured)."""
+and httpx spent about twice the CPU on each, a fifth of it building URLs
+(docs/benchmarks.md, "Measurements behind the code")."""
 
 from __future__ import annotations
 

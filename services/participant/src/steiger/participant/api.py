@@ -5,7 +5,6 @@ from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
 
-import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import Field
 
@@ -48,13 +47,13 @@ from steiger.participant.responses import (
 )
 from steiger.participant.schemas import RegistrationIn
 from steiger.shared import clock
+from steiger.shared.concurrency import off_the_loop, on_event_loop
 from steiger.shared.dates import EffectiveDay, LocalTime
 from steiger.shared.http import (
     Strict,
     Today,
     charset_of,
     current_application,
-    on_event_loop,
     read_limited,
 )
 from steiger.shared.openapi import problems
@@ -114,7 +113,7 @@ async def import_participants(
     body = await read_limited(request, MAX_IMPORT_BYTES)
     text, encoding = decode_text(body, charset_of(parameters))
     rows = csv_rows(text, first_line) if media_type == "text/csv" else json_lines(text, first_line)
-    report = await anyio.to_thread.run_sync(import_rows, participants, rows, ImportReport(encoding))
+    report = await off_the_loop(import_rows, participants, rows, ImportReport(encoding))
     return ImportReportOut.model_validate(asdict(report))
 
 
@@ -130,7 +129,7 @@ def participant(participant_id: UUID, participants: Participants) -> dict[str, A
     response_model=SubjectAccess,
 )
 async def subject_access(participant_id: UUID, participants: Participants) -> dict[str, Any]:
-    own = await anyio.to_thread.run_sync(participants.subject_access, participant_id)
+    own = await off_the_loop(participants.subject_access, participant_id)
     elsewhere = await gather(participants.peer_urls, participant_id)
     complete = not any(isinstance(v, dict) and "unavailable" in v for v in elsewhere.values())
     return {"complete": complete, "participant": own, "held_by_other_services": elsewhere}

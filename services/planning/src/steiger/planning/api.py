@@ -27,8 +27,9 @@ from steiger.planning.responses import (
     MeetingOut,
 )
 from steiger.shared import clock
+from steiger.shared.concurrency import on_event_loop
 from steiger.shared.dates import PastDay, PastMoment, PlannedDay, PlannedMoment
-from steiger.shared.http import Strict, Today, current_application, on_event_loop
+from steiger.shared.http import Strict, Today, current_application
 from steiger.shared.openapi import BINARY, TEXT
 from steiger.shared.participants import KnownParticipant
 

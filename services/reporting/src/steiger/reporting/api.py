@@ -7,7 +7,6 @@ from functools import partial
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-import anyio
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict
@@ -28,12 +27,12 @@ from steiger.reporting.responses import (
     ReplayProgress,
     ReplayStatus,
 )
+from steiger.shared.concurrency import off_the_loop, on_event_loop
 from steiger.shared.dates import PlannedDay
 from steiger.shared.http import (
     Today,
     current_application,
     etag_matches,
-    on_event_loop,
     requested_wait,
 )
 from steiger.shared.openapi import BINARY, TEXT
@@ -125,9 +124,7 @@ async def kept_progress(reporting: Reporting, participant_id: UUID, day: dt.date
     # The often-read current view is answered on the event loop; computing one needs the store.
     kept = reporting.application.kept_progress_if_current(participant_id, day)
     if kept is None:
-        kept = await anyio.to_thread.run_sync(
-            reporting.application.kept_progress, participant_id, day
-        )
+        kept = await off_the_loop(reporting.application.kept_progress, participant_id, day)
     return kept
 
 
@@ -201,7 +198,7 @@ def exchange(period: Period, operations: Operations) -> ExchangeDataset:
     response_model=Publication,
 )
 async def publish_exchange(period: Period, operations: Operations) -> dict[str, Any]:
-    return await anyio.to_thread.run_sync(operations.publish_exchange, period)
+    return await off_the_loop(operations.publish_exchange, period)
 
 
 class ReplayIn(BaseModel):

@@ -23,7 +23,8 @@ from steiger.rewards.responses import (
     RewardsOut,
     RewardsStatement,
 )
-from steiger.shared.http import Strict, current_application, on_event_loop
+from steiger.shared.concurrency import on_event_loop
+from steiger.shared.http import Strict, current_application
 from steiger.shared.openapi import TEXT
 
 Rewards = Annotated[RewardsApplication, Depends(current_application)]

@@ -79,7 +79,7 @@ class BatchAwareRepository(Repository[UUID]):
         """After a conflict: each cached aggregate gets the events another writer stored
         after its version, read from the store (usually none; the conflict was about one of
         them). Forgetting them instead made every aggregate of a conflicting batch replay
-        its whole history: ~20 of them per conflict in notifications (measured)."""
+        its whole history (docs/benchmarks.md, "Measurements behind the code")."""
         if not self.cache:
             return
         for aggregate_id in aggregate_ids:

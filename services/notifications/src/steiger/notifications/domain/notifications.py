@@ -21,7 +21,8 @@ from steiger.shared.contracts.participant import DEFAULT_CHANNELS
 class Notification:
     """One message and what became of it. Never changed in place: every change puts a new
     record in the aggregate (`_update`), so a copy of the aggregate can share the records
-    (`__deepcopy__`) — copying 24 of them one by one took 200 µs, for every incoming event."""
+    (`__deepcopy__`): copying them one by one was a large share of every incoming event's
+    cost (docs/benchmarks.md, "Measurements behind the code")."""
 
     notification_id: UUID
     kind: str

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import queue
-import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ import structlog
 from aiokafka.partitioner import DefaultPartitioner
 
 from steiger.shared import cloudevents
+from steiger.shared.concurrency import in_own_thread
 from steiger.shared.kafka import records_from_beginning
 from steiger.shared.topics import events_topic
 
@@ -109,11 +109,10 @@ def kafka_records(
     """Raw records of the producers' topics, read by a consumer on its own thread."""
     records: queue.Queue[list[Any] | BaseException | None] = queue.Queue(maxsize=8)
     topics = [events_topic(p) for p in producers]
-    thread = threading.Thread(
-        target=lambda: asyncio.run(_read_topics(bootstrap_servers, topics, partitions, records)),
-        daemon=True,
+    thread = in_own_thread(
+        "topic reader",
+        lambda: asyncio.run(_read_topics(bootstrap_servers, topics, partitions, records)),
     )
-    thread.start()
     while (batch := records.get()) is not None:
         if isinstance(batch, BaseException):
             raise batch

@@ -25,6 +25,7 @@ from steiger.reporting.rebuilding.generations import (
     make_current,
 )
 from steiger.reporting.settings import Settings
+from steiger.shared.concurrency import in_own_thread
 
 log = structlog.get_logger("replay")
 SOURCES = ("stores", "kafka")
@@ -70,7 +71,7 @@ class Replay:
                 generation=self.live.generation + 1,
                 started_at=dt.datetime.now(dt.UTC),
             )
-        threading.Thread(target=self.run, name="replay", daemon=True).start()
+        in_own_thread("replay", self.run)
         return self.status
 
     def run(self) -> None:
