@@ -348,17 +348,6 @@ def subscriber_router(consumer: IdempotentConsumer, topics: list[str]) -> KafkaR
     router = KafkaRouter()
     committer = OffsetCommitter()
 
-    @router.subscriber(
-        *topics,
-        group_id=f"steiger-{consumer.consumer_name}",
-        ack_policy=AckPolicy.MANUAL,
-        title=f"{consumer.consumer_name}:integration-events",
-        batch=True,
-        max_records=BATCH_SIZE,
-        batch_timeout_ms=10,
-        decoder=_as_received,
-        **CONSUMER_OPTIONS,
-    )
     async def on_records(message: Any) -> None:  # a KafkaMessage, see _as_received
         records = message.raw_message
         try:
@@ -369,4 +358,16 @@ def subscriber_router(consumer: IdempotentConsumer, topics: list[str]) -> KafkaR
         for record in records:
             committer.processed(message.consumer, record)
 
+    subscribe = router.subscriber(
+        *topics,
+        group_id=f"steiger-{consumer.consumer_name}",
+        ack_policy=AckPolicy.MANUAL,
+        title=f"{consumer.consumer_name}:integration-events",
+        batch=True,
+        max_records=BATCH_SIZE,
+        batch_timeout_ms=10,
+        decoder=_as_received,
+        **CONSUMER_OPTIONS,
+    )
+    subscribe(on_records)
     return router

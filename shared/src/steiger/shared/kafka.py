@@ -39,7 +39,8 @@ def partition_for(key: bytes, partitions: int) -> int:
     """The partition Kafka's default partitioner gives a keyed record (the Java client's
     murmur2, as aiokafka's own), remembered per key: the hash is pure Python, and the same
     participants' events are published again and again."""
-    return (murmur2(key) & 0x7FFFFFFF) % partitions
+    hashed: int = murmur2(key)
+    return (hashed & 0x7FFFFFFF) % partitions
 
 
 class BatchProducer:
@@ -90,7 +91,10 @@ class BatchProducer:
     async def _send(
         self, batch: BatchBuilder, topic: str, partition: int
     ) -> asyncio.Future[RecordMetadata]:
-        return await self._producer.send_batch(batch, topic, partition=partition)
+        sent: asyncio.Future[RecordMetadata] = await self._producer.send_batch(
+            batch, topic, partition=partition
+        )
+        return sent
 
 
 def _append(batch: BatchBuilder, record: KafkaRecord) -> bool:

@@ -47,7 +47,7 @@ def neutralised(value: Any) -> Any:
     return value
 
 
-class SafeDictWriter(csv.DictWriter):
+class SafeDictWriter(csv.DictWriter[str]):
     """`csv.DictWriter` whose text cells are `neutralised`: every CSV Steiger writes uses it."""
 
     def writerow(self, rowdict: Any) -> Any:

@@ -161,7 +161,7 @@ class BridgeApplication(ServiceApplication):
             raise NoAssessmentYet(f"participant {participant_id} has no executive skills profile")
         questionnaire = self.executive_skills_questionnaire()
         history = [
-            {"assessed_at": a["assessed_at"], **questionnaire.profile(a["answers"])}  # type: ignore[arg-type]
+            {"assessed_at": a["assessed_at"], **questionnaire.profile(a["answers"])}
             for a in record.executive_skills
         ]
         return {"latest": history[-1], "history": history}

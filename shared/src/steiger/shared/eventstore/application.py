@@ -136,7 +136,7 @@ class ServiceApplication(StoreHooks):
         transcoder.register(DateAsISO())
         transcoder.register(TimeAsISO())
 
-    def policy(self, domain_event: Any, processing_event: ProcessingEvent) -> None:
+    def policy(self, domain_event: Any, processing_event: ProcessingEvent[UUID]) -> None:
         reaction = self.reactions.get(type(domain_event))
         if reaction is not None:
             reaction(self, domain_event, processing_event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from steiger.bridge.domain.errors import InvalidDefinition, UnknownPosition
 
@@ -50,7 +51,7 @@ class BridgeDefinition:
         )
 
     @classmethod
-    def from_data(cls, data: dict) -> BridgeDefinition:
+    def from_data(cls, data: dict[str, Any]) -> BridgeDefinition:
         try:
             columns = tuple(
                 Column(c["id"], c["name"], tuple(Step(**s) for s in c["steps"]), c.get("pillar"))

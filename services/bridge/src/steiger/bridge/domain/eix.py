@@ -105,7 +105,9 @@ class CostTable:
         return table
 
 
-def income_gap(index: IndexIncome, monthly_income: Decimal, wishes: dict[str, Decimal]) -> dict:
+def income_gap(
+    index: IndexIncome, monthly_income: Decimal, wishes: dict[str, Decimal]
+) -> dict[str, Decimal | dict[str, Decimal]]:
     """How far the household's income is from the index, and what their own wishes add."""
     wanted = sum(wishes.values(), Decimal(0))
     return {

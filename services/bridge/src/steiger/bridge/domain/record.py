@@ -50,7 +50,7 @@ class BridgeRecord(Aggregate):
         self.participant_id = participant_id
         self.positions: list[Position] = []
         self.household: tuple[int, int, int] | None = None
-        self.executive_skills: list[dict[str, object]] = []
+        self.executive_skills: list[dict[str, Any]] = []
 
     @event("ExecutiveSkillsAssessed")
     def assess_executive_skills(

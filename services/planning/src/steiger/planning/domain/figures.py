@@ -29,7 +29,8 @@ def participant_figures(
             for status in ("active", "achieved", "discontinued")
         },
         "crisis_share_by_meeting": [
-            {"held_on": m.held["held_on"], "crisis_share": m.crisis_share}  # type: ignore[index]
+            {"held_on": m.held["held_on"], "crisis_share": m.crisis_share}
             for m in held
+            if m.held is not None
         ],
     }

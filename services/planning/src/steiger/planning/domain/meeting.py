@@ -25,14 +25,14 @@ class Meeting(Aggregate):
         self.participant_id = participant_id
         self.at = at
         self.place = place
-        self.held: dict[str, object] | None = None
+        self.held: dict[str, Any] | None = None
 
     @property
     def crisis_share(self) -> float | None:
         if not self.held:
             return None
         crisis, goals = self.held["crisis_minutes"], self.held["goal_minutes"]
-        return round(crisis / (crisis + goals), 3) if crisis + goals else None  # type: ignore[operator]
+        return round(crisis / (crisis + goals), 3) if crisis + goals else None
 
     def hold(
         self,
