@@ -4,7 +4,7 @@ a Dutch Excel uses, and cells a spreadsheet would run as formulas (CSV injection
 from __future__ import annotations
 
 import csv
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 """What makes Excel, LibreOffice and Google Sheets read a cell as a formula (OWASP)."""
@@ -47,7 +47,13 @@ def neutralised(value: Any) -> Any:
     return value
 
 
-class SafeDictWriter(csv.DictWriter[str]):
+if TYPE_CHECKING:
+    _DictWriter = csv.DictWriter[str]
+else:  # not subscriptable at run time before Python 3.12
+    _DictWriter = csv.DictWriter
+
+
+class SafeDictWriter(_DictWriter):
     """`csv.DictWriter` whose text cells are `neutralised`: every CSV Steiger writes uses it."""
 
     def writerow(self, rowdict: Any) -> Any:
