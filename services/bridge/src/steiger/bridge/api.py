@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from steiger.bridge.application import BridgeApplication
 from steiger.bridge.domain.definition import BridgeDefinition
@@ -34,7 +34,7 @@ from steiger.bridge.responses import (
 )
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.dates import PastMoment
-from steiger.shared.http import current_application
+from steiger.shared.http import Strict, current_application
 from steiger.shared.openapi import problems
 from steiger.shared.participants import KnownParticipant
 
@@ -52,9 +52,7 @@ DOMAIN_ERRORS = {
 }
 
 
-class AssessmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AssessmentIn(Strict):
     definition_id: str = Field(max_length=64, examples=["nl-alphen"])
     definition_version: str = Field(max_length=32, examples=["2017-09-07"])
     steps: dict[str, int] = Field(
@@ -69,9 +67,7 @@ class AssessmentIn(BaseModel):
     )
 
 
-class CorrectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CorrectionIn(Strict):
     column: str = Field(max_length=64)
     step: int = Field(ge=1, le=20)
     reason: str = Field(min_length=1, max_length=2000)
@@ -144,9 +140,7 @@ def definition(definition_id: str, version: str, bridge: Bridge) -> BridgeDefini
 Money = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2)]
 
 
-class EconomicIndependenceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EconomicIndependenceIn(Strict):
     table_id: str = Field(max_length=64, examples=["nl-steiger"])
     table_version: str = Field(max_length=32, examples=["2026"])
     monthly_income: Money = Field(description="the household's net income now, per month")
@@ -200,9 +194,7 @@ def economic_independence(
     )
 
 
-class ExecutiveSkillsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ExecutiveSkillsIn(Strict):
     answers: dict[str, Annotated[int, Field(ge=1, le=6)]] = Field(
         description="per statement id, 1 (not at all true) to 6 (completely true)"
     )

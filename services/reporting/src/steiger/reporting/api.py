@@ -9,7 +9,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict
 
 from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.domain.progress import Progress
@@ -30,6 +29,7 @@ from steiger.reporting.responses import (
 from steiger.shared.concurrency import off_the_loop, on_event_loop
 from steiger.shared.dates import PlannedDay
 from steiger.shared.http import (
+    Strict,
     Today,
     current_application,
     etag_matches,
@@ -201,8 +201,7 @@ async def publish_exchange(period: Period, operations: Operations) -> dict[str, 
     return await off_the_loop(operations.publish_exchange, period)
 
 
-class ReplayIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ReplayIn(Strict):
     source: Literal["stores", "kafka"] = "stores"
 
 
