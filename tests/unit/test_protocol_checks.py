@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 import pytest
 
 from steiger.shared import eventstore  # noqa: F401  (applies it, as every service does)
-from steiger.shared.protocol_checks import remember_protocol_members
+from steiger.shared.internals import remember_protocol_members
 
 
 @runtime_checkable

@@ -1,11 +1,14 @@
-"""Where Steiger reaches into a library's internals: each change here, and nowhere else,
-with a test pinned to the installed version (tests/unit/test_internals.py) that fails
-loudly when an upgrade changes what it relies on.
+"""Where Steiger reaches into a library's internals (the standard library's included):
+each change here, and nowhere else, with a test pinned to the installed version
+(tests/unit/test_internals.py, tests/unit/test_protocol_checks.py) that fails loudly when
+an upgrade changes what it relies on.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
+import typing
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -15,6 +18,21 @@ from aiokafka.protocol.metadata import MetadataRequest
 from eventsourcing.application import ProcessingEvent, Repository
 from eventsourcing.persistence import Recording
 from eventsourcing.projection import EventSourcedProjection
+
+
+def remember_protocol_members() -> None:
+    """Python 3.11 works out a runtime-checkable protocol's members again on every
+    isinstance() check; 3.12 works them out once per class. eventsourcing checks its
+    protocols (`CanMutateProtocol`, `CollectEventsProtocol`, ...) several times for every
+    event it stores or replays, so on 3.11 those checks were a noticeable share of each
+    service's CPU (docs/benchmarks.md, "Measurements behind the code"). This backports
+    3.12's behaviour: a protocol's members are remembered per class. Idempotent; does
+    nothing on Python 3.12 and later (tests/unit/test_protocol_checks.py)."""
+    if sys.version_info >= (3, 12):
+        return
+    members_of = typing._get_protocol_attrs  # type: ignore[attr-defined]
+    if not hasattr(members_of, "cache_info"):
+        typing._get_protocol_attrs = functools.cache(members_of)  # type: ignore[attr-defined]
 
 
 def no_topic_auto_creation() -> None:

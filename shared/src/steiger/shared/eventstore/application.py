@@ -26,9 +26,8 @@ from steiger.shared.contracts.translation import Translator
 from steiger.shared.eventstore.configuration import create_postgres_schema
 from steiger.shared.eventstore.mapper import TRACEPARENT_KEY, DateAsISO, TimeAsISO, TracingMapper
 from steiger.shared.eventstore.repository import BatchAwareRepository, current_batch
-from steiger.shared.internals import StoreHooks
+from steiger.shared.internals import StoreHooks, remember_protocol_members
 from steiger.shared.participants import ParticipantState
-from steiger.shared.protocol_checks import remember_protocol_members
 
 remember_protocol_members()  # the library checks its protocols for every event it touches
 
