@@ -231,3 +231,29 @@ def contracts(
     written = write_schemas(out)
     write_asyncapi(asyncapi)
     console.print(f"{len(written)} schemas in {out}; AsyncAPI in {asyncapi}")
+
+
+ROLES = (
+    "mentor", "team-lead", "privacy-officer", "researcher", "operator", "administrator",
+    "participant", "service",
+)  # fmt: skip
+
+
+@app.command()
+def token(
+    subject: str = typer.Option(..., help="Who the token names (a mentor's id, a person)."),
+    role: list[str] = typer.Option(..., help=f"A role (repeat for more): {', '.join(ROLES)}."),
+    var_dir: Path = typer.Option(Path("var"), help="Where `steiger run` keeps its state."),
+) -> None:
+    """Print an access token from the development issuer (embedded defaults only)."""
+    from steiger.cli.issuer import DEFAULT_PORT, DevelopmentIssuer
+
+    if os.environ.get("STEIGER_OIDC_ISSUER"):
+        console.print("An issuer is configured (STEIGER_OIDC_ISSUER): ask it for a token.")
+        raise typer.Exit(2)
+    unknown = sorted(set(role) - set(ROLES))
+    if unknown:
+        console.print(f"Unknown role {', '.join(unknown)}; the roles: {', '.join(ROLES)}.")
+        raise typer.Exit(2)
+    url = os.environ.get("STEIGER_DEV_ISSUER_URL", f"http://127.0.0.1:{DEFAULT_PORT}")
+    print(DevelopmentIssuer(var_dir, url).mint(subject, role))
