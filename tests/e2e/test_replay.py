@@ -48,9 +48,14 @@ def test_replay_rebuilds_equal_projections_and_consuming_goes_on(fresh_system, e
 
     now = dt.datetime.now(AMS).replace(microsecond=0)
     client.assess(pids[0], {"debts": 4}, now)  # after the swap: the new generation consumes it
-    e2e.wait_until(
-        lambda: client.progress(pids[0])["bridge"]["columns"]["debts"]["latest"]["step"] == 4
-    )
+
+    def consumed(view):  # the step, and the reward rewards earns for reaching it
+        earned = {reward["item_id"] for reward in view["rewards"]["earned"]}
+        return view["bridge"]["columns"]["debts"]["latest"]["step"] == 4 and (
+            "debts-step-4" in earned
+        )
+
+    e2e.wait_until(lambda: consumed(client.progress(pids[0])))
     before = {p: client.progress(p) for p in pids}
 
     status = replay_reporting(Console(quiet=True), url, "kafka", producers)
