@@ -26,9 +26,9 @@ no_topic_auto_creation()  # topics are made by the services, with the configured
 # Tansu (the embedded broker) rejects InitProducerId, so idempotent/transactional producers stay
 # off; ordering holds because each relay waits for a batch's acknowledgements before the next.
 PRODUCER_OPTIONS: dict[str, Any] = {"enable_idempotence": False, "acks": "all", "linger_ms": 2}
-# A fetch waits up to 200 ms for records; the broker answers as soon as some arrive, so
-# delivery is as fast as with shorter waits, and idle partitions cost the broker and the
-# client a fraction of the CPU (docs/benchmarks.md, "Measurements behind the code").
+# A fetch waits up to `fetch_max_wait_ms` for records; the broker answers as soon as some
+# arrive, so delivery is as fast as with shorter waits, and idle partitions cost the broker
+# and the client a fraction of the CPU (docs/benchmarks.md, "Measurements behind the code").
 CONSUMER_OPTIONS: dict[str, Any] = {"auto_offset_reset": "earliest", "fetch_max_wait_ms": 200}
 MAX_BATCH_BYTES = 512 * 1024
 """A produced batch stays under this, well below a Kafka broker's default message limit."""
