@@ -177,3 +177,13 @@ def test_steiger_token_refuses_when_a_real_issuer_is_configured(tmp_path):
         capture_output=True, text=True,
     )  # fmt: skip
     assert refused.returncode == 2 and not refused.stdout.startswith("ey")
+
+
+def test_a_verified_token_is_remembered_until_it_expires(issuer):
+    verifier = verifier_of(issuer)
+    soon = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=verifier.leeway - 1)
+    token = issuer.mint("m", ["mentor"], exp=soon)  # expires (with the skew) in a second
+    assert verifier.verify(token) is verifier.verify(token)  # the second one remembered
+    time.sleep(1.5)
+    with pytest.raises(InvalidToken, match="expired"):
+        verifier.verify(token)
