@@ -152,3 +152,11 @@ def test_a_progress_view_from_out_of_order_facts_conforms_to_its_schema(document
         conforms(documents["reporting"], "ProgressOut", body)
     assert body["status"]["status"] == "paused"
     assert Decimal(body["rewards"]["total"]) == Decimal("0.00")
+
+
+def test_money_in_a_request_is_documented_as_the_text_that_is_accepted(documents):
+    schemas = documents["bridge"]["components"]["schemas"]
+    income = schemas["EconomicIndependenceIn"]["properties"]["monthly_income"]
+    assert income["type"] == "string" and income["pattern"] == r"^[0-9]{1,7}(\.[0-9]{1,2})?$"
+    wish = schemas["EconomicIndependenceIn"]["properties"]["wishes"]["additionalProperties"]
+    assert (wish["type"], wish["pattern"]) == ("string", income["pattern"])

@@ -46,3 +46,20 @@ def test_the_outbox_refuses_a_position_past_any_notification_id(tmp_path):
         response = client.get("/outbox", params={"after": 2**63 - 1})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "query.after"
+
+
+def test_a_method_the_route_does_not_take_is_405_with_the_methods_it_does():
+    router = APIRouter()
+
+    @router.get("/things")
+    def things() -> list[str]:
+        return []
+
+    api = FastAPI()
+    install_problem_handlers(api, {})
+    api.include_router(router)
+    with TestClient(api) as client:
+        response = client.request("TRACE", "/things")
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["allow"] == "GET"  # RFC 9110

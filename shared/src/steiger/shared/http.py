@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Annotated, Any
 
 import structlog
@@ -12,7 +13,7 @@ from eventsourcing.persistence import IntegrityError
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,6 +23,18 @@ from steiger.shared.participants import PARTICIPANT_ERRORS
 from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
 
 PROBLEM_JSON = "application/problem+json"
+
+
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=9, decimal_places=2),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^[0-9]{1,7}(\.[0-9]{1,2})?$", "examples": ["1234.50"],
+         "description": "an amount with at most two decimals, as text (a JSON number is read too)"}
+    ),
+]  # fmt: skip
+"""Money in a request: exact (Decimal), never negative; documented as the text it is best sent
+as, so that a generated client (and a fuzzer) sends what is accepted."""
 
 
 class Strict(BaseModel):
@@ -88,7 +101,10 @@ def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        return problem(error.status_code, str(error.detail))
+        answer = problem(error.status_code, str(error.detail))
+        # the router's own headers go along: `Allow` with a 405, as RFC 9110 requires
+        answer.headers.update(error.headers or {})
+        return answer
 
     @app.exception_handler(PayloadTooLarge)
     async def too_large(_: Request, error: PayloadTooLarge) -> JSONResponse:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -34,7 +33,7 @@ from steiger.bridge.responses import (
 )
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.dates import PastMoment
-from steiger.shared.http import Strict, current_application
+from steiger.shared.http import Amount, Strict, current_application
 from steiger.shared.openapi import problems
 from steiger.shared.participants import KnownParticipant
 
@@ -137,14 +136,11 @@ def definition(definition_id: str, version: str, bridge: Bridge) -> BridgeDefini
     return bridge.definition(definition_id, version)
 
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2)]
-
-
 class EconomicIndependenceIn(Strict):
     table_id: str = Field(max_length=64, examples=["nl-steiger"])
     table_version: str = Field(max_length=32, examples=["2026"])
-    monthly_income: Money = Field(description="the household's net income now, per month")
-    wishes: dict[str, Money] = Field(
+    monthly_income: Amount = Field(description="the household's net income now, per month")
+    wishes: dict[str, Amount] = Field(
         default_factory=dict,
         max_length=20,
         description="what the participant wants on top, as monthly amounts",
