@@ -10,6 +10,7 @@ for a concurrent change to what a command writes, and 500 for the unexpected.
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -34,6 +35,12 @@ DESCRIPTIONS = {
     500: "Unexpected error: quote `trace_id` when you report it",
     503: "Service Unavailable",
 }
+
+
+class Created(BaseModel):
+    """The id of what a command made (201)."""
+
+    id: UUID
 
 
 class FieldError(BaseModel):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -227,12 +228,24 @@ def executive_skills(participant_id: UUID, bridge: Bridge) -> dict[str, Any]:
     return bridge.executive_skills(participant_id)
 
 
-JobsQuery = {
-    "catalogue_id": Query("nl-mbo", max_length=64),
-    "catalogue_version": Query("2026", max_length=32),
-    "table_id": Query("nl-steiger", max_length=64),
-    "table_version": Query("2026", max_length=32),
-}
+@dataclass(frozen=True)
+class JobSources:
+    """The job catalogue and the cost table a jobs answer is made from (id, version)."""
+
+    catalogue: tuple[str, str]
+    table: tuple[str, str]
+
+
+async def job_sources(
+    catalogue_id: str = Query("nl-mbo", max_length=64),
+    catalogue_version: str = Query("2026", max_length=32),
+    table_id: str = Query("nl-steiger", max_length=64),
+    table_version: str = Query("2026", max_length=32),
+) -> JobSources:
+    return JobSources((catalogue_id, catalogue_version), (table_id, table_version))
+
+
+Sources = Annotated[JobSources, Depends(job_sources)]
 
 
 @router.get(
@@ -242,14 +255,8 @@ JobsQuery = {
     response_model=Jobs,
     responses=problems(404),
 )
-def jobs(
-    bridge: Bridge,
-    catalogue_id: str = JobsQuery["catalogue_id"],
-    catalogue_version: str = JobsQuery["catalogue_version"],
-    table_id: str = JobsQuery["table_id"],
-    table_version: str = JobsQuery["table_version"],
-) -> dict[str, Any]:
-    return bridge.jobs((catalogue_id, catalogue_version), (table_id, table_version))
+def jobs(bridge: Bridge, sources: Sources) -> dict[str, Any]:
+    return bridge.jobs(sources.catalogue, sources.table)
 
 
 @router.get(
@@ -259,14 +266,5 @@ def jobs(
     response_model=JobsFor,
     responses=problems(409),
 )
-def jobs_for(
-    participant_id: UUID,
-    bridge: Bridge,
-    catalogue_id: str = JobsQuery["catalogue_id"],
-    catalogue_version: str = JobsQuery["catalogue_version"],
-    table_id: str = JobsQuery["table_id"],
-    table_version: str = JobsQuery["table_version"],
-) -> dict[str, Any]:
-    return bridge.jobs_for(
-        participant_id, (catalogue_id, catalogue_version), (table_id, table_version)
-    )
+def jobs_for(participant_id: UUID, bridge: Bridge, sources: Sources) -> dict[str, Any]:
+    return bridge.jobs_for(participant_id, sources.catalogue, sources.table)

@@ -19,7 +19,6 @@ from steiger.planning.domain.errors import (
     UnknownReference,
 )
 from steiger.planning.responses import (
-    Created,
     Figures,
     GoalOut,
     GroupOut,
@@ -30,7 +29,7 @@ from steiger.shared import clock
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.dates import PastDay, PastMoment, PlannedDay, PlannedMoment
 from steiger.shared.http import Strict, Today, current_application
-from steiger.shared.openapi import BINARY, TEXT
+from steiger.shared.openapi import BINARY, TEXT, Created
 from steiger.shared.participants import KnownParticipant
 
 Planning = Annotated[PlanningApplication, Depends(current_application)]

@@ -10,10 +10,6 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 
-class Created(BaseModel):
-    id: UUID
-
-
 class DefinitionReference(BaseModel):
     id: str | None
     version: str | None

@@ -16,7 +16,6 @@ from steiger.rewards.domain.errors import (
     RewardNotFound,
 )
 from steiger.rewards.responses import (
-    Created,
     GroupAccountOut,
     Menu,
     RewardsFigures,
@@ -25,7 +24,7 @@ from steiger.rewards.responses import (
 )
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.http import Strict, current_application
-from steiger.shared.openapi import TEXT
+from steiger.shared.openapi import TEXT, Created
 
 Rewards = Annotated[RewardsApplication, Depends(current_application)]
 router = APIRouter(tags=["rewards"])

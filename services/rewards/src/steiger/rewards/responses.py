@@ -14,10 +14,6 @@ from pydantic import BaseModel, Field
 from steiger.rewards.domain.menu import MenuItem
 
 
-class Created(BaseModel):
-    id: UUID
-
-
 class Issue(BaseModel):
     reference: str = Field(description="the voucher code or payment reference")
     by: str
