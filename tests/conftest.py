@@ -16,6 +16,14 @@ import pytest
 from steiger.cli.broker import EmbeddedBroker
 from steiger.shared import clock
 
+from .access import session_issuer
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _issuer() -> None:
+    """Every service built in a test checks tokens against the session's issuer."""
+    session_issuer()
+
 
 @pytest.fixture(autouse=True)
 def _organisation_zone_restored() -> Iterator[None]:

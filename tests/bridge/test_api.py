@@ -7,12 +7,13 @@ from steiger.bridge.main import parts
 from steiger.bridge.settings import Settings
 from steiger.shared.service import build_api
 
+from ..access import staff
 from ..registrations import registered
 
 
 @pytest.fixture
 def client(tmp_path):
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client:
         yield client
 
 

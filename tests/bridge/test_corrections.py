@@ -15,6 +15,7 @@ from steiger.bridge.settings import Settings
 from steiger.reporting.application import ReportingApplication
 from steiger.shared.service import build_api
 
+from ..access import staff
 from ..registrations import registered
 
 AT = "2026-11-02T10:00:00+01:00"
@@ -22,7 +23,7 @@ AT = "2026-11-02T10:00:00+01:00"
 
 @pytest.fixture
 def api(tmp_path):
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client:
         yield client
 
 

@@ -16,6 +16,8 @@ from steiger.bridge.main import parts
 from steiger.bridge.settings import Settings
 from steiger.shared.service import build_api
 
+from ..access import staff
+
 TABLES = load_cost_tables()
 BOSTON = TABLES[("us-boston", "2019")]
 
@@ -75,7 +77,7 @@ def test_a_cost_table_with_a_repeated_household_is_refused():
 
 @pytest.fixture
 def api(tmp_path):
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client:
         yield client
 
 

@@ -13,6 +13,8 @@ from steiger.bridge.questionnaires import load_executive_skills
 from steiger.bridge.settings import Settings
 from steiger.shared.service import build_api
 
+from ..access import staff
+
 QUESTIONNAIRE = load_executive_skills()
 AT = "2026-11-22T10:00:00+01:00"
 
@@ -27,7 +29,7 @@ def answers(strong=(), weak=(), default=4):
 
 @pytest.fixture
 def api(tmp_path):
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client:
         yield client
 
 

@@ -14,6 +14,8 @@ from steiger.bridge.main import parts
 from steiger.bridge.settings import Settings
 from steiger.shared.service import build_api
 
+from ..access import staff
+
 INDEX = Decimal("3000.00")
 HOT = Job(
     "Hot",
@@ -79,7 +81,7 @@ def test_a_hot_job_with_a_lower_short_training_share_can_still_be_a_smart_start(
 
 @pytest.fixture
 def api(tmp_path):
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client:
         yield client
 
 

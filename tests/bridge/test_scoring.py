@@ -13,6 +13,7 @@ from steiger.bridge.main import parts
 from steiger.bridge.settings import Settings
 from steiger.shared.service import build_api
 
+from ..access import staff
 from ..registrations import registered
 
 DEFINITIONS = load_definitions()
@@ -27,7 +28,7 @@ def test_the_empath_bridge_has_five_pillars_over_eight_columns():
 
 @pytest.fixture
 def api(tmp_path):
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client:
         yield client
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.client import SteigerClient
+from steiger.cli.credentials import DEMO_TEAM, STAFF
 from steiger.cli.runtime import System
 from steiger.shared.services import SERVICES
 
@@ -29,6 +30,8 @@ def start_system(tmp_path, extra_env: dict[str, str] | None = None) -> System:
         bootstrap_servers=broker.bootstrap_servers,
         ports={name: _free_port() for name in SERVICES},
         extra_env=extra_env or {},
+        oidc_issuer=None,  # its own development issuer, as `make run` starts it
+        issuer_port=_free_port(),
     )
     try:
         system.start(timeout=90)
@@ -53,8 +56,15 @@ def fresh_system(tmp_path) -> Iterator[System]:
     running.stop()
 
 
-def client_for(system: System) -> SteigerClient:
-    return SteigerClient({name: s.url for name, s in system.services.items()})
+def staff_token(system: System) -> str:
+    """A token of the system's issuer with every role of the organisation's staff, leading
+    the team every case that is not assigned falls to."""
+    return system.token(*STAFF, teams=(DEMO_TEAM,))
+
+
+def client_for(system: System, token: str | None = None) -> SteigerClient:
+    headers = {"Authorization": f"Bearer {token or staff_token(system)}"}
+    return SteigerClient({name: s.url for name, s in system.services.items()}, headers)
 
 
 @pytest.fixture

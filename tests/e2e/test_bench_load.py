@@ -12,6 +12,8 @@ from steiger.cli import wrk_load
 from steiger.cli.bench import Http, Load
 from steiger.shared.services import SERVICES
 
+from .conftest import staff_token
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not wrk_load.available(), reason="wrk is not installed (.ci/run does)"),
@@ -27,10 +29,13 @@ def test_what_the_wrk_load_counts_as_accepted_is_what_reporting_shows(system, e2
     participants = [client.register(f"Deelnemer {n}", {"adults": 1}) for n in range(20)]
     goals = {pid: client.set_goal(pid, "Werk vinden", "income", 4) for pid in participants}
 
+    authorization = f"Bearer {staff_token(system)}"
+
     async def load() -> dict:
-        async with aiohttp.ClientSession() as session:  # registering as the benchmark does
+        # registering as the benchmark does
+        async with aiohttp.ClientSession(headers={"Authorization": authorization}) as session:
             return await wrk_load.throughput(
-                urls, goals, 2, Load(Http(session), urls).register_status
+                urls, goals, 2, Load(Http(session), urls).register_status, authorization
             )
 
     result = asyncio.run(load())

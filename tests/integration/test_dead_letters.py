@@ -20,6 +20,7 @@ from steiger.shared.contracts.planning import ActionCompleted
 from steiger.shared.service import build_service
 from steiger.shared.topics import events_topic
 
+from ..access import staff
 from ..registrations import registered
 from ..waiting import eventually
 
@@ -67,7 +68,7 @@ def test_a_parked_record_is_retried_once_its_cause_is_fixed(own_broker, tmp_path
     monkeypatch.setattr(RewardsApplication, "policy", fragile)
     settings = Settings(var_dir=tmp_path, kafka_bootstrap_servers=own_broker.bootstrap_servers)
     p = uuid.uuid4()
-    with TestClient(build_service(parts(settings))) as api:
+    with TestClient(build_service(parts(settings)), headers=staff()) as api:
         publish(
             own_broker.bootstrap_servers,
             completion(settings, p, 1, "digid-applied"),
@@ -101,7 +102,7 @@ def test_a_late_event_below_the_partitions_position_takes_effect_once(own_broker
     settings = Settings(var_dir=tmp_path, kafka_bootstrap_servers=own_broker.bootstrap_servers)
     p = uuid.uuid4()
     late = completion(settings, p, 3, "budget-kept-month", late=True)
-    with TestClient(build_service(parts(settings))) as api:
+    with TestClient(build_service(parts(settings)), headers=staff()) as api:
         publish(own_broker.bootstrap_servers, completion(settings, p, 10, "budget-kept-month"))
         eventually(lambda: len(api.get(f"/participants/{p}/rewards").json()["earned"]) == 1)
         publish(own_broker.bootstrap_servers, late, late)  # a late one, and that one again
@@ -141,7 +142,7 @@ def test_a_stored_event_the_relay_parked_is_published_late_once_it_maps(
     settings = PlanningSettings(
         var_dir=tmp_path, kafka_bootstrap_servers=own_broker.bootstrap_servers
     )
-    with TestClient(build_service(planning_parts(settings))) as api:
+    with TestClient(build_service(planning_parts(settings)), headers=staff()) as api:
         goal = api.post(
             f"/participants/{registered(api)}/goals",
             json={"title": "Doel", "horizon": "short", "column": "debts", "target_step": 2},

@@ -15,6 +15,7 @@ from steiger.rewards.main import parts
 from steiger.rewards.settings import Settings
 from steiger.shared.service import build_service
 
+from ..access import staff
 from ..waiting import eventually
 
 pytestmark = pytest.mark.broker
@@ -28,7 +29,7 @@ def test_the_api_answers_while_the_consumer_is_still_joining(broker, tmp_path, m
 
     monkeypatch.setattr(KafkaBroker, "start", never_joins)
     settings = Settings(var_dir=tmp_path, kafka_bootstrap_servers=broker.bootstrap_servers)
-    with TestClient(build_service(parts(settings))) as client:
+    with TestClient(build_service(parts(settings)), headers=staff()) as client:
         ledger = client.get(f"/participants/{uuid.uuid4()}/rewards")
         health = client.get("/health").json()
     assert ledger.status_code == 200
@@ -47,6 +48,6 @@ def test_a_consumer_that_could_not_start_is_started_again(broker, tmp_path, monk
 
     monkeypatch.setattr(KafkaBroker, "start", fails_once)
     settings = Settings(var_dir=tmp_path, kafka_bootstrap_servers=broker.bootstrap_servers)
-    with TestClient(build_service(parts(settings))) as client:
+    with TestClient(build_service(parts(settings)), headers=staff()) as client:
         eventually(lambda: client.get("/health").json()["consumer"]["joined"])
     assert len(started) == 2

@@ -44,7 +44,7 @@ def verifier_of(issuer: DevelopmentIssuer, **kwargs) -> TokenVerifier:
 def test_a_token_from_the_issuer_names_its_subject_roles_and_client(issuer):
     token = issuer.mint("mentor-7", ["mentor"], client="steiger-web")
     caller = verifier_of(issuer).verify(token)
-    assert caller == Caller("mentor-7", frozenset({"mentor"}), "steiger-web", caller.claims)
+    assert caller == Caller("mentor-7", frozenset({"mentor"}), "steiger-web", claims=caller.claims)
 
 
 def test_keys_are_fetched_once_and_kept(issuer):
@@ -161,12 +161,18 @@ def test_the_issuer_keeps_its_key_across_restarts(issuer, tmp_path):
 def test_steiger_token_prints_a_token_the_services_accept(issuer, tmp_path):
     printed = subprocess.run(
         [sys.executable, "-m", "steiger.cli", "token", "--subject", "mentor-7",
-         "--role", "mentor", "--role", "team-lead", "--var-dir", str(tmp_path)],
-        env={**os.environ, "STEIGER_DEV_ISSUER_URL": issuer.url},
+         "--role", "mentor", "--role", "team-lead", "--team", "noord", "--var-dir", str(tmp_path)],
+        env={**without_issuer(), "STEIGER_DEV_ISSUER_URL": issuer.url},
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     caller = verifier_of(issuer).verify(printed.stdout.strip())
     assert (caller.subject, caller.roles) == ("mentor-7", {"mentor", "team-lead"})
+    assert caller.teams == {"noord"}
+
+
+def without_issuer() -> dict[str, str]:
+    """The environment as on a machine that configured no issuer (the tests' has one)."""
+    return {k: v for k, v in os.environ.items() if k != "STEIGER_OIDC_ISSUER"}
 
 
 def test_steiger_token_refuses_when_a_real_issuer_is_configured(tmp_path):

@@ -15,6 +15,7 @@ from steiger.shared.contracts.participant import ParticipantErased
 from steiger.shared.contracts.planning import ActionCompleted, MeetingScheduled
 from steiger.shared.service import build_api
 
+from ..access import staff
 from ..registrations import registered
 from .fakes import FakeDetails, Feeder
 from .test_scheduling import GOAL, P, planned
@@ -28,7 +29,7 @@ def service(tmp_path):
     service_parts = parts(Settings(var_dir=tmp_path))
     app = service_parts.application
     app.details = FakeDetails()
-    with TestClient(build_api(service_parts)) as client:
+    with TestClient(build_api(service_parts), headers=staff()) as client:
         yield client, app, Feeder(app)
 
 

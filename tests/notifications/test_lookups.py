@@ -8,11 +8,14 @@ import socket
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 
 from steiger.notifications.channels import DeliveryError
 from steiger.notifications.lookups import ParticipantDirectory, PlanningDetails
+from steiger.shared.tokens import ServiceCredentials
 
+from ..access import session_issuer
 from .servers import http_server
 
 PARTICIPANT = uuid.uuid4()
@@ -24,17 +27,23 @@ def unused_url() -> str:
         return f"http://127.0.0.1:{s.getsockname()[1]}"
 
 
-def test_an_address_is_asked_for_one_channel_naming_who_asks_and_why():
+def test_an_address_is_asked_for_one_channel_with_the_services_own_token_and_why():
+    issuer = session_issuer()
+    secret = issuer.client_secret("steiger-notifications")
+    credentials = ServiceCredentials(issuer.url, "steiger-notifications", secret)
     with http_server() as server:
         server.answers = [(200, {"channel": "email", "address": "d@example.nl"})]
-        found = ParticipantDirectory(server.url).address(PARTICIPANT, "email", "notification:n1")
+        directory = ParticipantDirectory(server.url, credentials=credentials)
+        found = directory.address(PARTICIPANT, "email", "notification:n1")
     assert found == "d@example.nl"
     asked = urlsplit(server.requests[0].path)
     assert asked.path == f"/participants/{PARTICIPANT}/contact/email"
-    assert parse_qs(asked.query) == {
-        "requested_by": ["notifications"],
-        "purpose": ["notification:n1"],
-    }
+    assert parse_qs(asked.query) == {"purpose": ["notification:n1"]}
+    # who asks is the token's subject: the service's client, with the service role
+    token = server.requests[0].headers["Authorization"].removeprefix("Bearer ")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["sub"] == "steiger-notifications"
+    assert claims["realm_access"]["roles"] == ["service"]
 
 
 @pytest.mark.parametrize("status", [404, 409, 422])

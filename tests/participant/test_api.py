@@ -11,6 +11,8 @@ from steiger.participant.main import parts
 from steiger.participant.settings import Settings
 from steiger.shared.service import build_api
 
+from ..access import staff
+
 REGISTRATION = {
     "name": "Fatima de Vries",
     "birth_year": 1988,
@@ -36,7 +38,7 @@ REGISTRATION = {
 
 @pytest.fixture
 def client(tmp_path):
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client:
         yield client
 
 

@@ -11,6 +11,8 @@ from steiger.participant.main import parts
 from steiger.participant.settings import Settings
 from steiger.shared.service import build_api
 
+from ..access import staff
+
 HEADER = (
     "external_id,name,birth_year,email,street,house_number,postcode,city,bsn,municipality,"
     "programme,adults,preschool_children,school_age_children,registered_on"
@@ -32,7 +34,7 @@ CSV = "\n".join(
 
 @pytest.fixture
 def api(tmp_path):
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client:
         yield client
 
 

@@ -13,13 +13,14 @@ from steiger.participant.main import parts
 from steiger.participant.settings import Settings
 from steiger.shared.service import build_api
 
+from ..access import TEAM, staff
 from .test_api import REGISTRATION
 
 
 @pytest.fixture
 def api(tmp_path):
     settings = Settings(var_dir=tmp_path)
-    with TestClient(build_api(parts(settings))) as client:
+    with TestClient(build_api(parts(settings)), headers=staff()) as client:
         yield client
 
 
@@ -77,8 +78,8 @@ def test_an_exit_needs_a_known_reason(api, pid):
 
 
 def test_mentors_take_on_and_transfer_participants_with_a_reason(api, pid):
-    anna = api.post("/mentors", json={"name": "Anna Mentor"}).json()["mentor_id"]
-    bram = api.post("/mentors", json={"name": "Bram Mentor"}).json()["mentor_id"]
+    anna = api.post("/mentors", json={"name": "Anna Mentor", "team": TEAM}).json()["mentor_id"]
+    bram = api.post("/mentors", json={"name": "Bram Mentor", "team": TEAM}).json()["mentor_id"]
     assert api.put(f"/participants/{pid}/mentor", json={"mentor_id": anna}).status_code == 204
     caseload = api.get(f"/mentors/{anna}/caseload").json()
     assert [p["name"] for p in caseload["participants"]] == ["Fatima de Vries"]
@@ -174,9 +175,9 @@ def test_search_by_name_fragment_external_id_and_birth_year(api, pid):
 
 def test_the_search_index_is_rebuilt_from_the_store_after_a_restart(tmp_path):
     settings = Settings(var_dir=tmp_path)
-    with TestClient(build_api(parts(settings))) as api:
+    with TestClient(build_api(parts(settings)), headers=staff()) as api:
         api.post("/participants", json=REGISTRATION)
-    with TestClient(build_api(parts(settings))) as api:
+    with TestClient(build_api(parts(settings)), headers=staff()) as api:
         hits = api.get("/participants", params={"name": "fatima"}).json()
         assert [h["name"] for h in hits] == ["Fatima de Vries"]
 

@@ -48,12 +48,12 @@ def test_pause_resume_exit_and_the_refusals_between():
 
 def test_a_first_mentor_needs_no_reason_a_transfer_does_and_the_same_mentor_is_refused():
     p, anna, bram = participant(), uuid.uuid4(), uuid.uuid4()
-    p.assign_mentor(anna, DAY, None)
+    p.assign_mentor(anna, None, DAY, None)
     with pytest.raises(InvalidTransition):
-        p.assign_mentor(anna, DAY, "again")
+        p.assign_mentor(anna, None, DAY, "again")
     with pytest.raises(InvalidTransition):
-        p.assign_mentor(bram, DAY, None)
-    p.assign_mentor(bram, DAY, "team change")
+        p.assign_mentor(bram, None, DAY, None)
+    p.assign_mentor(bram, None, DAY, "team change")
     assert p.mentor_id == bram
 
 
@@ -84,7 +84,7 @@ def test_after_erasure_every_change_is_refused():
     p.erase(DAY)
     for change in (
         lambda: p.pause(DAY, None),
-        lambda: p.assign_mentor(uuid.uuid4(), DAY, None),
+        lambda: p.assign_mentor(uuid.uuid4(), None, DAY, None),
         lambda: p.grant_consent(ConsentPurpose.RESEARCH, None, [], "v1", DAY),
         lambda: p.set_contact_preferences(ContactPreferences()),
         lambda: p.disclose_contact(Channel.EMAIL, "notifications", "x"),

@@ -9,12 +9,13 @@ from steiger.planning.main import parts
 from steiger.planning.settings import Settings
 from steiger.shared.service import build_api
 
+from ..access import staff
 from ..registrations import registered
 
 
 @pytest.fixture
 def client(tmp_path):
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client:
         yield client
 
 
@@ -118,7 +119,7 @@ def test_an_achievement_without_a_date_is_today_where_the_organisation_is(
     late_evening_utc = dt.datetime(2026, 11, 22, 23, 30, tzinfo=dt.UTC)
     with (
         time_machine.travel(late_evening_utc, tick=False),
-        TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client,
+        TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client,
     ):
         goal_id = new_goal(client)
         assert client.post(f"/goals/{goal_id}/achievement", json={}).status_code == 204

@@ -17,6 +17,7 @@ from steiger.planning.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.service import build_api
 
+from ..access import staff
 from ..registrations import registered
 
 TODAY = dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
@@ -24,7 +25,7 @@ TODAY = dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 
 @pytest.fixture
 def api(tmp_path):
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client:
         yield client
 
 

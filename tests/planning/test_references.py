@@ -18,6 +18,7 @@ from steiger.planning.settings import Settings
 from steiger.shared.contracts.participant import ParticipantErased
 from steiger.shared.service import build_api
 
+from ..access import staff
 from ..registrations import registered
 
 GOAL = {"title": "Schulden in beeld", "horizon": "short", "column": "debts", "target_step": 2}
@@ -26,7 +27,7 @@ GOAL = {"title": "Schulden in beeld", "horizon": "short", "column": "debts", "ta
 @pytest.fixture
 def api(tmp_path):
     settings = Settings(var_dir=tmp_path, registration_wait_seconds=0.5)
-    with TestClient(build_api(parts(settings))) as client:
+    with TestClient(build_api(parts(settings)), headers=staff()) as client:
         yield client
 
 

@@ -18,6 +18,7 @@ from steiger.reporting.settings import Settings
 from steiger.shared.http import requested_wait
 from steiger.shared.service import build_api
 
+from ..access import staff
 from .histories import assessed, feed, registered
 
 D = dt.date
@@ -27,7 +28,7 @@ D = dt.date
 def service(tmp_path):
     service_parts = parts(Settings(var_dir=tmp_path))
     app = service_parts.application
-    with TestClient(build_api(service_parts)) as client:
+    with TestClient(build_api(service_parts), headers=staff()) as client:
         yield client, app
 
 

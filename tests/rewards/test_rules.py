@@ -26,6 +26,8 @@ from steiger.shared.contracts.bridge import PositionRecorded
 from steiger.shared.contracts.planning import ActionCompleted, GoalAchieved
 from steiger.shared.service import build_api
 
+from ..access import staff
+
 AMS = dt.timezone(dt.timedelta(hours=1))
 MENU = load_menu()
 
@@ -282,7 +284,7 @@ def test_a_group_account_is_credited_from_members_and_never_goes_below_zero():
 
 @pytest.fixture
 def api(tmp_path):
-    with TestClient(build_api(parts(Settings(var_dir=tmp_path)))) as client:
+    with TestClient(build_api(parts(Settings(var_dir=tmp_path))), headers=staff()) as client:
         yield client
 
 

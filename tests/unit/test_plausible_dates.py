@@ -11,6 +11,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from steiger.shared.dates import EffectiveDay, PastDay, PastMoment, PlannedDay, PlannedMoment
 
+from ..access import staff
+
 AMS = dt.timezone(dt.timedelta(hours=1))
 NOW = dt.datetime(2026, 12, 31, 23, 30, tzinfo=AMS)  # already 2027 east of the date line
 
@@ -86,7 +88,7 @@ def test_the_apis_refuse_implausible_dates_before_anything_is_stored(
     if service in ("planning", "bridge"):  # the participant is known: only the date is wrong
         registered(service_parts.application, participant)
     stored_before = service_parts.application.recorder.max_notification_id()
-    with TestClient(build_api(service_parts)) as client:
+    with TestClient(build_api(service_parts), headers=staff()) as client:
         response = client.post(path.format(p=participant), json=body)
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"

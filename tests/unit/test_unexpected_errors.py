@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 
 from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
 
+from ..access import staff
+
 TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
@@ -41,7 +43,7 @@ def test_the_outbox_refuses_a_position_past_any_notification_id(tmp_path):
     service = parts(Settings(var_dir=tmp_path))
     api = build_api(service)
     api.include_router(outbox_router(service.application, service.settings.source, b"k" * 32))
-    with TestClient(api) as client:
+    with TestClient(api, headers=staff()) as client:
         assert client.get("/outbox", params={"after": 2**63 - 2}).json()["records"] == []
         response = client.get("/outbox", params={"after": 2**63 - 1})
     assert response.status_code == 422

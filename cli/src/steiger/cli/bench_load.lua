@@ -29,7 +29,11 @@ local PROGRESS = 10
 local participants, open_actions = {}, {}
 local sent, planned_for_goal
 local answered = 0
-local JSON = { ["Content-Type"] = "application/json" }
+-- STEIGER_WRK_AUTHORIZATION is the caller's "Bearer <token>"
+local JSON = {
+  ["Content-Type"] = "application/json",
+  ["Authorization"] = os.getenv("STEIGER_WRK_AUTHORIZATION"),
+}
 local COLUMNS = {
   "housing", "family", "health", "social-network", "education", "debts", "savings", "income",
 }

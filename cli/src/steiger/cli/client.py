@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from steiger.cli.credentials import STAFF, bearer
 from steiger.shared.services import SERVICES, urls_of
 
 BRIDGE = {"definition_id": "nl-alphen", "definition_version": "2017-09-07"}
@@ -29,9 +30,13 @@ class ApiError(Exception):
 
 
 class SteigerClient:
-    def __init__(self, urls: Mapping[str, str] | None = None) -> None:
-        """`urls`: where each service answers; as `make run` configures them by default."""
-        self.http = httpx.Client(timeout=10.0)
+    def __init__(
+        self, urls: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None
+    ) -> None:
+        """`urls`: where each service answers; as `make run` configures them by default.
+        `headers`: the caller's Authorization; by default the CLI's, with the roles of the
+        organisation's staff (`steiger.cli.credentials`)."""
+        self.http = httpx.Client(timeout=10.0, headers=dict(headers or bearer(*STAFF)))
         self.base = dict(urls or urls_of(SERVICES))
 
     def close(self) -> None:
@@ -45,6 +50,13 @@ class SteigerClient:
 
     def get(self, service: str, path: str) -> httpx.Response:
         return self.http.get(self.base[service] + path)
+
+    def register_mentor(self, name: str, team: str, mentor_id: str) -> None:
+        """A mentor whose user id at the issuer is `mentor_id` (registered once)."""
+        body = {"name": name, "team": team, "mentor_id": mentor_id}
+        response = self.http.post(self.base["participant"] + "/mentors", json=body)
+        if response.status_code not in (201, 409):
+            raise ApiError(f"participant /mentors: {response.status_code} {response.text}")
 
     def register(self, name: str, household: Mapping[str, int], **extra: Any) -> str:
         body = {

@@ -9,6 +9,8 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+from steiger.cli.credentials import bearer
+from steiger.shared.access import Role
 from steiger.shared.services import url_of
 
 
@@ -28,7 +30,7 @@ def _answer(response: httpx.Response) -> object:
 
 
 def list_parked(console: Console, service: str) -> int:
-    parked = _answer(httpx.get(f"{url_of(service)}/dead-letters", timeout=30))
+    parked = _answer(httpx.get(f"{url_of(service)}/dead-letters", timeout=30, headers=_operator()))
     assert isinstance(parked, list)
     table = Table(title=f"parked by {service} ({len(parked)})")
     for column in ("at", "position", "stage", "from", "event", "sequence", "retried", "reason"):
@@ -50,17 +52,27 @@ def list_parked(console: Console, service: str) -> int:
 
 def show_parked(console: Console, service: str, position: str) -> None:
     partition, offset = _position(position)
-    record = _answer(httpx.get(f"{url_of(service)}/dead-letters/{partition}/{offset}", timeout=30))
+    record = _answer(
+        httpx.get(
+            f"{url_of(service)}/dead-letters/{partition}/{offset}",
+            timeout=30,
+            headers=_operator(),
+        )
+    )
     console.print_json(json.dumps(record))
 
 
 def retry_parked(console: Console, service: str, position: str) -> str:
     partition, offset = _position(position)
     url = f"{url_of(service)}/dead-letters/{partition}/{offset}/retry"
-    outcome = _answer(httpx.post(url, timeout=60))
+    outcome = _answer(httpx.post(url, timeout=60, headers=_operator()))
     assert isinstance(outcome, dict)
     console.print(f"{service} {position}: {outcome['outcome']}")
     return str(outcome["outcome"])
+
+
+def _operator() -> dict[str, str]:
+    return bearer(Role.OPERATOR)
 
 
 def _position(position: str) -> tuple[int, int]:

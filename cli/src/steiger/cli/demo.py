@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+import uuid
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from steiger.cli.client import BRIDGE_COLUMNS, SteigerClient
+from steiger.cli.credentials import DEMO_TEAM, access_token, bearer
+from steiger.shared.access import Role
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NAMES = (
@@ -47,7 +50,16 @@ ACTIONS = (
 
 def play(console: Console, participants: int, seed: int = 7) -> list[str]:
     rng = random.Random(seed)
-    client = SteigerClient()
+    # The demo works as a mentor would: signed in, on their own caseload, which the
+    # participants they take in join.
+    mentor_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:steiger:demo-mentor"))
+    administrator = SteigerClient(headers=bearer(Role.ADMINISTRATOR))
+    try:
+        administrator.register_mentor("Demo Mentor", DEMO_TEAM, mentor_id)
+    finally:
+        administrator.close()
+    token = access_token(Role.MENTOR, subject=mentor_id, teams=())
+    client = SteigerClient(headers={"Authorization": f"Bearer {token}"})
     now = dt.datetime.now(AMSTERDAM).replace(microsecond=0)
     ids: list[str] = []
     expected_rewards: dict[str, Decimal] = {}

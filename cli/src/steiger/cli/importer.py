@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 from rich.progress import Progress
 
+from steiger.cli.credentials import bearer
+from steiger.shared.access import Role
 from steiger.shared.spreadsheets import decode_text, separator
 
 
@@ -60,7 +62,7 @@ def import_file(path: Path, url: str, chunk_size: int, progress: Progress) -> di
     media_type = "text/csv" if is_csv else "application/x-ndjson"
     chunks = csv_chunks(path, chunk_size) if is_csv else json_line_chunks(path, chunk_size)
     total: dict[str, Any] = {"rows": 0, "created": 0, "already_present": 0, "rejected": []}
-    with httpx.Client(base_url=url, timeout=300) as http:
+    with httpx.Client(base_url=url, timeout=300, headers=bearer(Role.ADMINISTRATOR)) as http:
         task = progress.add_task(f"importing {path.name}", total=_count_rows(path, is_csv))
         for first_line, rows, body in chunks:
             response = http.post(

@@ -128,3 +128,25 @@ def issuer_app(issuer: DevelopmentIssuer) -> FastAPI:
         }
 
     return app
+
+
+def serve(var_dir: Path, port: int) -> None:
+    """Runs the development issuer (a process of `steiger run`'s own)."""
+    import uvicorn
+
+    issuer = DevelopmentIssuer(var_dir, f"http://127.0.0.1:{port}")
+    uvicorn.run(issuer_app(issuer), host="127.0.0.1", port=port, log_level="warning")
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=WARNING)
+    parser.add_argument("--var-dir", type=Path, default=Path("var"))
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    arguments = parser.parse_args(argv)
+    serve(arguments.var_dir, arguments.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -62,6 +62,13 @@ def run(
         f"broker: {system.bootstrap_servers} "
         f"({'external' if external else 'embedded Tansu, in memory'})"
     )
+    if system.issuer is not None:
+        console.print(
+            f"[bold red]DEVELOPMENT ISSUER at {system.issuer.url}: sign-in for the embedded "
+            "defaults only, never for real people's data.[/bold red] Set STEIGER_OIDC_ISSUER "
+            "to your organisation's issuer. A token: `uv run steiger token --role mentor "
+            "--subject <mentor-id>`"
+        )
     console.print("Try [bold]make demo[/bold] in another terminal. Ctrl-C stops everything.")
     try:
         while not stopping:
@@ -211,11 +218,12 @@ def dead_letters_retry(service: ServiceName = Service, position: str = Position)
 
 
 def _refusals_end_the_command(command: Callable[[], object]) -> None:
+    from steiger.cli.credentials import NoToken
     from steiger.cli.dead_letters import Refused
 
     try:
         command()
-    except (Refused, httpx.HTTPError) as refused:
+    except (Refused, NoToken, httpx.HTTPError) as refused:
         console.print(f"[red]{refused}[/red]")
         raise typer.Exit(1) from refused
 
@@ -243,6 +251,7 @@ ROLES = (
 def token(
     subject: str = typer.Option(..., help="Who the token names (a mentor's id, a person)."),
     role: list[str] = typer.Option(..., help=f"A role (repeat for more): {', '.join(ROLES)}."),
+    team: list[str] = typer.Option([], help="A team the caller leads (team leads; repeat)."),
     var_dir: Path = typer.Option(Path("var"), help="Where `steiger run` keeps its state."),
 ) -> None:
     """Print an access token from the development issuer (embedded defaults only)."""
@@ -255,5 +264,6 @@ def token(
     if unknown:
         console.print(f"Unknown role {', '.join(unknown)}; the roles: {', '.join(ROLES)}.")
         raise typer.Exit(2)
-    url = os.environ.get("STEIGER_DEV_ISSUER_URL", f"http://127.0.0.1:{DEFAULT_PORT}")
-    print(DevelopmentIssuer(var_dir, url).mint(subject, role))
+    port = os.environ.get("STEIGER_DEV_ISSUER_PORT") or DEFAULT_PORT
+    url = os.environ.get("STEIGER_DEV_ISSUER_URL", f"http://127.0.0.1:{port}")
+    print(DevelopmentIssuer(var_dir, url).mint(subject, role, teams=sorted(team)))

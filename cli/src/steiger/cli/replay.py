@@ -9,6 +9,9 @@ import httpx
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from steiger.cli.credentials import bearer
+from steiger.shared.access import Role
+
 
 def store_sizes(producer_urls: dict[str, str]) -> int | None:
     """An upper bound of the events to read: the producers' store positions."""
@@ -24,7 +27,10 @@ def store_sizes(producer_urls: dict[str, str]) -> int | None:
 def replay_reporting(
     console: Console, url: str, source: str, producer_urls: dict[str, str]
 ) -> dict:
-    started = httpx.post(f"{url}/operations/replay", json={"source": source}, timeout=10)
+    operator = bearer(Role.OPERATOR)
+    started = httpx.post(
+        f"{url}/operations/replay", json={"source": source}, timeout=10, headers=operator
+    )
     if started.status_code != 202:
         raise RuntimeError(f"reporting refused the replay: {started.status_code} {started.text}")
     total = store_sizes(producer_urls)
@@ -33,7 +39,7 @@ def replay_reporting(
     with Progress(*columns, console=console) as bar:
         task = bar.add_task(f"replay from {source}", total=total)
         while True:
-            status = httpx.get(f"{url}/operations/replay", timeout=10).json()
+            status = httpx.get(f"{url}/operations/replay", timeout=10, headers=operator).json()
             bar.update(task, completed=status["applied"], description=status["state"])
             if status["state"] in ("done", "failed"):
                 break

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from steiger.cli.broker import EmbeddedBroker
+from steiger.cli.issuer import DEFAULT_PORT, DevelopmentIssuer
 from steiger.shared.kafka import ensure_topics
 from steiger.shared.services import SERVICES, port_of, url_of
 from steiger.shared.settings import KafkaSettings
@@ -42,10 +43,13 @@ class ServiceProcess:
     def url(self) -> str:
         return url_of(self.name, port=self.port)
 
+    command: tuple[str, ...] = ()
+    """What runs it: `python -m steiger.<name>` unless given."""
+
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", f"steiger.{self.name}"],
+            [sys.executable, "-m", *(self.command or (f"steiger.{self.name}",))],
             env={**os.environ, **self.env, f"STEIGER_{self.name.upper()}_PORT": str(self.port)},
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -89,6 +93,14 @@ class System:
     partitions: int = field(default_factory=configured_partitions)
     extra_env: Mapping[str, str] = field(default_factory=dict)
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    oidc_issuer: str | None = field(default_factory=lambda: os.environ.get("STEIGER_OIDC_ISSUER"))
+    """The organisation's issuer; without one, the system runs a development issuer."""
+    issuer_port: int = field(
+        default_factory=lambda: int(os.environ.get("STEIGER_DEV_ISSUER_PORT") or DEFAULT_PORT)
+    )
+    issuer: DevelopmentIssuer | None = None
+    """The development issuer, when the system runs one (it mints the CLI's tokens)."""
+    issuer_process: ServiceProcess | None = None
 
     def start(self, timeout: float = 60.0) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
@@ -96,6 +108,7 @@ class System:
         if self.broker is not None:
             self.broker.start()
         self.create_topics()
+        access = self.start_issuer() if self.oidc_issuer is None else {}
         # Where the services find each other, unless the environment says otherwise.
         peers = {
             "STEIGER_PARTICIPANT_PEER_URLS": json.dumps(
@@ -113,6 +126,7 @@ class System:
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "STEIGER_VAR_DIR": str(self.var_dir),
             "STEIGER_KAFKA_PARTITIONS": str(self.partitions),
+            **access,
             **self.extra_env,
         }
         for name in SERVICES:
@@ -122,6 +136,48 @@ class System:
             service.start()
             self.services[name] = service
         self.wait_healthy(timeout)
+
+    def start_issuer(self) -> dict[str, str]:
+        """The development issuer, and what the services need to use it: its address, and
+        each service's client secret."""
+        url = f"http://127.0.0.1:{self.issuer_port}"
+        self.issuer = DevelopmentIssuer(self.var_dir, url)
+        self.issuer_process = ServiceProcess(
+            "issuer",
+            self.issuer_port,
+            {},
+            self.var_dir / "logs" / "issuer.log",
+            command=(
+                "steiger.cli.issuer",
+                "--var-dir",
+                str(self.var_dir),
+                "--port",
+                str(self.issuer_port),
+            ),  # fmt: skip
+        )
+        self.issuer_process.start()
+        deadline = time.monotonic() + 30
+        while not _answers(f"{url}/.well-known/openid-configuration"):
+            if not self.issuer_process.running() or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the development issuer did not start; see {self.issuer_process.log_path}"
+                )
+            time.sleep(0.1)
+        return {
+            "STEIGER_OIDC_ISSUER": url,
+            "STEIGER_DEVELOPMENT_ISSUER": "true",
+            **{
+                f"STEIGER_{name.upper()}_CLIENT_SECRET": self.issuer.client_secret(
+                    f"steiger-{name}"
+                )
+                for name in SERVICES
+            },
+        }
+
+    def token(self, *roles: str, subject: str = "steiger-cli", teams: tuple[str, ...] = ()) -> str:
+        """A token from the development issuer (for the CLI's own calls and tests)."""
+        assert self.issuer is not None, "the system runs with the organisation's issuer"
+        return self.issuer.mint(subject, roles, teams=list(teams))
 
     def create_topics(self) -> None:
         import asyncio
@@ -159,6 +215,9 @@ class System:
                 said.append(f"the broker exited and could not start yet ({error!r}); trying again")
             else:
                 said.append("the broker exited; started again, empty: the relays refill it")
+        if self.issuer_process is not None and not self.issuer_process.running():
+            self.issuer_process.start()
+            said.append("the development issuer exited; started again")
         for name, service in self.services.items():
             if not service.running():
                 service.start()
@@ -174,6 +233,8 @@ class System:
     def stop(self) -> None:
         for service in self.services.values():
             service.stop()
+        if self.issuer_process is not None:
+            self.issuer_process.stop()
         if self.broker is not None:
             self.broker.stop()
 
@@ -182,3 +243,10 @@ class System:
 
     def url_of(self, name: str) -> str:
         return url_of(name, port=self.ports[name])
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False

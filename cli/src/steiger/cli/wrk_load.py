@@ -56,10 +56,11 @@ async def throughput(
     goals: dict[str, str],
     duration: float,
     register: Callable[[], Awaitable[int]],
+    authorization: str,
 ) -> dict[str, Any]:
     """Commands accepted (2xx) and refused, per kind, while wrk sends the load for `duration`
     seconds (whole seconds: wrk takes no fractions) and `register` (returning the status)
-    registers people alongside."""
+    registers people alongside; every command with the `authorization` header given."""
     threads = sum(CONNECTIONS.values())
     accepted: Counter[str] = Counter()
     refused: Counter[str] = Counter()
@@ -87,6 +88,7 @@ async def throughput(
             **os.environ,
             "STEIGER_WRK_THREADS": _threads(urls),
             "STEIGER_WRK_PARTICIPANTS": participants.name,
+            "STEIGER_WRK_AUTHORIZATION": authorization,
         }
         started = time.monotonic()
         wrk = await asyncio.create_subprocess_exec(

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
 from steiger.shared import cloudevents
+from steiger.shared.access import Role, admits
 from steiger.shared.consumer import IdempotentConsumer, own_tracking
 from steiger.shared.eventstore import Unpublishable
 from steiger.shared.kafka import records_from_beginning
@@ -180,7 +181,9 @@ class DeadLetters:
 
 
 def dead_letter_router(dead_letters: DeadLetters) -> APIRouter:
-    router = APIRouter(tags=["operations"], prefix="/dead-letters")
+    router = APIRouter(
+        tags=["operations"], prefix="/dead-letters", dependencies=[admits(Role.OPERATOR)]
+    )
     Partition = Path(ge=0, le=10_000)
     Offset = Path(ge=0, lt=2**63 - 1)
 

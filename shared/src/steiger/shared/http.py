@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from steiger.shared import clock
+from steiger.shared.access import Forbidden, Unauthenticated, challenge
 from steiger.shared.eventstore import Unpublishable
 from steiger.shared.participants import PARTICIPANT_ERRORS
 from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
@@ -105,6 +106,16 @@ def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception
         # the router's own headers go along: `Allow` with a 405, as RFC 9110 requires
         answer.headers.update(error.headers or {})
         return answer
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(_: Request, error: Unauthenticated) -> JSONResponse:
+        answer = problem(401, "Unauthorized", str(error))
+        answer.headers["WWW-Authenticate"] = challenge(error)
+        return answer
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(_: Request, error: Forbidden) -> JSONResponse:
+        return problem(403, "Forbidden", str(error))
 
     @app.exception_handler(PayloadTooLarge)
     async def too_large(_: Request, error: PayloadTooLarge) -> JSONResponse:

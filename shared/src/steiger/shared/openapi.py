@@ -13,9 +13,12 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
+from steiger.shared.access import Admits, Public
 from steiger.shared.http import PROBLEM_JSON
 
 TEXT = {"schema": {"type": "string"}}
@@ -26,6 +29,8 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 DESCRIPTIONS = {
     400: "Bad Request: the request cannot be read",
+    401: "Unauthorized: no access token, or one that is not valid here (see WWW-Authenticate)",
+    403: "Forbidden: the caller's roles do not admit this, or the case is not on their caseload",
     404: "Not Found",
     409: "Conflict with the current state, or with a change made at the same time",
     410: "Gone: the participant was erased",
@@ -103,12 +108,60 @@ class DocumentedAPI(FastAPI):
         return self.openapi_schema
 
 
+BEARER = "bearer"
+SECURITY_SCHEMES = {
+    BEARER: {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "An OpenID Connect access token of the organisation's issuer; "
+        "`x-steiger-roles` on each operation names the roles it admits",
+    }
+}
+
+
+def access_decisions(app: FastAPI) -> dict[tuple[str, str], Admits | Public]:
+    """Each operation's access decision, by (method, path), from its route's dependencies."""
+    found: dict[tuple[str, str], Admits | Public] = {}
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        decision = _decision_in(route.dependant)
+        if decision is not None:
+            for method in route.methods or ():
+                found[(method.lower(), route.path_format)] = decision
+    return found
+
+
+def _decision_in(dependant: Dependant) -> Admits | Public | None:
+    for dependency in dependant.dependencies:
+        if isinstance(dependency.call, Admits | Public):
+            return dependency.call
+        if (inner := _decision_in(dependency)) is not None:
+            return inner
+    return None
+
+
+def _document_access(operation: dict[str, Any], decision: Admits | Public | None) -> None:
+    if isinstance(decision, Admits):
+        operation["security"] = [{BEARER: []}]
+        operation["x-steiger-roles"] = sorted(decision.roles)
+        for status in (401, 403):
+            operation["responses"].setdefault(str(status), {"description": DESCRIPTIONS[status]})
+    elif isinstance(decision, Public):
+        operation["security"] = []
+        operation["x-steiger-public"] = decision.why
+
+
 def complete_openapi(app: FastAPI) -> dict[str, Any]:
     """The app's OpenAPI document with every error response as problem+json; FastAPI's own
-    422 schema (which the problem handlers never send) is replaced."""
+    422 schema (which the problem handlers never send) is replaced. Each operation says who
+    it admits: the bearer scheme and its roles, or why it is public."""
     document = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
+    decisions = access_decisions(app)
+    document.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
     components = document.setdefault("components", {}).setdefault("schemas", {})
     schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     components.update(schema.pop("$defs", {}))
@@ -116,8 +169,9 @@ def complete_openapi(app: FastAPI) -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError"):
         components.pop(name, None)
     problem_content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for operations in document["paths"].values():
+    for path, operations in document["paths"].items():
         for method, operation in operations.items():
+            _document_access(operation, decisions.get((method, path)))
             responses = operation["responses"]
             for status in _edge_statuses(method.upper(), operation):
                 responses.setdefault(str(status), {"description": DESCRIPTIONS[status]})

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from steiger.shared.access import OUTBOX_READERS, admits
 from steiger.shared.eventstore import ServiceApplication
 from steiger.shared.relay import read_outbox
 
@@ -28,7 +29,8 @@ class OutboxPage(BaseModel):
 
 
 def outbox_router(application: ServiceApplication, source: str, signing_key: bytes) -> APIRouter:
-    router = APIRouter(tags=["operations"])
+    # other services' replays read it with their own tokens; operators look into it
+    router = APIRouter(tags=["operations"], dependencies=[admits(*OUTBOX_READERS)])
 
     @router.get("/outbox", summary="Published events from the store, after a notification id")
     def outbox(

@@ -23,6 +23,7 @@ from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, Field
 
 from steiger.shared import clock
+from steiger.shared.access import Door, ParticipantOf, public
 from steiger.shared.concurrency import off_the_loop, one_at_a_time
 from steiger.shared.consumer import IdempotentConsumer, subscriber_router
 from steiger.shared.dead_letters import DeadLetters, NotParked, StillFailing, dead_letter_router
@@ -34,6 +35,7 @@ from steiger.shared.openapi import DocumentedAPI
 from steiger.shared.outbox import outbox_router
 from steiger.shared.relay import OutboxRelay
 from steiger.shared.settings import ServiceSettings
+from steiger.shared.tokens import IssuerKeys, TokenVerifier
 from steiger.shared.topics import dead_letter_topic, events_topic
 
 log = structlog.get_logger(__name__)
@@ -56,6 +58,9 @@ class ServiceParts:
     counts (reporting's exchange feed)."""
     state: Mapping[str, Any] = field(default_factory=dict)
     """More for the API's dependencies to find on `app.state` (reporting's operations)."""
+    participant_of: Mapping[str, ParticipantOf] = field(default_factory=dict)
+    """Whose case a path names when it names something else than the participant (a goal,
+    a meeting): by path parameter, for the access decision."""
 
 
 def periodic(
@@ -98,6 +103,21 @@ def build_broker(settings: ServiceSettings) -> KafkaBroker:
     )
 
 
+def token_verifier(settings: ServiceSettings) -> TokenVerifier:
+    """How the service checks access tokens: against the configured issuer, always."""
+    if not settings.oidc_issuer:
+        raise ValueError(
+            "set STEIGER_OIDC_ISSUER to the OpenID Connect issuer of your access tokens "
+            "(`steiger run` starts a development issuer when none is configured)"
+        )
+    return TokenVerifier(
+        IssuerKeys(settings.oidc_issuer),
+        audience=settings.oidc_audience,
+        roles_claim=settings.oidc_roles_claim,
+        teams_claim=settings.oidc_teams_claim,
+    )
+
+
 def build_api(
     parts: ServiceParts,
     lifespan: Any = None,
@@ -115,6 +135,13 @@ def build_api(
     for name, value in parts.state.items():
         setattr(api.state, name, value)
     api.state.registration_wait = parts.settings.registration_wait_seconds
+    api.state.door = Door(
+        token_verifier(parts.settings),
+        parts.application,
+        parts.participant_of,
+        parts.settings.registration_wait_seconds,
+    )
+    api.state.credentials = parts.settings.credentials()
     api.add_middleware(TraceContextMiddleware)
     install_problem_handlers(api, {**parts.domain_errors, **(operational_errors or {})})
     api.include_router(parts.routes)
@@ -197,9 +224,12 @@ def build_service(parts: ServiceParts) -> FastAPI:
         tags=["operations"],
         summary="Ready when store, broker and relay are",
         responses={200: {"model": Health}, 503: {"model": Health, "description": "Not ready"}},
+        dependencies=[public("what orchestrators and load balancers ask; no personal data")],
     )
     async def health() -> JSONResponse:
         checks: dict[str, Any] = {}
+        if settings.development_issuer:
+            checks["warning"] = DEVELOPMENT_ISSUER_WARNING
         try:
             checks["store"] = await off_the_loop(_store_position, application)
         except Exception as error:
@@ -257,9 +287,16 @@ class ConsumerHealth(BaseModel):
     )
 
 
+DEVELOPMENT_ISSUER_WARNING = (
+    "signed in through the development issuer of `steiger run`: for the embedded defaults "
+    "only, never for real people's data"
+)
+
+
 class Health(BaseModel):
     service: str
     status: Literal["ready", "unavailable"]
+    warning: str | None = Field(None, description="what an operator must not overlook")
     store: dict[str, int] | str = Field(description="its position, or why it is unavailable")
     broker: Literal["ok", "unavailable"]
     relay: RelayHealth | None = None

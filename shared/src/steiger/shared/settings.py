@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from steiger.shared.tokens import ServiceCredentials
+
 DEFAULT_PARTITIONS = 2
 """Partitions of the topics the services create unless STEIGER_KAFKA_PARTITIONS says otherwise.
 Each service runs one process, so one consumer per group; two partitions let a replay rebuild
@@ -76,6 +78,39 @@ class ServiceSettings(KafkaSettings):
         "and accepts only records signed with it. Required with PostgreSQL; on the embedded "
         "defaults one is made once and kept in the var directory",
     )
+
+    oidc_issuer: str | None = Field(
+        None,
+        validation_alias=_global("STEIGER_OIDC_ISSUER"),
+        description="The OpenID Connect issuer whose access tokens the services accept (its "
+        "discovery document is at <issuer>/.well-known/openid-configuration). Required: "
+        "`steiger run` sets it to its development issuer when none is configured",
+    )
+    oidc_audience: str = Field("steiger", validation_alias=_global("STEIGER_OIDC_AUDIENCE"))
+    oidc_roles_claim: str = Field(
+        "realm_access.roles", validation_alias=_global("STEIGER_OIDC_ROLES_CLAIM")
+    )
+    oidc_teams_claim: str = Field("teams", validation_alias=_global("STEIGER_OIDC_TEAMS_CLAIM"))
+    development_issuer: bool = Field(
+        False,
+        validation_alias=_global("STEIGER_DEVELOPMENT_ISSUER"),
+        description="Set by `steiger run` when the issuer is its own: /health says so",
+    )
+    client_id: str | None = Field(
+        None, description="The service's own OAuth 2 client (default steiger-<service>)"
+    )
+    client_secret: SecretStr | None = Field(
+        None, description="Its secret, for the tokens it calls other services with"
+    )
+
+    @property
+    def oauth_client_id(self) -> str:
+        return self.client_id or f"steiger-{self.service}"
+
+    def credentials(self) -> ServiceCredentials:
+        """The service's own token, for the calls it makes to other services."""
+        secret = self.client_secret.get_secret_value() if self.client_secret else None
+        return ServiceCredentials(self.oidc_issuer or "", self.oauth_client_id, secret)
 
     def signing_key(self) -> bytes:
         return key_from(

@@ -22,6 +22,7 @@ import hashlib
 import json
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ ALGORITHMS = ("RS256", "ES256")
 LEEWAY_SECONDS = 30
 """The clock skew allowed between the issuer and the service."""
 KEYCLOAK_ROLES = "realm_access.roles"
+TEAMS = "teams"
+"""Where a team lead's teams are (in Keycloak, a group membership mapper named so)."""
 REMEMBERED_TOKENS = 10_000
 
 
@@ -48,6 +51,8 @@ class Caller:
     roles: frozenset[str]
     client: str | None = None
     """The client the token was issued to (`azp`, or `client_id`)."""
+    teams: frozenset[str] = frozenset()
+    """The teams whose caseloads a team lead oversees."""
     claims: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
@@ -101,13 +106,14 @@ class IssuerKeys:
 
 
 def roles_in(claims: Mapping[str, Any], path: str) -> frozenset[str]:
-    """The roles under a dotted claim path (Keycloak: `realm_access.roles`)."""
+    """The names listed under a dotted claim path (Keycloak's roles: `realm_access.roles`);
+    Keycloak's group paths (`/team-noord`) count by their last part."""
     found: Any = claims
     for part in path.split("."):
         found = found.get(part) if isinstance(found, Mapping) else None
     if not isinstance(found, list):
         return frozenset()
-    return frozenset(role for role in found if isinstance(role, str))
+    return frozenset(name.rsplit("/", 1)[-1] for name in found if isinstance(name, str))
 
 
 class TokenVerifier:
@@ -117,23 +123,34 @@ class TokenVerifier:
         audience: str,
         roles_claim: str = KEYCLOAK_ROLES,
         leeway: float = LEEWAY_SECONDS,
+        teams_claim: str = TEAMS,
     ) -> None:
         self.keys = keys
         self.audience = audience
         self.roles_claim = roles_claim
+        self.teams_claim = teams_claim
         self.leeway = leeway
         self._verified: dict[bytes, tuple[float, Caller]] = {}
 
-    def verify(self, token: str) -> Caller:
-        """The caller the token names; `InvalidToken` (whose message never repeats the
-        token) for anything else."""
+    def remembered(self, token: str) -> Caller | None:
+        """The caller of a token verified before and not expired since: no I/O, no
+        cryptography (safe on the event loop); None otherwise."""
         digest = hashlib.sha256(token.encode(errors="replace")).digest()
         remembered = self._verified.get(digest)
         if remembered is not None:
             expires, caller = remembered
             if time.time() <= expires + self.leeway:
                 return caller
-            del self._verified[digest]
+            self._verified.pop(digest, None)
+        return None
+
+    def verify(self, token: str) -> Caller:
+        """The caller the token names; `InvalidToken` (whose message never repeats the
+        token) for anything else."""
+        remembered = self.remembered(token)
+        if remembered is not None:
+            return remembered
+        digest = hashlib.sha256(token.encode(errors="replace")).digest()
         caller = self._verify(token)
         if len(self._verified) >= REMEMBERED_TOKENS:
             self._verified.clear()  # rare: a cache this full is of tokens mostly gone
@@ -167,5 +184,79 @@ class TokenVerifier:
             subject=str(claims["sub"]),
             roles=roles_in(claims, self.roles_claim),
             client=claims.get("azp") or claims.get("client_id"),
+            teams=roles_in(claims, self.teams_claim),
             claims=claims,
         )
+
+
+class TokenUnavailable(Exception):
+    """The service could not get a token of its own (no secret, or the issuer is away)."""
+
+
+class ServiceCredentials:
+    """A service's own access token, for calling another service: OAuth 2 client credentials
+    at the issuer's token endpoint, kept until a minute before it expires. Thread-safe; the
+    first call (and one per token lifetime) does HTTP: call it off the event loop."""
+
+    RENEW_BEFORE_SECONDS = 60
+
+    def __init__(
+        self,
+        issuer: str,
+        client_id: str,
+        client_secret: str | None,
+        fetch: Callable[[str], Any] = fetch_json,
+        timeout: float = 10.0,
+    ) -> None:
+        self.issuer = issuer.rstrip("/")
+        self.client_id = client_id
+        self._secret = client_secret
+        self._fetch = fetch
+        self._timeout = timeout
+        self._token: str | None = None
+        self._renew_at = 0.0
+        self._lock = threading.Lock()
+
+    def token(self) -> str:
+        with self._lock:
+            if self._token is None or time.monotonic() >= self._renew_at:
+                self._token, lifetime = self._request()
+                self._renew_at = time.monotonic() + max(lifetime - self.RENEW_BEFORE_SECONDS, 0)
+            return self._token
+
+    def headers(self, on_behalf_of: str | None = None) -> dict[str, str]:
+        """The Authorization header, and whom the call is made for (for the audit trail)."""
+        headers = {"Authorization": f"Bearer {self.token()}"}
+        if on_behalf_of:
+            headers[ON_BEHALF_OF] = on_behalf_of
+        return headers
+
+    def _request(self) -> tuple[str, float]:
+        if not self._secret:
+            raise TokenUnavailable(
+                f"no client secret for {self.client_id}: set STEIGER_<SERVICE>_CLIENT_SECRET"
+            )
+        try:
+            return self._ask()
+        except (OSError, ValueError, KeyError) as error:
+            raise TokenUnavailable(f"the issuer gave no token: {type(error).__name__}") from error
+
+    def _ask(self) -> tuple[str, float]:
+        endpoint = self._fetch(f"{self.issuer}/.well-known/openid-configuration")["token_endpoint"]
+        form = urllib.parse.urlencode(
+            {
+                "grant_type": "client_credentials",
+                "client_id": self.client_id,
+                "client_secret": self._secret,
+            }
+        ).encode()
+        request = urllib.request.Request(endpoint, data=form, method="POST")  # noqa: S310
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
+            answer = json.load(response)
+        return str(answer["access_token"]), float(answer.get("expires_in", 300))
+
+
+ON_BEHALF_OF = "X-On-Behalf-Of"
+"""The header a service's call names its own caller in (the privacy officer whose export it
+gathers): the callee records it in its audit trail."""

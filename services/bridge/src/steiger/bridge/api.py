@@ -32,6 +32,7 @@ from steiger.bridge.responses import (
     Positions,
     Scores,
 )
+from steiger.shared.access import CASE_READERS, CASEWORK, EVERYONE, Role, admits
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.dates import PastMoment
 from steiger.shared.http import Amount, Strict, current_application
@@ -73,7 +74,11 @@ class CorrectionIn(Strict):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-@router.post("/participants/{participant_id}/assessments", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/participants/{participant_id}/assessments",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def record_assessment(
     participant_id: KnownParticipant, body: AssessmentIn, bridge: Bridge
@@ -94,6 +99,7 @@ def record_assessment(
     "/participants/{participant_id}/assessments/{assessment_id}/corrections",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Correct a mistaken position; the correction is an event of its own",
+    dependencies=[admits(*CASEWORK)],
 )
 @on_event_loop
 def correct_position(
@@ -102,7 +108,11 @@ def correct_position(
     bridge.correct_position(participant_id, assessment_id, body.column, body.step, body.reason)
 
 
-@router.get("/participants/{participant_id}/positions", response_model=Positions)
+@router.get(
+    "/participants/{participant_id}/positions",
+    response_model=Positions,
+    dependencies=[admits(*CASE_READERS, Role.SERVICE)],
+)
 @on_event_loop
 def positions(participant_id: UUID, bridge: Bridge) -> dict[str, Any]:
     return bridge.positions(participant_id)
@@ -112,6 +122,7 @@ def positions(participant_id: UUID, bridge: Bridge) -> dict[str, Any]:
     "/participants/{participant_id}/scores",
     summary="Scores per pillar and in total, changes since intake and previous, and a timeline",
     response_model=Scores,
+    dependencies=[admits(*CASE_READERS)],
 )
 @on_event_loop
 def scores(
@@ -122,7 +133,7 @@ def scores(
     return bridge.scores(participant_id, definition_id)
 
 
-@router.get("/definitions")
+@router.get("/definitions", dependencies=[admits(*EVERYONE)])
 @on_event_loop
 def definitions(bridge: Bridge) -> list[DefinitionSummary]:
     return [
@@ -131,7 +142,7 @@ def definitions(bridge: Bridge) -> list[DefinitionSummary]:
     ]
 
 
-@router.get("/definitions/{definition_id}/{version}")
+@router.get("/definitions/{definition_id}/{version}", dependencies=[admits(*EVERYONE)])
 @on_event_loop
 def definition(definition_id: str, version: str, bridge: Bridge) -> BridgeDefinition:
     return bridge.definition(definition_id, version)
@@ -149,7 +160,7 @@ class EconomicIndependenceIn(Strict):
     )
 
 
-@router.get("/cost-tables", tags=["economic independence index"])
+@router.get("/cost-tables", tags=["economic independence index"], dependencies=[admits(*EVERYONE)])
 @on_event_loop
 def cost_tables(bridge: Bridge) -> list[CostTableSummary]:
     return [
@@ -162,6 +173,7 @@ def cost_tables(bridge: Bridge) -> list[CostTableSummary]:
 @router.get(
     "/cost-tables/{table_id}/{version}/index",
     tags=["economic independence index"],
+    dependencies=[admits(*EVERYONE)],
 )
 @on_event_loop
 def index_income(
@@ -181,6 +193,7 @@ def index_income(
     tags=["economic independence index"],
     summary="The index income for the participant's household, their gap and their wishes",
     response_model=EconomicIndependence,
+    dependencies=[admits(*CASE_READERS)],
 )
 @on_event_loop
 def economic_independence(
@@ -198,7 +211,12 @@ class ExecutiveSkillsIn(Strict):
     assessed_at: PastMoment
 
 
-@router.get("/executive-skills/questionnaire", tags=["executive skills"], responses=problems(404))
+@router.get(
+    "/executive-skills/questionnaire",
+    tags=["executive skills"],
+    responses=problems(404),
+    dependencies=[admits(*EVERYONE)],
+)
 @on_event_loop
 def executive_skills_questionnaire(bridge: Bridge) -> ExecutiveSkillsQuestionnaire:
     return bridge.executive_skills_questionnaire()
@@ -210,6 +228,7 @@ def executive_skills_questionnaire(bridge: Bridge) -> ExecutiveSkillsQuestionnai
     tags=["executive skills"],
     summary="Record the 36 answers; returns the 3 stronger and 3 weaker functions",
     response_model=ExecutiveSkillsProfile,
+    dependencies=[admits(*CASE_READERS)],
 )
 @on_event_loop
 def assess_executive_skills(
@@ -222,6 +241,7 @@ def assess_executive_skills(
     "/participants/{participant_id}/executive-skills",
     tags=["executive skills"],
     response_model=ExecutiveSkillsHistory,
+    dependencies=[admits(*CASE_READERS)],
 )
 @on_event_loop
 def executive_skills(participant_id: UUID, bridge: Bridge) -> dict[str, Any]:
@@ -254,6 +274,7 @@ Sources = Annotated[JobSources, Depends(job_sources)]
     summary="The catalogue classified as Hot and Smart Start",
     response_model=Jobs,
     responses=problems(404),
+    dependencies=[admits(*EVERYONE)],
 )
 def jobs(bridge: Bridge, sources: Sources) -> dict[str, Any]:
     return bridge.jobs(sources.catalogue, sources.table)
@@ -265,6 +286,7 @@ def jobs(bridge: Bridge, sources: Sources) -> dict[str, Any]:
     summary="Jobs whose wage covers the household's index income, and Smart Start paths",
     response_model=JobsFor,
     responses=problems(409),
+    dependencies=[admits(*CASE_READERS)],
 )
 def jobs_for(participant_id: UUID, bridge: Bridge, sources: Sources) -> dict[str, Any]:
     return bridge.jobs_for(participant_id, sources.catalogue, sources.table)

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.application import ProcessingEvent
 
 from steiger.bridge.domain.record import BridgeRecord
+from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.participant import ParticipantRegistered
 from steiger.shared.eventstore import Reactions
 
@@ -29,4 +30,4 @@ def on_participant_registered(
     processing.collect_events(record)
 
 
-REACTIONS: Reactions = {ParticipantRegistered: on_participant_registered}
+REACTIONS: Reactions = {**CASE_REACTIONS, ParticipantRegistered: on_participant_registered}

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Response, status
 from steiger.notifications.application import NotificationsApplication
 from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
 from steiger.notifications.responses import Feed, Overview, Queue
+from steiger.shared.access import CASE_READERS, CASEWORK, Role, admits, public
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.http import current_application
 from steiger.shared.openapi import TEXT
@@ -24,13 +25,18 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {ParticipantGone: 410, FeedNotFound:
     "/participants/{participant_id}/notifications",
     summary="Operator view: pending, sent, failed, skipped and cancelled notifications",
     response_model=Overview,
+    dependencies=[admits(*CASEWORK, Role.OPERATOR, Role.SERVICE)],
 )
 @on_event_loop
 def notifications_of(participant_id: UUID, notifications: Notifications) -> dict[str, Any]:
     return notifications.overview(participant_id)
 
 
-@router.get("/notifications/queue", summary="How many notifications wait, and how many are due")
+@router.get(
+    "/notifications/queue",
+    summary="How many notifications wait, and how many are due",
+    dependencies=[admits(Role.OPERATOR)],
+)
 def queue(notifications: Notifications) -> Queue:
     return Queue(**notifications.pending_count(dt.datetime.now(dt.UTC)))
 
@@ -40,6 +46,7 @@ def queue(notifications: Notifications) -> Queue:
     status_code=status.HTTP_201_CREATED,
     tags=["calendar"],
     summary="A new private calendar address for the participant; the previous one stops",
+    dependencies=[admits(*CASE_READERS)],
 )
 @on_event_loop
 def renew_feed(participant_id: KnownParticipant, notifications: Notifications) -> Feed:
@@ -52,6 +59,7 @@ def renew_feed(participant_id: KnownParticipant, notifications: Notifications) -
     tags=["calendar"],
     response_class=Response,
     responses={200: {"content": {"text/calendar": TEXT}}},
+    dependencies=[public("the feed's secret is its address (a calendar app cannot sign in)")],
 )
 @on_event_loop
 def calendar(token: str, notifications: Notifications) -> Response:

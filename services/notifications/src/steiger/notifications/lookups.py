@@ -15,6 +15,7 @@ from uuid import UUID
 import urllib3
 
 from steiger.notifications.channels import DeliveryError
+from steiger.shared.tokens import ServiceCredentials, TokenUnavailable
 
 
 class Directory(Protocol):
@@ -34,16 +35,24 @@ class InternalApi:
     `connections` kept alive (one per dispatching thread). Nothing is retried here (a lookup
     is audited at the participant service, and the dispatcher retries a failed send itself)."""
 
-    def __init__(self, base_url: str, timeout: float = 10.0, connections: int = 8) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 10.0,
+        connections: int = 8,
+        credentials: ServiceCredentials | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.pool = urllib3.PoolManager(
             maxsize=connections, timeout=urllib3.Timeout(timeout), retries=False
         )
+        self.credentials = credentials
 
     def get(self, path: str, params: dict[str, str] | None = None) -> tuple[int, Any]:
         """The status and the JSON body (None when there is none); urllib3's HTTPError when
-        the service could not be reached."""
-        response = self.pool.request("GET", self.base_url + path, fields=params)
+        the service could not be reached. Sent with the service's own token."""
+        headers = self.credentials.headers() if self.credentials else None
+        response = self.pool.request("GET", self.base_url + path, fields=params, headers=headers)
         try:
             return response.status, json.loads(response.data) if response.data else None
         except ValueError:
@@ -53,16 +62,22 @@ class InternalApi:
 class ParticipantDirectory:
     """The participant service's narrow contact endpoint; every lookup is recorded there."""
 
-    def __init__(self, base_url: str, timeout: float = 10.0, connections: int = 8) -> None:
-        self.api = InternalApi(base_url, timeout, connections)
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 10.0,
+        connections: int = 8,
+        credentials: ServiceCredentials | None = None,
+    ) -> None:
+        self.api = InternalApi(base_url, timeout, connections, credentials)
 
     def address(self, participant_id: UUID, channel: str, purpose: str) -> str | None:
         try:
             status, body = self.api.get(
                 f"/participants/{participant_id}/contact/{channel}",
-                {"requested_by": "notifications", "purpose": purpose},
+                {"purpose": purpose},
             )
-        except urllib3.exceptions.HTTPError as error:
+        except (urllib3.exceptions.HTTPError, TokenUnavailable) as error:
             raise DeliveryError(
                 f"participant service unavailable: {type(error).__name__}"
             ) from error
@@ -79,13 +94,19 @@ class PlanningDetails:
     """Planning's public API. When planning cannot be reached, messages fall back to their
     general wording rather than not going out."""
 
-    def __init__(self, base_url: str, timeout: float = 10.0, connections: int = 8) -> None:
-        self.api = InternalApi(base_url, timeout, connections)
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 10.0,
+        connections: int = 8,
+        credentials: ServiceCredentials | None = None,
+    ) -> None:
+        self.api = InternalApi(base_url, timeout, connections, credentials)
 
     def _get(self, path: str) -> Any:
         try:
             status, body = self.api.get(path)
-        except urllib3.exceptions.HTTPError:
+        except (urllib3.exceptions.HTTPError, TokenUnavailable):
             return None
         return body if status == 200 else None
 

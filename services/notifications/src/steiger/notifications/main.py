@@ -49,7 +49,10 @@ def channels(settings: Settings) -> dict[str, Channel]:
 def parts(settings: Settings | None = None) -> ServiceParts:
     settings = settings or Settings()
     connections = settings.dispatch_concurrency  # one per dispatching thread
-    details = PlanningDetails(settings.planning_url, connections=connections)
+    credentials = settings.credentials()
+    details = PlanningDetails(
+        settings.planning_url, connections=connections, credentials=credentials
+    )
     application = NotificationsApplication(
         store_environment(settings),
         ReminderPolicy(days_before=settings.reminder_days_before),
@@ -61,7 +64,9 @@ def parts(settings: Settings | None = None) -> ServiceParts:
     dispatcher = Dispatcher(
         application,
         channels(settings),
-        ParticipantDirectory(settings.participant_url, connections=connections),
+        ParticipantDirectory(
+            settings.participant_url, connections=connections, credentials=credentials
+        ),
         details,
         MessageTemplates(settings.templates_dir, settings.timezone),
         concurrency=settings.dispatch_concurrency,

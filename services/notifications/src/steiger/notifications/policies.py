@@ -12,6 +12,7 @@ from eventsourcing.application import ProcessingEvent
 
 from steiger.notifications.domain.notifications import ParticipantNotifications
 from steiger.notifications.domain.timing import ContactWindow, ReminderPolicy
+from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.participant import (
     ContactPreferencesChanged,
     ParticipantErased,
@@ -155,5 +156,6 @@ CHANGES: dict[type, Change] = {
     RewardEarned: reward_earned,
 }
 REACTIONS: Reactions = {
-    event_class: _on_participant(change) for event_class, change in CHANGES.items()
+    **CASE_REACTIONS,
+    **{event_class: _on_participant(change) for event_class, change in CHANGES.items()},
 }

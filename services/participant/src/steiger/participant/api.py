@@ -47,6 +47,16 @@ from steiger.participant.responses import (
 )
 from steiger.participant.schemas import RegistrationIn
 from steiger.shared import clock
+from steiger.shared.access import (
+    CASE_READERS,
+    CASEWORK,
+    CurrentCaller,
+    Forbidden,
+    Role,
+    admits,
+    oversees,
+    visible,
+)
 from steiger.shared.concurrency import off_the_loop, on_event_loop
 from steiger.shared.dates import EffectiveDay, LocalTime
 from steiger.shared.http import (
@@ -80,18 +90,33 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024
 @router.post(
     "/participants",
     status_code=status.HTTP_201_CREATED,
+    summary="Intake: a mentor who registers a participant takes them on",
     responses={409: {"description": "Conflict: already registered (same BSN or external id)"}},
+    dependencies=[admits(*CASEWORK)],
 )
 @on_event_loop
-def register(body: RegistrationIn, participants: Participants) -> Registered:
-    participant_id = participants.register(body.personal_data(), **body.intake())
+def register(body: RegistrationIn, participants: Participants, caller: CurrentCaller) -> Registered:
+    mentor_id = _as_uuid(caller.subject) if Role.MENTOR in caller.roles else None
+    if mentor_id is not None and not participants.is_mentor(mentor_id):
+        mentor_id = None  # not registered as a mentor: a team lead assigns one
+    participant_id = participants.register(
+        body.personal_data(), **body.intake(), mentor_id=mentor_id
+    )
     return Registered(participant_id=participant_id)
+
+
+def _as_uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
 
 
 @router.post(
     "/participants/import",
     summary="Bulk import (CSV with a header row, or JSON lines); one report for the file",
     responses=problems(413, 415),
+    dependencies=[admits(Role.ADMINISTRATOR)],
     openapi_extra={
         "requestBody": {
             "content": {
@@ -117,7 +142,11 @@ async def import_participants(
     return ImportReportOut.model_validate(asdict(report))
 
 
-@router.get("/participants/{participant_id}", response_model=ParticipantOut)
+@router.get(
+    "/participants/{participant_id}",
+    response_model=ParticipantOut,
+    dependencies=[admits(*CASE_READERS, Role.PRIVACY_OFFICER)],
+)
 @on_event_loop
 def participant(participant_id: UUID, participants: Participants) -> dict[str, Any]:
     return participants.participant(participant_id)
@@ -127,10 +156,14 @@ def participant(participant_id: UUID, participants: Participants) -> dict[str, A
     "/participants/{participant_id}/export",
     summary="Subject access (GDPR art. 15): everything held about the participant, everywhere",
     response_model=SubjectAccess,
+    dependencies=[admits(Role.PRIVACY_OFFICER, Role.PARTICIPANT)],
 )
-async def subject_access(participant_id: UUID, participants: Participants) -> dict[str, Any]:
+async def subject_access(
+    participant_id: UUID, participants: Participants, caller: CurrentCaller, request: Request
+) -> dict[str, Any]:
     own = await off_the_loop(participants.subject_access, participant_id)
-    elsewhere = await gather(participants.peer_urls, participant_id)
+    credentials = request.app.state.credentials
+    elsewhere = await gather(participants.peer_urls, participant_id, credentials, caller.subject)
     complete = not any(isinstance(v, dict) and "unavailable" in v for v in elsewhere.values())
     return {"complete": complete, "participant": own, "held_by_other_services": elsewhere}
 
@@ -139,6 +172,7 @@ async def subject_access(participant_id: UUID, participants: Participants) -> di
     "/participants/{participant_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Erase (GDPR art. 17): destroys the participant's key; statistics stay",
+    dependencies=[admits(Role.PRIVACY_OFFICER)],
 )
 @on_event_loop
 def erase(participant_id: UUID, participants: Participants, today: Today) -> Response:
@@ -147,21 +181,27 @@ def erase(participant_id: UUID, participants: Participants, today: Today) -> Res
 
 
 NO_CONTENT: dict[str, Any] = {"status_code": status.HTTP_204_NO_CONTENT, "response_class": Response}
+CASE_CHANGE = {**NO_CONTENT, "dependencies": [admits(*CASEWORK)]}
+"""A change to a case by those who work on it."""
+PARTICIPANTS_OWN = {**NO_CONTENT, "dependencies": [admits(*CASE_READERS)]}
+"""A change the participant may make themselves too (consent, contact preferences)."""
 OnDay = Field(default_factory=clock.today, description="default: today")
 
 
 @router.get(
     "/participants",
-    summary="Search by name fragment, external id or birth year",
+    summary="Search by name fragment, external id or birth year: among the caller's cases",
     response_model=list[Found],
+    dependencies=[admits(*CASEWORK, Role.PRIVACY_OFFICER)],
 )
 def search(
+    request: Request,
     participants: Participants,
     name: str | None = Query(None, min_length=2, max_length=200),
     external_id: str | None = Query(None, max_length=64),
     birth_year: int | None = Query(None, ge=1900, le=2100),
 ) -> list[dict[str, Any]]:
-    return participants.search(name, external_id, birth_year)
+    return visible(request, participants.search(name, external_id, birth_year))
 
 
 # status over time
@@ -181,25 +221,29 @@ class ExitIn(Strict):
     reason: ExitReason
 
 
-@router.post("/participants/{participant_id}/pause", **NO_CONTENT)
+@router.post("/participants/{participant_id}/pause", **CASE_CHANGE)
 @on_event_loop
 def pause(participant_id: UUID, body: PauseIn, participants: Participants) -> None:
     participants.pause(participant_id, body.on, body.reason)
 
 
-@router.post("/participants/{participant_id}/resume", **NO_CONTENT)
+@router.post("/participants/{participant_id}/resume", **CASE_CHANGE)
 @on_event_loop
 def resume(participant_id: UUID, body: ResumeIn, participants: Participants) -> None:
     participants.resume(participant_id, body.on)
 
 
-@router.post("/participants/{participant_id}/exit", **NO_CONTENT)
+@router.post("/participants/{participant_id}/exit", **CASE_CHANGE)
 @on_event_loop
 def exit_programme(participant_id: UUID, body: ExitIn, participants: Participants) -> None:
     participants.exit(participant_id, body.on, body.reason)
 
 
-@router.get("/participants/{participant_id}/history", response_model=list[StatusChange])
+@router.get(
+    "/participants/{participant_id}/history",
+    response_model=list[StatusChange],
+    dependencies=[admits(*CASE_READERS, Role.PRIVACY_OFFICER)],
+)
 @on_event_loop
 def history(participant_id: UUID, participants: Participants) -> list[dict[str, Any]]:
     return participants.history(participant_id)
@@ -211,6 +255,12 @@ def history(participant_id: UUID, participants: Participants) -> list[dict[str, 
 class MentorIn(Strict):
     name: str = Field(min_length=1, max_length=200)
     organisation: str | None = Field(None, max_length=200)
+    team: str | None = Field(
+        None, min_length=1, max_length=100, description="whose team leads oversee the caseload"
+    )
+    mentor_id: UUID | None = Field(
+        None, description="the mentor's user id at the issuer (their tokens' subject)"
+    )
 
 
 class AssignmentIn(Strict):
@@ -219,20 +269,45 @@ class AssignmentIn(Strict):
     reason: str | None = Field(None, max_length=500, description="required for a transfer")
 
 
-@router.post("/mentors", status_code=status.HTTP_201_CREATED, tags=["mentors"])
+@router.post(
+    "/mentors",
+    status_code=status.HTTP_201_CREATED,
+    tags=["mentors"],
+    dependencies=[admits(Role.ADMINISTRATOR)],
+)
 @on_event_loop
 def register_mentor(body: MentorIn, participants: Participants) -> MentorCreated:
-    return MentorCreated(mentor_id=participants.register_mentor(body.name, body.organisation))
+    mentor_id = participants.register_mentor(
+        body.name, body.organisation, body.team, body.mentor_id
+    )
+    return MentorCreated(mentor_id=mentor_id)
 
 
-@router.get("/mentors/{mentor_id}/caseload", tags=["mentors"], response_model=Caseload)
-def caseload(mentor_id: UUID, participants: Participants) -> dict[str, Any]:
+@router.get(
+    "/mentors/{mentor_id}/caseload",
+    tags=["mentors"],
+    summary="A mentor's caseload: their own, or one of their team's",
+    response_model=Caseload,
+    dependencies=[admits(*CASEWORK)],
+)
+def caseload(mentor_id: UUID, participants: Participants, caller: CurrentCaller) -> dict[str, Any]:
+    if not oversees(caller, mentor_id, participants.mentor_team(mentor_id)):
+        raise Forbidden(f"the caseload of mentor {mentor_id} is not yours to see")
     return participants.caseload(mentor_id)
 
 
-@router.put("/participants/{participant_id}/mentor", **NO_CONTENT)
+@router.put(
+    "/participants/{participant_id}/mentor",
+    summary="Assign a mentor, or transfer to another within the team",
+    dependencies=[admits(Role.TEAM_LEAD)],
+    **NO_CONTENT,
+)
 @on_event_loop
-def assign_mentor(participant_id: UUID, body: AssignmentIn, participants: Participants) -> None:
+def assign_mentor(
+    participant_id: UUID, body: AssignmentIn, participants: Participants, caller: CurrentCaller
+) -> None:
+    if participants.mentor_team(body.mentor_id) not in caller.teams:
+        raise Forbidden(f"mentor {body.mentor_id} is not in your team")
     participants.assign_mentor(participant_id, body.mentor_id, body.on, body.reason)
 
 
@@ -247,7 +322,7 @@ class ConsentIn(Strict):
     on: EffectiveDay = OnDay
 
 
-@router.post("/participants/{participant_id}/consents", **NO_CONTENT)
+@router.post("/participants/{participant_id}/consents", **PARTICIPANTS_OWN)
 @on_event_loop
 def grant_consent(participant_id: UUID, body: ConsentIn, participants: Participants) -> None:
     participants.grant_consent(
@@ -255,7 +330,7 @@ def grant_consent(participant_id: UUID, body: ConsentIn, participants: Participa
     )
 
 
-@router.delete("/participants/{participant_id}/consents/{purpose}", **NO_CONTENT)
+@router.delete("/participants/{participant_id}/consents/{purpose}", **PARTICIPANTS_OWN)
 @on_event_loop
 def withdraw_consent(
     participant_id: UUID,
@@ -267,7 +342,11 @@ def withdraw_consent(
     participants.withdraw_consent(participant_id, purpose, partner, today)
 
 
-@router.get("/participants/{participant_id}/consents", response_model=list[Consent])
+@router.get(
+    "/participants/{participant_id}/consents",
+    response_model=list[Consent],
+    dependencies=[admits(*CASE_READERS, Role.PRIVACY_OFFICER)],
+)
 @on_event_loop
 def consents(participant_id: UUID, participants: Participants) -> list[dict[str, Any]]:
     return participants.consents(participant_id)
@@ -284,7 +363,7 @@ class ContactPreferencesIn(Strict):
     opted_out: list[Channel] = Field(default_factory=list)
 
 
-@router.put("/participants/{participant_id}/contact-preferences", **NO_CONTENT)
+@router.put("/participants/{participant_id}/contact-preferences", **PARTICIPANTS_OWN)
 @on_event_loop
 def set_contact_preferences(
     participant_id: UUID, body: ContactPreferencesIn, participants: Participants
@@ -305,13 +384,15 @@ def set_contact_preferences(
     tags=["internal"],
     response_model=ContactAddress,
     responses=problems(409),  # the participant opted out of the channel
+    dependencies=[admits(Role.SERVICE)],
 )
 @on_event_loop
 def contact_address(
     participant_id: UUID,
     channel: Channel,
     participants: Participants,
-    requested_by: str = Query(min_length=1, max_length=64, examples=["notifications"]),
+    caller: CurrentCaller,
     purpose: str = Query(min_length=1, max_length=200, examples=["reminder:<reminder id>"]),
 ) -> dict[str, Any]:
-    return participants.contact_address(participant_id, channel, requested_by, purpose)
+    """Who asks is the token's subject: the calling service's client."""
+    return participants.contact_address(participant_id, channel, caller.subject, purpose)

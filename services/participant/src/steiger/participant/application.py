@@ -11,6 +11,7 @@ from steiger.participant.contracts import to_contract
 from steiger.participant.domain.bsn import check_bsn, mask_bsn
 from steiger.participant.domain.errors import (
     DuplicateParticipant,
+    MentorExists,
     MentorNotFound,
     ParticipantErased,
     ParticipantNotFound,
@@ -27,7 +28,9 @@ from steiger.participant.domain.values import (
 from steiger.participant.keystore import open_key_store
 from steiger.participant.projections import SearchIndex
 from steiger.participant.sealing import Vault
+from steiger.shared.access import Case
 from steiger.shared.eventstore import ServiceApplication
+from steiger.shared.participants import ParticipantState
 
 
 class ParticipantApplication(ServiceApplication):
@@ -63,7 +66,11 @@ class ParticipantApplication(ServiceApplication):
         language: str,
         household: Mapping[str, int],
         registered_on: dt.date,
+        mentor_id: UUID | None = None,
     ) -> UUID:
+        """A participant's intake; `mentor_id` names the mentor who takes them on (the
+        mentor doing the intake), in the same transaction."""
+        mentor = self._mentor(mentor_id) if mentor_id else None
         if personal.bsn is not None:
             personal = PersonalData.from_dict(
                 {**personal.to_dict(), "bsn": check_bsn(personal.bsn)}
@@ -85,7 +92,12 @@ class ParticipantApplication(ServiceApplication):
                 household["school_age_children"],
                 registered_on,
             )
-            self.save(participant)
+            if mentor is None:
+                self.save(participant)
+            else:
+                participant.assign_mentor(mentor.id, mentor.team, registered_on, None)
+                mentor.take_on(participant_id)
+                self.save(participant, mentor)
         except BaseException:
             self.keys.destroy(participant_id)
             raise
@@ -116,6 +128,16 @@ class ParticipantApplication(ServiceApplication):
         self.search_index.remove(participant_id)
         participant.erase(on)
         self.save(participant)
+
+    def participant_state(self, participant_id: UUID) -> ParticipantState:
+        found = self.find(participant_id, Participant)
+        if found is None:
+            return "unknown"
+        return "erased" if found.erased else "registered"
+
+    def case_of(self, participant_id: UUID) -> Case | None:
+        found = self.find(participant_id, Participant)
+        return Case(found.mentor_id, found.team) if found and found.mentor_id else None
 
     def participant(self, participant_id: UUID) -> dict[str, Any]:
         p = self._get(participant_id)
@@ -176,10 +198,22 @@ class ParticipantApplication(ServiceApplication):
 
     # mentors
 
-    def register_mentor(self, name: str, organisation: str | None) -> UUID:
-        mentor = Mentor(name, organisation)
+    def register_mentor(
+        self, name: str, organisation: str | None, team: str | None, mentor_id: UUID | None
+    ) -> UUID:
+        """A mentor; `mentor_id` is their user id at the issuer (their tokens' subject)."""
+        mentor_id = mentor_id or uuid4()
+        if self.find(mentor_id, Mentor) is not None:
+            raise MentorExists(f"mentor {mentor_id} is registered already", field="mentor_id")
+        mentor = Mentor(mentor_id, name, organisation, team)
         self.save(mentor)
         return mentor.id
+
+    def mentor_team(self, mentor_id: UUID) -> str | None:
+        return self._mentor(mentor_id).team
+
+    def is_mentor(self, mentor_id: UUID) -> bool:
+        return self.find(mentor_id, Mentor) is not None
 
     def assign_mentor(
         self, participant_id: UUID, mentor_id: UUID, on: dt.date, reason: str | None
@@ -187,7 +221,7 @@ class ParticipantApplication(ServiceApplication):
         participant = self._get(participant_id)
         mentor = self._mentor(mentor_id)
         previous = self._mentor(participant.mentor_id) if participant.mentor_id else None
-        participant.assign_mentor(mentor_id, on, reason)
+        participant.assign_mentor(mentor_id, mentor.team, on, reason)
         mentor.take_on(participant_id)
         if previous is not None:
             previous.hand_over(participant_id)

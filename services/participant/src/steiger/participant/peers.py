@@ -13,6 +13,9 @@ from uuid import UUID
 
 import httpx
 
+from steiger.shared.concurrency import off_the_loop
+from steiger.shared.tokens import ServiceCredentials, TokenUnavailable
+
 PARTICIPANT_DATA = {
     "bridge": "/participants/{id}/positions",
     "planning": "/participants/{id}/goals",
@@ -22,8 +25,18 @@ PARTICIPANT_DATA = {
 }
 
 
-async def gather(urls: Mapping[str, str], participant_id: UUID) -> dict[str, Any]:
-    async with httpx.AsyncClient(timeout=10.0) as http:
+async def gather(
+    urls: Mapping[str, str],
+    participant_id: UUID,
+    credentials: ServiceCredentials,
+    on_behalf_of: str,
+) -> dict[str, Any]:
+    """Asked with the participant service's own token, naming whom it asks for."""
+    try:
+        headers = await off_the_loop(credentials.headers, on_behalf_of)
+    except TokenUnavailable as error:
+        return {service: {"unavailable": str(error)} for service in PARTICIPANT_DATA}
+    async with httpx.AsyncClient(timeout=10.0, headers=headers) as http:
 
         async def one(service: str, path: str) -> tuple[str, Any]:
             url = urls[service] + path.format(id=participant_id)

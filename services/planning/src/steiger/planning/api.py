@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import Field
 
@@ -26,6 +26,7 @@ from steiger.planning.responses import (
     MeetingOut,
 )
 from steiger.shared import clock
+from steiger.shared.access import CASE_READERS, CASEWORK, Role, admits, may_see, require_case
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.dates import PastDay, PastMoment, PlannedDay, PlannedMoment
 from steiger.shared.http import Strict, Today, current_application
@@ -148,7 +149,11 @@ class MeetingRecordIn(Strict):
     risks: list[str] = Field(default_factory=list, max_length=30)
 
 
-@router.post("/participants/{participant_id}/goals", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/participants/{participant_id}/goals",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def set_goal(participant_id: KnownParticipant, goal: GoalIn, planning: Planning) -> Created:
     return Created(
@@ -163,7 +168,11 @@ def set_goal(participant_id: KnownParticipant, goal: GoalIn, planning: Planning)
     )
 
 
-@router.post("/goals/{goal_id}/actions", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/goals/{goal_id}/actions",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def plan_action(goal_id: UUID, action: ActionIn, planning: Planning) -> Created:
     return Created(
@@ -179,7 +188,9 @@ def plan_action(goal_id: UUID, action: ActionIn, planning: Planning) -> Created:
 
 
 @router.post(
-    "/goals/{goal_id}/actions/{action_id}/completion", status_code=status.HTTP_204_NO_CONTENT
+    "/goals/{goal_id}/actions/{action_id}/completion",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[admits(*CASEWORK)],
 )
 @on_event_loop
 def complete_action(
@@ -191,7 +202,11 @@ def complete_action(
 NO_CONTENT: dict[str, Any] = {"status_code": status.HTTP_204_NO_CONTENT}
 
 
-@router.post("/goals/{goal_id}/actions/{action_id}/reschedule", **NO_CONTENT)
+@router.post(
+    "/goals/{goal_id}/actions/{action_id}/reschedule",
+    **NO_CONTENT,
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def reschedule_action(
     goal_id: UUID, action_id: UUID, body: RescheduleIn, planning: Planning
@@ -199,32 +214,36 @@ def reschedule_action(
     planning.reschedule_action(goal_id, action_id, body.due_on, body.reason)
 
 
-@router.post("/goals/{goal_id}/actions/{action_id}/cancellation", **NO_CONTENT)
+@router.post(
+    "/goals/{goal_id}/actions/{action_id}/cancellation",
+    **NO_CONTENT,
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def cancel_action(goal_id: UUID, action_id: UUID, body: CancellationIn, planning: Planning) -> None:
     planning.cancel_action(goal_id, action_id, body.reason)
 
 
-@router.post("/goals/{goal_id}/revisions", **NO_CONTENT)
+@router.post("/goals/{goal_id}/revisions", **NO_CONTENT, dependencies=[admits(*CASEWORK)])
 @on_event_loop
 def revise_goal(goal_id: UUID, body: RevisionIn, planning: Planning) -> None:
     changes = body.model_dump(exclude_unset=True, exclude={"why", "on"})
     planning.revise_goal(goal_id, changes, body.why, body.on)
 
 
-@router.post("/goals/{goal_id}/achievement", **NO_CONTENT)
+@router.post("/goals/{goal_id}/achievement", **NO_CONTENT, dependencies=[admits(*CASEWORK)])
 @on_event_loop
 def achieve_goal(goal_id: UUID, body: AchievementIn, planning: Planning) -> None:
     planning.achieve_goal(goal_id, body.on)
 
 
-@router.post("/goals/{goal_id}/discontinuation", **NO_CONTENT)
+@router.post("/goals/{goal_id}/discontinuation", **NO_CONTENT, dependencies=[admits(*CASEWORK)])
 @on_event_loop
 def discontinue_goal(goal_id: UUID, body: DiscontinuationIn, planning: Planning) -> None:
     planning.discontinue_goal(goal_id, body.on, body.reason, body.conversation)
 
 
-@router.post("/goals/{goal_id}/reflections", **NO_CONTENT)
+@router.post("/goals/{goal_id}/reflections", **NO_CONTENT, dependencies=[admits(*CASE_READERS)])
 @on_event_loop
 def reflect(goal_id: UUID, body: ReflectionIn, planning: Planning) -> None:
     planning.reflect(
@@ -236,6 +255,7 @@ def reflect(goal_id: UUID, body: ReflectionIn, planning: Planning) -> None:
     "/participants/{participant_id}/meetings",
     status_code=status.HTTP_201_CREATED,
     tags=["meetings"],
+    dependencies=[admits(*CASEWORK)],
 )
 @on_event_loop
 def schedule_meeting(
@@ -244,31 +264,51 @@ def schedule_meeting(
     return Created(id=planning.schedule_meeting(participant_id, body.at, body.place))
 
 
-@router.post("/meetings/{meeting_id}/record", tags=["meetings"], **NO_CONTENT)
+@router.post(
+    "/meetings/{meeting_id}/record",
+    tags=["meetings"],
+    **NO_CONTENT,
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def hold_meeting(meeting_id: UUID, body: MeetingRecordIn, planning: Planning) -> None:
     planning.hold_meeting(meeting_id, **body.model_dump())
 
 
-@router.get("/meetings/{meeting_id}", tags=["meetings"], response_model=MeetingOut)
+@router.get(
+    "/meetings/{meeting_id}",
+    tags=["meetings"],
+    response_model=MeetingOut,
+    dependencies=[admits(*CASE_READERS, Role.SERVICE)],
+)
 @on_event_loop
 def meeting(meeting_id: UUID, planning: Planning) -> dict[str, Any]:
     return planning.meeting(meeting_id)
 
 
-@router.get("/participants/{participant_id}/figures", response_model=Figures)
+@router.get(
+    "/participants/{participant_id}/figures",
+    response_model=Figures,
+    dependencies=[admits(*CASE_READERS)],
+)
 @on_event_loop
 def figures(participant_id: UUID, planning: Planning, today: Today) -> dict[str, Any]:
     return planning.figures(participant_id, today)
 
 
-@router.get("/participants/{participant_id}/goals", response_model=list[GoalOut])
+@router.get(
+    "/participants/{participant_id}/goals",
+    response_model=list[GoalOut],
+    dependencies=[admits(*CASE_READERS, Role.SERVICE)],
+)
 @on_event_loop
 def goals_of(participant_id: UUID, planning: Planning) -> list[dict[str, Any]]:
     return planning.goals_of(participant_id)
 
 
-@router.get("/goals/{goal_id}", response_model=GoalOut)
+@router.get(
+    "/goals/{goal_id}", response_model=GoalOut, dependencies=[admits(*CASE_READERS, Role.SERVICE)]
+)
 @on_event_loop
 def goal(goal_id: UUID, planning: Planning) -> dict[str, Any]:
     return planning.goal(goal_id)
@@ -279,6 +319,7 @@ def goal(goal_id: UUID, planning: Planning) -> dict[str, Any]:
     summary="The current plan in plain language, to print (HTML) or hand over (PDF)",
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": TEXT, "application/pdf": BINARY}}},
+    dependencies=[admits(*CASE_READERS)],
 )
 def printable_plan(
     participant_id: UUID,
@@ -303,25 +344,39 @@ class MemberIn(Strict):
     participant_id: UUID
 
 
-@router.post("/groups", status_code=status.HTTP_201_CREATED, tags=["groups"])
+@router.post(
+    "/groups",
+    status_code=status.HTTP_201_CREATED,
+    tags=["groups"],
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def form_group(body: GroupIn, planning: Planning) -> Created:
     return Created(id=planning.form_group(body.name, body.kind, body.column))
 
 
-@router.post("/groups/{group_id}/members", tags=["groups"], **NO_CONTENT)
-@on_event_loop
-def join_group(group_id: UUID, body: MemberIn, planning: Planning) -> None:
+@router.post(
+    "/groups/{group_id}/members", tags=["groups"], **NO_CONTENT, dependencies=[admits(*CASEWORK)]
+)
+async def join_group(group_id: UUID, body: MemberIn, planning: Planning, request: Request) -> None:
+    await require_case(request, body.participant_id)
     planning.join_group(group_id, body.participant_id)
 
 
-@router.delete("/groups/{group_id}/members/{participant_id}", tags=["groups"], **NO_CONTENT)
+@router.delete(
+    "/groups/{group_id}/members/{participant_id}",
+    tags=["groups"],
+    **NO_CONTENT,
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def leave_group(group_id: UUID, participant_id: UUID, planning: Planning) -> None:
     planning.leave_group(group_id, participant_id)
 
 
-@router.get("/groups/{group_id}", tags=["groups"], response_model=GroupOut)
+@router.get(
+    "/groups/{group_id}", tags=["groups"], response_model=GroupOut, dependencies=[admits(*CASEWORK)]
+)
 @on_event_loop
 def group(group_id: UUID, planning: Planning) -> dict[str, Any]:
     return planning.group(group_id)
@@ -332,8 +387,10 @@ def group(group_id: UUID, planning: Planning) -> dict[str, Any]:
     tags=["groups"],
     summary="Participants working on similar active goals (same column and target step)",
     response_model=list[GroupSuggestion],
+    dependencies=[admits(*CASEWORK)],
 )
 def group_suggestions(
-    planning: Planning, kind: Literal["group", "affinity"]
+    planning: Planning, kind: Literal["group", "affinity"], request: Request
 ) -> list[dict[str, Any]]:
-    return planning.group_suggestions(kind)
+    """Among the caller's cases only."""
+    return planning.group_suggestions(kind, among=may_see(request))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -256,6 +257,14 @@ class PlanningApplication(ServiceApplication):
             ],
         }
 
+    def participant_of_goal(self, goal_id: UUID) -> UUID | None:
+        goal = self.find(goal_id, Goal)
+        return goal.participant_id if goal else None
+
+    def participant_of_meeting(self, meeting_id: UUID) -> UUID | None:
+        meeting = self.find(meeting_id, Meeting)
+        return meeting.participant_id if meeting else None
+
     def _goal(self, goal_id: UUID) -> Goal:
         return self.require(goal_id, Goal, GoalNotFound(f"no goal {goal_id}"))
 
@@ -290,11 +299,14 @@ class PlanningApplication(ServiceApplication):
         return {"group_id": group.id, "name": group.name, "kind": group.kind,
                 "column": group.column, "members": group.members}  # fmt: skip
 
-    def group_suggestions(self, kind: str) -> list[dict[str, Any]]:
-        """Who works on similar active goals: same Bridge column and target step."""
+    def group_suggestions(
+        self, kind: str, among: Callable[[UUID], bool] = lambda _: True
+    ) -> list[dict[str, Any]]:
+        """Who works on similar active goals: same Bridge column and target step; `among`
+        says whose goals count (the caller's cases)."""
         working_on: dict[tuple[str, int | None], set[UUID]] = {}
         for goal in map(self._goal, self.originators_of(Goal.Set)):
-            if goal.status == "active" and goal.column is not None:
+            if goal.status == "active" and goal.column is not None and among(goal.participant_id):
                 working_on.setdefault((goal.column, goal.target_step), set()).add(
                     goal.participant_id
                 )

@@ -23,6 +23,10 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         description="Goal-action plans: goals per Bridge column, action steps, deadlines.",
         domain_errors=DOMAIN_ERRORS,
         listens_to=CONSUMES["planning"],
+        participant_of={
+            "goal_id": application.participant_of_goal,
+            "meeting_id": application.participant_of_meeting,
+        },
         background=[
             # the missed-action detector: each action is marked missed once
             daily_work(

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.application import ProcessingEvent
 
 from steiger.planning.domain.plan import Plan
+from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.participant import ParticipantErased, ParticipantRegistered
 from steiger.shared.eventstore import Reactions
 
@@ -35,6 +36,7 @@ def on_participant_erased(
 
 
 REACTIONS: Reactions = {
+    **CASE_REACTIONS,
     ParticipantRegistered: on_participant_registered,
     ParticipantErased: on_participant_erased,
 }

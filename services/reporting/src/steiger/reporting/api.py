@@ -26,6 +26,15 @@ from steiger.reporting.responses import (
     ReplayProgress,
     ReplayStatus,
 )
+from steiger.shared.access import (
+    CASE_READERS,
+    CASEWORK,
+    CurrentCaller,
+    Forbidden,
+    Role,
+    admits,
+    visible,
+)
 from steiger.shared.concurrency import off_the_loop, on_event_loop
 from steiger.shared.dates import PlannedDay
 from steiger.shared.http import (
@@ -78,6 +87,7 @@ Period = Annotated[
     "304 while the view is unchanged; with `Prefer: wait=N` (at most 30 seconds) the answer "
     "waits until the participant's progress changes, so a screen or a client that has just "
     "sent a command sees the effect the moment reporting records it, without polling.",
+    dependencies=[admits(*CASE_READERS, Role.SERVICE)],
 )
 async def progress(
     participant_id: UUID,
@@ -137,6 +147,7 @@ def etag(reporting: Reporting, kept: Kept, day: dt.date) -> str:
     "/participants/{participant_id}/progress.html",
     response_class=HTMLResponse,
     summary="The progress as a page with charts, for the mentor to show the participant",
+    dependencies=[admits(*CASE_READERS)],
 )
 @on_event_loop
 def progress_html(
@@ -150,7 +161,12 @@ def progress_html(
     return HTMLResponse(progress_page(view, lang))
 
 
-@router.get("/dashboards/{by}", tags=["dashboards"], response_model=Dashboard)
+@router.get(
+    "/dashboards/{by}",
+    tags=["dashboards"],
+    response_model=Dashboard,
+    dependencies=[admits(Role.RESEARCHER, Role.TEAM_LEAD, Role.ADMINISTRATOR)],
+)
 def dashboard(
     by: Literal["programme", "cohort", "neighbourhood", "target_group", "municipality"],
     reporting: Reporting,
@@ -162,11 +178,27 @@ def dashboard(
     return reporting.application.dashboard(by, as_of or today, since, step)
 
 
-@router.get("/mentors/{mentor_id}/caseload", tags=["dashboards"], response_model=Caseload)
+@router.get(
+    "/mentors/{mentor_id}/caseload",
+    tags=["dashboards"],
+    response_model=Caseload,
+    dependencies=[admits(*CASEWORK)],
+)
 def caseload(
-    mentor_id: UUID, reporting: Reporting, today: Today, as_of: AsOf = None
+    mentor_id: UUID,
+    reporting: Reporting,
+    today: Today,
+    caller: CurrentCaller,
+    request: Request,
+    as_of: AsOf = None,
 ) -> dict[str, Any]:
-    return reporting.application.caseload(mentor_id, as_of or today)
+    """A mentor sees their own caseload; a team lead the rows of their teams' cases."""
+    found = reporting.application.caseload(mentor_id, as_of or today)
+    if Role.MENTOR in caller.roles and caller.subject == str(mentor_id):
+        return found
+    if Role.TEAM_LEAD not in caller.roles:
+        raise Forbidden(f"the caseload of mentor {mentor_id} is not yours to see")
+    return found | {"participants": visible(request, found["participants"])}
 
 
 @router.get(
@@ -177,6 +209,7 @@ def caseload(
         200: {"content": {"text/csv": TEXT, "application/vnd.apache.parquet": BINARY}},
     },
     summary="Measurements at intake and 6, 12, 24 months, research-consented participants",
+    dependencies=[admits(Role.RESEARCHER)],
 )
 def evaluation_export(
     file_format: Literal["csv", "parquet"], operations: Operations, today: Today, as_of: AsOf = None
@@ -186,7 +219,12 @@ def evaluation_export(
     return FileResponse(path, media_type=media, filename=path.name)
 
 
-@router.get("/exchange/{period}", tags=["exchange"], summary="The exchange dataset of a period")
+@router.get(
+    "/exchange/{period}",
+    tags=["exchange"],
+    summary="The exchange dataset of a period",
+    dependencies=[admits(Role.RESEARCHER, Role.OPERATOR)],
+)
 def exchange(period: Period, operations: Operations) -> ExchangeDataset:
     return operations.exchange(period)
 
@@ -196,6 +234,7 @@ def exchange(period: Period, operations: Operations) -> ExchangeDataset:
     tags=["exchange"],
     summary="Write the period's dataset as files and publish it to the exchange topic",
     response_model=Publication,
+    dependencies=[admits(Role.OPERATOR)],
 )
 async def publish_exchange(period: Period, operations: Operations) -> dict[str, Any]:
     return await off_the_loop(operations.publish_exchange, period)
@@ -211,6 +250,7 @@ class ReplayIn(Strict):
     tags=["operations"],
     summary="Rebuild every projection from the full history, aside, then swap",
     response_model=ReplayProgress,
+    dependencies=[admits(Role.OPERATOR)],
 )
 def start_replay(body: ReplayIn, operations: Operations) -> dict[str, Any]:
     return asdict(operations.replay.start(body.source))
@@ -221,6 +261,7 @@ def start_replay(body: ReplayIn, operations: Operations) -> dict[str, Any]:
     tags=["operations"],
     summary="How the last replay is doing",
     response_model=ReplayStatus,
+    dependencies=[admits(Role.OPERATOR)],
 )
 @on_event_loop
 def replay_status(operations: Operations, reporting: Reporting) -> dict[str, Any]:

@@ -25,6 +25,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
     live = LiveProjections(ReportingApplication(environment(settings, generation)), generation)
     producers = CONSUMES["reporting"]
     signing_key = settings.signing_key()
+    credentials = settings.credentials()
     replay = Replay(
         settings,
         live,
@@ -35,6 +36,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
                     {p: settings.producer_urls[p] for p in producers},
                     settings.kafka_partitions,
                     signing_key,
+                    credentials,
                 ),
                 progress,
             ),

@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.application import ProcessingEvent
 
 from steiger.reporting.domain.progress import Progress
+from steiger.shared.caseloads import follow_assignment
 from steiger.shared.contracts import IntegrationEvent
 from steiger.shared.contracts.bridge import PositionCorrected, PositionRecorded
 from steiger.shared.contracts.participant import (
@@ -31,7 +32,7 @@ from steiger.shared.contracts.planning import (
     MeetingHeld,
 )
 from steiger.shared.contracts.rewards import RewardEarned, RewardReversed
-from steiger.shared.eventstore import Reactions
+from steiger.shared.eventstore import Reactions, in_turn
 
 
 class Progresses(Protocol):
@@ -110,7 +111,9 @@ REACTIONS: Reactions = {
     ParticipantStatusChanged: noting(
         lambda p, e: p.note_status(e.status, e.exit_reason, e.changed_on)
     ),
-    MentorAssigned: noting(lambda p, e: p.note_mentor(e.mentor_id, e.assigned_on)),
+    MentorAssigned: in_turn(
+        follow_assignment, noting(lambda p, e: p.note_mentor(e.mentor_id, e.assigned_on))
+    ),
     MeetingHeld: noting(
         lambda p, e: p.note_meeting(e.meeting_id, e.held_on, e.crisis_minutes, e.goal_minutes)
     ),

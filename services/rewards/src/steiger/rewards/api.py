@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import Field
 
 from steiger.rewards.application import RewardsApplication
@@ -22,6 +22,7 @@ from steiger.rewards.responses import (
     RewardsOut,
     RewardsStatement,
 )
+from steiger.shared.access import CASE_READERS, CASEWORK, EVERYONE, Role, admits, require_case
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.http import Strict, current_application
 from steiger.shared.openapi import TEXT, Created
@@ -65,19 +66,31 @@ class ApprovalIn(Strict):
     by: str = Field(min_length=1, max_length=100)
 
 
-@router.get("/participants/{participant_id}/rewards", response_model=RewardsOut)
+@router.get(
+    "/participants/{participant_id}/rewards",
+    response_model=RewardsOut,
+    dependencies=[admits(*CASE_READERS, Role.SERVICE)],
+)
 @on_event_loop
 def rewards(participant_id: UUID, rewards: Rewards) -> dict[str, Any]:
     return rewards.rewards(participant_id)
 
 
-@router.post("/participants/{participant_id}/rewards/{reward_id}/issue", **NO_CONTENT)
+@router.post(
+    "/participants/{participant_id}/rewards/{reward_id}/issue",
+    **NO_CONTENT,
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def issue(participant_id: UUID, reward_id: UUID, body: IssueIn, rewards: Rewards) -> None:
     rewards.issue(participant_id, reward_id, body.reference, body.by, dt.datetime.now(dt.UTC))
 
 
-@router.post("/participants/{participant_id}/rewards/{reward_id}/reversal", **NO_CONTENT)
+@router.post(
+    "/participants/{participant_id}/rewards/{reward_id}/reversal",
+    **NO_CONTENT,
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def reverse(participant_id: UUID, reward_id: UUID, body: ReversalIn, rewards: Rewards) -> None:
     rewards.reverse(participant_id, reward_id, body.reason, body.by, dt.datetime.now(dt.UTC))
@@ -87,6 +100,7 @@ def reverse(participant_id: UUID, reward_id: UUID, body: ReversalIn, rewards: Re
     "/participants/{participant_id}/statements/{year}",
     summary="Yearly statement for benefit and tax administration (JSON or CSV)",
     responses={200: {"model": RewardsStatement, "content": {"text/csv": TEXT}}},
+    dependencies=[admits(*CASE_READERS)],
 )
 @on_event_loop
 def statement(
@@ -103,7 +117,7 @@ def statement(
     )
 
 
-@router.get("/menu")
+@router.get("/menu", dependencies=[admits(*EVERYONE)])
 @on_event_loop
 def menu(rewards: Rewards) -> Menu:
     menu = rewards.menu
@@ -116,15 +130,27 @@ def menu(rewards: Rewards) -> Menu:
     )
 
 
-@router.post("/group-accounts", status_code=status.HTTP_201_CREATED, tags=["group accounts"])
+@router.post(
+    "/group-accounts",
+    status_code=status.HTTP_201_CREATED,
+    tags=["group accounts"],
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def open_group_account(body: GroupAccountIn, rewards: Rewards) -> Created:
     return Created(id=rewards.open_group_account(body.name))
 
 
-@router.post("/group-accounts/{account_id}/members", tags=["group accounts"], **NO_CONTENT)
-@on_event_loop
-def join_group_account(account_id: UUID, body: MemberIn, rewards: Rewards) -> None:
+@router.post(
+    "/group-accounts/{account_id}/members",
+    tags=["group accounts"],
+    **NO_CONTENT,
+    dependencies=[admits(*CASEWORK)],
+)
+async def join_group_account(
+    account_id: UUID, body: MemberIn, rewards: Rewards, request: Request
+) -> None:
+    await require_case(request, body.participant_id)
     rewards.join_group_account(account_id, body.participant_id)
 
 
@@ -132,6 +158,7 @@ def join_group_account(account_id: UUID, body: MemberIn, rewards: Rewards) -> No
     "/group-accounts/{account_id}/proposals",
     status_code=status.HTTP_201_CREATED,
     tags=["group accounts"],
+    dependencies=[admits(*CASEWORK)],
 )
 @on_event_loop
 def propose(account_id: UUID, body: ProposalIn, rewards: Rewards) -> Created:
@@ -142,13 +169,19 @@ def propose(account_id: UUID, body: ProposalIn, rewards: Rewards) -> Created:
     "/group-accounts/{account_id}/proposals/{proposal_id}/approval",
     tags=["group accounts"],
     **NO_CONTENT,
+    dependencies=[admits(*CASEWORK)],
 )
 @on_event_loop
 def approve(account_id: UUID, proposal_id: UUID, body: ApprovalIn, rewards: Rewards) -> None:
     rewards.approve_spending(account_id, proposal_id, body.by)
 
 
-@router.get("/group-accounts/{account_id}", tags=["group accounts"], response_model=GroupAccountOut)
+@router.get(
+    "/group-accounts/{account_id}",
+    tags=["group accounts"],
+    response_model=GroupAccountOut,
+    dependencies=[admits(*CASEWORK)],
+)
 @on_event_loop
 def group_account(account_id: UUID, rewards: Rewards) -> dict[str, Any]:
     return rewards.group_account_view(account_id)
@@ -158,6 +191,7 @@ def group_account(account_id: UUID, rewards: Rewards) -> dict[str, Any]:
     "/figures",
     summary="Earned, issued and withheld per month, programme and column",
     response_model=RewardsFigures,
+    dependencies=[admits(Role.RESEARCHER, Role.TEAM_LEAD, Role.ADMINISTRATOR)],
 )
 def figures(rewards: Rewards, year: int = Query(ge=2000, le=2100)) -> dict[str, Any]:
     return rewards.figures(year)

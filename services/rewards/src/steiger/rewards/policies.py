@@ -15,6 +15,7 @@ from eventsourcing.application import ProcessingEvent
 from steiger.rewards.domain.group_account import GroupAccount
 from steiger.rewards.domain.ledger import CALENDAR, Ledger
 from steiger.rewards.domain.menu import MenuItem, RewardsMenu
+from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.bridge import PositionRecorded
 from steiger.shared.contracts.participant import ParticipantRegistered
 from steiger.shared.contracts.planning import ActionCompleted, GoalAchieved
@@ -94,6 +95,7 @@ def on_participant_registered(
 
 
 REACTIONS: Reactions = {
+    **CASE_REACTIONS,
     ParticipantRegistered: on_participant_registered,
     ActionCompleted: on_action_completed,
     GoalAchieved: on_goal_achieved,

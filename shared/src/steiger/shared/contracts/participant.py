@@ -60,6 +60,9 @@ class MentorAssigned(IntegrationEvent):
 
     mentor_id: UUID
     previous_mentor_id: UUID | None = None
+    team: str | None = Field(
+        None, description="the mentor's team: its team leads oversee the participant's case"
+    )
     assigned_on: dt.date
 
 

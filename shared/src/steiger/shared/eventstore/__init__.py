@@ -14,6 +14,7 @@ from steiger.shared.eventstore.application import (
     Reactions,
     ServiceApplication,
     Unpublishable,
+    in_turn,
     retry_on_conflict,
 )
 from steiger.shared.eventstore.configuration import drop_store, store_environment
@@ -27,6 +28,7 @@ __all__ = [
     "TracingMapper",
     "Unpublishable",
     "drop_store",
+    "in_turn",
     "retry_on_conflict",
     "store_environment",
 ]

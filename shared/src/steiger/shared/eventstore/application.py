@@ -21,6 +21,8 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import retry, strtobool
 from pydantic import ValidationError
 
+from steiger.shared.access import Case
+from steiger.shared.caseloads import CaseAssignment
 from steiger.shared.contracts import IntegrationEvent
 from steiger.shared.contracts.translation import Translator
 from steiger.shared.eventstore.configuration import create_postgres_schema
@@ -44,6 +46,16 @@ Reaction = Callable[[Any, Any, ProcessingEvent[UUID]], None]
 """A policy: (application, integration event, processing event) -> None."""
 Reactions = Mapping[type, Reaction]
 """A service's policies, by the integration event each reacts to."""
+
+
+def in_turn(*reactions: Reaction) -> Reaction:
+    """One reaction that runs several, in order, in the same processing (one transaction)."""
+
+    def react(application: Any, event: Any, processing: ProcessingEvent[UUID]) -> None:
+        for reaction in reactions:
+            reaction(application, event, processing)
+
+    return react
 
 
 class Unpublishable(Exception):
@@ -88,6 +100,8 @@ class Hosted(Protocol):
     ) -> None: ...
 
     def participant_state(self, participant_id: UUID) -> ParticipantState: ...
+
+    def case_of(self, participant_id: UUID) -> Case | None: ...
 
     def close(self) -> None: ...
 
@@ -213,6 +227,12 @@ class ServiceApplication(StoreHooks):
         """Whether this service learned of the participant's registration, or erasure, from
         the participant service's events (see `steiger.shared.participants`)."""
         raise NotImplementedError(f"{type(self).__name__} does not follow registrations")
+
+    def case_of(self, participant_id: UUID) -> Case | None:
+        """Who is responsible for the participant's case, as the participant service's
+        MentorAssigned events said (see `steiger.shared.caseloads`); None if none did."""
+        found = self.find(CaseAssignment.create_id(participant_id), CaseAssignment)
+        return Case(found.mentor_id, found.team) if found else None
 
     def reacts_to(self, event_class: type) -> bool:
         return event_class in self.reactions

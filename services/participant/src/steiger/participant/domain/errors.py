@@ -44,3 +44,7 @@ class ConsentNotGiven(ParticipantError):
 
 class MentorNotFound(ParticipantError):
     """Mentor not found"""
+
+
+class MentorExists(ParticipantError):
+    """Mentor already registered"""

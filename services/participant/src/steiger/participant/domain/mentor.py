@@ -1,4 +1,5 @@
-"""A mentor and their caseload, kept beside each assignment in the same transaction."""
+"""A mentor and their caseload, kept beside each assignment in the same transaction. A
+mentor's id is the subject of their access tokens (their user id at the issuer)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,13 @@ class Mentor(Aggregate):
         ParticipantHandedOver: ClassVar[type[Any]]
 
     @event("Registered")
-    def __init__(self, name: str, organisation: str | None) -> None:
+    def __init__(
+        self, id: UUID, name: str, organisation: str | None, team: str | None = None
+    ) -> None:
         self.name = name
         self.organisation = organisation
+        self.team = team
+        """Whose team leads oversee the mentor's caseload."""
         self.caseload: list[UUID] = []
 
     @event("ParticipantTakenOn")

@@ -75,6 +75,7 @@ class Participant(Aggregate):
         self.erased_on: dt.date | None = None
         self.history = [StatusChange(Status.ACTIVE, registered_on, "intake")]
         self.mentor_id: UUID | None = None
+        self.team: str | None = None
         self.consents: dict[str, Consent] = {}
         self.contact = ContactPreferences()
 
@@ -128,19 +129,27 @@ class Participant(Aggregate):
 
     # mentors
 
-    def assign_mentor(self, mentor_id: UUID, on: dt.date, reason: str | None) -> None:
+    def assign_mentor(
+        self, mentor_id: UUID, team: str | None, on: dt.date, reason: str | None
+    ) -> None:
         self.check_not_erased()
         if mentor_id == self.mentor_id:
             raise InvalidTransition("this mentor is already assigned", field="mentor_id")
         if self.mentor_id is not None and not reason:
             raise InvalidTransition("a transfer needs a reason", field="reason")
-        self._mentor_assigned(mentor_id, self.mentor_id, on, reason)
+        self._mentor_assigned(mentor_id, self.mentor_id, on, reason, team)
 
     @event("MentorAssigned")
     def _mentor_assigned(
-        self, mentor_id: UUID, previous_mentor_id: UUID | None, on: dt.date, reason: str | None
+        self,
+        mentor_id: UUID,
+        previous_mentor_id: UUID | None,
+        on: dt.date,
+        reason: str | None,
+        team: str | None = None,  # events recorded before teams have none
     ) -> None:
         self.mentor_id = mentor_id
+        self.team = team
 
     # consent, per purpose (and partner)
 

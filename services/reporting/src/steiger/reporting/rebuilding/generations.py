@@ -19,6 +19,7 @@ from eventsourcing.persistence import ProcessRecorder, Tracking
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.projections import ProgressChanges
 from steiger.reporting.settings import Settings
+from steiger.shared.access import Case
 from steiger.shared.eventstore import drop_store, store_environment
 from steiger.shared.participants import ParticipantState
 
@@ -82,6 +83,9 @@ class LiveProjections:
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:
         return self._application.participant_state(participant_id)
+
+    def case_of(self, participant_id: UUID) -> Case | None:
+        return self._application.case_of(participant_id)
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         with self.swapping:

@@ -23,6 +23,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from steiger.shared import cloudevents
 from steiger.shared.concurrency import in_own_thread
 from steiger.shared.kafka import records_from_beginning
+from steiger.shared.tokens import ServiceCredentials
 from steiger.shared.topics import events_topic
 
 Item = tuple[Any, str, int]
@@ -30,17 +31,26 @@ log = structlog.get_logger(__name__)
 
 
 def from_stores(
-    urls: Mapping[str, str], partitions: int, signing_key: bytes, page: int = 5000
+    urls: Mapping[str, str],
+    partitions: int,
+    signing_key: bytes,
+    credentials: ServiceCredentials,
+    page: int = 5000,
 ) -> Iterator[Item]:
-    """Every producer's published events, read from its store; the partition is the one the
-    relay's producer chose for the key (Kafka's default murmur2 partitioner)."""
+    """Every producer's published events, read from its store (with reporting's own token);
+    the partition is the one the relay's producer chose for the key (Kafka's default murmur2
+    partitioner)."""
     partitioner = DefaultPartitioner()
     all_partitions = list(range(partitions))
     with httpx.Client(timeout=60.0) as http:
         for producer, url in urls.items():
             topic, after = events_topic(producer), 0
             while True:
-                response = http.get(f"{url}/outbox", params={"after": after, "limit": page})
+                response = http.get(
+                    f"{url}/outbox",
+                    params={"after": after, "limit": page},
+                    headers=credentials.headers(),
+                )
                 response.raise_for_status()
                 body = response.json()
                 if body["last"] is None:
