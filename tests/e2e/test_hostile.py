@@ -79,7 +79,11 @@ def test_a_forged_record_with_a_huge_sequence_silences_no_partition(system, e2e)
         assert "signature" in health["consumer"]["last_parked"]["reason"]
     client.close()
 
-    env = {"STEIGER_BRIDGE_PORT": str(system.services["bridge"].port), "COLUMNS": "200"}
+    env = {
+        "STEIGER_BRIDGE_PORT": str(system.services["bridge"].port),
+        "COLUMNS": "200",
+        "STEIGER_TOKEN": system.token("operator"),
+    }
     listed = CliRunner().invoke(app, ["dead-letters", "list", "bridge"], env=env)
     assert listed.exit_code == 0 and "signature does not match" in listed.output, listed.output
     position = next(line.split("│")[2].strip() for line in listed.output.splitlines()

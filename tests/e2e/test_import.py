@@ -17,10 +17,11 @@ def test_the_cli_imports_in_chunks_reports_refused_lines_and_is_idempotent(syste
     url = system.services["participant"].url
     command = ["import", "participants", str(file), "--url", url, "--chunk-size", "500"]
 
-    first = CliRunner().invoke(app, command)
+    signed_in = {"STEIGER_TOKEN": system.token("administrator")}
+    first = CliRunner().invoke(app, command, env=signed_in)
     assert first.exit_code == 0, first.output
     assert "1200 rows: 1199 created, 0 already present, 1 refused" in first.output
     assert "1003" in first.output and "birth_year" in first.output
 
-    again = CliRunner().invoke(app, command)
+    again = CliRunner().invoke(app, command, env=signed_in)
     assert "1200 rows: 0 created, 1199 already present, 1 refused" in again.output

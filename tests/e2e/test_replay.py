@@ -42,7 +42,7 @@ def test_replay_rebuilds_equal_projections_and_consuming_goes_on(fresh_system, e
         name: fresh_system.url(name) for name in ("participant", "bridge", "planning", "rewards")
     }
 
-    status = replay_reporting(Console(quiet=True), url, "stores", producers)
+    status = replay_reporting(Console(quiet=True), url, "stores", producers, operator(fresh_system))
     assert status["state"] == "done" and status["generation"] == 1, status
     assert {p: client.progress(p) for p in pids} == before
 
@@ -58,7 +58,7 @@ def test_replay_rebuilds_equal_projections_and_consuming_goes_on(fresh_system, e
     e2e.wait_until(lambda: consumed(client.progress(pids[0])))
     before = {p: client.progress(p) for p in pids}
 
-    status = replay_reporting(Console(quiet=True), url, "kafka", producers)
+    status = replay_reporting(Console(quiet=True), url, "kafka", producers, operator(fresh_system))
     assert status["state"] == "done" and status["generation"] == 2, status
     assert {p: client.progress(p) for p in pids} == before
     assert client.get("reporting", "/operations/replay").json()["current_generation"] == 2
@@ -66,3 +66,7 @@ def test_replay_rebuilds_equal_projections_and_consuming_goes_on(fresh_system, e
     fresh_system.services["reporting"].stop()
     fresh_system.restart_service("reporting")
     assert {p: client.progress(p) for p in pids} == before
+
+
+def operator(system) -> dict[str, str]:
+    return {"Authorization": f"Bearer {system.token('operator')}"}

@@ -38,7 +38,7 @@ def test_the_slice_from_registration_to_progress(system, e2e):
     )
 
     # completion carries a W3C trace from the caller
-    response = httpx.post(
+    response = client.http.post(
         f"{client.base['planning']}/goals/{goal}/actions/{action}/completion",
         json={"completed_at": now.isoformat()},
         headers={"traceparent": TRACE},
@@ -113,7 +113,7 @@ def test_a_consent_change_reaches_reporting(system, e2e):
     client = e2e.client(system)
     pid = client.register("Consent Deelnemer", {"adults": 1})
     participant = system.services["participant"].url
-    granted = httpx.post(
+    granted = client.http.post(
         f"{participant}/participants/{pid}/consents",
         json={"purpose": "research", "text_version": "2026-01"},
     )
@@ -123,7 +123,8 @@ def test_a_consent_change_reaches_reporting(system, e2e):
             [c["purpose"] for c in (client.progress(pid) or {}).get("consents", [])] == ["research"]
         )
     )
-    assert httpx.delete(f"{participant}/participants/{pid}/consents/research").status_code == 204
+    withdrawn = client.http.delete(f"{participant}/participants/{pid}/consents/research")
+    assert withdrawn.status_code == 204
     e2e.wait_until(lambda: client.progress(pid)["consents"] == [])
     client.close()
 
@@ -134,7 +135,8 @@ def test_subject_access_gathers_what_every_service_holds(system, e2e):
     client.assess(pid, {"debts": 2}, dt.datetime(2026, 11, 2, 10, tzinfo=AMS))
     client.set_goal(pid, "Schulden op een rij", "debts", 3)
     e2e.wait_until(lambda: (client.progress(pid) or {}).get("goals"))
-    export = httpx.get(f"{system.services['participant'].url}/participants/{pid}/export").json()
+    export = client.http.get(f"{system.services['participant'].url}/participants/{pid}/export")
+    export = export.json()
     assert export["complete"] is True
     assert export["participant"]["name"] == "Inzage Deelnemer"
     elsewhere = export["held_by_other_services"]

@@ -83,6 +83,9 @@ def test_run_on_other_ports_survives_a_dead_broker_and_the_demo_finds_it(tmp_pat
     env = {key: value for key, value in os.environ.items() if not key.startswith("STEIGER_")}
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
     env |= {f"STEIGER_{name.upper()}_PORT": str(port) for name, port in ports.items()}
+    # no issuer configured: `steiger run` starts its development issuer, and the demo
+    # signs in with it (its secret in the same var directory)
+    env |= {"STEIGER_DEV_ISSUER_PORT": str(free_port()), "STEIGER_VAR_DIR": str(tmp_path / "var")}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     bootstrap = f"127.0.0.1:{broker_port}"
     run = steiger(
@@ -115,6 +118,8 @@ def test_run_on_other_ports_survives_a_dead_broker_and_the_demo_finds_it(tmp_pat
             capture_output=True, text=True, env=env, check=True,
         ).stdout  # fmt: skip
         assert "STEIGER_<SERVICE>_PORT" in help_text
+        warning = httpx.get(f"{urls['bridge']}/health", timeout=5).json()["warning"]
+        assert "development issuer" in warning
     finally:
         run.send_signal(signal.SIGINT)
         try:

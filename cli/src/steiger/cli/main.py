@@ -169,9 +169,12 @@ def replay_reporting(
 ) -> None:
     """Rebuild every reporting projection from the full history, aside, then swap it in;
     the service keeps answering and consuming meanwhile."""
+    from steiger.cli.credentials import bearer
     from steiger.cli.replay import replay_reporting as replay
+    from steiger.shared.access import Role
 
-    status = replay(console, url, source, urls_of(CONSUMES["reporting"]))
+    operator = bearer(Role.OPERATOR)
+    status = replay(console, url, source, urls_of(CONSUMES["reporting"]), operator)
     if status["state"] != "done":
         console.print(f"[red]replay failed: {status['error']}[/red]")
         raise typer.Exit(1)
@@ -267,3 +270,24 @@ def token(
     port = os.environ.get("STEIGER_DEV_ISSUER_PORT") or DEFAULT_PORT
     url = os.environ.get("STEIGER_DEV_ISSUER_URL", f"http://127.0.0.1:{port}")
     print(DevelopmentIssuer(var_dir, url).mint(subject, role, teams=sorted(team)))
+
+
+audit_app = typer.Typer(help="The audit trail: who read or changed what, when.")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    service: list[str] = typer.Option(list(SERVICES), help="A service (repeat); all by default."),
+    var_dir: Path = typer.Option(
+        Path(os.environ.get("STEIGER_VAR_DIR", "var")), help="Where the SQLite stores are."
+    ),
+) -> None:
+    """Check every entry of each service's trail against its chain (with STEIGER_AUDIT_KEY,
+    or the key `steiger run` keeps in the var directory): an entry changed or removed is
+    found. Exits 1 when one is."""
+    from steiger.cli.audit import verify_trails
+
+    broken = verify_trails(console, service, var_dir, os.environ.get("STEIGER_DATABASE_URL"))
+    if broken:
+        raise typer.Exit(1)

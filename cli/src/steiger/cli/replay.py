@@ -4,13 +4,11 @@ aside and swap them in, and follows it with a progress bar."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import httpx
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-from steiger.cli.credentials import bearer
-from steiger.shared.access import Role
 
 
 def store_sizes(producer_urls: dict[str, str]) -> int | None:
@@ -25,9 +23,13 @@ def store_sizes(producer_urls: dict[str, str]) -> int | None:
 
 
 def replay_reporting(
-    console: Console, url: str, source: str, producer_urls: dict[str, str]
+    console: Console,
+    url: str,
+    source: str,
+    producer_urls: dict[str, str],
+    operator: Mapping[str, str],
 ) -> dict:
-    operator = bearer(Role.OPERATOR)
+    """`operator`: the Authorization header of an operator."""
     started = httpx.post(
         f"{url}/operations/replay", json={"source": source}, timeout=10, headers=operator
     )

@@ -21,6 +21,7 @@ The decision is left on `request.state.access` for the audit trail.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,7 +32,7 @@ from fastapi import Depends, Request
 
 from steiger.shared.concurrency import off_the_loop
 from steiger.shared.participants import ParticipantState
-from steiger.shared.tokens import Caller, InvalidToken, TokenVerifier
+from steiger.shared.tokens import ON_BEHALF_OF, Caller, InvalidToken, TokenVerifier
 
 
 class Role(StrEnum):
@@ -116,9 +117,29 @@ know what is named (the route then answers 404)."""
 class Decision:
     """What the door decided about a request: for the audit trail."""
 
-    caller: Caller | None
+    operation: str
+    caller: Caller | None = None
     participant_id: UUID | None = None
     refused: str | None = None
+    purpose: str | None = None
+    on_behalf_of: str | None = None
+
+
+PURPOSE_HEADER = "X-Purpose"
+PURPOSE = re.compile(r"^[A-Za-z0-9._:/-]{1,100}$")
+"""A purpose is a code (`intake`, `reminder:<id>`, `gdpr-art-15`), never free text: it goes
+into the audit trail, which holds no personal data."""
+
+
+class InvalidPurpose(Exception):
+    """Invalid input"""
+
+    def __init__(self) -> None:
+        message = "a code of letters, digits and . _ : / - (at most 100), never free text"
+        super().__init__(f"{PURPOSE_HEADER}: {message}")
+        self.problem_extensions = {
+            "errors": [{"field": f"header.{PURPOSE_HEADER}", "message": message}]
+        }
 
 
 class Door:
@@ -191,10 +212,18 @@ class Admits:
 
     async def __call__(self, request: Request) -> Caller:
         door: Door = request.app.state.door
-        decision = Decision(caller=None)
+        route = request.scope.get("route")
+        decision = Decision(f"{request.method} {getattr(route, 'path_format', request.url.path)}")
         request.state.access = decision
+        purpose = request.headers.get(PURPOSE_HEADER)
+        if purpose is not None and not PURPOSE.match(purpose):
+            decision.refused = "InvalidPurpose"
+            raise InvalidPurpose
+        decision.purpose = purpose
         try:
             decision.caller = caller = await door.caller(request.headers.get("authorization"))
+            if Role.SERVICE in caller.roles:  # a service names whom it asks for
+                decision.on_behalf_of = (request.headers.get(ON_BEHALF_OF) or "")[:100] or None
             roles = caller.roles & self.roles
             if not roles:
                 raise Forbidden(f"this needs one of the roles {', '.join(sorted(self.roles))}")

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from steiger.shared import clock
-from steiger.shared.access import Forbidden, Unauthenticated, challenge
+from steiger.shared.access import Forbidden, InvalidPurpose, Unauthenticated, challenge
 from steiger.shared.eventstore import Unpublishable
 from steiger.shared.participants import PARTICIPANT_ERRORS
 from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
@@ -112,6 +112,10 @@ def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception
         answer = problem(401, "Unauthorized", str(error))
         answer.headers["WWW-Authenticate"] = challenge(error)
         return answer
+
+    @app.exception_handler(InvalidPurpose)
+    async def invalid_purpose(_: Request, error: InvalidPurpose) -> JSONResponse:
+        return problem(422, "Invalid input", str(error), **error.problem_extensions)
 
     @app.exception_handler(Forbidden)
     async def forbidden(_: Request, error: Forbidden) -> JSONResponse:

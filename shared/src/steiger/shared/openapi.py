@@ -15,7 +15,7 @@ from uuid import UUID
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 
 from steiger.shared.access import Admits, Public
@@ -123,11 +123,11 @@ SECURITY_SCHEMES = {
 def access_decisions(app: FastAPI) -> dict[tuple[str, str], Admits | Public]:
     """Each operation's access decision, by (method, path), from its route's dependencies."""
     found: dict[tuple[str, str], Admits | Public] = {}
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
+    for route in iter_route_contexts(app.routes):  # routes of included routers too
+        if not isinstance(route.original_route, APIRoute):
             continue
         decision = _decision_in(route.dependant)
-        if decision is not None:
+        if decision is not None and route.path_format:
             for method in route.methods or ():
                 found[(method.lower(), route.path_format)] = decision
     return found

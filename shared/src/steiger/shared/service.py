@@ -24,10 +24,11 @@ from pydantic import BaseModel, Field
 
 from steiger.shared import clock
 from steiger.shared.access import Door, ParticipantOf, public
+from steiger.shared.audit import AuditMiddleware, AuditTrail, audit_router, open_audit_store
 from steiger.shared.concurrency import off_the_loop, one_at_a_time
 from steiger.shared.consumer import IdempotentConsumer, subscriber_router
 from steiger.shared.dead_letters import DeadLetters, NotParked, StillFailing, dead_letter_router
-from steiger.shared.eventstore import Hosted, ServiceApplication
+from steiger.shared.eventstore import Hosted, ServiceApplication, store_environment
 from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
 from steiger.shared.kafka import PRODUCER_OPTIONS, TopicKeeper
 from steiger.shared.logging import configure_logging
@@ -58,6 +59,9 @@ class ServiceParts:
     counts (reporting's exchange feed)."""
     state: Mapping[str, Any] = field(default_factory=dict)
     """More for the API's dependencies to find on `app.state` (reporting's operations)."""
+    audit_routes: APIRouter | None = None
+    """How the service answers `GET /audit` (the participant service merges every
+    service's); by default, its own trail."""
     participant_of: Mapping[str, ParticipantOf] = field(default_factory=dict)
     """Whose case a path names when it names something else than the participant (a goal,
     a meeting): by path parameter, for the access decision."""
@@ -142,9 +146,16 @@ def build_api(
         parts.settings.registration_wait_seconds,
     )
     api.state.credentials = parts.settings.credentials()
+    api.state.audit = AuditTrail(
+        open_audit_store(store_environment(parts.settings)),
+        parts.settings.audit_chain_key(),
+        parts.settings.service,
+    )
     api.add_middleware(TraceContextMiddleware)
+    api.add_middleware(AuditMiddleware)  # outermost: what the others answer is recorded
     install_problem_handlers(api, {**parts.domain_errors, **(operational_errors or {})})
     api.include_router(parts.routes)
+    api.include_router(parts.audit_routes or audit_router())
     return api
 
 
@@ -204,6 +215,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
                     await relay_task
             await broker.stop()
             application.close()
+            api.state.audit.close()
 
     api = build_api(parts, lifespan, {NotParked: 404, StillFailing: 409})
     api.state.broker = broker

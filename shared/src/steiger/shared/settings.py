@@ -112,6 +112,22 @@ class ServiceSettings(KafkaSettings):
         secret = self.client_secret.get_secret_value() if self.client_secret else None
         return ServiceCredentials(self.oidc_issuer or "", self.oauth_client_id, secret)
 
+    audit_key: SecretStr | None = Field(
+        None,
+        validation_alias=_global("STEIGER_AUDIT_KEY"),
+        description="32 bytes, base64: keys the audit trail's chain (`steiger audit verify` "
+        "needs it too). Required with PostgreSQL; made once in the var directory otherwise",
+    )
+
+    def audit_chain_key(self) -> bytes:
+        return key_from(
+            self.audit_key,
+            "STEIGER_AUDIT_KEY",
+            self.var_dir,
+            "audit.key",
+            required=bool(self.database_url),
+        )
+
     def signing_key(self) -> bytes:
         return key_from(
             self.event_signing_key,

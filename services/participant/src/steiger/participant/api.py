@@ -14,6 +14,7 @@ from steiger.participant.domain.errors import (
     DuplicateParticipant,
     InvalidBsn,
     InvalidTransition,
+    MentorExists,
     MentorNotFound,
     ParticipantErased,
     ParticipantNotFound,
@@ -33,13 +34,14 @@ from steiger.participant.importing import (
     import_rows,
     json_lines,
 )
-from steiger.participant.peers import gather
+from steiger.participant.peers import gather, gather_audit
 from steiger.participant.responses import (
     Caseload,
     ContactAddress,
     Found,
     ImportReportOut,
     MentorCreated,
+    MergedAudit,
     ParticipantOut,
     Registered,
     StatusChange,
@@ -57,6 +59,7 @@ from steiger.shared.access import (
     oversees,
     visible,
 )
+from steiger.shared.audit import AuditTrail
 from steiger.shared.concurrency import off_the_loop, on_event_loop
 from steiger.shared.dates import EffectiveDay, LocalTime
 from steiger.shared.http import (
@@ -78,6 +81,7 @@ DOMAIN_ERRORS = {
     DuplicateParticipant: 409,
     InvalidBsn: 422,
     MentorNotFound: 404,
+    MentorExists: 409,
     InvalidTransition: 409,
     ConsentNotGiven: 404,
     UnsupportedImport: 415,
@@ -164,8 +168,42 @@ async def subject_access(
     own = await off_the_loop(participants.subject_access, participant_id)
     credentials = request.app.state.credentials
     elsewhere = await gather(participants.peer_urls, participant_id, credentials, caller.subject)
-    complete = not any(isinstance(v, dict) and "unavailable" in v for v in elsewhere.values())
-    return {"complete": complete, "participant": own, "held_by_other_services": elsewhere}
+    looked_at = await merged_audit(request, participant_id, caller.subject)
+    complete = not looked_at["unavailable"] and not any(
+        isinstance(v, dict) and "unavailable" in v for v in elsewhere.values()
+    )
+    return {
+        "complete": complete,
+        "participant": own,
+        "held_by_other_services": elsewhere,
+        "who_looked": looked_at["entries"],
+    }
+
+
+audit_router = APIRouter(tags=["audit"])
+
+
+@audit_router.get(
+    "/audit",
+    summary="Who read or changed the participant's case, in every service, in time order",
+    response_model=MergedAudit,
+    dependencies=[admits(Role.PRIVACY_OFFICER)],
+)
+async def audit(participant: UUID, request: Request, caller: CurrentCaller) -> dict[str, Any]:
+    return await merged_audit(request, participant, caller.subject)
+
+
+async def merged_audit(request: Request, participant_id: UUID, asked_by: str) -> dict[str, Any]:
+    """This service's trail and every other's (asked with its own token, for `asked_by`)."""
+    trail: AuditTrail = request.app.state.audit
+    own = await off_the_loop(trail.of, participant_id)
+    participants: ParticipantApplication = request.app.state.application
+    credentials = request.app.state.credentials
+    others, unavailable = await gather_audit(
+        participants.peer_urls, participant_id, credentials, asked_by
+    )
+    entries = sorted([*own, *others], key=lambda e: (e["at"], e["service"], e["position"]))
+    return {"participant_id": participant_id, "entries": entries, "unavailable": unavailable}
 
 
 @router.delete(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from steiger.participant.api import DOMAIN_ERRORS, router
+from steiger.participant.api import DOMAIN_ERRORS, audit_router, router
 from steiger.participant.application import ParticipantApplication
 from steiger.participant.settings import Settings
 from steiger.shared.eventstore import store_environment
@@ -21,6 +21,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         routes=router,
         description="Who a participant is. Other services know only the pseudonymous id.",
         domain_errors=DOMAIN_ERRORS,
+        audit_routes=audit_router,
     )
 
 

@@ -52,3 +52,36 @@ async def gather(
 
         answers = await asyncio.gather(*(one(s, p) for s, p in PARTICIPANT_DATA.items()))
     return dict(answers)
+
+
+async def gather_audit(
+    urls: Mapping[str, str],
+    participant_id: UUID,
+    credentials: ServiceCredentials,
+    on_behalf_of: str,
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Every other service's audit trail about the participant's case; and the services
+    that could not answer, with why."""
+    try:
+        headers = await off_the_loop(credentials.headers, on_behalf_of)
+    except TokenUnavailable as error:
+        return [], {service: str(error) for service in urls}
+    entries: list[dict[str, Any]] = []
+    unavailable: dict[str, str] = {}
+    async with httpx.AsyncClient(timeout=10.0, headers=headers) as http:
+
+        async def one(service: str, url: str) -> None:
+            try:
+                response = await http.get(
+                    f"{url}/audit", params={"participant": str(participant_id)}
+                )
+            except httpx.HTTPError as error:
+                unavailable[service] = type(error).__name__
+                return
+            if response.status_code != 200:
+                unavailable[service] = f"HTTP {response.status_code}"
+                return
+            entries.extend(response.json())
+
+        await asyncio.gather(*(one(s, u) for s, u in urls.items()))
+    return entries, unavailable

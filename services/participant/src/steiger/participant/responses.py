@@ -16,6 +16,7 @@ from steiger.participant.domain.values import (
     Status,
     TimeOfDay,
 )
+from steiger.shared.audit import AuditOut
 from steiger.shared.contracts.participant import Household
 from steiger.shared.dates import LocalTime
 
@@ -76,12 +77,21 @@ class HeldHere(ParticipantOut):
     contact_disclosures: list[ContactDisclosure]
 
 
+class MergedAudit(BaseModel):
+    participant_id: UUID
+    entries: list[AuditOut] = Field(description="every service's, in time order")
+    unavailable: dict[str, str] = Field(description="services that could not be asked, and why")
+
+
 class SubjectAccess(BaseModel):
     complete: bool = Field(description="false when a service could not be asked")
     participant: HeldHere
     held_by_other_services: dict[str, dict[str, Any] | list[Any] | None] = Field(
         description="per service: what it answers about the participant, null if nothing, "
         "or `unavailable` with why it could not be asked"
+    )
+    who_looked: list[AuditOut] = Field(
+        description="who read or changed the file, in every service, when (GDPR art. 15)"
     )
 
 

@@ -15,6 +15,7 @@ from steiger.reporting.domain.views import participant_view
 from steiger.reporting.policies import REACTIONS
 from steiger.reporting.projections import Kept, LatestViews
 from steiger.shared.eventstore import ServiceApplication
+from steiger.shared.participants import ParticipantState
 
 
 class ReportingApplication(ServiceApplication):
@@ -25,6 +26,10 @@ class ReportingApplication(ServiceApplication):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env)
         self.latest_views = LatestViews()
+
+    def participant_state(self, participant_id: UUID) -> ParticipantState:
+        progress = self.find(Progress.create_id(participant_id), Progress)
+        return "registered" if progress and progress.profile else "unknown"
 
     def progress_of(self, participant_id: UUID) -> Progress:
         return self.find(Progress.create_id(participant_id), Progress) or Progress(participant_id)

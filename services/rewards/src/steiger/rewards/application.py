@@ -13,6 +13,7 @@ from steiger.rewards.domain.ledger import CALENDAR, ZERO, Ledger
 from steiger.rewards.domain.menu import RewardsMenu
 from steiger.rewards.policies import REACTIONS
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
+from steiger.shared.participants import ParticipantState
 from steiger.shared.spreadsheets import SafeDictWriter
 
 
@@ -31,6 +32,12 @@ class RewardsApplication(ServiceApplication):
     def noon_of(day: dt.date) -> dt.datetime:
         """A moment for an event that only has a date: midday where the participant lives."""
         return dt.datetime.combine(day, dt.time(12), CALENDAR)
+
+    def participant_state(self, participant_id: UUID) -> ParticipantState:
+        """Registered once the intake reached the ledger (erasure leaves the ledger as it
+        is: its figures stay, pseudonymous)."""
+        ledger = self.find(Ledger.create_id(participant_id), Ledger)
+        return "registered" if ledger and ledger.enrolled_on else "unknown"
 
     def ledger_for(self, participant_id: UUID) -> Ledger:
         return self.find(Ledger.create_id(participant_id), Ledger) or Ledger(participant_id)

@@ -17,7 +17,7 @@ from steiger.shared.eventstore.application import (
     in_turn,
     retry_on_conflict,
 )
-from steiger.shared.eventstore.configuration import drop_store, store_environment
+from steiger.shared.eventstore.configuration import drop_store, environment_of, store_environment
 from steiger.shared.eventstore.mapper import TracingMapper
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "TracingMapper",
     "Unpublishable",
     "drop_store",
+    "environment_of",
     "in_turn",
     "retry_on_conflict",
     "store_environment",

@@ -12,6 +12,11 @@ from steiger.shared.settings import ServiceSettings
 
 def store_environment(settings: ServiceSettings) -> dict[str, str]:
     """The eventsourcing environment for this service's own store."""
+    return environment_of(settings.service, settings.var_dir, settings.database_url)
+
+
+def environment_of(service: str, var_dir: Path, database_url: str | None) -> dict[str, str]:
+    """The store environment of a service by name (for the CLI, which imports no service)."""
     # Aggregates are cached (no replaying long histories). A service's SQLite file has one
     # writer, the service's process, and every write there leaves its aggregates in the cache:
     # a cached aggregate is current, and reading it asks the store nothing. A PostgreSQL schema
@@ -19,9 +24,9 @@ def store_environment(settings: ServiceSettings) -> dict[str, str]:
     # aggregate from the store first (AGGREGATE_CACHE_FASTFORWARD=n in the environment turns
     # that off for a deployment that runs one process per service).
     common = {"SINGLE_ROW_TRACKING": "y", "AGGREGATE_CACHE_MAXSIZE": "10000"}
-    if not settings.database_url:
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
-        path = Path(settings.var_dir) / f"{settings.service}.sqlite"
+    if not database_url:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path = Path(var_dir) / f"{service}.sqlite"
         return {
             **common,
             "AGGREGATE_CACHE_FASTFORWARD": "n",
@@ -29,7 +34,7 @@ def store_environment(settings: ServiceSettings) -> dict[str, str]:
             "SQLITE_DBNAME": str(path),
             "SQLITE_LOCK_TIMEOUT": "10",
         }
-    url = urlparse(settings.database_url)
+    url = urlparse(database_url)
     if url.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"STEIGER_DATABASE_URL must be a postgresql:// URL, not {url.scheme}://")
     return {
@@ -41,7 +46,7 @@ def store_environment(settings: ServiceSettings) -> dict[str, str]:
         "POSTGRES_USER": unquote(url.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(url.password or ""),
         # One database, one schema per service: each service still owns its store.
-        "POSTGRES_SCHEMA": f"steiger_{settings.service}",
+        "POSTGRES_SCHEMA": f"steiger_{service}",
         "POSTGRES_POOL_SIZE": "8",
         "POSTGRES_LOCK_TIMEOUT": "5",
     }

@@ -1,0 +1,361 @@
+"""The audit trail: who read or changed what, when, and what they were answered.
+
+Every request that passes the door (`steiger.shared.access`) is recorded, refusals included:
+the caller (subject, roles, client, and on whose behalf a service asked), the operation (the
+route, never the query string: a search by name leaves no name here), the participant whose
+case it was, the purpose the caller gave (`X-Purpose`), the status answered, and the trace.
+No personal data in clear: participants are named by their pseudonymous id, which an erasure
+leaves, so the trail survives it.
+
+The trail is append-only and tamper-evident: each entry carries a chain value, an HMAC over
+the previous chain value and the entry, keyed with the audit key
+(`STEIGER_AUDIT_KEY`). Changing or removing an entry breaks every chain value after it, and
+without the key no one can compute them again; `steiger audit verify` finds where.
+
+Entries are written before the answer leaves (an answer never goes out unrecorded), in group
+commits: whatever requests arrive while one write is under way go in the next transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from steiger.shared.access import Decision, Role, admits
+from steiger.shared.concurrency import off_the_loop, one_at_a_time
+from steiger.shared.tracing import current_traceparent, trace_id
+
+GENESIS = ""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    service: str
+    operation: str
+    status: int
+    outcome: str
+    """admitted, or why not: Unauthenticated, Forbidden."""
+    subject: str | None = None
+    roles: tuple[str, ...] = ()
+    client: str | None = None
+    on_behalf_of: str | None = None
+    participant_id: str | None = None
+    purpose: str | None = None
+    trace_id: str | None = None
+
+    def canonical(self) -> bytes:
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, text: str) -> AuditEntry:
+        found = json.loads(text)
+        return cls(**{**found, "roles": tuple(found.get("roles", ()))})
+
+
+def chained(key: bytes, previous: str, entry: bytes) -> str:
+    return hmac.new(key, previous.encode() + b"\n" + entry, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    position: int
+    entry: AuditEntry
+    chain: str
+
+
+class AuditStore(Protocol):
+    """Where a service keeps its trail: SQLite beside its store, or its PostgreSQL schema."""
+
+    def append(self, entries: Sequence[bytes], key: bytes) -> None: ...
+
+    def entries(self, participant_id: str | None = None) -> Iterator[tuple[int, str, str]]:
+        """(position, entry JSON, chain) in order; of one participant's case if named."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class SqliteAuditStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute(
+                "CREATE TABLE IF NOT EXISTS audit_trail (position INTEGER PRIMARY KEY, "
+                "participant_id TEXT, entry TEXT NOT NULL, chain TEXT NOT NULL)"
+            )
+            self._connection.execute(
+                "CREATE INDEX IF NOT EXISTS audit_by_participant ON audit_trail (participant_id)"
+            )
+
+    def append(self, entries: Sequence[bytes], key: bytes) -> None:
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")  # one writer: the chain stays a chain
+            try:
+                last = self._connection.execute(
+                    "SELECT position, chain FROM audit_trail ORDER BY position DESC LIMIT 1"
+                ).fetchone()
+                position, previous = last if last else (0, GENESIS)
+                rows = []
+                for entry in entries:
+                    position, previous = position + 1, chained(key, previous, entry)
+                    participant = json.loads(entry).get("participant_id")
+                    rows.append((position, participant, entry.decode(), previous))
+                self._connection.executemany("INSERT INTO audit_trail VALUES (?, ?, ?, ?)", rows)
+                self._connection.execute("COMMIT")
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+
+    def entries(self, participant_id: str | None = None) -> Iterator[tuple[int, str, str]]:
+        query = "SELECT position, entry, chain FROM audit_trail"
+        arguments: tuple[Any, ...] = ()
+        if participant_id is not None:
+            query, arguments = query + " WHERE participant_id = ?", (participant_id,)
+        with self._lock:
+            rows = self._connection.execute(query + " ORDER BY position", arguments).fetchall()
+        yield from rows
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+class PostgresAuditStore:
+    """The trail in the service's own schema; replicas of a service take turns (a lock on the
+    table for the length of an append), so the chain stays one."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        import psycopg
+
+        self._schema = env["POSTGRES_SCHEMA"]
+        self._connection = psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env.get("POSTGRES_PASSWORD") or None,
+            autocommit=True,
+        )
+        self._lock = threading.Lock()
+        table = self._table()
+        with self._lock:
+            self._connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{self._schema}"')
+            self._connection.execute(
+                f"CREATE TABLE IF NOT EXISTS {table} (position BIGINT PRIMARY KEY, "
+                "participant_id TEXT, entry TEXT NOT NULL, chain TEXT NOT NULL)"
+            )
+            self._connection.execute(
+                f"CREATE INDEX IF NOT EXISTS audit_by_participant ON {table} (participant_id)"
+            )
+
+    def _table(self) -> str:
+        return f'"{self._schema}".audit_trail'
+
+    def append(self, entries: Sequence[bytes], key: bytes) -> None:
+        table = self._table()
+        with self._lock, self._connection.transaction():
+            self._connection.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+            last = self._connection.execute(
+                f"SELECT position, chain FROM {table} ORDER BY position DESC LIMIT 1"
+            ).fetchone()
+            position, previous = last if last else (0, GENESIS)
+            rows = []
+            for entry in entries:
+                position, previous = position + 1, chained(key, previous, entry)
+                participant = json.loads(entry).get("participant_id")
+                rows.append((position, participant, entry.decode(), previous))
+            with self._connection.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {table} VALUES (%s, %s, %s, %s)", rows)
+
+    def entries(self, participant_id: str | None = None) -> Iterator[tuple[int, str, str]]:
+        query = f"SELECT position, entry, chain FROM {self._table()}"
+        arguments: tuple[Any, ...] = ()
+        if participant_id is not None:
+            query, arguments = query + " WHERE participant_id = %s", (participant_id,)
+        with self._lock:
+            rows = self._connection.execute(query + " ORDER BY position", arguments).fetchall()
+        yield from rows
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def open_audit_store(store_env: Mapping[str, str]) -> AuditStore:
+    """The trail beside the service's event store (its SQLite file's directory, as
+    `<service>-audit.sqlite`, or its PostgreSQL schema)."""
+    if "SQLITE_DBNAME" in store_env:
+        store = Path(store_env["SQLITE_DBNAME"])
+        return SqliteAuditStore(store.with_name(f"{store.stem}-audit.sqlite"))
+    return PostgresAuditStore(store_env)
+
+
+@dataclass(frozen=True)
+class Break:
+    position: int
+    why: str
+
+
+def verify(store: AuditStore, key: bytes) -> tuple[int, list[Break]]:
+    """Every entry checked against its chain value: how many, and where the chain breaks
+    (an entry changed, or one removed before another)."""
+    previous, expected, count, breaks = GENESIS, 1, 0, []
+    for position, entry, chain in store.entries():
+        count += 1
+        if position != expected:
+            breaks.append(Break(expected, f"entries {expected} to {position - 1} are missing"))
+        if not hmac.compare_digest(chain, chained(key, previous, entry.encode())):
+            breaks.append(Break(position, "the entry or the one before it was changed"))
+        previous, expected = chain, position + 1
+    return count, breaks
+
+
+class AuditTrail:
+    """A service's trail: `record` from the HTTP edge, `of` for the privacy officer."""
+
+    def __init__(self, store: AuditStore, key: bytes, service: str) -> None:
+        self.store = store
+        self.key = key
+        self.service = service
+        self._pending: list[tuple[bytes, asyncio.Future[None]]] = []
+        self._writer = one_at_a_time()
+        self._writing: asyncio.Task[None] | None = None
+
+    async def record(self, entry: AuditEntry) -> None:
+        """Returns once the entry is committed (with whatever else came meanwhile)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((entry.canonical(), done))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write())
+        await done
+
+    async def _write(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await off_the_loop(
+                    self.store.append, [e for e, _ in batch], self.key, limiter=self._writer
+                )
+            except Exception as error:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+    def of(self, participant_id: UUID | str) -> list[dict[str, Any]]:
+        return [
+            {"position": position, **asdict(AuditEntry.from_json(entry))}
+            for position, entry, _ in self.store.entries(str(participant_id))
+        ]
+
+    def close(self) -> None:
+        self.store.close()
+
+
+@contextmanager
+def opened(store_env: Mapping[str, str]) -> Iterator[AuditStore]:
+    store = open_audit_store(store_env)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+class AuditMiddleware:
+    """Records every request the door decided about, with the status it is answered, before
+    the answer goes out (outermost: a 500 is recorded too)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def recording(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                decision = scope.get("state", {}).get("access")
+                if decision is not None:
+                    trail: AuditTrail = scope["app"].state.audit
+                    await trail.record(entry_of(trail.service, decision, message["status"]))
+            await send(message)
+
+        await self.app(scope, receive, recording)
+
+
+def entry_of(service: str, decision: Decision, status: int) -> AuditEntry:
+    caller = decision.caller
+    return AuditEntry(
+        at=now(),
+        service=service,
+        operation=decision.operation,
+        status=status,
+        outcome=decision.refused or "admitted",
+        subject=caller.subject if caller else None,
+        roles=tuple(sorted(caller.roles)) if caller else (),
+        client=caller.client if caller else None,
+        on_behalf_of=decision.on_behalf_of,
+        participant_id=str(decision.participant_id) if decision.participant_id else None,
+        purpose=decision.purpose,
+        trace_id=trace_id(current_traceparent.get()),
+    )
+
+
+class AuditOut(BaseModel):
+    """An entry of the trail, as the privacy officer reads it."""
+
+    position: int
+    at: str
+    service: str
+    operation: str = Field(examples=["GET /participants/{participant_id}/positions"])
+    status: int
+    outcome: str = Field(examples=["admitted", "Forbidden", "Unauthenticated"])
+    subject: str | None = Field(description="who asked: the token's subject")
+    roles: list[str]
+    client: str | None
+    on_behalf_of: str | None = Field(description="with a service's call: whom it asked for")
+    participant_id: str | None
+    purpose: str | None
+    trace_id: str | None
+
+
+def audit_router() -> APIRouter:
+    """`GET /audit?participant=`: the service's own trail about one participant's case."""
+    router = APIRouter(tags=["audit"])
+
+    @router.get(
+        "/audit",
+        summary="Who read or changed the participant's case here, when, and what they got",
+        response_model=list[AuditOut],
+        dependencies=[admits(Role.PRIVACY_OFFICER, Role.SERVICE)],
+    )
+    async def audit(request: Request, participant: UUID) -> list[dict[str, Any]]:
+        trail: AuditTrail = request.app.state.audit
+        return await off_the_loop(trail.of, participant)
+
+    return router
