@@ -16,7 +16,7 @@ import httpx
 
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.issuer import DEFAULT_PORT, DevelopmentIssuer
-from steiger.shared.kafka import ensure_topics
+from steiger.shared.kafka import ensure_topics, use_connection
 from steiger.shared.services import SERVICES, port_of, url_of
 from steiger.shared.settings import KafkaSettings
 from steiger.shared.topics import CONSUMES, PRODUCERS, dead_letter_topic, events_topic
@@ -182,6 +182,8 @@ class System:
     def create_topics(self) -> None:
         import asyncio
 
+        if self.broker is None:  # an external cluster: reached as its settings say (TLS, SASL)
+            use_connection(KafkaSettings().kafka_connection())
         asyncio.run(ensure_topics(self.bootstrap_servers, all_topics(), self.partitions))
 
     def wait_healthy(self, timeout: float = 60.0, names: tuple[str, ...] = SERVICES) -> None:

@@ -23,7 +23,7 @@ from steiger.shared import cloudevents
 from steiger.shared.access import Role, admits
 from steiger.shared.consumer import IdempotentConsumer, own_tracking
 from steiger.shared.eventstore import Unpublishable
-from steiger.shared.kafka import records_from_beginning
+from steiger.shared.kafka import connection, records_from_beginning
 from steiger.shared.relay import OutboxRelay
 
 
@@ -116,6 +116,7 @@ class DeadLetters:
         consumer group (Kafka's consumer lag)."""
         inspector = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap_servers,
+            **connection(),
             group_id=self.group_id,
             enable_auto_commit=False,
         )

@@ -16,6 +16,13 @@ from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.partitioner import murmur2
 from aiokafka.producer.message_accumulator import BatchBuilder
 from aiokafka.structs import RecordMetadata
+from faststream.security import (
+    BaseSecurity,
+    SASLOAuthBearer,
+    SASLPlaintext,
+    SASLScram256,
+    SASLScram512,
+)
 
 from steiger.shared.cloudevents import KafkaRecord
 from steiger.shared.internals import no_topic_auto_creation
@@ -30,6 +37,40 @@ PRODUCER_OPTIONS: dict[str, Any] = {"enable_idempotence": False, "acks": "all", 
 # arrive, so delivery is as fast as with shorter waits, and idle partitions cost the broker
 # and the client a fraction of the CPU (docs/benchmarks.md, "Measurements behind the code").
 CONSUMER_OPTIONS: dict[str, Any] = {"auto_offset_reset": "earliest", "fetch_max_wait_ms": 200}
+_connection: dict[str, Any] = {}
+
+
+def use_connection(options: Mapping[str, Any]) -> None:
+    """How every Kafka client of this process reaches the cluster (TLS, SASL: the keyword
+    arguments of `KafkaSettings.kafka_connection`): set once, as a process starts."""
+    _connection.clear()
+    _connection.update(options)
+
+
+def connection() -> dict[str, Any]:
+    """The keyword arguments every aiokafka client here is made with."""
+    return dict(_connection)
+
+
+def faststream_security(options: Mapping[str, Any]) -> BaseSecurity | None:
+    """The same connection as FastStream's broker takes it (its `security=`)."""
+    protocol = options.get("security_protocol", "PLAINTEXT")
+    context = options.get("ssl_context")
+    use_ssl = protocol in ("SSL", "SASL_SSL")
+    mechanism = options.get("sasl_mechanism")
+    if mechanism is None:
+        return BaseSecurity(ssl_context=context, use_ssl=use_ssl) if use_ssl else None
+    if mechanism == "OAUTHBEARER":
+        return SASLOAuthBearer(ssl_context=context, use_ssl=use_ssl)
+    kind = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512}
+    return kind[mechanism](
+        username=options["sasl_plain_username"],
+        password=options["sasl_plain_password"],
+        ssl_context=context,
+        use_ssl=use_ssl,
+    )
+
+
 MAX_BATCH_BYTES = 512 * 1024
 """A produced batch stays under this, well below a Kafka broker's default message limit."""
 
@@ -52,7 +93,10 @@ class BatchProducer:
     def __init__(self, bootstrap_servers: str, topic: str) -> None:
         self.topic = topic
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers, max_batch_size=MAX_BATCH_BYTES, **PRODUCER_OPTIONS
+            bootstrap_servers=bootstrap_servers,
+            max_batch_size=MAX_BATCH_BYTES,
+            **PRODUCER_OPTIONS,
+            **connection(),
         )
 
     async def start(self) -> None:
@@ -105,7 +149,7 @@ def _append(batch: BatchBuilder, record: KafkaRecord) -> bool:
 
 async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int) -> None:
     """Create the topics that do not exist yet (idempotent; safe to call at every start)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **connection())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -158,6 +202,7 @@ async def records_from_beginning(
     last batch, so batches are not cut at it: that would drop the batch's tail.)"""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
+        **connection(),
         enable_auto_commit=False,
         fetch_max_bytes=64 * 1024 * 1024,
         max_partition_fetch_bytes=16 * 1024 * 1024,

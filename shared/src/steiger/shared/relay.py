@@ -24,7 +24,7 @@ from eventsourcing.persistence import Notification
 
 from steiger.shared import cloudevents
 from steiger.shared.eventstore import ServiceApplication, TracingMapper
-from steiger.shared.kafka import BatchProducer, ensure_topics
+from steiger.shared.kafka import BatchProducer, connection, ensure_topics
 
 log = structlog.get_logger(__name__)
 
@@ -209,6 +209,7 @@ class OutboxRelay:
         if self._inspector is None:
             inspector = AIOKafkaConsumer(
                 bootstrap_servers=self.bootstrap_servers,
+                **connection(),
                 enable_auto_commit=False,
                 fetch_max_wait_ms=25,
             )

@@ -30,7 +30,13 @@ from steiger.shared.consumer import IdempotentConsumer, subscriber_router
 from steiger.shared.dead_letters import DeadLetters, NotParked, StillFailing, dead_letter_router
 from steiger.shared.eventstore import Hosted, ServiceApplication, store_environment
 from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
-from steiger.shared.kafka import PRODUCER_OPTIONS, TopicKeeper
+from steiger.shared.kafka import (
+    PRODUCER_OPTIONS,
+    TopicKeeper,
+    connection,
+    faststream_security,
+    use_connection,
+)
 from steiger.shared.logging import configure_logging
 from steiger.shared.openapi import DocumentedAPI
 from steiger.shared.outbox import outbox_router
@@ -99,10 +105,13 @@ def daily_work(
 
 def build_broker(settings: ServiceSettings) -> KafkaBroker:
     # faststream logs every message at `log_level`: DEBUG keeps that out of normal logs.
+    options = connection()
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=f"steiger-{settings.service}",
         log_level=logging.DEBUG,
+        security=faststream_security(options),
+        sasl_oauth_token_provider=options.get("sasl_oauth_token_provider"),
         **PRODUCER_OPTIONS,
     )
 
@@ -162,6 +171,7 @@ def build_api(
 def build_service(parts: ServiceParts) -> FastAPI:
     """The API plus its broker, relay and consumer, started and stopped with the app."""
     settings, application = parts.settings, parts.application
+    use_connection(settings.kafka_connection())
     signing_key = settings.signing_key()
     broker = build_broker(settings)
     publishing = application if isinstance(application, ServiceApplication) else None

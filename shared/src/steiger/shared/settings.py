@@ -3,10 +3,12 @@ from __future__ import annotations
 import base64
 import os
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AliasChoices, Field, SecretStr
+from aiokafka.abc import AbstractTokenProvider
+from aiokafka.helpers import create_ssl_context
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from steiger.shared.tokens import ServiceCredentials
@@ -24,9 +26,17 @@ def _global(name: str) -> AliasChoices:
     return AliasChoices(name)
 
 
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN", "OAUTHBEARER"]
+
+
 class KafkaSettings(BaseSettings):
-    """Where the broker is and how its topics are made: read by every service, and by the
-    CLI that creates the topics, under the same names."""
+    """Where the broker is, how to reach it (TLS, SASL) and how its topics are made: read by
+    every service, and by the CLI that creates the topics, under the same names. A secured
+    cluster (Strimzi's TLS listener, SCRAM-SHA-512 users) is reached with, e.g.,
+    KAFKA_SECURITY_PROTOCOL=SASL_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_MECHANISM=SCRAM-SHA-512,
+    KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD; mutual TLS with KAFKA_SSL_CERT_FILE and
+    KAFKA_SSL_KEY_FILE instead of SASL."""
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
@@ -36,6 +46,69 @@ class KafkaSettings(BaseSettings):
     kafka_partitions: int = Field(
         DEFAULT_PARTITIONS, ge=1, validation_alias=_global("STEIGER_KAFKA_PARTITIONS")
     )
+    kafka_security_protocol: SecurityProtocol = Field(
+        "PLAINTEXT", validation_alias=_global("KAFKA_SECURITY_PROTOCOL")
+    )
+    kafka_ssl_ca_file: Path | None = Field(
+        None, validation_alias=_global("KAFKA_SSL_CA_FILE"), description="the cluster's CA (PEM)"
+    )
+    kafka_ssl_cert_file: Path | None = Field(
+        None, validation_alias=_global("KAFKA_SSL_CERT_FILE"), description="mutual TLS (PEM)"
+    )
+    kafka_ssl_key_file: Path | None = Field(None, validation_alias=_global("KAFKA_SSL_KEY_FILE"))
+    kafka_ssl_key_password: SecretStr | None = Field(
+        None, validation_alias=_global("KAFKA_SSL_KEY_PASSWORD")
+    )
+    kafka_sasl_mechanism: SaslMechanism | None = Field(
+        None,
+        validation_alias=_global("KAFKA_SASL_MECHANISM"),
+        description="OAUTHBEARER uses the service's own client credentials (services only)",
+    )
+    kafka_sasl_username: str | None = Field(None, validation_alias=_global("KAFKA_SASL_USERNAME"))
+    kafka_sasl_password: SecretStr | None = Field(
+        None, validation_alias=_global("KAFKA_SASL_PASSWORD")
+    )
+
+    @model_validator(mode="after")
+    def _complete_security(self) -> KafkaSettings:
+        protocol, mechanism = self.kafka_security_protocol, self.kafka_sasl_mechanism
+        if protocol.startswith("SASL") and mechanism is None:
+            raise ValueError(f"KAFKA_SECURITY_PROTOCOL={protocol} needs KAFKA_SASL_MECHANISM")
+        if mechanism and not protocol.startswith("SASL"):
+            raise ValueError("KAFKA_SASL_MECHANISM needs KAFKA_SECURITY_PROTOCOL=SASL_SSL")
+        if mechanism in ("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN") and not (
+            self.kafka_sasl_username and self.kafka_sasl_password
+        ):
+            raise ValueError(f"{mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD")
+        if bool(self.kafka_ssl_cert_file) != bool(self.kafka_ssl_key_file):
+            raise ValueError("KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together")
+        return self
+
+    def kafka_connection(self) -> dict[str, Any]:
+        """How an aiokafka client reaches the cluster: its security keyword arguments."""
+        options: dict[str, Any] = {"security_protocol": self.kafka_security_protocol}
+        if self.kafka_security_protocol in ("SSL", "SASL_SSL"):
+            options["ssl_context"] = create_ssl_context(
+                cafile=str(self.kafka_ssl_ca_file) if self.kafka_ssl_ca_file else None,
+                certfile=str(self.kafka_ssl_cert_file) if self.kafka_ssl_cert_file else None,
+                keyfile=str(self.kafka_ssl_key_file) if self.kafka_ssl_key_file else None,
+                password=self.kafka_ssl_key_password.get_secret_value()
+                if self.kafka_ssl_key_password
+                else None,
+            )
+        if self.kafka_sasl_mechanism:
+            options["sasl_mechanism"] = self.kafka_sasl_mechanism
+        if self.kafka_sasl_mechanism in ("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"):
+            options["sasl_plain_username"] = self.kafka_sasl_username
+            options["sasl_plain_password"] = (
+                self.kafka_sasl_password.get_secret_value() if self.kafka_sasl_password else None
+            )
+        if self.kafka_sasl_mechanism == "OAUTHBEARER":
+            options["sasl_oauth_token_provider"] = self.kafka_token_provider()
+        return options
+
+    def kafka_token_provider(self) -> AbstractTokenProvider:
+        raise ValueError("KAFKA_SASL_MECHANISM=OAUTHBEARER is for the services (their tokens)")
 
 
 class ServiceSettings(KafkaSettings):
@@ -106,6 +179,9 @@ class ServiceSettings(KafkaSettings):
     @property
     def oauth_client_id(self) -> str:
         return self.client_id or f"steiger-{self.service}"
+
+    def kafka_token_provider(self) -> AbstractTokenProvider:
+        return ServiceTokenProvider(self.credentials())
 
     def credentials(self) -> ServiceCredentials:
         """The service's own token, for the calls it makes to other services."""
@@ -185,3 +261,15 @@ def key_from(
     if required:
         raise ValueError(f"set {variable} (32 bytes, base64)")
     return secret_kept_in(var_dir, kept_as)
+
+
+class ServiceTokenProvider(AbstractTokenProvider):
+    """SASL/OAUTHBEARER with the service's own access token (client credentials)."""
+
+    def __init__(self, credentials: ServiceCredentials) -> None:
+        self.credentials = credentials
+
+    async def token(self) -> str:
+        import asyncio
+
+        return await asyncio.to_thread(self.credentials.token)

@@ -14,6 +14,7 @@ from steiger.reporting.application import ReportingApplication
 from steiger.reporting.rebuilding.fill import fill_from_kafka
 from steiger.reporting.settings import Settings
 from steiger.shared.eventstore import store_environment
+from steiger.shared.kafka import use_connection
 from steiger.shared.topics import CONSUMES
 
 
@@ -24,6 +25,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     settings = Settings(var_dir=args.var_dir, kafka_bootstrap_servers=args.bootstrap_servers)
+    use_connection(settings.kafka_connection())
     env = store_environment(settings)
     applied: list[int] = []
     began = time.monotonic()
