@@ -193,3 +193,26 @@ def test_a_verified_token_is_remembered_until_it_expires(issuer):
     time.sleep(1.5)
     with pytest.raises(InvalidToken, match="expired"):
         verifier.verify(token)
+
+
+def test_an_issuer_that_cannot_be_reached_is_503_and_not_asked_again_at_once(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from steiger.bridge.main import parts
+    from steiger.bridge.settings import Settings
+    from steiger.shared.service import build_api
+
+    from ..access import bearer
+    from ..conftest import free_port
+
+    away = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    service = parts(Settings(var_dir=tmp_path, oidc_issuer=away))
+    with TestClient(build_api(service), headers=bearer("mentor")) as client:
+        first = client.get("/definitions")
+        again = client.get("/definitions")
+        keys = client.app.state.door.verifier.keys
+    assert first.status_code == again.status_code == 503
+    assert first.headers["content-type"] == "application/problem+json"
+    assert first.headers["retry-after"] == "5"
+    assert keys.fetches == 1  # the second request did not wait on the issuer again
+    service.application.close()

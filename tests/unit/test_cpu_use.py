@@ -61,3 +61,11 @@ def test_a_program_the_load_generator_ran_and_waited_for_counts_as_its_cpu() -> 
     subprocess.run([sys.executable, "-c", BURN], check=True)
     after = cpu_seconds(system)  # type: ignore[arg-type]
     assert after["load generator"] - before["load generator"] >= 0.25
+
+
+def test_the_access_benchmark_measures_the_warm_and_the_first_check():
+    from steiger.cli.bench_access import bench_access
+
+    figures = bench_access(calls=50)
+    assert 0 < figures["token_check_warm_ms"] < figures["first_check_es256_ms"]
+    assert figures["first_check_rs256_ms"] > 0

@@ -491,6 +491,15 @@ def run_benchmarks(
             f"{replay['raw_read']['events_per_second']:,} events/s · ratio "
             f"{replay['rebuild_to_raw_ratio']}",
         )
+    if "access" in suites:
+        from steiger.cli.bench_access import bench_access
+
+        report["access"] = access = bench_access()
+        table.add_row(
+            "token check per request (keys warm, token seen before)",
+            f"{access['token_check_warm_ms']} ms · first check ES256 "
+            f"{access['first_check_es256_ms']} ms, RS256 {access['first_check_rs256_ms']} ms",
+        )
     table.add_row(
         "machine speed (sum(range(1000)), lower is faster)",
         f"{report['machine']['calibration_sum_range_1000_us']} µs",

@@ -132,7 +132,7 @@ def bench(
     output: Path = typer.Option(Path("bench-results/benchmarks.json")),
     duration: float = typer.Option(20.0, help="Seconds per measurement."),
     suite: list[str] = typer.Option(
-        ["backbone", "import", "replay"], help="backbone, import, replay"
+        ["backbone", "import", "replay", "access"], help="backbone, import, replay, access"
     ),
     replay_events: int = typer.Option(1_000_000, help="Events in the replay benchmark."),
     participants: int = typer.Option(
@@ -140,8 +140,9 @@ def bench(
     ),
 ) -> None:
     """Measure on fresh systems (embedded defaults): throughput and end-to-end latency
-    (backbone), the bulk import of 10,000 participants (import), and rebuilding reporting
-    from a generated history of a million events (replay)."""
+    (backbone, with sign-in and the audit trail on), the bulk import of 10,000 participants
+    (import), rebuilding reporting from a generated history of a million events (replay), and
+    what checking a token costs a request (access)."""
     from steiger.cli.bench import run_benchmarks
 
     run_benchmarks(

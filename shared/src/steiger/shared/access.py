@@ -32,7 +32,13 @@ from fastapi import Depends, Request
 
 from steiger.shared.concurrency import off_the_loop
 from steiger.shared.participants import ParticipantState
-from steiger.shared.tokens import ON_BEHALF_OF, Caller, InvalidToken, TokenVerifier
+from steiger.shared.tokens import (
+    ON_BEHALF_OF,
+    Caller,
+    InvalidToken,
+    IssuerUnavailable,
+    TokenVerifier,
+)
 
 
 class Role(StrEnum):
@@ -231,7 +237,7 @@ class Admits:
             decision.participant_id = participant_id
             if participant_id is not None and not roles - CASE_ROLES:
                 await door.require_case(caller, participant_id)
-        except (Unauthenticated, Forbidden) as refusal:
+        except (Unauthenticated, Forbidden, IssuerUnavailable) as refusal:
             decision.refused = type(refusal).__name__
             raise
         return caller

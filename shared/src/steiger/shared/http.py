@@ -21,6 +21,7 @@ from steiger.shared import clock
 from steiger.shared.access import Forbidden, InvalidPurpose, Unauthenticated, challenge
 from steiger.shared.eventstore import Unpublishable
 from steiger.shared.participants import PARTICIPANT_ERRORS
+from steiger.shared.tokens import IssuerUnavailable
 from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
 
 PROBLEM_JSON = "application/problem+json"
@@ -111,6 +112,12 @@ def install_problem_handlers(app: FastAPI, domain_errors: Mapping[type[Exception
     async def unauthenticated(_: Request, error: Unauthenticated) -> JSONResponse:
         answer = problem(401, "Unauthorized", str(error))
         answer.headers["WWW-Authenticate"] = challenge(error)
+        return answer
+
+    @app.exception_handler(IssuerUnavailable)
+    async def issuer_unavailable(_: Request, error: IssuerUnavailable) -> JSONResponse:
+        answer = problem(503, "Service Unavailable", str(error))
+        answer.headers["Retry-After"] = "5"
         return answer
 
     @app.exception_handler(InvalidPurpose)

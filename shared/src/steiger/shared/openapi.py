@@ -38,7 +38,7 @@ DESCRIPTIONS = {
     415: "Unsupported Media Type",
     422: "Invalid input: `errors` names each field at fault",
     500: "Unexpected error: quote `trace_id` when you report it",
-    503: "Service Unavailable",
+    503: "Service Unavailable: the issuer's keys could not be fetched; try again shortly",
 }
 
 
@@ -146,7 +146,7 @@ def _document_access(operation: dict[str, Any], decision: Admits | Public | None
     if isinstance(decision, Admits):
         operation["security"] = [{BEARER: []}]
         operation["x-steiger-roles"] = sorted(decision.roles)
-        for status in (401, 403):
+        for status in (401, 403, 503):
             operation["responses"].setdefault(str(status), {"description": DESCRIPTIONS[status]})
     elif isinstance(decision, Public):
         operation["security"] = []

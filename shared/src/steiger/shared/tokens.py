@@ -37,10 +37,17 @@ KEYCLOAK_ROLES = "realm_access.roles"
 TEAMS = "teams"
 """Where a team lead's teams are (in Keycloak, a group membership mapper named so)."""
 REMEMBERED_TOKENS = 10_000
+UNAVAILABLE_PAUSE_SECONDS = 2.0
+"""After the issuer could not be reached, how long requests that need its keys are answered
+503 at once rather than each trying again."""
 
 
 class InvalidToken(Exception):
     """Unauthorized"""
+
+
+class IssuerUnavailable(Exception):
+    """Service Unavailable"""
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class IssuerKeys:
         self.refresh_interval = refresh_interval
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at: float | None = None
+        self._unavailable_until = 0.0
         self._lock = threading.Lock()
         self.fetches = 0
         """JWKS fetches since the service started."""
@@ -83,6 +91,8 @@ class IssuerKeys:
         key = self._keys.get(kid or "")
         if key is not None:
             return key
+        if time.monotonic() < self._unavailable_until:
+            raise IssuerUnavailable("the issuer's keys could not be fetched; try again")
         with self._lock:
             key = self._keys.get(kid or "")
             if key is None and self._may_refresh():
@@ -100,8 +110,16 @@ class IssuerKeys:
     def _refresh(self) -> None:
         self._fetched_at = time.monotonic()
         self.fetches += 1
-        discovery = self._fetch(f"{self.issuer}/.well-known/openid-configuration")
-        jwks = jwt.PyJWKSet.from_dict(self._fetch(discovery["jwks_uri"]))
+        try:
+            discovery = self._fetch(f"{self.issuer}/.well-known/openid-configuration")
+            jwks = jwt.PyJWKSet.from_dict(self._fetch(discovery["jwks_uri"]))
+        except (OSError, ValueError, KeyError, TypeError, jwt.PyJWTError) as error:
+            # asked again after a short pause: no request waits on an issuer known to be away
+            self._fetched_at = None
+            self._unavailable_until = time.monotonic() + UNAVAILABLE_PAUSE_SECONDS
+            raise IssuerUnavailable(
+                f"the issuer's keys could not be fetched ({type(error).__name__}); try again"
+            ) from error
         self._keys = {key.key_id: key for key in jwks.keys if key.key_id}
 
 
@@ -151,13 +169,14 @@ class TokenVerifier:
         if remembered is not None:
             return remembered
         digest = hashlib.sha256(token.encode(errors="replace")).digest()
-        caller = self._verify(token)
+        caller = self.check(token)
         if len(self._verified) >= REMEMBERED_TOKENS:
             self._verified.clear()  # rare: a cache this full is of tokens mostly gone
         self._verified[digest] = (float(caller.claims["exp"]), caller)
         return caller
 
-    def _verify(self, token: str) -> Caller:
+    def check(self, token: str) -> Caller:
+        """The whole check of a token, remembered or not (`verify` remembers)."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
