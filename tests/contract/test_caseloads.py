@@ -170,3 +170,22 @@ def test_what_a_path_names_through_a_goal_or_meeting_is_its_participants_case(tm
         assert refused.status_code == 403
         assert api.get(f"/goals/{goal_id}").json()["actions"] == []  # nothing changed
     service.application.close()
+
+
+def test_a_team_leads_dashboard_counts_their_teams_participants_only(tmp_path):
+    from steiger.reporting.main import parts
+    from steiger.reporting.settings import Settings
+
+    service = parts(Settings(var_dir=tmp_path))
+    with TestClient(build_api(service)) as api:
+        for mentor_id, team in ((uuid.uuid4(), "noord"), (uuid.uuid4(), "zuid")):
+            assigned(api, registered(api), mentor_id, team=team)
+
+        def counted(headers: dict[str, str]) -> int:
+            board = api.get("/dashboards/programme", headers=headers).json()
+            return sum(group["participants"] for group in board["groups"].values())
+
+        assert counted(team_lead("noord")) == 1
+        assert counted(team_lead("noord", "zuid")) == 2
+        assert counted(bearer("researcher")) == 2  # pseudonymous figures of everyone
+    service.application.close()

@@ -116,7 +116,7 @@ def test_a_late_event_below_the_partitions_position_takes_effect_once(own_broker
             own_broker.bootstrap_servers, cloudevents.KafkaRecord(late.key, late.value, forged_late)
         )
         eventually(lambda: api.get("/health").json()["consumer"]["parked"] == 1)
-    assert len(api.get(f"/participants/{p}/rewards").json()["earned"]) == 3
+        assert len(api.get(f"/participants/{p}/rewards").json()["earned"]) == 3
 
 
 def test_a_stored_event_the_relay_parked_is_published_late_once_it_maps(

@@ -33,6 +33,7 @@ from steiger.shared.access import (
     Forbidden,
     Role,
     admits,
+    may_see,
     visible,
 )
 from steiger.shared.concurrency import off_the_loop, on_event_loop
@@ -170,12 +171,14 @@ def progress_html(
 def dashboard(
     by: Literal["programme", "cohort", "neighbourhood", "target_group", "municipality"],
     reporting: Reporting,
+    request: Request,
     today: Today,
     as_of: AsOf = None,
     since: Annotated[PlannedDay | None, Query(description="intake on or after this day")] = None,
     step: Annotated[int, Query(ge=1, le=10, description="for 'share at or above step'")] = 3,
 ) -> dict[str, Any]:
-    return reporting.application.dashboard(by, as_of or today, since, step)
+    """A team lead's: of their teams' participants."""
+    return reporting.application.dashboard(by, as_of or today, since, step, may_see(request))
 
 
 @router.get(

@@ -68,9 +68,16 @@ class ReportingApplication(ServiceApplication):
         super().recorded(recordings)
 
     def dashboard(
-        self, by: str, as_of: dt.date, since: dt.date | None, step: int
+        self,
+        by: str,
+        as_of: dt.date,
+        since: dt.date | None,
+        step: int,
+        among: Callable[[UUID], bool] = lambda _: True,
     ) -> dict[str, Any]:
-        return figures.dashboard(self.everyone(), by, as_of, since, step)
+        """Of the participants `among` admits (a team lead's teams')."""
+        included = [p for p in self.everyone() if among(p.participant_id)]
+        return figures.dashboard(included, by, as_of, since, step)
 
     def caseload(self, mentor_id: UUID, as_of: dt.date) -> dict[str, Any]:
         rows = figures.caseload(self.everyone(), str(mentor_id), as_of)

@@ -22,7 +22,15 @@ from steiger.rewards.responses import (
     RewardsOut,
     RewardsStatement,
 )
-from steiger.shared.access import CASE_READERS, CASEWORK, EVERYONE, Role, admits, require_case
+from steiger.shared.access import (
+    CASE_READERS,
+    CASEWORK,
+    EVERYONE,
+    Role,
+    admits,
+    may_see,
+    require_case,
+)
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.http import Strict, current_application
 from steiger.shared.openapi import TEXT, Created
@@ -193,5 +201,8 @@ def group_account(account_id: UUID, rewards: Rewards) -> dict[str, Any]:
     response_model=RewardsFigures,
     dependencies=[admits(Role.RESEARCHER, Role.TEAM_LEAD, Role.ADMINISTRATOR)],
 )
-def figures(rewards: Rewards, year: int = Query(ge=2000, le=2100)) -> dict[str, Any]:
-    return rewards.figures(year)
+def figures(
+    rewards: Rewards, request: Request, year: int = Query(ge=2000, le=2100)
+) -> dict[str, Any]:
+    """A team lead's: of their teams' participants."""
+    return rewards.figures(year, among=may_see(request))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -201,8 +202,9 @@ class RewardsApplication(ServiceApplication):
             awarded += len(due)
         return awarded
 
-    def figures(self, year: int) -> dict[str, Any]:
-        """Earned, issued and withheld per month, programme and column."""
+    def figures(self, year: int, among: Callable[[UUID], bool] = lambda _: True) -> dict[str, Any]:
+        """Earned, issued and withheld per month, programme and column; of the participants
+        `among` admits (a team lead's teams')."""
         rows: dict[tuple[str, str, str], dict[str, Decimal]] = {}
 
         def add(month: str, programme: str, column: str, measure: str, amount: Decimal) -> None:
@@ -213,6 +215,8 @@ class RewardsApplication(ServiceApplication):
             row[measure] += amount
 
         for ledger in self._ledgers():
+            if not among(ledger.participant_id):
+                continue
             programme = ledger.programme or "unknown"
             for e in ledger.earned.values():
                 when = e.earned_at.astimezone(CALENDAR)
