@@ -51,6 +51,8 @@ def test_reads_and_refusals_are_in_the_trail_and_a_tampered_entry_is_found(syste
     # the services asked for the export record whom they asked for
     trail = officer.get("bridge", f"/audit?participant={pid}").json()
     assert any(e["on_behalf_of"] == "po-1" and e["subject"] == "steiger-participant" for e in trail)
+    # and reading the trail is in the trail
+    assert any(e["operation"] == "GET /audit" and e["on_behalf_of"] == "po-1" for e in trail)
 
     verify = ["audit", "verify", "--var-dir", str(system.var_dir)]
     intact = CliRunner().invoke(app, verify, env={"COLUMNS": "200"})

@@ -31,7 +31,7 @@ def filled(tmp_path, count: int = 5) -> SqliteAuditStore:
 
 def test_an_intact_trail_verifies_and_is_read_per_participant(tmp_path):
     store = filled(tmp_path)
-    store.append([entry(9, participant="p-2").canonical()], KEY)
+    store.append([("p-2", entry(9, participant="p-2").canonical())], KEY)
     assert verify(store, KEY) == (6, [])
     trail = AuditTrail(store, KEY, "bridge")
     assert [e["participant_id"] for e in trail.of("p-2")] == ["p-2"]

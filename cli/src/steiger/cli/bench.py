@@ -24,6 +24,7 @@ import socket
 import statistics
 import time
 import timeit
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ from steiger.cli.bench_import import bench_import
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.client import BRIDGE, BRIDGE_COLUMNS
 from steiger.cli.cpu_use import cpu_seconds, per_command
-from steiger.cli.credentials import DEMO_TEAM, STAFF
+from steiger.cli.credentials import DEMO_TEAM
 from steiger.cli.runtime import System
 from steiger.shared.services import SERVICES
 from steiger.shared.topics import CONSUMES, PRODUCERS, events_topic
@@ -73,11 +74,15 @@ class Http:
     """aiohttp, because the load generator shares the two cores with the system it measures
     (httpx cost it about half a core at this load)."""
 
-    def __init__(self, session: aiohttp.ClientSession) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession, operator: dict[str, str] | None = None
+    ) -> None:
         self.session = session
+        self.operator = operator
+        """The Authorization of an operator, for what only operators see (the queue)."""
 
-    async def post(self, url: str, json: Any) -> Reply:
-        async with self.session.post(url, json=json) as response:
+    async def post(self, url: str, json: Any, headers: dict[str, str] | None = None) -> Reply:
+        async with self.session.post(url, json=json, headers=headers) as response:
             body = await response.json(content_type=None) if response.content_length != 0 else None
             return Reply(response.status, body)
 
@@ -94,8 +99,13 @@ class Http:
 class Load:
     """Participants with a goal each, and the open actions that can still be completed."""
 
-    def __init__(self, http: Http, urls: dict[str, str]) -> None:
+    def __init__(
+        self, http: Http, urls: dict[str, str], mentors: list[dict[str, str]] | None = None
+    ) -> None:
+        """`mentors`: the Authorization of the mentors who register participants, in turn
+        (each takes on whom they register); by default the session's caller registers."""
         self.http, self.urls = http, urls
+        self.mentors = itertools.cycle(mentors or [{}])
         self.goals: dict[str, str] = {}
         self.open_actions: list[tuple[str, str]] = []
         self.rng = random.Random(11)
@@ -112,6 +122,7 @@ class Load:
                 "programme": "re-integration",
                 "household": {"adults": 1},
             },
+            headers=next(self.mentors) or None,
         )
 
     async def register_status(self) -> int:
@@ -253,7 +264,8 @@ async def relays_caught_up(http: Http, urls: dict[str, str]) -> bool:
 async def nothing_due(http: Http, urls: dict[str, str]) -> bool:
     """Notifications has sent (or given up on) everything due by now: reminders and reward
     notices the load made due are work the system still has to do."""
-    return (await http.get(f"{urls['notifications']}/notifications/queue")).json()["due"] == 0
+    queue = await http.get(f"{urls['notifications']}/notifications/queue", http.operator)
+    return queue.json()["due"] == 0
 
 
 async def drain_time(http: Http, urls: dict[str, str], bootstrap: str) -> float:
@@ -360,18 +372,35 @@ def machine() -> dict[str, Any]:
     }
 
 
+async def _mentors(
+    http: Http, system: System, participant: str, count: int = 20
+) -> list[dict[str, str]]:
+    """`count` mentors of the benchmark's team, registered; their Authorization headers."""
+    administrator = {"Authorization": f"Bearer {system.token('administrator')}"}
+    found = []
+    for n in range(count):
+        mentor_id = str(uuid.uuid4())
+        mentor = {"name": f"Mentor {n}", "team": DEMO_TEAM, "mentor_id": mentor_id}
+        registered = await http.post(f"{participant}/mentors", mentor, administrator)
+        assert registered.status_code == 201, registered.body
+        found.append({"Authorization": f"Bearer {system.token('mentor', subject=mentor_id)}"})
+    return found
+
+
 async def _run(system: System, duration: float, participants: int, workers: int) -> dict[str, Any]:
     urls = {name: system.services[name].url for name in SERVICES}
     connector = aiohttp.TCPConnector(limit=256)  # long polls hold theirs while they wait
-    # every request signed in, as a team lead of the benchmark's team (its cases unassigned)
-    authorization = f"Bearer {system.token(*STAFF, teams=(DEMO_TEAM,))}"
+    # Every request signed in. Mentors of one team register the participants in turn, so
+    # each has a caseload of their own; the other commands come from their team lead. The
+    # door checks each request's token, role and case, and the audit trail records it.
+    authorization = f"Bearer {system.token('team-lead', teams=(DEMO_TEAM,))}"
     async with aiohttp.ClientSession(
         connector=connector,
         timeout=aiohttp.ClientTimeout(30),
         headers={"Authorization": authorization},
     ) as session:
-        http = Http(session)
-        load = Load(http, urls)
+        http = Http(session, {"Authorization": f"Bearer {system.token('operator')}"})
+        load = Load(http, urls, await _mentors(http, system, urls["participant"]))
         for _ in range(participants // 10):
             await asyncio.gather(*(load.add_participant() for _ in range(10)))
         await drain_time(http, urls, system.bootstrap_servers)

@@ -234,13 +234,23 @@ class Admits:
             if not roles:
                 raise Forbidden(f"this needs one of the roles {', '.join(sorted(self.roles))}")
             participant_id = door.participant_named(request.path_params)
-            decision.participant_id = participant_id
+            # whose trail a privacy officer reads (`/audit?participant=`) is recorded too
+            decision.participant_id = participant_id or _as_id(
+                request.query_params.get("participant")
+            )
             if participant_id is not None and not roles - CASE_ROLES:
                 await door.require_case(caller, participant_id)
         except (Unauthenticated, Forbidden, IssuerUnavailable) as refusal:
             decision.refused = type(refusal).__name__
             raise
         return caller
+
+
+def _as_id(value: str | None) -> UUID | None:
+    try:
+        return UUID(value) if value else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,12 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,10 +39,13 @@ from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from steiger.shared.access import Decision, Role, admits
-from steiger.shared.concurrency import off_the_loop, one_at_a_time
+from steiger.shared.concurrency import in_own_thread, off_the_loop
 from steiger.shared.tracing import current_traceparent, trace_id
 
 GENESIS = ""
+GATHER_SECONDS = 0.005
+"""How long the writer lets entries gather before it commits them: an answer waits at most
+this much longer, and under load a transaction holds many entries (docs/benchmarks.md)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,10 @@ class AuditEntry:
     trace_id: str | None = None
 
     def canonical(self) -> bytes:
-        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":")).encode()
+        """The entry as it is chained and stored: JSON, keys sorted (`vars`, not `asdict`:
+        the fields are flat, and asdict's deep copy cost a request more than the rest)."""
+        fields = {**vars(self), "roles": list(self.roles)}
+        return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
 
     @classmethod
     def from_json(cls, text: str) -> AuditEntry:
@@ -73,16 +81,31 @@ def chained(key: bytes, previous: str, entry: bytes) -> str:
 
 
 @dataclass(frozen=True)
-class Recorded:
-    position: int
-    entry: AuditEntry
-    chain: str
+class Waiting:
+    """An entry on its way to the store, and who waits for it."""
+
+    participant_id: str | None
+    entry: bytes
+    done: asyncio.Future[None]
+    loop: asyncio.AbstractEventLoop
+
+
+def _settle(waiting: list[asyncio.Future[None]], outcome: Exception | None) -> None:
+    for done in waiting:
+        if done.done():
+            continue
+        if outcome is None:
+            done.set_result(None)
+        else:
+            done.set_exception(outcome)
 
 
 class AuditStore(Protocol):
     """Where a service keeps its trail: SQLite beside its store, or its PostgreSQL schema."""
 
-    def append(self, entries: Sequence[bytes], key: bytes) -> None: ...
+    def append(self, entries: Sequence[tuple[str | None, bytes]], key: bytes) -> None:
+        """Entries (the participant they are about, the entry) in one transaction."""
+        ...
 
     def entries(self, participant_id: str | None = None) -> Iterator[tuple[int, str, str]]:
         """(position, entry JSON, chain) in order; of one participant's case if named."""
@@ -98,6 +121,9 @@ class SqliteAuditStore:
         self._lock = threading.Lock()
         with self._lock:
             self._connection.execute("PRAGMA journal_mode=WAL")
+            # A commit survives the process crashing at any moment; after a power failure the
+            # last moments' entries may be gone, the rest intact (production: PostgreSQL).
+            self._connection.execute("PRAGMA synchronous=NORMAL")
             self._connection.execute(
                 "CREATE TABLE IF NOT EXISTS audit_trail (position INTEGER PRIMARY KEY, "
                 "participant_id TEXT, entry TEXT NOT NULL, chain TEXT NOT NULL)"
@@ -106,7 +132,7 @@ class SqliteAuditStore:
                 "CREATE INDEX IF NOT EXISTS audit_by_participant ON audit_trail (participant_id)"
             )
 
-    def append(self, entries: Sequence[bytes], key: bytes) -> None:
+    def append(self, entries: Sequence[tuple[str | None, bytes]], key: bytes) -> None:
         with self._lock:
             self._connection.execute("BEGIN IMMEDIATE")  # one writer: the chain stays a chain
             try:
@@ -115,9 +141,8 @@ class SqliteAuditStore:
                 ).fetchone()
                 position, previous = last if last else (0, GENESIS)
                 rows = []
-                for entry in entries:
+                for participant, entry in entries:
                     position, previous = position + 1, chained(key, previous, entry)
-                    participant = json.loads(entry).get("participant_id")
                     rows.append((position, participant, entry.decode(), previous))
                 self._connection.executemany("INSERT INTO audit_trail VALUES (?, ?, ?, ?)", rows)
                 self._connection.execute("COMMIT")
@@ -169,7 +194,7 @@ class PostgresAuditStore:
     def _table(self) -> str:
         return f'"{self._schema}".audit_trail'
 
-    def append(self, entries: Sequence[bytes], key: bytes) -> None:
+    def append(self, entries: Sequence[tuple[str | None, bytes]], key: bytes) -> None:
         table = self._table()
         with self._lock, self._connection.transaction():
             self._connection.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
@@ -178,9 +203,8 @@ class PostgresAuditStore:
             ).fetchone()
             position, previous = last if last else (0, GENESIS)
             rows = []
-            for entry in entries:
+            for participant, entry in entries:
                 position, previous = position + 1, chained(key, previous, entry)
-                participant = json.loads(entry).get("participant_id")
                 rows.append((position, participant, entry.decode(), previous))
             with self._connection.cursor() as cursor:
                 cursor.executemany(f"INSERT INTO {table} VALUES (%s, %s, %s, %s)", rows)
@@ -234,33 +258,42 @@ class AuditTrail:
         self.store = store
         self.key = key
         self.service = service
-        self._pending: list[tuple[bytes, asyncio.Future[None]]] = []
-        self._writer = one_at_a_time()
-        self._writing: asyncio.Task[None] | None = None
+        self._queue: queue.SimpleQueue[Waiting | None] = queue.SimpleQueue()
+        self._writer = in_own_thread(f"audit-{service}", self._write_continually)
 
     async def record(self, entry: AuditEntry) -> None:
-        """Returns once the entry is committed (with whatever else came meanwhile)."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((entry.canonical(), done))
-        if self._writing is None or self._writing.done():
-            self._writing = asyncio.create_task(self._write())
+        """Returns once the entry is committed. A writer thread of its own commits whatever
+        entries wait, in one transaction, while the event loop goes on serving: under load
+        the transactions hold many entries (on the loop, one each, the trail cost the
+        backbone benchmark a third of its commands; docs/benchmarks.md)."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        self._queue.put(Waiting(entry.participant_id, entry.canonical(), done, loop))
         await done
 
-    async def _write(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending, []
+    def _write_continually(self) -> None:
+        while (first := self._queue.get()) is not None:
+            time.sleep(GATHER_SECONDS)  # what comes meanwhile goes in the same transaction
+            batch = [first]
+            stopping = False
+            while not self._queue.empty():
+                waiting = self._queue.get_nowait()
+                if waiting is None:
+                    stopping = True
+                    break
+                batch.append(waiting)
+            outcome: Exception | None = None
             try:
-                await off_the_loop(
-                    self.store.append, [e for e, _ in batch], self.key, limiter=self._writer
-                )
+                self.store.append([(w.participant_id, w.entry) for w in batch], self.key)
             except Exception as error:
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(error)
-            else:
-                for _, done in batch:
-                    if not done.done():
-                        done.set_result(None)
+                outcome = error
+            loops = {id(w.loop): w.loop for w in batch}
+            for loop in loops.values():
+                mine = [w.done for w in batch if w.loop is loop]
+                with suppress(RuntimeError):  # a loop closed meanwhile: no one waits
+                    loop.call_soon_threadsafe(_settle, mine, outcome)
+            if stopping:
+                return
 
     def of(self, participant_id: UUID | str) -> list[dict[str, Any]]:
         return [
@@ -269,6 +302,8 @@ class AuditTrail:
         ]
 
     def close(self) -> None:
+        self._queue.put(None)
+        self._writer.join(timeout=5)
         self.store.close()
 
 
