@@ -169,6 +169,11 @@ def test_what_a_path_names_through_a_goal_or_meeting_is_its_participants_case(tm
         refused = api.post(f"/goals/{goal_id}/actions", json=action, headers=mentor(bram))
         assert refused.status_code == 403
         assert api.get(f"/goals/{goal_id}").json()["actions"] == []  # nothing changed
+        # a change says who made it: the actor is stored with its events
+        application = service.application
+        stored = application.recorder.select_events(uuid.UUID(goal_id))
+        actor = application.mapper.actor_of(stored[0])
+        assert actor["subject"] == str(anna) and actor["roles"] == ["mentor"]
     service.application.close()
 
 

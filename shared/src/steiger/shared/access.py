@@ -39,6 +39,7 @@ from steiger.shared.tokens import (
     IssuerUnavailable,
     TokenVerifier,
 )
+from steiger.shared.tracing import current_actor
 
 
 class Role(StrEnum):
@@ -129,6 +130,18 @@ class Decision:
     refused: str | None = None
     purpose: str | None = None
     on_behalf_of: str | None = None
+
+    def actor(self) -> dict[str, object]:
+        """Who an admitted request's changes are recorded as made by."""
+        caller = self.caller
+        assert caller is not None
+        return {
+            "subject": caller.subject,
+            "roles": sorted(caller.roles),
+            "client": caller.client,
+            "on_behalf_of": self.on_behalf_of,
+            "purpose": self.purpose,
+        }
 
 
 PURPOSE_HEADER = "X-Purpose"
@@ -240,6 +253,7 @@ class Admits:
             )
             if participant_id is not None and not roles - CASE_ROLES:
                 await door.require_case(caller, participant_id)
+            current_actor.set(decision.actor())
         except (Unauthenticated, Forbidden, IssuerUnavailable) as refusal:
             decision.refused = type(refusal).__name__
             raise

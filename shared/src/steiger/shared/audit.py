@@ -320,9 +320,19 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def recorded_here(method: str, decision: Decision, status: int) -> bool:
+    """Whether a request goes into the trail: every read, and every refusal or failure. A
+    change that succeeded is recorded by its own events, with who made it
+    (`steiger.shared.eventstore.mapper.ACTOR_KEY`), not twice."""
+    return method not in WRITES or decision.refused is not None or status >= 400
+
+
 class AuditMiddleware:
-    """Records every request the door decided about, with the status it is answered, before
-    the answer goes out (outermost: a 500 is recorded too)."""
+    """Records every read the door decided about, and every refusal and failure, with the
+    status it is answered, before the answer goes out (outermost: a 500 is recorded too)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -335,7 +345,9 @@ class AuditMiddleware:
         async def recording(message: Message) -> None:
             if message["type"] == "http.response.start":
                 decision = scope.get("state", {}).get("access")
-                if decision is not None:
+                if decision is not None and recorded_here(
+                    scope["method"], decision, message["status"]
+                ):
                     trail: AuditTrail = scope["app"].state.audit
                     await trail.record(entry_of(trail.service, decision, message["status"]))
             await send(message)

@@ -9,6 +9,9 @@ from contextvars import ContextVar
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 
 current_traceparent: ContextVar[str | None] = ContextVar("traceparent", default=None)
+current_actor: ContextVar[dict[str, object] | None] = ContextVar("actor", default=None)
+"""Who sends the request being served, as the door admitted them: stored with every event the
+request records (`steiger.shared.eventstore.mapper`)."""
 
 
 def _span_id() -> str:

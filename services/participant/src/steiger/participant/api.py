@@ -100,9 +100,9 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024
 )
 @on_event_loop
 def register(body: RegistrationIn, participants: Participants, caller: CurrentCaller) -> Registered:
+    # a mentor takes on whom they register; one not registered as a mentor leaves the
+    # participant to be assigned by a team lead
     mentor_id = _as_uuid(caller.subject) if Role.MENTOR in caller.roles else None
-    if mentor_id is not None and not participants.is_mentor(mentor_id):
-        mentor_id = None  # not registered as a mentor: a team lead assigns one
     participant_id = participants.register(
         body.personal_data(), **body.intake(), mentor_id=mentor_id
     )

@@ -68,9 +68,9 @@ class ParticipantApplication(ServiceApplication):
         registered_on: dt.date,
         mentor_id: UUID | None = None,
     ) -> UUID:
-        """A participant's intake; `mentor_id` names the mentor who takes them on (the
-        mentor doing the intake), in the same transaction."""
-        mentor = self._mentor(mentor_id) if mentor_id else None
+        """A participant's intake; `mentor_id` names the mentor doing the intake, who takes
+        them on in the same transaction (if registered as a mentor)."""
+        mentor = self.find(mentor_id, Mentor) if mentor_id else None
         if personal.bsn is not None:
             personal = PersonalData.from_dict(
                 {**personal.to_dict(), "bsn": check_bsn(personal.bsn)}
@@ -211,9 +211,6 @@ class ParticipantApplication(ServiceApplication):
 
     def mentor_team(self, mentor_id: UUID) -> str | None:
         return self._mentor(mentor_id).team
-
-    def is_mentor(self, mentor_id: UUID) -> bool:
-        return self.find(mentor_id, Mentor) is not None
 
     def assign_mentor(
         self, participant_id: UUID, mentor_id: UUID, on: dt.date, reason: str | None

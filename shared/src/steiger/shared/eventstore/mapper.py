@@ -10,9 +10,13 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import get_topic, resolve_topic
 
-from steiger.shared.tracing import current_traceparent
+from steiger.shared.tracing import current_actor, current_traceparent
 
 TRACEPARENT_KEY = "_traceparent"
+ACTOR_KEY = "_actor"
+"""Who made a change: the caller the door admitted (subject, roles, client, on whose
+behalf, purpose), stored with each event a request records. Writes are recorded so; the
+audit trail records the reads and every refusal (`steiger.shared.audit`)."""
 
 
 class DateAsISO(Transcoding):
@@ -39,7 +43,13 @@ class TimeAsISO(Transcoding):
 
 class TracingMapper(Mapper[UUID]):
     """Stores the current traceparent beside each event's state, so the relay can put the
-    request's trace on the Kafka record it publishes long after the request ended."""
+    request's trace on the Kafka record it publishes long after the request ended; and the
+    request's actor, so every change says who made it."""
+
+    def actor_of(self, stored_event: StoredEvent) -> dict[str, Any] | None:
+        """Who made the change a stored event records (None: a reaction, not a request)."""
+        state: dict[str, Any] = self.transcoder.decode(self._reveal(stored_event.state))
+        return state.get(ACTOR_KEY)
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         state = dict(vars(domain_event))
@@ -52,6 +62,8 @@ class TracingMapper(Mapper[UUID]):
         traceparent = state.get(TRACEPARENT_KEY) or current_traceparent.get()
         if traceparent:
             state[TRACEPARENT_KEY] = traceparent
+        if (actor := current_actor.get()) is not None:
+            state[ACTOR_KEY] = actor
         return StoredEvent(
             originator_id=originator_id,
             originator_version=originator_version,
@@ -67,6 +79,7 @@ class TracingMapper(Mapper[UUID]):
         cls = resolve_topic(stored_event.topic)
         state: dict[str, Any] = self.transcoder.decode(self._reveal(stored_event.state))
         traceparent = state.pop(TRACEPARENT_KEY, None)
+        state.pop(ACTOR_KEY, None)
         state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
         class_version = getattr(cls, "class_version", 1)
