@@ -1,9 +1,11 @@
-"""The audit trail: who read or changed what, when, and what they were answered.
+"""The audit trail: who read what, who was refused what, when, and what they were answered.
 
-Every request that passes the door (`steiger.shared.access`) is recorded, refusals included:
-the caller (subject, roles, client, and on whose behalf a service asked), the operation (the
-route, never the query string: a search by name leaves no name here), the participant whose
-case it was, the purpose the caller gave (`X-Purpose`), the status answered, and the trace.
+Every read that passes the door (`steiger.shared.access`) is recorded, and every refusal or
+failure of any request. A change that succeeded is not recorded twice: its events store who
+made it (`steiger.shared.eventstore.mapper.ACTOR_KEY`). An entry holds the caller (subject,
+roles, client, and on whose behalf a service asked), the operation (the route, never the
+query string: a search by name leaves no name here), the participant whose case it was, the
+purpose the caller gave (`X-Purpose`), the status answered, and the trace.
 No personal data in clear: participants are named by their pseudonymous id, which an erasure
 leaves, so the trail survives it.
 
@@ -12,8 +14,8 @@ the previous chain value and the entry, keyed with the audit key
 (`STEIGER_AUDIT_KEY`). Changing or removing an entry breaks every chain value after it, and
 without the key no one can compute them again; `steiger audit verify` finds where.
 
-Entries are written before the answer leaves (an answer never goes out unrecorded), in group
-commits: whatever requests arrive while one write is under way go in the next transaction.
+Entries are written before the answer leaves (an answer never goes out unrecorded), by a
+writer thread that commits whatever entries gathered in one transaction.
 """
 
 from __future__ import annotations
