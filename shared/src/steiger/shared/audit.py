@@ -42,6 +42,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from steiger.shared.access import Decision, Role, admits
 from steiger.shared.concurrency import in_own_thread, off_the_loop
+from steiger.shared.eventstore.configuration import connect_postgres
 from steiger.shared.tracing import current_traceparent, trace_id
 
 GENESIS = ""
@@ -138,14 +139,8 @@ class SqliteAuditStore:
         with self._lock:
             self._connection.execute("BEGIN IMMEDIATE")  # one writer: the chain stays a chain
             try:
-                last = self._connection.execute(
-                    "SELECT position, chain FROM audit_trail ORDER BY position DESC LIMIT 1"
-                ).fetchone()
-                position, previous = last if last else (0, GENESIS)
-                rows = []
-                for participant, entry in entries:
-                    position, previous = position + 1, chained(key, previous, entry)
-                    rows.append((position, participant, entry.decode(), previous))
+                last = self._connection.execute(LAST.format(table="audit_trail")).fetchone()
+                rows = chained_rows(entries, key, last)
                 self._connection.executemany("INSERT INTO audit_trail VALUES (?, ?, ?, ?)", rows)
                 self._connection.execute("COMMIT")
             except BaseException:
@@ -153,16 +148,40 @@ class SqliteAuditStore:
                 raise
 
     def entries(self, participant_id: str | None = None) -> Iterator[tuple[int, str, str]]:
-        query = "SELECT position, entry, chain FROM audit_trail"
-        arguments: tuple[Any, ...] = ()
-        if participant_id is not None:
-            query, arguments = query + " WHERE participant_id = ?", (participant_id,)
+        query, arguments = entries_query("audit_trail", participant_id, "?")
         with self._lock:
-            rows = self._connection.execute(query + " ORDER BY position", arguments).fetchall()
+            rows = self._connection.execute(query, arguments).fetchall()
         yield from rows
 
     def close(self) -> None:
         self._connection.close()
+
+
+LAST = "SELECT position, chain FROM {table} ORDER BY position DESC LIMIT 1"
+
+
+def chained_rows(
+    entries: Sequence[tuple[str | None, bytes]], key: bytes, last: tuple[int, str] | None
+) -> list[tuple[int, str | None, str, str]]:
+    """The rows that continue the chain after `last` (its position and chain value)."""
+    position, previous = last if last else (0, GENESIS)
+    rows = []
+    for participant, entry in entries:
+        position, previous = position + 1, chained(key, previous, entry)
+        rows.append((position, participant, entry.decode(), previous))
+    return rows
+
+
+def entries_query(
+    table: str, participant_id: str | None, placeholder: str
+) -> tuple[str, tuple[Any, ...]]:
+    if participant_id is None:
+        return f"SELECT position, entry, chain FROM {table} ORDER BY position", ()
+    return (
+        f"SELECT position, entry, chain FROM {table} WHERE participant_id = {placeholder} "
+        "ORDER BY position",
+        (participant_id,),
+    )
 
 
 class PostgresAuditStore:
@@ -170,17 +189,8 @@ class PostgresAuditStore:
     table for the length of an append), so the chain stays one."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
-        import psycopg
-
         self._schema = env["POSTGRES_SCHEMA"]
-        self._connection = psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env.get("POSTGRES_PASSWORD") or None,
-            autocommit=True,
-        )
+        self._connection = connect_postgres(env)
         self._lock = threading.Lock()
         table = self._table()
         with self._lock:
@@ -200,24 +210,15 @@ class PostgresAuditStore:
         table = self._table()
         with self._lock, self._connection.transaction():
             self._connection.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-            last = self._connection.execute(
-                f"SELECT position, chain FROM {table} ORDER BY position DESC LIMIT 1"
-            ).fetchone()
-            position, previous = last if last else (0, GENESIS)
-            rows = []
-            for participant, entry in entries:
-                position, previous = position + 1, chained(key, previous, entry)
-                rows.append((position, participant, entry.decode(), previous))
+            last = self._connection.execute(LAST.format(table=table)).fetchone()
+            rows = chained_rows(entries, key, last)
             with self._connection.cursor() as cursor:
                 cursor.executemany(f"INSERT INTO {table} VALUES (%s, %s, %s, %s)", rows)
 
     def entries(self, participant_id: str | None = None) -> Iterator[tuple[int, str, str]]:
-        query = f"SELECT position, entry, chain FROM {self._table()}"
-        arguments: tuple[Any, ...] = ()
-        if participant_id is not None:
-            query, arguments = query + " WHERE participant_id = %s", (participant_id,)
+        query, arguments = entries_query(self._table(), participant_id, "%s")
         with self._lock:
-            rows = self._connection.execute(query + " ORDER BY position", arguments).fetchall()
+            rows = self._connection.execute(query, arguments).fetchall()
         yield from rows
 
     def close(self) -> None:

@@ -59,8 +59,8 @@ class InternalApi:
             return response.status, None
 
 
-class ParticipantDirectory:
-    """The participant service's narrow contact endpoint; every lookup is recorded there."""
+class _Neighbour:
+    """A client of another of Steiger's services, asking with notifications' own token."""
 
     def __init__(
         self,
@@ -70,6 +70,10 @@ class ParticipantDirectory:
         credentials: ServiceCredentials | None = None,
     ) -> None:
         self.api = InternalApi(base_url, timeout, connections, credentials)
+
+
+class ParticipantDirectory(_Neighbour):
+    """The participant service's narrow contact endpoint; every lookup is recorded there."""
 
     def address(self, participant_id: UUID, channel: str, purpose: str) -> str | None:
         try:
@@ -90,18 +94,9 @@ class ParticipantDirectory:
         return body.get("address")
 
 
-class PlanningDetails:
+class PlanningDetails(_Neighbour):
     """Planning's public API. When planning cannot be reached, messages fall back to their
     general wording rather than not going out."""
-
-    def __init__(
-        self,
-        base_url: str,
-        timeout: float = 10.0,
-        connections: int = 8,
-        credentials: ServiceCredentials | None = None,
-    ) -> None:
-        self.api = InternalApi(base_url, timeout, connections, credentials)
 
     def _get(self, path: str) -> Any:
         try:

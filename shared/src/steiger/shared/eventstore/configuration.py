@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from steiger.shared.settings import ServiceSettings
@@ -52,19 +53,26 @@ def environment_of(service: str, var_dir: Path, database_url: str | None) -> dic
     }
 
 
-def _schema_statement(env: Mapping[str, str], statement: str) -> None:
-    """Runs `statement` ({} is the service's schema) on the store's PostgreSQL database."""
+def connect_postgres(env: Mapping[str, str]) -> Any:
+    """A connection (autocommit) to the store's PostgreSQL database, for what is not events
+    (the schema itself, the audit trail)."""
     import psycopg
-    from psycopg import sql
 
-    with psycopg.connect(
+    return psycopg.connect(
         dbname=env["POSTGRES_DBNAME"],
         host=env["POSTGRES_HOST"],
         port=env["POSTGRES_PORT"],
         user=env["POSTGRES_USER"],
         password=env.get("POSTGRES_PASSWORD") or None,
         autocommit=True,
-    ) as connection:
+    )
+
+
+def _schema_statement(env: Mapping[str, str], statement: str) -> None:
+    """Runs `statement` ({} is the service's schema) on the store's PostgreSQL database."""
+    from psycopg import sql
+
+    with connect_postgres(env) as connection:
         connection.execute(sql.SQL(statement).format(sql.Identifier(env["POSTGRES_SCHEMA"])))
 
 
