@@ -61,7 +61,6 @@ CASEWORK = (Role.MENTOR, Role.TEAM_LEAD)
 """Who works on a case: reads and changes it."""
 CASE_READERS = (Role.MENTOR, Role.TEAM_LEAD, Role.PARTICIPANT)
 """Who reads a case: those who work on it, and the participant."""
-OPERATIONS = (Role.OPERATOR,)
 OUTBOX_READERS = (Role.SERVICE, Role.OPERATOR)
 
 
@@ -84,6 +83,10 @@ class Cases(Protocol):
 class Unauthenticated(Exception):
     """Unauthorized"""
 
+    def __init__(self, message: str, token_given: bool) -> None:
+        super().__init__(message)
+        self.token_given = token_given
+
 
 class Forbidden(Exception):
     """Forbidden"""
@@ -94,12 +97,7 @@ CHALLENGE = 'Bearer realm="steiger"'
 
 def challenge(error: Unauthenticated) -> str:
     """The `WWW-Authenticate` of a 401 (RFC 6750): no token, or one that is not valid."""
-    if error.args and error.args[0] == NO_TOKEN:
-        return CHALLENGE
-    return f'{CHALLENGE}, error="invalid_token"'
-
-
-NO_TOKEN = "send an access token: Authorization: Bearer <token>"
+    return f'{CHALLENGE}, error="invalid_token"' if error.token_given else CHALLENGE
 
 
 def reaches(caller: Caller, participant_id: UUID, case: Case | None) -> bool:
@@ -131,14 +129,14 @@ class Decision:
     purpose: str | None = None
     on_behalf_of: str | None = None
 
-    def actor(self) -> dict[str, object]:
-        """Who an admitted request's changes are recorded as made by."""
+    def actor(self) -> dict[str, Any]:
+        """Who sent the request, as its changes and its audit entry name them (no subject
+        when no token was valid)."""
         caller = self.caller
-        assert caller is not None
         return {
-            "subject": caller.subject,
-            "roles": sorted(caller.roles),
-            "client": caller.client,
+            "subject": caller.subject if caller else None,
+            "roles": sorted(caller.roles) if caller else [],
+            "client": caller.client if caller else None,
             "on_behalf_of": self.on_behalf_of,
             "purpose": self.purpose,
         }
@@ -179,7 +177,9 @@ class Door:
     async def caller(self, authorization: str | None) -> Caller:
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthenticated(NO_TOKEN)
+            raise Unauthenticated(
+                "send an access token: Authorization: Bearer <token>", token_given=False
+            )
         token = token.strip()
         try:
             remembered = self.verifier.remembered(token)
@@ -188,7 +188,7 @@ class Door:
             # a new token may need the issuer's keys fetched: not on the event loop
             return await off_the_loop(self.verifier.verify, token)
         except InvalidToken as error:
-            raise Unauthenticated(str(error)) from None
+            raise Unauthenticated(str(error), token_given=True) from None
 
     def participant_named(self, path_params: Mapping[str, Any]) -> UUID | None:
         """The participant whose case the path names, directly or through what it names."""
@@ -248,7 +248,7 @@ class Admits:
                 raise Forbidden(f"this needs one of the roles {', '.join(sorted(self.roles))}")
             participant_id = door.participant_named(request.path_params)
             # whose trail a privacy officer reads (`/audit?participant=`) is recorded too
-            decision.participant_id = participant_id or _as_id(
+            decision.participant_id = participant_id or as_uuid(
                 request.query_params.get("participant")
             )
             if participant_id is not None and not roles - CASE_ROLES:
@@ -260,7 +260,8 @@ class Admits:
         return caller
 
 
-def _as_id(value: str | None) -> UUID | None:
+def as_uuid(value: str | None) -> UUID | None:
+    """The id a text names, or None (a token's subject need not be one)."""
     try:
         return UUID(value) if value else None
     except ValueError:

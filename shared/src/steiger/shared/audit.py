@@ -43,6 +43,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from steiger.shared.access import Decision, Role, admits
 from steiger.shared.concurrency import in_own_thread, off_the_loop
 from steiger.shared.eventstore.configuration import connect_postgres
+from steiger.shared.http import WRITES
 from steiger.shared.tracing import current_traceparent, trace_id
 
 GENESIS = ""
@@ -323,9 +324,6 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
-WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
 def recorded_here(method: str, decision: Decision, status: int) -> bool:
     """Whether a request goes into the trail: every read, and every refusal or failure. A
     change that succeeded is recorded by its own events, with who made it
@@ -359,20 +357,16 @@ class AuditMiddleware:
 
 
 def entry_of(service: str, decision: Decision, status: int) -> AuditEntry:
-    caller = decision.caller
+    actor = decision.actor()
     return AuditEntry(
         at=now(),
         service=service,
         operation=decision.operation,
         status=status,
         outcome=decision.refused or "admitted",
-        subject=caller.subject if caller else None,
-        roles=tuple(sorted(caller.roles)) if caller else (),
-        client=caller.client if caller else None,
-        on_behalf_of=decision.on_behalf_of,
         participant_id=str(decision.participant_id) if decision.participant_id else None,
-        purpose=decision.purpose,
         trace_id=trace_id(current_traceparent.get()),
+        **{**actor, "roles": tuple(actor["roles"])},
     )
 
 

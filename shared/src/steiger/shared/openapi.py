@@ -19,13 +19,12 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 
 from steiger.shared.access import Admits, Public
-from steiger.shared.http import PROBLEM_JSON
+from steiger.shared.http import PROBLEM_JSON, WRITES
 
 TEXT = {"schema": {"type": "string"}}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 """The schemas of a response that is not JSON (`responses={200: {"content": {…: TEXT}}}`)."""
 
-WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 DESCRIPTIONS = {
     400: "Bad Request: the request cannot be read",

@@ -56,6 +56,7 @@ from steiger.shared.access import (
     Forbidden,
     Role,
     admits,
+    as_uuid,
     oversees,
     visible,
 )
@@ -102,18 +103,11 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024
 def register(body: RegistrationIn, participants: Participants, caller: CurrentCaller) -> Registered:
     # a mentor takes on whom they register; one not registered as a mentor leaves the
     # participant to be assigned by a team lead
-    mentor_id = _as_uuid(caller.subject) if Role.MENTOR in caller.roles else None
+    mentor_id = as_uuid(caller.subject) if Role.MENTOR in caller.roles else None
     participant_id = participants.register(
         body.personal_data(), **body.intake(), mentor_id=mentor_id
     )
     return Registered(participant_id=participant_id)
-
-
-def _as_uuid(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except ValueError:
-        return None
 
 
 @router.post(
