@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import glob
 import os
 import shutil
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from steiger.cli.broker import EmbeddedBroker
 from steiger.shared import clock
@@ -153,6 +155,8 @@ def store_env(request: pytest.FixtureRequest, tmp_path: Path):
 
         def env(settings) -> dict[str, str]:
             settings.database_url = dsn
+            if settings.master_key is None:  # required with PostgreSQL
+                settings.master_key = SecretStr(base64.b64encode(os.urandom(32)).decode())
             return {
                 **store_environment(settings),
                 "POSTGRES_SCHEMA": f"steiger_{settings.service}_{suffix}",

@@ -96,7 +96,7 @@ def readable(haystack: bytes | str, needle: str) -> bool:
 def test_after_erasure_no_personal_data_is_readable_and_statistics_remain(store_env, tmp_path):
     settings = Settings(var_dir=tmp_path, master_key=base64.b64encode(os.urandom(32)).decode())
     env = store_env(settings)
-    app = ParticipantApplication(env, master_key=settings.master_key_bytes())
+    app = ParticipantApplication(env)
     try:
         erased_id = register(app, PERSON)
         kept_id = register(app, PersonalData(name="Kees Kept", birth_year=1990))

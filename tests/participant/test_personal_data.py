@@ -13,7 +13,7 @@ from steiger.participant.contracts import to_contract
 from steiger.participant.domain.bsn import check_bsn, mask_bsn
 from steiger.participant.domain.errors import InvalidBsn, ParticipantErased
 from steiger.participant.domain.participant import Participant
-from steiger.participant.sealing import Vault
+from steiger.shared.sealing import Vault
 
 
 @pytest.mark.parametrize("bsn", ["111222333", "123456782", "12345672"])

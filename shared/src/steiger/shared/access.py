@@ -31,7 +31,7 @@ from uuid import UUID
 from fastapi import Depends, Request
 
 from steiger.shared.concurrency import off_the_loop
-from steiger.shared.participants import ParticipantState
+from steiger.shared.participants import ParticipantGone, ParticipantState
 from steiger.shared.tokens import (
     ON_BEHALF_OF,
     Caller,
@@ -216,6 +216,11 @@ class Door:
                 raise Forbidden(f"participant {participant_id} is not on your caseload")
             await asyncio.sleep(0.05)
 
+    def erased(self, participant_id: UUID) -> bool:
+        """Whether the participant was erased: then nothing about them is served here, to
+        anyone (their case texts are unreadable anyway; `steiger.shared.erasure`)."""
+        return self.cases.participant_state(participant_id) == "erased"
+
     def may_see(self, caller: Caller, participant_id: UUID) -> bool:
         """For lists: whether a row about this participant is the caller's to see."""
         if caller.roles - CASE_ROLES:
@@ -253,6 +258,8 @@ class Admits:
             )
             if participant_id is not None and not roles - CASE_ROLES:
                 await door.require_case(caller, participant_id)
+            if participant_id is not None and door.erased(participant_id):
+                raise ParticipantGone(f"participant {participant_id} was erased")
             current_actor.set(decision.actor())
         except (Unauthenticated, Forbidden, IssuerUnavailable) as refusal:
             decision.refused = type(refusal).__name__

@@ -195,6 +195,22 @@ class ServiceSettings(KafkaSettings):
         "needs it too). Required with PostgreSQL; made once in the var directory otherwise",
     )
 
+    master_key: SecretStr | None = Field(
+        None,
+        description="32 bytes, base64 (STEIGER_<SERVICE>_MASTER_KEY): wraps the data key of "
+        "each participant this service holds case texts or personal data of; each service has "
+        "its own. Required with PostgreSQL; made once in the var directory otherwise",
+    )
+
+    def master_key_bytes(self) -> bytes:
+        return key_from(
+            self.master_key,
+            f"STEIGER_{self.service.upper()}_MASTER_KEY",
+            self.var_dir,
+            f"{self.service}-master.key",
+            required=bool(self.database_url),
+        )
+
     def audit_chain_key(self) -> bytes:
         return key_from(
             self.audit_key,

@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from steiger.bridge.contracts import to_contract
+from steiger.bridge.domain.case_texts import CASE_TEXTS
 from steiger.bridge.domain.definition import BridgeDefinition
 from steiger.bridge.domain.eix import CostTable, income_gap
 from steiger.bridge.domain.errors import (
@@ -26,6 +27,7 @@ from steiger.shared.participants import ParticipantState
 class BridgeApplication(ServiceApplication):
     name = "bridge"
     translate = to_contract
+    case_texts = CASE_TEXTS
     reactions = REACTIONS
 
     def __init__(
@@ -43,6 +45,8 @@ class BridgeApplication(ServiceApplication):
         self.cost_tables = cost_tables or {}
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:
+        if self.erased(participant_id):
+            return "erased"
         record = self._record_of(participant_id)
         return "unknown" if record is None or record.household is None else "registered"
 

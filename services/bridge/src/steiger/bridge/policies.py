@@ -10,6 +10,7 @@ from eventsourcing.application import ProcessingEvent
 from steiger.bridge.domain.record import BridgeRecord
 from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.participant import ParticipantRegistered
+from steiger.shared.erasure import ERASURE_REACTIONS
 from steiger.shared.eventstore import Reactions
 
 
@@ -30,4 +31,8 @@ def on_participant_registered(
     processing.collect_events(record)
 
 
-REACTIONS: Reactions = {**CASE_REACTIONS, ParticipantRegistered: on_participant_registered}
+REACTIONS: Reactions = {
+    **CASE_REACTIONS,
+    **ERASURE_REACTIONS,
+    ParticipantRegistered: on_participant_registered,
+}

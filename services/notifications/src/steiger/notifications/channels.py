@@ -11,6 +11,7 @@ import datetime as dt
 import email.policy
 import functools
 import json
+import shutil
 import smtplib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -111,16 +112,22 @@ def _email(sender: str, to: str | None, message: Message, key: UUID) -> EmailMes
 
 @dataclass(frozen=True)
 class MailDropChannel:
-    """Development stand-in for SMTP: each e-mail becomes `<directory>/<key>.eml`, written
-    once (the key names the file, so a repeated send overwrites the same file)."""
+    """Development stand-in for SMTP: each e-mail becomes
+    `<directory>/<participant id>/<key>.eml`, written once (the key names the file, so a
+    repeated send overwrites the same file). Being in Steiger's own files, a participant's
+    mail goes with their erasure (`forget`)."""
 
     directory: Path
     sender: str
     needs_address: bool = True
 
     def send(self, to: str | None, message: Message, key: UUID, participant_id: UUID) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        (self.directory / f"{key}.eml").write_bytes(bytes(_email(self.sender, to, message, key)))
+        folder = self.directory / str(participant_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{key}.eml").write_bytes(bytes(_email(self.sender, to, message, key)))
+
+    def forget(self, participant_id: UUID) -> None:
+        shutil.rmtree(self.directory / str(participant_id), ignore_errors=True)
 
 
 def _raise_for_status(response: httpx.Response, what: str) -> None:

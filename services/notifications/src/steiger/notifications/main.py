@@ -61,9 +61,13 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         details,
         settings.public_url,
     )
+    available = channels(settings)
+    for channel in available.values():
+        if isinstance(channel, MailDropChannel):  # Steiger's own copies: erased with the rest
+            application.on_forgetting(channel.forget)
     dispatcher = Dispatcher(
         application,
-        channels(settings),
+        available,
         ParticipantDirectory(
             settings.participant_url, connections=connections, credentials=credentials
         ),

@@ -30,7 +30,8 @@ from steiger.shared.contracts.planning import (
     MeetingScheduled,
 )
 from steiger.shared.contracts.rewards import RewardEarned
-from steiger.shared.eventstore import Reactions
+from steiger.shared.erasure import forget_erased
+from steiger.shared.eventstore import Reactions, in_turn
 
 
 class Notifications(Protocol):
@@ -144,7 +145,6 @@ CHANGES: dict[type, Change] = {
     ParticipantRegistered: registered,
     ContactPreferencesChanged: preferences,
     ParticipantStatusChanged: status_changed,
-    ParticipantErased: erased,
     ActionPlanned: action_planned,
     ActionRescheduled: action_rescheduled,
     ActionCompleted: _action_closed("action completed"),
@@ -158,4 +158,5 @@ CHANGES: dict[type, Change] = {
 REACTIONS: Reactions = {
     **CASE_REACTIONS,
     **{event_class: _on_participant(change) for event_class, change in CHANGES.items()},
+    ParticipantErased: in_turn(forget_erased, _on_participant(erased)),
 }

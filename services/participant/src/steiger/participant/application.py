@@ -9,6 +9,7 @@ from cryptography.exceptions import InvalidTag
 
 from steiger.participant.contracts import to_contract
 from steiger.participant.domain.bsn import check_bsn, mask_bsn
+from steiger.participant.domain.case_texts import CASE_TEXTS
 from steiger.participant.domain.errors import (
     DuplicateParticipant,
     MentorExists,
@@ -25,9 +26,7 @@ from steiger.participant.domain.values import (
     ContactPreferences,
     ExitReason,
 )
-from steiger.participant.keystore import open_key_store
 from steiger.participant.projections import SearchIndex
-from steiger.participant.sealing import Vault
 from steiger.shared.access import Case
 from steiger.shared.eventstore import ServiceApplication
 from steiger.shared.participants import ParticipantState
@@ -36,24 +35,20 @@ from steiger.shared.participants import ParticipantState
 class ParticipantApplication(ServiceApplication):
     name = "participant"
     translate = to_contract
+    case_texts = CASE_TEXTS
 
     def __init__(
         self,
         env: Mapping[str, str],
         *,
-        master_key: bytes,
         peer_urls: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(env)
         self.peer_urls = dict(peer_urls or {})
         """Where the other services answer about a participant (subject access)."""
-        self.vault = Vault(master_key)
-        self.keys = open_key_store(env)
+        self.vault = self.sealer.vault
+        self.keys = self.sealer.keys
         self.search_index = SearchIndex(self._every_participant)
-
-    def close(self) -> None:
-        self.keys.close()
-        super().close()
 
     def register(
         self,
@@ -124,7 +119,7 @@ class ParticipantApplication(ServiceApplication):
         everywhere, even if recording the erasure below fails and is retried."""
         participant = self._get(participant_id)
         participant.check_not_erased()
-        self.keys.destroy(participant_id)
+        self.forget(participant_id)
         self.search_index.remove(participant_id)
         participant.erase(on)
         self.save(participant)

@@ -14,9 +14,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
     return ServiceParts(
         settings=settings,
         application=ParticipantApplication(
-            store_environment(settings),
-            master_key=settings.master_key_bytes(),
-            peer_urls=settings.peer_urls,
+            store_environment(settings), peer_urls=settings.peer_urls
         ),
         routes=router,
         description="Who a participant is. Other services know only the pseudonymous id.",

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from steiger.planning.contracts import to_contract
+from steiger.planning.domain.case_texts import CASE_TEXTS
 from steiger.planning.domain.errors import (
     GoalNotFound,
     GroupNotFound,
@@ -32,6 +33,7 @@ DEFAULT_BRIDGE = ("nl-alphen", "2017-09-07")
 class PlanningApplication(ServiceApplication):
     name = "planning"
     translate = to_contract
+    case_texts = CASE_TEXTS
     reactions = REACTIONS
 
     def __init__(self, env: Any = None, vocabulary: Vocabulary | None = None) -> None:

@@ -10,7 +10,8 @@ from eventsourcing.application import ProcessingEvent
 from steiger.planning.domain.plan import Plan
 from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.participant import ParticipantErased, ParticipantRegistered
-from steiger.shared.eventstore import Reactions
+from steiger.shared.erasure import forget_erased
+from steiger.shared.eventstore import Reactions, in_turn
 
 
 class Plans(Protocol):
@@ -38,5 +39,5 @@ def on_participant_erased(
 REACTIONS: Reactions = {
     **CASE_REACTIONS,
     ParticipantRegistered: on_participant_registered,
-    ParticipantErased: on_participant_erased,
+    ParticipantErased: in_turn(forget_erased, on_participant_erased),
 }

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from steiger.rewards.contracts import to_contract
+from steiger.rewards.domain.case_texts import CASE_TEXTS
 from steiger.rewards.domain.errors import GroupAccountNotFound
 from steiger.rewards.domain.group_account import GroupAccount
 from steiger.rewards.domain.ledger import CALENDAR, ZERO, Ledger
@@ -21,6 +22,7 @@ from steiger.shared.spreadsheets import SafeDictWriter
 class RewardsApplication(ServiceApplication):
     name = "rewards"
     translate = to_contract
+    case_texts = CASE_TEXTS
     reactions = REACTIONS
 
     def __init__(self, env: dict[str, str] | None = None, menu: RewardsMenu | None = None) -> None:
@@ -35,8 +37,10 @@ class RewardsApplication(ServiceApplication):
         return dt.datetime.combine(day, dt.time(12), CALENDAR)
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:
-        """Registered once the intake reached the ledger (erasure leaves the ledger as it
-        is: its figures stay, pseudonymous)."""
+        """Registered once the intake reached the ledger; erased once the erasure did (the
+        ledger stays as it is: its figures stay, pseudonymous, its texts are sealed)."""
+        if self.erased(participant_id):
+            return "erased"
         ledger = self.find(Ledger.create_id(participant_id), Ledger)
         return "registered" if ledger and ledger.enrolled_on else "unknown"
 

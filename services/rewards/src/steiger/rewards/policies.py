@@ -19,6 +19,7 @@ from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.bridge import PositionRecorded
 from steiger.shared.contracts.participant import ParticipantRegistered
 from steiger.shared.contracts.planning import ActionCompleted, GoalAchieved
+from steiger.shared.erasure import ERASURE_REACTIONS
 from steiger.shared.eventstore import Reactions
 
 
@@ -96,6 +97,7 @@ def on_participant_registered(
 
 REACTIONS: Reactions = {
     **CASE_REACTIONS,
+    **ERASURE_REACTIONS,
     ParticipantRegistered: on_participant_registered,
     ActionCompleted: on_action_completed,
     GoalAchieved: on_goal_achieved,

@@ -25,11 +25,20 @@ from steiger.shared.access import Case
 from steiger.shared.caseloads import CaseAssignment
 from steiger.shared.contracts import IntegrationEvent
 from steiger.shared.contracts.translation import Translator
-from steiger.shared.eventstore.configuration import create_postgres_schema
-from steiger.shared.eventstore.mapper import TRACEPARENT_KEY, DateAsISO, TimeAsISO, TracingMapper
+from steiger.shared.eventstore.configuration import create_postgres_schema, master_key_of
+from steiger.shared.eventstore.mapper import (
+    TRACEPARENT_KEY,
+    CaseTextFields,
+    DateAsISO,
+    TimeAsISO,
+    TracingMapper,
+    owners_being_written,
+)
 from steiger.shared.eventstore.repository import BatchAwareRepository, current_batch
 from steiger.shared.internals import StoreHooks, remember_protocol_members
+from steiger.shared.keystore import open_key_store
 from steiger.shared.participants import ParticipantState
+from steiger.shared.sealing import CaseTexts, Vault
 
 remember_protocol_members()  # the library checks its protocols for every event it touches
 
@@ -117,18 +126,49 @@ class ServiceApplication(StoreHooks):
     translate: ClassVar[Translator | None] = None
     """The service's contracts (its `contracts.to_contract`); None for a service that
     publishes nothing."""
+    case_texts: ClassVar[Mapping[type, CaseTextFields]] = {}
+    """Which fields of which domain events hold free text about a participant (its domain's
+    `CASE_TEXTS`): stored sealed with the participant's key, unreadable once erased."""
     repository: BatchAwareRepository
+    sealer: CaseTexts
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         if env and env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
             create_postgres_schema(env)
+        self._forgetting_listeners: list[Callable[[UUID], None]] = []
         super().__init__(env)
         self._recorded_listeners: list[Callable[[list[UUID]], None]] = []
 
     def construct_mapper(self) -> TracingMapper:
         mapper = self.factory.mapper(self.construct_transcoder(), mapper_class=TracingMapper)
         assert isinstance(mapper, TracingMapper)
+        master_key = master_key_of(self.env, self.name, needed=bool(self.case_texts))
+        vault = Vault(master_key, service=self.name)
+        self.sealer = CaseTexts(vault, open_key_store(self.env))
+        mapper.case_texts, mapper.sealer = self.case_texts, self.sealer
         return mapper
+
+    def close(self) -> None:
+        self.sealer.keys.close()
+        super().close()
+
+    def forget(self, participant_id: UUID) -> None:
+        """The participant was erased: their key here is destroyed, so every case text this
+        service stored about them is unreadable from now on, and no aggregate read while
+        the key existed stays in memory."""
+        self.sealer.forget(participant_id)
+        self.repository.forget_about(participant_id)
+        for listener in self._forgetting_listeners:
+            listener(participant_id)
+
+    def on_forgetting(self, listener: Callable[[UUID], None]) -> None:
+        """Call `listener` with the participant's id when this service forgets an erased
+        participant: for copies outside the store (notifications' embedded mail drop)."""
+        self._forgetting_listeners.append(listener)
+
+    def erased(self, participant_id: UUID) -> bool:
+        """Whether this service heard of the participant's erasure (and destroyed the key)."""
+        return self.sealer.erased(participant_id)
 
     def construct_repository(self) -> Repository[UUID]:
         # as the library builds it (same settings), with the batch's changes in view
@@ -184,6 +224,13 @@ class ServiceApplication(StoreHooks):
         contract is refused here, before it is stored, rather than found by the relay."""
         for domain_event in processing_event.events:
             self.contract_of(domain_event)
+        owners = owners_being_written.set(
+            {
+                aggregate_id: owner
+                for aggregate_id, aggregate in processing_event.aggregates.items()
+                if isinstance(owner := getattr(aggregate, "participant_id", None), UUID)
+            }
+        )
         try:
             recordings = self.events.put(
                 processing_event.events,
@@ -193,6 +240,8 @@ class ServiceApplication(StoreHooks):
         except IntegrityError:
             self.repository.catch_up(processing_event.aggregates)
             raise
+        finally:
+            owners_being_written.reset(owners)
         for aggregate in processing_event.aggregates.values():
             self.repository.remember(aggregate)
         return recordings

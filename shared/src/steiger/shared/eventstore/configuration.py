@@ -3,17 +3,44 @@ PostgreSQL database, as eventsourcing's environment."""
 
 from __future__ import annotations
 
+import base64
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from steiger.shared.settings import ServiceSettings
+from steiger.shared.settings import ServiceSettings, secret_kept_in
+
+MASTER_KEY = "STEIGER_MASTER_KEY"
+"""The store environment's entry for the service's master key (base64; see `master_key_of`)."""
 
 
 def store_environment(settings: ServiceSettings) -> dict[str, str]:
-    """The eventsourcing environment for this service's own store."""
-    return environment_of(settings.service, settings.var_dir, settings.database_url)
+    """The eventsourcing environment for this service's own store, with its master key when
+    one is configured (or, on the embedded defaults, kept in the var directory)."""
+    env = environment_of(settings.service, settings.var_dir, settings.database_url)
+    if settings.master_key is not None or not settings.database_url:
+        env[MASTER_KEY] = base64.b64encode(settings.master_key_bytes()).decode()
+    return env
+
+
+def master_key_of(env: Mapping[str, str], service: str, needed: bool) -> bytes:
+    """The master key that wraps the participants' data keys: the environment's; else, beside
+    a SQLite store, one made once in the store's directory, or a fresh one beside a store in
+    memory (unit tests). On PostgreSQL a service that seals case texts (`needed`) must have
+    it configured; one that seals none keeps only tombstones, and needs none."""
+    if MASTER_KEY in env:
+        return base64.b64decode(env[MASTER_KEY])
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        if not needed:
+            return os.urandom(32)
+        raise ValueError(f"on PostgreSQL, set STEIGER_{service.upper()}_MASTER_KEY")
+    dbname = env.get("SQLITE_DBNAME", ":memory:")
+    if dbname.startswith((":memory:", "file:")):
+        return os.urandom(32)
+    path = Path(dbname)
+    return secret_kept_in(path.parent, f"{path.stem}-master.key")
 
 
 def environment_of(service: str, var_dir: Path, database_url: str | None) -> dict[str, str]:

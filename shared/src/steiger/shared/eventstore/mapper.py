@@ -1,15 +1,19 @@
 """How domain events are stored: eventsourcing's mapper, with the trace each was made under
-kept beside its state, and dates and times as ISO text."""
+kept beside its state, case texts sealed with the participant's key, and dates and times
+as ISO text."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import get_topic, resolve_topic
 
+from steiger.shared.sealing import CaseTexts
 from steiger.shared.tracing import current_actor, current_traceparent
 
 TRACEPARENT_KEY = "_traceparent"
@@ -17,6 +21,18 @@ ACTOR_KEY = "_actor"
 """Who made a change: the caller the door admitted (subject, roles, client, on whose
 behalf, purpose), stored with each event a request records. Writes are recorded so; the
 audit trail records the reads and every refusal (`steiger.shared.audit`)."""
+SEALED_KEY = "_sealed"
+"""Whose key sealed which fields of a stored event: {"for": participant id, "fields": [...]}."""
+
+CaseTextFields = tuple[str, ...] | Callable[[Any], tuple[str, ...]]
+"""Which fields of an event are case text: named, or named by the event (a pause's reason is
+free text, an exit's a category its contract carries)."""
+
+owners_being_written: ContextVar[Mapping[UUID, UUID] | None] = ContextVar(
+    "owners_being_written", default=None
+)
+"""While a write is stored: the participant each aggregate written is about, for an event
+with case texts that does not name its participant itself."""
 
 
 class DateAsISO(Transcoding):
@@ -44,7 +60,35 @@ class TimeAsISO(Transcoding):
 class TracingMapper(Mapper[UUID]):
     """Stores the current traceparent beside each event's state, so the relay can put the
     request's trace on the Kafka record it publishes long after the request ended; and the
-    request's actor, so every change says who made it."""
+    request's actor, so every change says who made it. Seals an event's case texts (the
+    fields `case_texts` names for its class) with its participant's key."""
+
+    case_texts: Mapping[type, CaseTextFields] = {}
+    sealer: CaseTexts | None = None
+
+    def _seal(self, domain_event: Any, state: dict[str, Any]) -> None:
+        declared = self.case_texts.get(type(domain_event), ())
+        if callable(declared):
+            declared = declared(domain_event)
+        fields = [f for f in declared if f in state and state[f] is not None]
+        if not fields or self.sealer is None:
+            return
+        owner = state.get("participant_id") or (owners_being_written.get() or {}).get(
+            domain_event.originator_id
+        )
+        if not isinstance(owner, UUID):
+            raise TypeError(f"{type(domain_event).__qualname__} names no participant to seal for")
+        state.update(self.sealer.seal(owner, {f: state[f] for f in fields}))
+        state[SEALED_KEY] = {"for": str(owner), "fields": fields}
+
+    def _open(self, state: dict[str, Any]) -> None:
+        sealed = state.pop(SEALED_KEY, None)
+        if sealed is None:
+            return
+        if self.sealer is None:
+            raise RuntimeError("a sealed event, and no key store to open it with")
+        fields = sealed["fields"]
+        state.update(self.sealer.open(UUID(sealed["for"]), {f: state[f] for f in fields}))
 
     def actor_of(self, stored_event: StoredEvent) -> dict[str, Any] | None:
         """Who made the change a stored event records (None: a reaction, not a request)."""
@@ -64,6 +108,7 @@ class TracingMapper(Mapper[UUID]):
             state[TRACEPARENT_KEY] = traceparent
         if (actor := current_actor.get()) is not None:
             state[ACTOR_KEY] = actor
+        self._seal(domain_event, state)
         return StoredEvent(
             originator_id=originator_id,
             originator_version=originator_version,
@@ -80,6 +125,7 @@ class TracingMapper(Mapper[UUID]):
         state: dict[str, Any] = self.transcoder.decode(self._reveal(stored_event.state))
         traceparent = state.pop(TRACEPARENT_KEY, None)
         state.pop(ACTOR_KEY, None)
+        self._open(state)
         state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
         class_version = getattr(cls, "class_version", 1)

@@ -90,3 +90,17 @@ class BatchAwareRepository(Repository[UUID]):
             newer = list(self.event_store.get(originator_id=aggregate_id, gt=cached.version))
             if newer:  # the cached one stays as it is: readers may be copying it
                 self.remember(project_aggregate(private_copy(cached), newer))
+
+    def forget_about(self, participant_id: UUID) -> None:
+        """Drops every cached aggregate about the participant (after their erasure: what
+        was read while their key existed holds their texts in the clear)."""
+        if not self.cache:
+            return
+        with self._remembering:
+            for aggregate_id in list(self.cache.cache):
+                try:
+                    cached = self.cache.get(aggregate_id)
+                except KeyError:
+                    continue
+                if getattr(cached, "participant_id", None) == participant_id:
+                    self.cache.get(aggregate_id, evict=True)

@@ -85,6 +85,11 @@ class Participant(Aggregate):
         return self.id
 
     @property
+    def participant_id(self) -> UUID:
+        """Whom the aggregate is about (the store seals its case texts with their key)."""
+        return self.id
+
+    @property
     def cohort(self) -> str:
         return self.registered_on.strftime("%Y-%m")
 

@@ -1,10 +1,15 @@
-"""Where the participant service keeps data keys (wrapped) and its identifier index.
+"""Where a service keeps its participants' data keys (wrapped), and the participant service
+its identifier index.
 
 Two adapters with one interface: a SQLite file of its own beside the event store (rollback
 journal and `secure_delete`, so a destroyed key leaves no copy in a write-ahead log or in
 free pages), or two tables in the service's PostgreSQL schema (rewritten by VACUUM FULL
 after a destruction, so no dead tuple keeps the key). PostgreSQL's own WAL and backups keep
 old pages for their retention period: rotate them within the erasure deadline.
+
+A destroyed key leaves a tombstone (the participant's row without a key): a late write
+about an erased participant finds it, and is refused, rather than making a new key whose
+texts would be readable again.
 """
 
 from __future__ import annotations
@@ -24,17 +29,25 @@ class KeyStore(Protocol):
         """Stores the key and claims the identifiers (kind -> digest) in one transaction;
         if one is taken, stores nothing and returns (kind, holder)."""
 
-    def get_key(self, participant_id: UUID) -> bytes | None: ...
+    def get_key(self, participant_id: UUID) -> bytes | None:
+        """The wrapped key; None when there is none, or it was destroyed."""
+
+    def provide(self, participant_id: UUID, wrapped_key: bytes) -> bytes | None:
+        """The participant's wrapped key: the one stored, else `wrapped_key`, stored now
+        (whoever stores first wins); None once the key was destroyed."""
+
+    def destroyed(self, participant_id: UUID) -> bool: ...
 
     def destroy(self, participant_id: UUID) -> None:
-        """Destroys the participant's data key and claims, leaving no readable copy."""
+        """Destroys the participant's data key and claims, leaving no readable copy, and
+        leaves the tombstone."""
 
     def close(self) -> None: ...
 
 
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS participant_keys ("
-    " participant_id TEXT PRIMARY KEY, wrapped_key {blob} NOT NULL)",
+    " participant_id TEXT PRIMARY KEY, wrapped_key {blob})",
     "CREATE TABLE IF NOT EXISTS participant_identifiers ("
     " kind TEXT NOT NULL, digest TEXT NOT NULL, participant_id TEXT NOT NULL,"
     " PRIMARY KEY (kind, digest))",
@@ -81,12 +94,29 @@ class SQLiteKeyStore:
         return None
 
     def get_key(self, participant_id: UUID) -> bytes | None:
+        row = self._row(participant_id)
+        return row[0] if row else None
+
+    def _row(self, participant_id: UUID) -> tuple[bytes | None] | None:
         with self._lock:
-            row = self._db.execute(
+            row: tuple[bytes | None] | None = self._db.execute(
                 "SELECT wrapped_key FROM participant_keys WHERE participant_id = ?",
                 (str(participant_id),),
             ).fetchone()
+        return row
+
+    def provide(self, participant_id: UUID, wrapped_key: bytes) -> bytes | None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO participant_keys VALUES (?, ?)",
+                (str(participant_id), wrapped_key),
+            )
+        row = self._row(participant_id)
         return row[0] if row else None
+
+    def destroyed(self, participant_id: UUID) -> bool:
+        row = self._row(participant_id)
+        return row is not None and row[0] is None
 
     def destroy(self, participant_id: UUID) -> None:
         with self._lock:
@@ -95,6 +125,9 @@ class SQLiteKeyStore:
                 self._db.execute(
                     f"DELETE FROM {table} WHERE participant_id = ?", (str(participant_id),)
                 )
+            self._db.execute(
+                "INSERT INTO participant_keys VALUES (?, NULL)", (str(participant_id),)
+            )
             self._db.execute("COMMIT")
 
     def close(self) -> None:
@@ -158,12 +191,28 @@ class PostgresKeyStore:
         return None
 
     def get_key(self, participant_id: UUID) -> bytes | None:
+        row = self._row(participant_id)
+        return bytes(row[0]) if row and row[0] is not None else None
+
+    def _row(self, participant_id: UUID) -> tuple[bytes | None] | None:
         with self._pool.connection() as db:
-            row = db.execute(
+            row: tuple[bytes | None] | None = db.execute(
                 "SELECT wrapped_key FROM participant_keys WHERE participant_id = %s",
                 (str(participant_id),),
             ).fetchone()
-        return bytes(row[0]) if row else None
+        return row
+
+    def provide(self, participant_id: UUID, wrapped_key: bytes) -> bytes | None:
+        with self._pool.connection() as db:
+            db.execute(
+                "INSERT INTO participant_keys VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                (str(participant_id), wrapped_key),
+            )
+        return self.get_key(participant_id)
+
+    def destroyed(self, participant_id: UUID) -> bool:
+        row = self._row(participant_id)
+        return row is not None and row[0] is None
 
     def destroy(self, participant_id: UUID) -> None:
         with self._pool.connection() as db:
@@ -172,6 +221,7 @@ class PostgresKeyStore:
                     db.execute(
                         f"DELETE FROM {table} WHERE participant_id = %s", (str(participant_id),)
                     )
+                db.execute("INSERT INTO participant_keys VALUES (%s, NULL)", (str(participant_id),))
             for table in ("participant_keys", "participant_identifiers"):
                 db.execute(f"VACUUM FULL {table}")
 
@@ -180,8 +230,11 @@ class PostgresKeyStore:
 
 
 def open_key_store(env: Mapping[str, str]) -> KeyStore:
-    """The key store beside the event store that `env` configures."""
+    """The key store beside the event store that `env` configures (in memory beside an
+    in-memory store, for unit tests)."""
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         return PostgresKeyStore(env)
+    if "SQLITE_DBNAME" not in env or env["SQLITE_DBNAME"].startswith((":memory:", "file:")):
+        return SQLiteKeyStore(Path(":memory:"))
     path = Path(env["SQLITE_DBNAME"])
     return SQLiteKeyStore(path.with_name(path.stem + "-keys.sqlite"))

@@ -1,0 +1,104 @@
+"""Case texts are stored sealed with the participant's key of the service, read back while the
+key exists, unreadable in every copy once it is destroyed, and never sealed again for an
+erased participant: on a real SQLite store, across a restart of the service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from steiger.bridge.domain.case_texts import CASE_TEXTS as BRIDGE
+from steiger.participant.domain.case_texts import CASE_TEXTS as PARTICIPANT
+from steiger.planning.application import PlanningApplication
+from steiger.planning.domain.case_texts import CASE_TEXTS as PLANNING
+from steiger.planning.domain.goal import Goal
+from steiger.rewards.domain.case_texts import CASE_TEXTS as REWARDS
+from steiger.shared.eventstore import environment_of
+from steiger.shared.participants import ParticipantGone
+from steiger.shared.sealing import ERASED_TEXT
+
+TITLE = "Schuld bij Ondulaatbank aflossen"
+REFLECTION = "Het hielp dat Ikarusbuur meeging"
+
+
+def raw_bytes(var_dir: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in var_dir.iterdir() if p.is_file())
+
+
+def goal_with_texts(app: PlanningApplication, participant_id: uuid.UUID) -> Goal:
+    goal = Goal(participant_id, TITLE, "short", "debts", 2, supports=["Tante Ikarusbuur"])
+    goal.reflect(REFLECTION, "niets", "veel", True)  # an event without a participant id
+    app.save(goal)
+    return goal
+
+
+@pytest.fixture
+def open_planning(tmp_path):
+    opened: list[PlanningApplication] = []
+
+    def open_app() -> PlanningApplication:
+        app = PlanningApplication(environment_of("planning", tmp_path, None))
+        opened.append(app)
+        return app
+
+    yield open_app
+    for app in opened:
+        app.close()
+
+
+def test_case_texts_are_sealed_in_the_store_and_read_back_while_the_key_exists(
+    open_planning, tmp_path
+):
+    app = open_planning()
+    participant_id = uuid.uuid4()
+    goal = goal_with_texts(app, participant_id)
+
+    stored = raw_bytes(tmp_path)
+    assert TITLE.encode() not in stored and b"Ikarusbuur" not in stored
+    assert b"short" in stored and b"debts" in stored  # the rest stays, for the statistics
+    again = open_planning().find(goal.id, Goal)
+    assert again.title == TITLE and again.supports == ["Tante Ikarusbuur"]
+    assert again.reflections[0]["what_worked"] == REFLECTION
+
+
+def test_once_forgotten_the_texts_read_as_erased_and_nothing_new_is_sealed(open_planning):
+    app = open_planning()
+    participant_id, other = uuid.uuid4(), uuid.uuid4()
+    goal = goal_with_texts(app, participant_id)
+    kept = goal_with_texts(app, other)
+
+    app.forget(participant_id)
+    app.forget(participant_id)  # a redelivered erasure changes nothing
+
+    for reader in (app, open_planning()):  # the cache forgot it; a restart reads it so too
+        erased = reader.find(goal.id, Goal)
+        assert erased.title == ERASED_TEXT and erased.supports == [ERASED_TEXT]
+        assert erased.column == "debts" and erased.target_step == 2
+        assert reader.erased(participant_id) and not reader.erased(other)
+        assert reader.find(kept.id, Goal).title == TITLE
+    with pytest.raises(ParticipantGone):
+        app.save(Goal(participant_id, "Nieuw doel", "short", "debts", 3))
+
+
+def test_texts_recorded_later_in_a_goal_s_life_go_with_the_erasure_too(open_planning):
+    app = open_planning()
+    participant_id = uuid.uuid4()
+    goal = goal_with_texts(app, participant_id)
+    goal.discontinue(dt.date(2026, 11, 28), "Gestopt om Ikarusbuur", None)
+    app.save(goal)
+    app.forget(participant_id)
+    assert open_planning().find(goal.id, Goal).discontinued["reason"] == ERASED_TEXT
+
+
+@pytest.mark.parametrize(
+    "declared", [PLANNING, BRIDGE, REWARDS, PARTICIPANT], ids=lambda d: next(iter(d)).__module__
+)
+def test_every_declared_case_text_is_a_field_of_its_event(declared: dict[type, Any]):
+    for event_class, fields in declared.items():
+        if callable(fields):
+            continue  # named by the event itself: its fields are checked where declared
+        assert set(fields) <= set(event_class.__annotations__), event_class
