@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from steiger.cli.contracts import asyncapi_document, render
+from steiger.cli.contracts import asyncapi_document, exchange_schema, render
 from steiger.shared.contracts import REGISTRY
 from steiger.shared.contracts.compatibility import incompatibilities, schema_of
+from steiger.shared.contracts.exchange import EXCHANGE_EVENT_TYPE, EXCHANGE_TOPIC
 from steiger.shared.contracts.planning import GoalSet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +41,19 @@ def test_committed_schema_is_current(event_type):
 
 
 def test_no_schema_without_a_contract():
-    assert {p.stem for p in SCHEMAS.glob("*.json")} == set(REGISTRY)
+    published = {*REGISTRY, EXCHANGE_EVENT_TYPE}
+    assert {p.stem for p in SCHEMAS.glob("*.json")} == published
+
+
+def test_committed_exchange_schema_is_current():
+    committed = (SCHEMAS / f"{EXCHANGE_EVENT_TYPE}.json").read_text()
+    assert committed == render(exchange_schema()), "run `make contracts` and commit"
+
+
+def test_the_asyncapi_document_describes_the_exchange_topic():
+    channels = asyncapi_document()["channels"]
+    (exchange,) = [c for c in channels.values() if c["address"] == EXCHANGE_TOPIC]
+    assert "carries no count" in exchange["description"]
 
 
 def test_committed_asyncapi_is_current():

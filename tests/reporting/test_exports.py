@@ -108,7 +108,7 @@ def test_the_exchange_dataset_is_published_to_kafka_and_written_as_files(service
     answer = client.post("/exchange/2025/publication")
     assert answer.status_code == 200 and answer.json()["records"] == 1
     written = json.loads((settings.exports / f"exchange-{settings.oin}-2025.json").read_text())
-    assert written["schema_version"] == "1.0" and written["rows"][0]["participants"] == 5
+    assert written["schema_version"] == "2.0" and written["rows"][0]["participants"] == 5
 
     async def read():
         consumer = AIOKafkaConsumer(
@@ -126,7 +126,7 @@ def test_the_exchange_dataset_is_published_to_kafka_and_written_as_files(service
         r for r in asyncio.run(read()) if r.key.startswith(f"{settings.oin}:2025:".encode())
     ]
     headers = dict(record.headers)
-    assert headers["ce_type"] == b"nl.steiger.reporting.exchange-outcomes.v1"
+    assert headers["ce_type"] == b"nl.steiger.reporting.exchange-outcomes.v2"
     row = json.loads(record.value)
     assert (row["programme"], row["participants"], row["suppressed"]) == ("debt-help", 5, False)
     assert row["goals_achieved_in_period"] == 5

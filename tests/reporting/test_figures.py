@@ -82,8 +82,11 @@ def test_exchange_rows_only_research_consent_and_small_cells_suppressed(populati
     assert debt.share_deadlines_met == 1.0 and debt.share_improved == 1.0
     assert debt.rewards_earned_in_period == Decimal("120.00")
     assert debt.new_participants == 0  # intake in January
-    assert (work.participants, work.suppressed) == (3, True)
+    assert (work.programme, work.participants, work.suppressed) == ("work-first", None, True)
     assert work.mean_bridge_change_since_intake is None and work.share_improved is None
+    # a suppressed cell publishes its keys and nothing else: no count, however small
+    published = work.model_dump(exclude={"organisation", "programme", "period_start", "period_end"})
+    assert published == {"suppressed": True} | {k: None for k in published if k != "suppressed"}
     q1 = dataset(app.everyone(), "00000001234567890000", "2026-Q1").rows[0]
     assert q1.goals_achieved_in_period == 0 and q1.new_participants == 6
 
@@ -96,7 +99,7 @@ def test_withdrawn_research_consent_removes_a_participant_from_later_datasets(po
     assert (q2.participants, q3.participants) == (6, 5)
     feed(app, research_withdrawn(people["debt-help"][2], D(2026, 8, 1)))
     q3 = dataset(app.everyone(), "x", "2026-Q3").rows[0]
-    assert (q3.participants, q3.suppressed, q3.share_improved) == (4, True, None)
+    assert (q3.participants, q3.suppressed, q3.share_improved) == (None, True, None)
 
 
 @pytest.mark.parametrize(

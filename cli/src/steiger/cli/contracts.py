@@ -13,6 +13,7 @@ from faststream.specification import AsyncAPI
 
 from steiger.shared.contracts import REGISTRY
 from steiger.shared.contracts.compatibility import incompatibilities, schema_of
+from steiger.shared.contracts.exchange import EXCHANGE_EVENT_TYPE, EXCHANGE_TOPIC, ExchangeRow
 from steiger.shared.services import SERVICES
 from steiger.shared.topics import PRODUCERS, dead_letter_topic, events_topic
 
@@ -25,12 +26,21 @@ def render(document: dict) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def exchange_schema() -> dict:
+    """The exchange feed's row, published like an integration event's data."""
+    schema = ExchangeRow.model_json_schema(mode="serialization")
+    schema["$id"] = f"urn:steiger:schema:{EXCHANGE_EVENT_TYPE}"
+    schema["description"] = (ExchangeRow.__doc__ or "").strip()
+    return schema
+
+
 def write_schemas(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for event_type in sorted(REGISTRY):
+    schemas = {event_type: schema_of(event_type) for event_type in sorted(REGISTRY)}
+    schemas[EXCHANGE_EVENT_TYPE] = exchange_schema()
+    for event_type, schema in schemas.items():
         path = out / f"{event_type}.json"
-        schema = schema_of(event_type)
         if path.exists():
             problems = incompatibilities(json.loads(path.read_text()), schema)
             if problems:
@@ -56,6 +66,17 @@ def asyncapi_document() -> dict:
                 "participant id"
             ),
         )
+    broker.publisher(
+        EXCHANGE_TOPIC,
+        title="reporting:exchange",
+        schema=ExchangeRow,
+        description=(
+            "The exchange-network feed: one row per organisation, programme and period, as "
+            f"CloudEvents 1.0 in Kafka binary mode (type {EXCHANGE_EVENT_TYPE}); key "
+            "<OIN>:<period>:<programme>, the latest row per key counts. No participant is in "
+            "it; a cell of fewer than five carries no count"
+        ),
+    )
     for service in SERVICES:
         broker.publisher(
             dead_letter_topic(service),

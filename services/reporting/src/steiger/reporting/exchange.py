@@ -1,14 +1,13 @@
 """The exchange-network feed: aggregated outcomes per organisation, programme and period
 (schema below, versioned), written as files and published to Kafka, for the network's
 shared learning. Only participants who consented to research use; no participant ids; cells
-under the minimum size suppressed (steiger.reporting.domain.figures)."""
+under the minimum size suppressed, without a count (steiger.shared.contracts.exchange)."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import re
-from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 from uuid import NAMESPACE_URL, uuid5
@@ -16,38 +15,26 @@ from uuid import NAMESPACE_URL, uuid5
 from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel, Field
 
-from steiger.reporting.domain.figures import MINIMUM_CELL, exchange_rows
+from steiger.reporting.domain.figures import exchange_rows
 from steiger.reporting.domain.progress import Progress
 from steiger.reporting.exports import write_csv, write_json
 from steiger.shared import cloudevents
+from steiger.shared.contracts.exchange import (
+    EXCHANGE_EVENT_TYPE,
+    EXCHANGE_SCHEMA_VERSION,
+    EXCHANGE_TOPIC,
+    MINIMUM_CELL,
+    ExchangeRow,
+)
 from steiger.shared.kafka import ensure_topics
 
-SCHEMA_VERSION: Literal["1.0"] = "1.0"
-TOPIC = "steiger.reporting.exchange.v1"
-EVENT_TYPE = "nl.steiger.reporting.exchange-outcomes.v1"
-
-
-class ExchangeRow(BaseModel):
-    organisation: str = Field(description="OIN of the organisation")
-    programme: str
-    period_start: dt.date
-    period_end: dt.date
-    participants: int = Field(description="with research consent on period_end, in by then")
-    suppressed: bool = Field(description=f"fewer than {MINIMUM_CELL}: figures left out")
-    new_participants: int | None = Field(None, description="intake within the period")
-    mean_bridge_change_since_intake: float | None = Field(
-        None, description="mean over participants of the summed points change since intake"
-    )
-    share_improved: float | None = Field(None, description="share with a positive change")
-    goals_achieved_in_period: int | None = None
-    share_deadlines_met: float | None = Field(
-        None, description="of the actions closed by period_end: completed on time"
-    )
-    rewards_earned_in_period: Decimal | None = None
+SCHEMA_VERSION = EXCHANGE_SCHEMA_VERSION
+TOPIC = EXCHANGE_TOPIC
+EVENT_TYPE = EXCHANGE_EVENT_TYPE
 
 
 class ExchangeDataset(BaseModel):
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["2.0"] = SCHEMA_VERSION
     organisation: str
     period: str = Field(description="YYYY, YYYY-Qn or YYYY-MM")
     generated_at: dt.datetime

@@ -20,10 +20,9 @@ from steiger.reporting.domain.views import (
     latest_on,
     rewards_on,
 )
+from steiger.shared.contracts.exchange import MINIMUM_CELL
 
 GROUPINGS = ("programme", "cohort", "neighbourhood", "target_group", "municipality")
-MINIMUM_CELL = 5
-"""Fewer participants than this in a cell of a shared dataset: the cell is suppressed."""
 
 
 def registered_on(p: Progress) -> dt.date | None:
@@ -151,7 +150,7 @@ def exchange_rows(
     """The exchange-network dataset for one period: per programme, outcomes of the
     participants who consented to research use on the period's last day and were in the
     programme by then. A row with fewer than MINIMUM_CELL participants keeps only its
-    keys: its figures are suppressed."""
+    keys: its count and figures are suppressed."""
     start, end = period
     programmes: dict[str, list[Progress]] = defaultdict(list)
     for p in everyone:
@@ -164,11 +163,10 @@ def exchange_rows(
             "programme": programme,
             "period_start": start,
             "period_end": end,
-            "participants": len(people),
             "suppressed": len(people) < MINIMUM_CELL,
         }
         if not row["suppressed"]:
-            row |= _outcomes(people, start, end)
+            row |= {"participants": len(people), **_outcomes(people, start, end)}
         rows.append(row)
     return rows
 
