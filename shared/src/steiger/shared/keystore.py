@@ -29,6 +29,11 @@ class KeyStore(Protocol):
         """Stores the key and claims the identifiers (kind -> digest) in one transaction;
         if one is taken, stores nothing and returns (kind, holder)."""
 
+    def rebind(self, participant_id: UUID, kind: str, digest: str | None) -> UUID | None:
+        """The participant's identifier of `kind` becomes `digest` (None: they have none),
+        releasing the one they had, in one transaction; if another participant holds
+        `digest`, changes nothing and returns that holder (a rectified BSN)."""
+
     def get_key(self, participant_id: UUID) -> bytes | None:
         """The wrapped key; None when there is none, or it was destroyed."""
 
@@ -87,6 +92,34 @@ class SQLiteKeyStore:
                     "INSERT INTO participant_keys VALUES (?, ?)",
                     (str(participant_id), wrapped_key),
                 )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return None
+
+    def rebind(self, participant_id: UUID, kind: str, digest: str | None) -> UUID | None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                if digest is not None:
+                    row = self._db.execute(
+                        "SELECT participant_id FROM participant_identifiers"
+                        " WHERE kind = ? AND digest = ?",
+                        (kind, digest),
+                    ).fetchone()
+                    if row and row[0] != str(participant_id):
+                        self._db.execute("ROLLBACK")
+                        return UUID(row[0])
+                self._db.execute(
+                    "DELETE FROM participant_identifiers WHERE participant_id = ? AND kind = ?",
+                    (str(participant_id), kind),
+                )
+                if digest is not None:
+                    self._db.execute(
+                        "INSERT INTO participant_identifiers VALUES (?, ?, ?)",
+                        (kind, digest, str(participant_id)),
+                    )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -188,6 +221,28 @@ class PostgresKeyStore:
                 )
         except _Taken as taken:
             return taken.kind, taken.holder
+        return None
+
+    def rebind(self, participant_id: UUID, kind: str, digest: str | None) -> UUID | None:
+        with self._pool.connection() as db, db.transaction():
+            db.execute("LOCK TABLE participant_identifiers IN SHARE ROW EXCLUSIVE MODE")
+            if digest is not None:
+                row = db.execute(
+                    "SELECT participant_id FROM participant_identifiers"
+                    " WHERE kind = %s AND digest = %s",
+                    (kind, digest),
+                ).fetchone()
+                if row and row[0] != str(participant_id):
+                    return UUID(row[0])
+            db.execute(
+                "DELETE FROM participant_identifiers WHERE participant_id = %s AND kind = %s",
+                (str(participant_id), kind),
+            )
+            if digest is not None:
+                db.execute(
+                    "INSERT INTO participant_identifiers VALUES (%s, %s, %s)",
+                    (kind, digest, str(participant_id)),
+                )
         return None
 
     def get_key(self, participant_id: UUID) -> bytes | None:

@@ -1,4 +1,5 @@
-"""Bridge's reactions to other services' events: the household selects the index row."""
+"""Bridge's reactions to other services' events: the household (at intake, and as it
+changes) selects the index row."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from eventsourcing.application import ProcessingEvent
 
 from steiger.bridge.domain.record import BridgeRecord
 from steiger.shared.caseloads import CASE_REACTIONS
-from steiger.shared.contracts.participant import ParticipantRegistered
+from steiger.shared.contracts.participant import HouseholdChanged, ParticipantRegistered
 from steiger.shared.erasure import ERASURE_REACTIONS
 from steiger.shared.eventstore import Reactions
 
@@ -20,9 +21,12 @@ class BridgeRecords(Protocol):
     def record_for(self, participant_id: UUID) -> BridgeRecord: ...
 
 
-def on_participant_registered(
-    bridge: BridgeRecords, event: ParticipantRegistered, processing: ProcessingEvent
+def on_household(
+    bridge: BridgeRecords,
+    event: ParticipantRegistered | HouseholdChanged,
+    processing: ProcessingEvent,
 ) -> None:
+    """At intake and at every change: the household whose index row the EIX uses."""
     record = bridge.record_for(event.participant_id)
     household = event.household
     record.note_household(
@@ -34,5 +38,6 @@ def on_participant_registered(
 REACTIONS: Reactions = {
     **CASE_REACTIONS,
     **ERASURE_REACTIONS,
-    ParticipantRegistered: on_participant_registered,
+    ParticipantRegistered: on_household,
+    HouseholdChanged: on_household,
 }

@@ -25,6 +25,7 @@ from steiger.participant.domain.values import (
     ConsentPurpose,
     ContactPreferences,
     ExitReason,
+    HouseholdChange,
     TimeOfDay,
 )
 from steiger.participant.importing import (
@@ -43,11 +44,12 @@ from steiger.participant.responses import (
     MentorCreated,
     MergedAudit,
     ParticipantOut,
+    Rectified,
     Registered,
     StatusChange,
     SubjectAccess,
 )
-from steiger.participant.schemas import RegistrationIn
+from steiger.participant.schemas import HouseholdChangeIn, RectificationIn, RegistrationIn
 from steiger.shared import clock
 from steiger.shared.access import (
     CASE_READERS,
@@ -237,6 +239,36 @@ def search(
 
 
 # status over time
+
+
+@router.patch(
+    "/participants/{participant_id}/personal-data",
+    summary="Rectification (GDPR art. 16): correct name, contact details, address or BSN",
+    response_model=Rectified,
+    responses={409: {"description": "Conflict: another participant has that BSN or external id"}},
+    dependencies=[admits(*CASEWORK, Role.PRIVACY_OFFICER)],
+)
+@on_event_loop
+def rectify(participant_id: UUID, body: RectificationIn, participants: Participants) -> Rectified:
+    """The fields given replace what is recorded, with the reason; the earlier data stays in
+    the history (and in the subject access export)."""
+    changed = participants.rectify(participant_id, body.changes(), body.reason, body.on)
+    return Rectified(changed=changed)
+
+
+@router.post(
+    "/participants/{participant_id}/household",
+    summary="A household change: a birth, someone moving in or out",
+    **CASE_CHANGE,
+)
+@on_event_loop
+def change_household(
+    participant_id: UUID, body: HouseholdChangeIn, participants: Participants
+) -> None:
+    """Published as HouseholdChanged: the Economic Independence Index follows the household."""
+    participants.change_household(
+        participant_id, body.household.model_dump(), HouseholdChange(body.change), body.on
+    )
 
 
 class PauseIn(Strict):

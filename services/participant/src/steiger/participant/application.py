@@ -25,10 +25,11 @@ from steiger.participant.domain.values import (
     ConsentPurpose,
     ContactPreferences,
     ExitReason,
+    HouseholdChange,
 )
 from steiger.participant.projections import SearchIndex
 from steiger.shared.access import Case
-from steiger.shared.eventstore import ServiceApplication
+from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 from steiger.shared.participants import ParticipantState
 
 
@@ -163,17 +164,88 @@ class ParticipantApplication(ServiceApplication):
         missing = ParticipantNotFound(f"no participant {participant_id}")
         return self.require(participant_id, Participant, missing)
 
-    def _open(self, participant: Participant) -> PersonalData:
+    def _open(self, participant: Participant, sealed: str | None = None) -> PersonalData:
+        """The personal data (as recorded now, or as `sealed` in an earlier event)."""
+        sealed = sealed or participant.sealed_personal_data
+        if sealed is None:
+            raise ParticipantErased(f"the personal data of {participant.id} was destroyed")
+        data = self.vault.open(participant.id, self._data_key(participant), sealed)
+        return PersonalData.from_dict(data)
+
+    def _data_key(self, participant: Participant) -> bytes:
         participant.check_not_erased()
         wrapped = self.keys.get_key(participant.id)
-        if wrapped is None or participant.sealed_personal_data is None:
+        if wrapped is None:
             raise ParticipantErased(f"the personal data of {participant.id} was destroyed")
         try:
-            data_key = self.vault.unwrap(participant.id, wrapped)
-            data = self.vault.open(participant.id, data_key, participant.sealed_personal_data)
+            return self.vault.unwrap(participant.id, wrapped)
         except InvalidTag:
             raise RuntimeError("the master key does not open this participant's key") from None
-        return PersonalData.from_dict(data)
+
+    # rectification (GDPR art. 16) and household changes
+
+    @retry_on_conflict
+    def rectify(
+        self, participant_id: UUID, changes: Mapping[str, Any], reason: str, on: dt.date
+    ) -> list[str]:
+        """Corrects the personal data; returns the fields that changed (none: nothing is
+        recorded). A corrected BSN or external id is claimed, and the old one released, as
+        at intake: one that another participant holds answers 409 naming them."""
+        participant = self._get(participant_id)
+        current = self._open(participant)
+        merged = {**current.to_dict(), **changes}
+        if merged.get("bsn") is not None:
+            merged["bsn"] = check_bsn(merged["bsn"])
+        corrected = PersonalData.from_dict(merged)
+        changed = [f for f in changes if getattr(corrected, f) != getattr(current, f)]
+        if not changed:
+            return []
+        released = self._rebind(participant_id, corrected, current, changed)
+        try:
+            sealed = self.vault.seal(
+                participant_id, self._data_key(participant), corrected.to_dict()
+            )
+            participant.rectify(sealed, changed, reason, on)
+            self.save(participant)
+        except BaseException:
+            self._rebind(participant_id, current, corrected, released)  # as it was
+            raise
+        self.search_index.remove(participant_id)
+        self.search_index.add(participant_id, corrected)
+        return sorted(changed)
+
+    def _rebind(
+        self, participant_id: UUID, to: PersonalData, was: PersonalData, changed: list[str]
+    ) -> list[str]:
+        """Claims the identifiers among `changed` as they are in `to`; returns the kinds it
+        moved. A taken one moves none (the ones moved before it are moved back)."""
+        moved: list[str] = []
+        for kind in ("bsn", "external_id"):
+            if kind not in changed:
+                continue
+            value = getattr(to, kind)
+            digest = self.vault.blind_index(kind, value) if value is not None else None
+            holder = self.keys.rebind(participant_id, kind, digest)
+            if holder is not None:
+                if moved:
+                    self._rebind(participant_id, was, to, moved)
+                raise DuplicateParticipant(holder, on=kind)
+            moved.append(kind)
+        return moved
+
+    def change_household(
+        self,
+        participant_id: UUID,
+        household: Mapping[str, int],
+        change: HouseholdChange,
+        on: dt.date,
+    ) -> None:
+        """From `on` the household is this one (published: the bridge service computes the
+        Economic Independence Index for it). The same household again records nothing."""
+        composition = (
+            household["adults"], household["preschool_children"], household["school_age_children"]
+        )  # fmt: skip
+        self._change(participant_id, lambda p: p.change_household(composition, change, on))
 
     # status over time
 
@@ -303,11 +375,39 @@ class ParticipantApplication(ServiceApplication):
         """GDPR art. 15, this service's part: all it holds, disclosures included."""
         participant = self.participant(participant_id)
         p = self._get(participant_id)
-        disclosures = [
-            {"channel": e.channel, "to": e.to, "purpose": e.purpose, "at": e.timestamp}
-            for e in self.repository.event_store.get(participant_id)
-            if isinstance(e, Participant.ContactDisclosed)
-        ]
+        disclosures, rectifications, household_changes = [], [], []
+        before: PersonalData | None = None
+        for e in self.repository.event_store.get(participant_id):
+            if isinstance(e, Participant.ContactDisclosed):
+                disclosures.append(
+                    {"channel": e.channel, "to": e.to, "purpose": e.purpose, "at": e.timestamp}
+                )
+            elif isinstance(e, Participant.Registered):
+                before = self._open(p, e.sealed_personal_data)
+            elif isinstance(e, Participant.PersonalDataRectified):
+                after = self._open(p, e.sealed_personal_data)
+                was = before.to_dict() if before else {}
+                rectifications.append(
+                    {
+                        "on": e.on,
+                        "changed": e.changed,
+                        "reason": e.reason,
+                        "previously": {field: was.get(field) for field in e.changed},
+                    }
+                )
+                before = after
+            elif isinstance(e, Participant.HouseholdChanged):
+                household_changes.append(
+                    {
+                        "on": e.on,
+                        "change": e.change,
+                        "household": {
+                            "adults": e.adults,
+                            "preschool_children": e.preschool_children,
+                            "school_age_children": e.school_age_children,
+                        },
+                    }
+                )
         return {
             **participant,
             "bsn": self._open(p).bsn,  # the person may see their own number in full
@@ -316,4 +416,6 @@ class ParticipantApplication(ServiceApplication):
             "consents": self.consents(participant_id),
             "contact_preferences": vars(p.contact),
             "contact_disclosures": disclosures,
+            "rectifications": rectifications,
+            "household_changes": household_changes,
         }

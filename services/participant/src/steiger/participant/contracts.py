@@ -8,6 +8,7 @@ from steiger.shared.contracts.participant import (
     ConsentWithdrawn,
     ContactPreferencesChanged,
     Household,
+    HouseholdChanged,
     MentorAssigned,
     ParticipantErased,
     ParticipantRegistered,
@@ -29,6 +30,16 @@ to_contract = Translator(
                 school_age_children=e.school_age_children,
             ),
             registered_at="timestamp",
+        ),
+        Participant.HouseholdChanged: To(
+            HouseholdChanged,
+            **PARTICIPANT,
+            household=lambda e: Household(
+                adults=e.adults,
+                preschool_children=e.preschool_children,
+                school_age_children=e.school_age_children,
+            ),
+            changed_on="on",
         ),
         Participant.Erased: To(ParticipantErased, **PARTICIPANT, erased_on="on"),
         Participant.StatusChanged: To(

@@ -68,6 +68,29 @@ class ContactPreferencesOut(BaseModel):
     opted_out: list[Channel]
 
 
+class Rectification(BaseModel):
+    on: dt.date
+    changed: list[str]
+    reason: str
+    previously: dict[str, Any] = Field(description="what the changed fields held before")
+
+
+class HouseholdOut(BaseModel):
+    adults: int
+    preschool_children: int
+    school_age_children: int
+
+
+class HouseholdChangeOut(BaseModel):
+    on: dt.date
+    change: str
+    household: HouseholdOut
+
+
+class Rectified(BaseModel):
+    changed: list[str] = Field(description="the fields that changed (none: nothing recorded)")
+
+
 class HeldHere(ParticipantOut):
     bsn: str | None = Field(description="in full: the person may see their own number")
     status_history: list[StatusChange]
@@ -75,6 +98,8 @@ class HeldHere(ParticipantOut):
     consents: list[Consent]
     contact_preferences: ContactPreferencesOut
     contact_disclosures: list[ContactDisclosure]
+    rectifications: list[Rectification] = Field(description="GDPR art. 16, with earlier values")
+    household_changes: list[HouseholdChangeOut]
 
 
 class MergedAudit(BaseModel):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, EmailStr, Field
+from pydantic import AfterValidator, EmailStr, Field, field_validator, model_validator
 
 from steiger.participant.domain.personal_data import Address, PersonalData
 from steiger.shared import clock
 from steiger.shared.contracts.participant import Household
-from steiger.shared.dates import PastDay
+from steiger.shared.dates import EffectiveDay, PastDay
 from steiger.shared.http import Strict
 
 
@@ -29,12 +29,16 @@ def _not_after_this_year(year: int) -> int:
     return year
 
 
+BirthYear = Annotated[
+    int, Field(ge=1900, description="not after this year"), AfterValidator(_not_after_this_year)
+]
+Phone = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,20}$")]
+
+
 class RegistrationIn(Strict):
     name: str = Field(min_length=1, max_length=200)
-    birth_year: Annotated[
-        int, Field(ge=1900, description="not after this year"), AfterValidator(_not_after_this_year)
-    ]
-    phone: str | None = Field(None, pattern=r"^\+?[0-9 ()-]{6,20}$")
+    birth_year: BirthYear
+    phone: Phone | None = None
     email: EmailStr | None = None
     address: AddressIn | None = None
     bsn: str | None = Field(None, description="checked with the eleven-test; shown back masked")
@@ -69,3 +73,44 @@ class RegistrationIn(Strict):
             "household": self.household.model_dump(),
             "registered_on": self.registered_on,
         }
+
+
+class RectificationIn(Strict):
+    """GDPR art. 16: the fields given replace what is recorded (null clears an optional one);
+    the fields left out stay. Checked as at intake (a BSN with the eleven-test)."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    birth_year: BirthYear | None = None
+    phone: Phone | None = None
+    email: EmailStr | None = None
+    address: AddressIn | None = None
+    bsn: str | None = None
+    external_id: str | None = Field(None, min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=500, description="why it is corrected")
+    on: EffectiveDay = Field(default_factory=clock.today, description="default: today")
+
+    @field_validator("name", "birth_year", mode="before")
+    @classmethod
+    def _not_cleared(cls, value: Any) -> Any:
+        if value is None:  # given as null: everyone has a name and a birth year
+            raise ValueError("cannot be cleared, only corrected")
+        return value
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> RectificationIn:
+        if not self.model_fields_set - {"reason", "on"}:
+            raise ValueError("name at least one field to correct")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The personal-data fields given, as PersonalData keeps them."""
+        given = self.model_dump(include=self.model_fields_set - {"reason", "on"})
+        if "email" in given and given["email"] is not None:
+            given["email"] = str(given["email"])
+        return given
+
+
+class HouseholdChangeIn(Strict):
+    household: Household
+    change: Literal["birth", "moved-in", "moved-out", "other"]
+    on: EffectiveDay = Field(default_factory=clock.today, description="default: today")

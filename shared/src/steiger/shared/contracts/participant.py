@@ -43,6 +43,17 @@ class ParticipantErased(IntegrationEvent):
     erased_on: dt.date
 
 
+class HouseholdChanged(IntegrationEvent):
+    """The participant's household changed (a birth, someone moving in or out, a corrected
+    intake): from `changed_on`, the Economic Independence Index is that household's."""
+
+    event_type: ClassVar[str] = "nl.steiger.participant.household-changed.v1"
+
+    household: Household
+    change: Literal["birth", "moved-in", "moved-out", "other"]
+    changed_on: dt.date
+
+
 class ParticipantStatusChanged(IntegrationEvent):
     """Paused (dropped out, may return), active again, or exited (with a reason category)."""
 

@@ -18,4 +18,5 @@ def _status_reason(event: Any) -> tuple[str, ...]:
 CASE_TEXTS: dict[type, Any] = {
     Participant.StatusChanged: _status_reason,
     Participant.MentorAssigned: ("reason",),  # why a case was transferred
+    Participant.PersonalDataRectified: ("reason",),  # the data itself is sealed already
 }

@@ -25,6 +25,7 @@ from steiger.participant.domain.values import (
     ConsentPurpose,
     ContactPreferences,
     ExitReason,
+    HouseholdChange,
     Status,
     StatusChange,
     TimeOfDay,
@@ -40,6 +41,8 @@ class Participant(Aggregate):
         ConsentWithdrawn: ClassVar[type[Any]]
         ContactPreferencesSet: ClassVar[type[Any]]
         ContactDisclosed: ClassVar[type[Any]]
+        PersonalDataRectified: ClassVar[type[Any]]
+        HouseholdChanged: ClassVar[type[Any]]
         Erased: ClassVar[type[Any]]
 
     @staticmethod
@@ -104,6 +107,49 @@ class Participant(Aggregate):
     @property
     def status(self) -> Status:
         return self.history[-1].status
+
+    # rectification (GDPR art. 16) and household changes: history kept, as events
+
+    def rectify(
+        self, sealed_personal_data: str, changed: list[str], reason: str, on: dt.date
+    ) -> None:
+        """The personal data as corrected (sealed like at intake); `changed` names the
+        fields, `reason` says why (both kept: the earlier data stays in the history)."""
+        self.check_not_erased()
+        self._rectified(sealed_personal_data, sorted(changed), reason, on)
+
+    @event("PersonalDataRectified")
+    def _rectified(
+        self, sealed_personal_data: str, changed: list[str], reason: str, on: dt.date
+    ) -> None:
+        self.sealed_personal_data = sealed_personal_data
+
+    @property
+    def household(self) -> tuple[int, int, int]:
+        return (self.adults, self.preschool_children, self.school_age_children)
+
+    def change_household(
+        self, household: tuple[int, int, int], change: HouseholdChange, on: dt.date
+    ) -> bool:
+        """A birth, someone moving in or out: the household from `on`. False when it is the
+        household already (nothing recorded: a repeated request changes nothing)."""
+        self.check_not_erased()
+        if household == self.household:
+            return False
+        self._household_changed(*household, change.value, on)
+        return True
+
+    @event("HouseholdChanged")
+    def _household_changed(
+        self,
+        adults: int,
+        preschool_children: int,
+        school_age_children: int,
+        change: str,
+        on: dt.date,
+    ) -> None:
+        self.adults, self.preschool_children = adults, preschool_children
+        self.school_age_children = school_age_children
 
     # status over time: active -> paused -> active (resumed) ... -> exited
 

@@ -22,6 +22,13 @@ class ExitReason(StrEnum):
     OTHER = "other"
 
 
+class HouseholdChange(StrEnum):
+    BIRTH = "birth"
+    MOVED_IN = "moved-in"
+    MOVED_OUT = "moved-out"
+    OTHER = "other"  # e.g. a correction of what the intake recorded
+
+
 class ConsentPurpose(StrEnum):
     PARTNER_SHARING = "partner-sharing"  # with a named chain partner, for chosen categories
     RESEARCH = "research"  # the exchange network's research use
