@@ -11,7 +11,11 @@ from zoneinfo import ZoneInfo
 
 from steiger.notifications.application import NotificationsApplication
 from steiger.notifications.channels import DeliveryError
-from steiger.shared.contracts.participant import ContactPreferencesChanged
+from steiger.shared.contracts.participant import (
+    ContactPreferencesChanged,
+    ProcessingRestricted,
+    RestrictionLifted,
+)
 
 from .fakes import Clock, FakeDetails, Feeder, RecordingChannel, make_dispatcher
 from .test_scheduling import GOAL, P, earned, planned
@@ -219,3 +223,18 @@ def test_the_queue_counts_what_has_fallen_due(app, feed):
     for now, due in ((FIRST - dt.timedelta(minutes=1), 0), (FIRST, 1), (SECOND, 2)):
         assert app.pending_count(now) == {"pending": 2, "due": due}
         assert len(app.due.due(now)) == due
+
+
+def test_no_reminder_is_sent_while_the_file_is_restricted(app, feed):
+    with_action(app, feed)
+    feed(ProcessingRestricted(participant_id=P, restricted_on=dt.date(2026, 12, 1)))
+    email = RecordingChannel()
+    dispatcher = make_dispatcher(app, Clock(FIRST), email=email)
+    assert dispatcher.run_once() == 1
+    assert email.sent == [] and dispatcher.directory.lookups == []  # no address asked either
+    (skipped,) = app.overview(P)["skipped"]
+    assert skipped["reason"] == "processing restricted (GDPR art. 18)"
+
+    feed(RestrictionLifted(participant_id=P, lifted_on=dt.date(2026, 12, 9)))
+    make_dispatcher(app, Clock(SECOND), email=email).run_once()
+    assert len(email.sent) == 1  # the next reminder goes out again

@@ -31,7 +31,7 @@ from uuid import UUID
 from fastapi import Depends, Request
 
 from steiger.shared.concurrency import off_the_loop
-from steiger.shared.participants import ParticipantGone, ParticipantState
+from steiger.shared.participants import FileRestricted, ParticipantGone, ParticipantState
 from steiger.shared.tokens import (
     ON_BEHALF_OF,
     Caller,
@@ -78,6 +78,12 @@ class Cases(Protocol):
     def participant_state(self, participant_id: UUID) -> ParticipantState: ...
 
     def case_of(self, participant_id: UUID) -> Case | None: ...
+
+    def restricted(self, participant_id: UUID) -> bool: ...
+
+
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+"""The methods that change something."""
 
 
 class Unauthenticated(Exception):
@@ -216,6 +222,22 @@ class Door:
                 raise Forbidden(f"participant {participant_id} is not on your caseload")
             await asyncio.sleep(0.05)
 
+    def check_restriction(self, caller: Caller, participant_id: UUID, method: str) -> None:
+        """A restricted file (GDPR art. 18) is not processed: no change, by anyone (409);
+        the privacy officer alone may read it (403 for everyone else)."""
+        if not self.cases.restricted(participant_id):
+            return
+        if method in WRITES:
+            raise FileRestricted(
+                f"the file of participant {participant_id} is restricted (GDPR art. 18): "
+                "nothing about them is changed until the restriction is lifted"
+            )
+        if Role.PRIVACY_OFFICER not in caller.roles:
+            raise Forbidden(
+                f"the file of participant {participant_id} is restricted (GDPR art. 18): "
+                "only the privacy officer may read it"
+            )
+
     def erased(self, participant_id: UUID) -> bool:
         """Whether the participant was erased: then nothing about them is served here, to
         anyone (their case texts are unreadable anyway; `steiger.shared.erasure`)."""
@@ -230,9 +252,12 @@ class Door:
 
 @dataclass(frozen=True)
 class Admits:
-    """A route's access decision (a FastAPI dependency): the caller, once admitted."""
+    """A route's access decision (a FastAPI dependency): the caller, once admitted.
+    `while_restricted`: the route serves a restricted file as it serves any (the erasure,
+    the restriction's own routes)."""
 
     roles: frozenset[Role]
+    while_restricted: bool = False
 
     async def __call__(self, request: Request) -> Caller:
         door: Door = request.app.state.door
@@ -260,6 +285,8 @@ class Admits:
                 await door.require_case(caller, participant_id)
             if participant_id is not None and door.erased(participant_id):
                 raise ParticipantGone(f"participant {participant_id} was erased")
+            if participant_id is not None and not self.while_restricted:
+                door.check_restriction(caller, participant_id, request.method)
             current_actor.set(decision.actor())
         except (Unauthenticated, Forbidden, IssuerUnavailable) as refusal:
             decision.refused = type(refusal).__name__
@@ -286,9 +313,9 @@ class Public:
         return None
 
 
-def admits(*roles: Role) -> Any:
+def admits(*roles: Role, while_restricted: bool = False) -> Any:
     """`dependencies=[admits(...)]`: the roles a route admits."""
-    return Depends(Admits(frozenset(roles)))
+    return Depends(Admits(frozenset(roles), while_restricted))
 
 
 def public(why: str) -> Any:

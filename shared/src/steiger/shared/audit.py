@@ -40,10 +40,9 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from steiger.shared.access import Decision, Role, admits
+from steiger.shared.access import WRITES, Decision, Role, admits
 from steiger.shared.concurrency import in_own_thread, off_the_loop
 from steiger.shared.eventstore.configuration import connect_postgres
-from steiger.shared.http import WRITES
 from steiger.shared.tracing import current_traceparent, trace_id
 
 GENESIS = ""

@@ -25,8 +25,6 @@ from steiger.shared.tokens import IssuerUnavailable
 from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
 
 PROBLEM_JSON = "application/problem+json"
-WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-"""The methods that change something."""
 
 
 Amount = Annotated[

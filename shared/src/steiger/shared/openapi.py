@@ -18,8 +18,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 
-from steiger.shared.access import Admits, Public
-from steiger.shared.http import PROBLEM_JSON, WRITES
+from steiger.shared.access import WRITES, Admits, Public
+from steiger.shared.http import PROBLEM_JSON
 
 TEXT = {"schema": {"type": "string"}}
 BINARY = {"schema": {"type": "string", "format": "binary"}}

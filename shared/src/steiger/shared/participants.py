@@ -22,6 +22,10 @@ class ParticipantGone(Exception):
     """Participant erased"""
 
 
+class FileRestricted(Exception):
+    """Processing restricted"""
+
+
 def require_registered(state: ParticipantState, participant_id: UUID) -> None:
     """Raises for a participant who is not registered (no waiting: for references in a
     request's body, and for work that is not a request)."""
@@ -46,4 +50,8 @@ async def known_participant(participant_id: UUID, request: Request) -> UUID:
 
 KnownParticipant = Annotated[UUID, Depends(known_participant)]
 """A participant id from the path, of a participant this service knows is registered."""
-PARTICIPANT_ERRORS: dict[type[Exception], int] = {ParticipantUnknown: 404, ParticipantGone: 410}
+PARTICIPANT_ERRORS: dict[type[Exception], int] = {
+    ParticipantUnknown: 404,
+    ParticipantGone: 410,
+    FileRestricted: 409,
+}

@@ -13,6 +13,7 @@ from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.participant import HouseholdChanged, ParticipantRegistered
 from steiger.shared.erasure import ERASURE_REACTIONS
 from steiger.shared.eventstore import Reactions
+from steiger.shared.restriction import RESTRICTION_REACTIONS
 
 
 class BridgeRecords(Protocol):
@@ -37,6 +38,7 @@ def on_household(
 
 REACTIONS: Reactions = {
     **CASE_REACTIONS,
+    **RESTRICTION_REACTIONS,
     **ERASURE_REACTIONS,
     ParticipantRegistered: on_household,
     HouseholdChanged: on_household,

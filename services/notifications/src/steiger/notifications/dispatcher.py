@@ -69,6 +69,8 @@ class Dispatcher:
         if n.status != "pending" or n.send_at > now:
             return 0
         decision = decide(owner, n, now)
+        if self.app.restricted(owner.participant_id):
+            decision = Skip("processing restricted (GDPR art. 18)")
         if isinstance(decision, Skip):
             self.app.change(owner_id, lambda o: o.skipped(notification_id, decision.reason, now))
         elif isinstance(decision, Defer):

@@ -32,6 +32,7 @@ from steiger.shared.contracts.planning import (
 from steiger.shared.contracts.rewards import RewardEarned
 from steiger.shared.erasure import forget_erased
 from steiger.shared.eventstore import Reactions, in_turn
+from steiger.shared.restriction import RESTRICTION_REACTIONS
 
 
 class Notifications(Protocol):
@@ -157,6 +158,7 @@ CHANGES: dict[type, Change] = {
 }
 REACTIONS: Reactions = {
     **CASE_REACTIONS,
+    **RESTRICTION_REACTIONS,
     **{event_class: _on_participant(change) for event_class, change in CHANGES.items()},
     ParticipantErased: in_turn(forget_erased, _on_participant(erased)),
 }

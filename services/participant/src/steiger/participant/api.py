@@ -156,7 +156,7 @@ def participant(participant_id: UUID, participants: Participants) -> dict[str, A
     "/participants/{participant_id}/export",
     summary="Subject access (GDPR art. 15): everything held about the participant, everywhere",
     response_model=SubjectAccess,
-    dependencies=[admits(Role.PRIVACY_OFFICER, Role.PARTICIPANT)],
+    dependencies=[admits(Role.PRIVACY_OFFICER, Role.PARTICIPANT, while_restricted=True)],
 )
 async def subject_access(
     participant_id: UUID, participants: Participants, caller: CurrentCaller, request: Request
@@ -206,12 +206,46 @@ async def merged_audit(request: Request, participant_id: UUID, asked_by: str) ->
     "/participants/{participant_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Erase (GDPR art. 17): destroys the participant's key; statistics stay",
-    dependencies=[admits(Role.PRIVACY_OFFICER)],
+    dependencies=[admits(Role.PRIVACY_OFFICER, while_restricted=True)],
 )
 @on_event_loop
 def erase(participant_id: UUID, participants: Participants, today: Today) -> Response:
     participants.erase(participant_id, today)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class RestrictionIn(Strict):
+    reason: str = Field(min_length=1, max_length=500, description="e.g. the accuracy is contested")
+    on: EffectiveDay = Field(default_factory=clock.today, description="default: today")
+
+
+RESTRICTION: dict[str, Any] = {
+    "status_code": status.HTTP_204_NO_CONTENT,
+    "response_class": Response,
+    "dependencies": [admits(Role.PRIVACY_OFFICER, while_restricted=True)],
+}
+
+
+@router.post(
+    "/participants/{participant_id}/restriction",
+    summary="Restrict processing (GDPR art. 18): the file is frozen in every service",
+    **RESTRICTION,
+)
+@on_event_loop
+def restrict(participant_id: UUID, body: RestrictionIn, participants: Participants) -> None:
+    """Kept and readable by the privacy officer; no changes, no reminders, no partner
+    deliveries, in any service, until the restriction is lifted."""
+    participants.restrict(participant_id, body.reason, body.on)
+
+
+@router.delete(
+    "/participants/{participant_id}/restriction",
+    summary="Lift the restriction: the file is processed again",
+    **RESTRICTION,
+)
+@on_event_loop
+def lift_restriction(participant_id: UUID, participants: Participants, today: Today) -> None:
+    participants.lift_restriction(participant_id, today)
 
 
 NO_CONTENT: dict[str, Any] = {"status_code": status.HTTP_204_NO_CONTENT, "response_class": Response}

@@ -135,6 +135,19 @@ class ParticipantApplication(ServiceApplication):
         found = self.find(participant_id, Participant)
         return Case(found.mentor_id, found.team) if found and found.mentor_id else None
 
+    def restricted(self, participant_id: UUID) -> bool:
+        found = self.find(participant_id, Participant)
+        return found is not None and found.restricted
+
+    # restriction of processing (GDPR art. 18)
+
+    def restrict(self, participant_id: UUID, reason: str, on: dt.date) -> None:
+        """Freezes the file: published, so every service stops processing it."""
+        self._change(participant_id, lambda p: p.restrict(reason, on))
+
+    def lift_restriction(self, participant_id: UUID, on: dt.date) -> None:
+        self._change(participant_id, lambda p: p.lift_restriction(on))
+
     def participant(self, participant_id: UUID) -> dict[str, Any]:
         p = self._get(participant_id)
         personal = self._open(p)
@@ -376,6 +389,7 @@ class ParticipantApplication(ServiceApplication):
         participant = self.participant(participant_id)
         p = self._get(participant_id)
         disclosures, rectifications, household_changes = [], [], []
+        restrictions: list[dict[str, Any]] = []
         before: PersonalData | None = None
         for e in self.repository.event_store.get(participant_id):
             if isinstance(e, Participant.ContactDisclosed):
@@ -396,6 +410,10 @@ class ParticipantApplication(ServiceApplication):
                     }
                 )
                 before = after
+            elif isinstance(e, Participant.Restricted):
+                restrictions.append({"since": e.on, "until": None, "reason": e.reason})
+            elif isinstance(e, Participant.RestrictionLifted) and restrictions:
+                restrictions[-1]["until"] = e.on
             elif isinstance(e, Participant.HouseholdChanged):
                 household_changes.append(
                     {
@@ -418,4 +436,5 @@ class ParticipantApplication(ServiceApplication):
             "contact_disclosures": disclosures,
             "rectifications": rectifications,
             "household_changes": household_changes,
+            "restrictions": restrictions,
         }

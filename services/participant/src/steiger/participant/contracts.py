@@ -13,6 +13,8 @@ from steiger.shared.contracts.participant import (
     ParticipantErased,
     ParticipantRegistered,
     ParticipantStatusChanged,
+    ProcessingRestricted,
+    RestrictionLifted,
 )
 from steiger.shared.contracts.translation import To, Translator
 
@@ -41,6 +43,8 @@ to_contract = Translator(
             ),
             changed_on="on",
         ),
+        Participant.Restricted: To(ProcessingRestricted, **PARTICIPANT, restricted_on="on"),
+        Participant.RestrictionLifted: To(RestrictionLifted, **PARTICIPANT, lifted_on="on"),
         Participant.Erased: To(ParticipantErased, **PARTICIPANT, erased_on="on"),
         Participant.StatusChanged: To(
             ParticipantStatusChanged,

@@ -87,6 +87,12 @@ class HouseholdChangeOut(BaseModel):
     household: HouseholdOut
 
 
+class RestrictionOut(BaseModel):
+    since: dt.date
+    until: dt.date | None
+    reason: str
+
+
 class Rectified(BaseModel):
     changed: list[str] = Field(description="the fields that changed (none: nothing recorded)")
 
@@ -100,6 +106,7 @@ class HeldHere(ParticipantOut):
     contact_disclosures: list[ContactDisclosure]
     rectifications: list[Rectification] = Field(description="GDPR art. 16, with earlier values")
     household_changes: list[HouseholdChangeOut]
+    restrictions: list[RestrictionOut] = Field(description="GDPR art. 18: when, and why")
 
 
 class MergedAudit(BaseModel):

@@ -156,7 +156,8 @@ class PlanningApplication(ServiceApplication):
 
     def detect_missed_actions(self, today: dt.date) -> int:
         """Marks open actions whose due date has passed as missed; returns how many. Safe to
-        run any number of times and after a restart: a missed action is no longer open."""
+        run any number of times and after a restart: a missed action is no longer open. A
+        restricted participant's actions are left as they are."""
         with self._open_lock:
             if self._goals_with_open_actions is None:
                 self._goals_with_open_actions = set(self.originators_of(Goal.ActionPlanned))
@@ -164,6 +165,8 @@ class PlanningApplication(ServiceApplication):
         missed = 0
         for goal_id in goal_ids:
             goal = self._goal(goal_id)
+            if self.restricted(goal.participant_id):
+                continue  # a frozen file is not processed (GDPR art. 18): looked at again later
             overdue = goal.overdue_actions(today)
             for action in overdue:
                 goal.mark_missed(action.action_id, today)

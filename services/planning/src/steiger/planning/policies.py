@@ -12,6 +12,7 @@ from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.participant import ParticipantErased, ParticipantRegistered
 from steiger.shared.erasure import forget_erased
 from steiger.shared.eventstore import Reactions, in_turn
+from steiger.shared.restriction import RESTRICTION_REACTIONS
 
 
 class Plans(Protocol):
@@ -38,6 +39,7 @@ def on_participant_erased(
 
 REACTIONS: Reactions = {
     **CASE_REACTIONS,
+    **RESTRICTION_REACTIONS,
     ParticipantRegistered: on_participant_registered,
     ParticipantErased: in_turn(forget_erased, on_participant_erased),
 }

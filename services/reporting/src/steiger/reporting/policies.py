@@ -33,6 +33,7 @@ from steiger.shared.contracts.planning import (
 )
 from steiger.shared.contracts.rewards import RewardEarned, RewardReversed
 from steiger.shared.eventstore import Reactions, in_turn
+from steiger.shared.restriction import RESTRICTION_REACTIONS
 
 
 class Progresses(Protocol):
@@ -73,6 +74,7 @@ def position_recorded(progress: Progress, e: PositionRecorded) -> None:
 
 
 REACTIONS: Reactions = {
+    **RESTRICTION_REACTIONS,
     ParticipantRegistered: noting(registered),
     PositionRecorded: noting(position_recorded),
     PositionCorrected: noting(

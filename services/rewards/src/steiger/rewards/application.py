@@ -194,6 +194,8 @@ class RewardsApplication(ServiceApplication):
         """Earns each anniversary item once, when its years have passed since enrolment."""
         awarded = 0
         for ledger in self._ledgers():
+            if self.restricted(ledger.participant_id):
+                continue  # a frozen file is not processed (GDPR art. 18): awarded once lifted
             due = ledger.anniversaries_due(self.menu.anniversaries(), today)
             if not due:
                 continue

@@ -21,6 +21,7 @@ from steiger.shared.contracts.participant import ParticipantRegistered
 from steiger.shared.contracts.planning import ActionCompleted, GoalAchieved
 from steiger.shared.erasure import ERASURE_REACTIONS
 from steiger.shared.eventstore import Reactions
+from steiger.shared.restriction import RESTRICTION_REACTIONS
 
 
 class Rewards(Protocol):
@@ -97,6 +98,7 @@ def on_participant_registered(
 
 REACTIONS: Reactions = {
     **CASE_REACTIONS,
+    **RESTRICTION_REACTIONS,
     **ERASURE_REACTIONS,
     ParticipantRegistered: on_participant_registered,
     ActionCompleted: on_action_completed,

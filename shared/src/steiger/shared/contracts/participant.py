@@ -54,6 +54,23 @@ class HouseholdChanged(IntegrationEvent):
     changed_on: dt.date
 
 
+class ProcessingRestricted(IntegrationEvent):
+    """The participant's file is frozen (GDPR art. 18): kept, readable by the privacy
+    officer, but not processed: no changes, no reminders, no partner deliveries."""
+
+    event_type: ClassVar[str] = "nl.steiger.participant.processing-restricted.v1"
+
+    restricted_on: dt.date
+
+
+class RestrictionLifted(IntegrationEvent):
+    """The file is processed again, as before the restriction."""
+
+    event_type: ClassVar[str] = "nl.steiger.participant.restriction-lifted.v1"
+
+    lifted_on: dt.date
+
+
 class ParticipantStatusChanged(IntegrationEvent):
     """Paused (dropped out, may return), active again, or exited (with a reason category)."""
 

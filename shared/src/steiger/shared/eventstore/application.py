@@ -38,6 +38,7 @@ from steiger.shared.eventstore.repository import BatchAwareRepository, current_b
 from steiger.shared.internals import StoreHooks, remember_protocol_members
 from steiger.shared.keystore import open_key_store
 from steiger.shared.participants import ParticipantState
+from steiger.shared.restriction import Restriction
 from steiger.shared.sealing import CaseTexts, Vault
 
 remember_protocol_members()  # the library checks its protocols for every event it touches
@@ -111,6 +112,8 @@ class Hosted(Protocol):
     def participant_state(self, participant_id: UUID) -> ParticipantState: ...
 
     def case_of(self, participant_id: UUID) -> Case | None: ...
+
+    def restricted(self, participant_id: UUID) -> bool: ...
 
     def close(self) -> None: ...
 
@@ -282,6 +285,12 @@ class ServiceApplication(StoreHooks):
         MentorAssigned events said (see `steiger.shared.caseloads`); None if none did."""
         found = self.find(CaseAssignment.create_id(participant_id), CaseAssignment)
         return Case(found.mentor_id, found.team) if found else None
+
+    def restricted(self, participant_id: UUID) -> bool:
+        """Whether the participant's file is frozen (GDPR art. 18), as the participant
+        service's events said (see `steiger.shared.restriction`)."""
+        found = self.find(Restriction.create_id(participant_id), Restriction)
+        return found is not None and found.restricted
 
     def reacts_to(self, event_class: type) -> bool:
         return event_class in self.reactions

@@ -19,4 +19,5 @@ CASE_TEXTS: dict[type, Any] = {
     Participant.StatusChanged: _status_reason,
     Participant.MentorAssigned: ("reason",),  # why a case was transferred
     Participant.PersonalDataRectified: ("reason",),  # the data itself is sealed already
+    Participant.Restricted: ("reason",),
 }

@@ -43,6 +43,8 @@ class Participant(Aggregate):
         ContactDisclosed: ClassVar[type[Any]]
         PersonalDataRectified: ClassVar[type[Any]]
         HouseholdChanged: ClassVar[type[Any]]
+        Restricted: ClassVar[type[Any]]
+        RestrictionLifted: ClassVar[type[Any]]
         Erased: ClassVar[type[Any]]
 
     @staticmethod
@@ -81,6 +83,7 @@ class Participant(Aggregate):
         self.team: str | None = None
         self.consents: dict[str, Consent] = {}
         self.contact = ContactPreferences()
+        self.restricted_since: dt.date | None = None
 
     @property
     def pseudonym(self) -> UUID:
@@ -150,6 +153,37 @@ class Participant(Aggregate):
     ) -> None:
         self.adults, self.preschool_children = adults, preschool_children
         self.school_age_children = school_age_children
+
+    # restriction of processing (GDPR art. 18)
+
+    @property
+    def restricted(self) -> bool:
+        return self.restricted_since is not None
+
+    def restrict(self, reason: str, on: dt.date) -> None:
+        self.check_not_erased()
+        if self.restricted:
+            raise InvalidTransition(
+                f"the file of {self.id} is restricted already (since {self.restricted_since})",
+                field="participant_id",
+            )
+        self._restricted(reason, on)
+
+    @event("Restricted")
+    def _restricted(self, reason: str, on: dt.date) -> None:
+        self.restricted_since = on
+
+    def lift_restriction(self, on: dt.date) -> None:
+        self.check_not_erased()
+        if not self.restricted:
+            raise InvalidTransition(
+                f"the file of {self.id} is not restricted", field="participant_id"
+            )
+        self._restriction_lifted(on)
+
+    @event("RestrictionLifted")
+    def _restriction_lifted(self, on: dt.date) -> None:
+        self.restricted_since = None
 
     # status over time: active -> paused -> active (resumed) ... -> exited
 

@@ -87,6 +87,9 @@ class LiveProjections:
     def case_of(self, participant_id: UUID) -> Case | None:
         return self._application.case_of(participant_id)
 
+    def restricted(self, participant_id: UUID) -> bool:
+        return self._application.restricted(participant_id)
+
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         with self.swapping:
             self._application.process_event(domain_event, tracking)
