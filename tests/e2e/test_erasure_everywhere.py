@@ -1,14 +1,16 @@
 """Erasure reaches every corner: a participant with distinctive personal data and distinctive
 words in every free-text field of every service is taken through the whole system, erased,
 and then nothing of it is readable in any file the system wrote (stores with their -wal
-and -journal files, key stores, audit trails, logs, the mail drop), on any topic, or in any
-export, while reporting still counts them."""
+and -journal files, key stores, audit trails, logs, the mail drop; on PostgreSQL every
+table file, the server's write-ahead log and its log), on any topic, or in any export,
+while reporting still counts them."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -76,13 +78,55 @@ async def every_record(bootstrap: str) -> dict[str, bytes]:
     return found
 
 
-def every_file(var_dir: Path) -> dict[Path, bytes]:
-    return {path: path.read_bytes() for path in var_dir.rglob("*") if path.is_file()}
+def every_file(*directories: Path) -> dict[Path, bytes]:
+    return {
+        path: path.read_bytes()
+        for directory in directories
+        for path in directory.rglob("*")
+        if path.is_file()
+    }
 
 
-def test_after_erasure_no_text_about_the_participant_is_readable_anywhere(tmp_path, e2e):
+def a_key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request) -> tuple[dict[str, str], list[Path]]:
+    """The system's stores: SQLite files in its var directory (searched anyway), or a
+    database of its own on the throwaway PostgreSQL server, whose data directory (table
+    files, write-ahead log, server log) is searched too."""
+    if request.param == "sqlite":
+        return {}, []
+    import psycopg
+
+    dsn = request.getfixturevalue("postgres_dsn")
+    name = f"steiger_erasure_{os.urandom(4).hex()}"
+    with psycopg.connect(dsn, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+        (data_directory,) = db.execute("SHOW data_directory").fetchone()
+    env = {
+        "STEIGER_DATABASE_URL": dsn.rsplit("/", 1)[0] + f"/{name}",
+        "STEIGER_EVENT_SIGNING_KEY": a_key(),
+        "STEIGER_AUDIT_KEY": a_key(),
+        **{f"STEIGER_{s.upper()}_MASTER_KEY": a_key() for s in ("participant", "bridge",
+                                                                "planning", "rewards")},
+    }  # fmt: skip
+    return env, [Path(data_directory).parent]  # the throwaway server's data, and its log
+
+
+def checkpoint(env: dict[str, str]) -> None:
+    if env:
+        import psycopg
+
+        with psycopg.connect(env["STEIGER_DATABASE_URL"], autocommit=True) as db:
+            db.execute("CHECKPOINT")
+
+
+def test_after_erasure_no_text_about_the_participant_is_readable_anywhere(tmp_path, e2e, store):
+    database, server_files = store
     env = {"STEIGER_NOTIFICATIONS_DISPATCH_SECONDS": "0.05", "STEIGER_TIMEZONE": midday_zone()}
-    system = start_system(tmp_path, env)
+    system = start_system(tmp_path, env | database)
     try:
         client = e2e.client(system)
         urls = {name: s.url for name, s in system.services.items()}
@@ -246,9 +290,14 @@ def test_after_erasure_no_text_about_the_participant_is_readable_anywhere(tmp_pa
     finally:
         client.close()
         system.stop()  # the broker is memory only: its topics were read above
+    checkpoint(database)
 
-    files = every_file(system.var_dir)
-    assert {p.suffix for p in files} >= {".sqlite", ".log"}
+    files = every_file(system.var_dir, *server_files)
+    assert any(p.suffix == ".log" for p in files)
+    if database:
+        assert any("pg_wal" in p.parts for p in files) and any("base" in p.parts for p in files)
+    else:
+        assert any(p.name.endswith("-keys.sqlite") for p in files)
     for needle in NEEDLES:
         for path, content in files.items():
             assert not readable(content, needle), (needle, path)
