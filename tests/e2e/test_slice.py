@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.e2e
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -131,16 +136,110 @@ def test_a_consent_change_reaches_reporting(system, e2e):
 
 def test_subject_access_gathers_what_every_service_holds(system, e2e):
     client = e2e.client(system)
-    pid = client.register("Inzage Deelnemer", {"adults": 1})
-    client.assess(pid, {"debts": 2}, dt.datetime(2026, 11, 2, 10, tzinfo=AMS))
-    client.set_goal(pid, "Schulden op een rij", "debts", 3)
+    urls = {name: s.url for name, s in system.services.items()}
+    pid = client.register("Inzage Deelnemer", {"adults": 1}, language="en")
+    client.http.post(
+        f"{urls['bridge']}/participants/{pid}/assessments",
+        json={
+            "definition_id": "nl-alphen", "definition_version": "2017-09-07",
+            "steps": {"debts": 2}, "assessed_at": "2026-11-02T10:00:00+01:00",
+            "notes": {"debts": "Notitie over de schulden"},
+        },
+    ).raise_for_status()  # fmt: skip
+    goal = client.set_goal(pid, "Schulden op een rij", "debts", 3)
+    now = dt.datetime.now(AMS).replace(microsecond=0)
+    action = client.plan_action(
+        goal, "Betalingsregelingen treffen", (now + dt.timedelta(days=3)).date(),
+        "payment-arrangements-all-creditors",
+    )  # fmt: skip
+    client.complete_action(goal, action, now)
+    meeting = client.http.post(
+        f"{urls['planning']}/participants/{pid}/meetings",
+        json={"at": (now - dt.timedelta(hours=1)).isoformat()},
+    ).json()["id"]
+    client.http.post(
+        f"{urls['planning']}/meetings/{meeting}/record",
+        json={"held_on": now.date().isoformat(), "duration_minutes": 45, "crisis_minutes": 5,
+              "goal_minutes": 30, "summary": "Samen de brieven geordend"},
+    ).raise_for_status()  # fmt: skip
+    group = client.http.post(
+        f"{urls['planning']}/groups", json={"name": "Geldgroep", "kind": "group"}
+    ).json()["id"]
+    client.http.post(
+        f"{urls['planning']}/groups/{group}/members", json={"participant_id": pid}
+    ).raise_for_status()
+    e2e.wait_until(
+        lambda: client.get("rewards", f"/participants/{pid}/rewards").json()["earned"] or None
+    )
     e2e.wait_until(lambda: (client.progress(pid) or {}).get("goals"))
-    export = client.http.get(f"{system.services['participant'].url}/participants/{pid}/export")
+
+    export = client.http.get(f"{urls['participant']}/participants/{pid}/export")
     export = export.json()
     assert export["complete"] is True
     assert export["participant"]["name"] == "Inzage Deelnemer"
     elsewhere = export["held_by_other_services"]
-    assert [p["column"] for p in elsewhere["bridge"]["latest"]] == ["debts"]
-    assert [g["title"] for g in elsewhere["planning"]] == ["Schulden op een rij"]
-    assert elsewhere["reporting"]["participant_id"] == pid
+    assert set(elsewhere) == {"bridge", "planning", "rewards", "notifications", "reporting"}
+    bridge, planning = elsewhere["bridge"], elsewhere["planning"]
+    assert [(p["column"], p["note"]) for p in bridge["positions"]] == [
+        ("debts", "Notitie over de schulden")
+    ]
+    assert bridge["household"] == {"adults": 1, "preschool_children": 0, "school_age_children": 0}
+    assert [g["title"] for g in planning["goals"]] == ["Schulden op een rij"]
+    assert [m["held"]["summary"] for m in planning["meetings"]] == ["Samen de brieven geordend"]
+    assert [g["name"] for g in planning["groups"]] == ["Geldgroep"]
+    (earned,) = elsewhere["rewards"]["rewards"]["earned"]
+    assert [s["year"] for s in elsewhere["rewards"]["statements"]] == [int(earned["earned_at"][:4])]
+    notifications = elsewhere["notifications"]["notifications"]
+    assert {n["kind"] for n in notifications["cancelled"] + notifications["pending"]} >= {
+        "action-reminder"
+    }
+    assert elsewhere["reporting"]["progress"]["participant_id"] == pid
+    assert export["who_looked"], "the export lists who looked"
+
+    document = client.http.get(f"{urls['participant']}/participants/{pid}/export.pdf")
+    assert document.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(document.content)).pages)
+    for words in (
+        "Subject access: everything Steiger holds about you",
+        "Inzage Deelnemer",
+        "Schulden op een rij",
+        "Samen de brieven geordend",
+        "Rewards and yearly",
+    ):
+        assert words in text, words  # fmt: skip
+    dutch = client.http.get(
+        f"{urls['participant']}/participants/{pid}/export.pdf", params={"lang": "nl"}
+    )
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(dutch.content)).pages)
+    assert "Inzage: alles wat Steiger over u bewaart" in text and "Geboortejaar: 1985" in text
+    client.close()
+
+
+def test_steiger_retention_lists_then_erases_whose_period_ended(system, e2e):
+    client = e2e.client(system)
+    participant = system.services["participant"].url
+    pid = client.register("Lang Geleden Vertrokken", {"adults": 1})
+    left = client.http.post(
+        f"{participant}/participants/{pid}/exit", json={"on": "2012-05-01", "reason": "moved"}
+    )
+    assert left.status_code == 204
+    env = {name: value for name, value in os.environ.items() if name != "STEIGER_OIDC_ISSUER"}
+    env |= {"STEIGER_VAR_DIR": str(system.var_dir),
+            "STEIGER_DEV_ISSUER_URL": f"http://127.0.0.1:{system.issuer_port}"}  # fmt: skip
+
+    def retention(*flags: str) -> str:
+        run = subprocess.run(
+            [sys.executable, "-m", "steiger.cli", "retention", "--url", participant, *flags],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stdout + run.stderr
+        return run.stdout
+
+    listed = retention("--dry-run")
+    assert "would be erased" in listed and pid[:8] in listed
+    assert client.get("participant", f"/participants/{pid}").status_code == 200
+    assert (
+        "erased" in retention()
+        and client.get("participant", f"/participants/{pid}").status_code == 410
+    )
     client.close()

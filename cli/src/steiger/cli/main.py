@@ -233,6 +233,24 @@ def _refusals_end_the_command(command: Callable[[], object]) -> None:
 
 
 @app.command()
+def retention(
+    dry_run: bool = typer.Option(False, "--dry-run", help="List, erase nobody."),
+    url: str = typer.Option(url_of("participant"), help="The running participant service."),
+) -> None:
+    """Erase everyone whose retention period after exit has ended (per programme,
+    STEIGER_PARTICIPANT_RETENTION_YEARS); a restricted file is listed as held, not erased."""
+    from steiger.cli.credentials import NoToken
+    from steiger.cli.retention import Refused
+    from steiger.cli.retention import retention as run
+
+    try:
+        run(console, url, dry_run)
+    except (Refused, NoToken, httpx.HTTPError) as refused:
+        console.print(f"[red]{refused}[/red]")
+        raise typer.Exit(1) from refused
+
+
+@app.command()
 def contracts(
     out: Path = typer.Option(Path("shared/schemas"), help="Where to write the JSON Schemas."),
     asyncapi: Path = typer.Option(Path("docs/asyncapi.json")),

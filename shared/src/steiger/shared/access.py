@@ -363,3 +363,16 @@ def visible(request: Request, rows: Iterable[Any], key: str = "participant_id") 
     """The rows of a list the caller may see (rows are dicts with a participant id)."""
     seen = may_see(request)
     return [row for row in rows if seen(UUID(str(row[key])))]
+
+
+def subject_access_route(held: type) -> dict[str, Any]:
+    """How every service offers its part of a subject access export (GDPR art. 15) at
+    `GET /participants/{participant_id}/subject-access`: to the participant service, which
+    gathers the parts, and to the privacy officer; a restricted file too. `held`: the
+    service's model of its part."""
+    return {
+        "summary": "Subject access (GDPR art. 15): everything this service holds about them",
+        "tags": ["privacy"],
+        "response_model": held,
+        "dependencies": [admits(Role.SERVICE, Role.PRIVACY_OFFICER, while_restricted=True)],
+    }

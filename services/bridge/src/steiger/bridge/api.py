@@ -22,6 +22,7 @@ from steiger.bridge.domain.errors import (
 from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire
 from steiger.bridge.responses import (
     AssessmentCreated,
+    BridgeHeld,
     CostTableSummary,
     DefinitionSummary,
     EconomicIndependence,
@@ -32,7 +33,14 @@ from steiger.bridge.responses import (
     Positions,
     Scores,
 )
-from steiger.shared.access import CASE_READERS, CASEWORK, EVERYONE, Role, admits
+from steiger.shared.access import (
+    CASE_READERS,
+    CASEWORK,
+    EVERYONE,
+    Role,
+    admits,
+    subject_access_route,
+)
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.dates import PastMoment
 from steiger.shared.http import Amount, Strict, current_application
@@ -290,3 +298,9 @@ def jobs(bridge: Bridge, sources: Sources) -> dict[str, Any]:
 )
 def jobs_for(participant_id: UUID, bridge: Bridge, sources: Sources) -> dict[str, Any]:
     return bridge.jobs_for(participant_id, sources.catalogue, sources.table)
+
+
+@router.get("/participants/{participant_id}/subject-access", **subject_access_route(BridgeHeld))
+@on_event_loop
+def subject_access(participant_id: KnownParticipant, bridge: Bridge) -> dict[str, Any]:
+    return bridge.subject_access(participant_id)

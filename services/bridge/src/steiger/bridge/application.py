@@ -125,6 +125,30 @@ class BridgeApplication(ServiceApplication):
             "history": [vars(p) for p in record.positions],
         }
 
+    def subject_access(self, participant_id: UUID) -> dict[str, Any]:
+        """GDPR art. 15, this service's part: every position with its note and correction,
+        every executive-skills questionnaire as answered, and the household it knows."""
+        record = self._record_of(participant_id)
+        if record is None:
+            return {"positions": [], "executive_skills": [], "household": None}
+        household = record.household
+        return {
+            "positions": [vars(p) for p in record.positions],
+            "executive_skills": [
+                {
+                    "questionnaire": a["questionnaire"],
+                    "answers": a["answers"],
+                    "assessed_at": a["assessed_at"],
+                }
+                for a in record.executive_skills
+            ],  # fmt: skip
+            "household": dict(
+                zip(("adults", "preschool_children", "school_age_children"), household, strict=True)
+            )
+            if household
+            else None,
+        }
+
     def definition(self, definition_id: str, version: str) -> BridgeDefinition:
         try:
             return self.definitions[(definition_id, version)]

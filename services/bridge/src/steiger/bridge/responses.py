@@ -137,3 +137,23 @@ class JobsFor(BaseModel):
     index_monthly: Decimal
     covering_jobs: list[JobOut]
     smart_start_paths: list[JobOut]
+
+
+class AnsweredQuestionnaire(BaseModel):
+    questionnaire: str = Field(description="id@version of the questionnaire as answered")
+    answers: dict[str, int]
+    assessed_at: dt.datetime
+
+
+class HouseholdKnown(BaseModel):
+    adults: int
+    preschool_children: int
+    school_age_children: int
+
+
+class BridgeHeld(BaseModel):
+    """GDPR art. 15: what the bridge service holds about the participant."""
+
+    positions: list[Position] = Field(description="every position, with its note and correction")
+    executive_skills: list[AnsweredQuestionnaire]
+    household: HouseholdKnown | None

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Response, status
 
 from steiger.notifications.application import NotificationsApplication
 from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
-from steiger.notifications.responses import Feed, Overview, Queue
-from steiger.shared.access import CASE_READERS, CASEWORK, Role, admits, public
+from steiger.notifications.responses import Feed, NotificationsHeld, Overview, Queue
+from steiger.shared.access import CASE_READERS, CASEWORK, Role, admits, public, subject_access_route
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.http import current_application
 from steiger.shared.openapi import TEXT
@@ -65,3 +65,13 @@ def renew_feed(participant_id: KnownParticipant, notifications: Notifications) -
 def calendar(token: str, notifications: Notifications) -> Response:
     body = notifications.calendar(token, dt.datetime.now(dt.UTC))
     return Response(body, media_type="text/calendar; charset=utf-8")
+
+
+@router.get(
+    "/participants/{participant_id}/subject-access", **subject_access_route(NotificationsHeld)
+)
+@on_event_loop
+def subject_access(
+    participant_id: KnownParticipant, notifications: Notifications
+) -> dict[str, Any]:
+    return notifications.subject_access(participant_id)

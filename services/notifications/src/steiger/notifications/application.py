@@ -102,6 +102,21 @@ class NotificationsApplication(ServiceApplication):
             **found,
         }
 
+    def subject_access(self, participant_id: UUID) -> dict[str, Any]:
+        """GDPR art. 15, this service's part: every reminder, summary and celebration, when
+        and over which channel it went (or why not); the preferences it follows. The words
+        of a message are not kept here: they were the plan's, which planning's part holds."""
+        owner = self.notifications_of(participant_id)
+        return {
+            "notifications": self.overview(participant_id),
+            "contact_window": {
+                "time_of_day": owner.window.time_of_day,
+                "quiet_from": owner.window.quiet_from,
+                "quiet_until": owner.window.quiet_until,
+            },
+            "opted_out": list(owner.opted_out),
+        }
+
     @retry_on_conflict
     def renew_feed(self, participant_id: UUID) -> str:
         """A new calendar-feed token for the participant; the previous one stops working."""

@@ -49,3 +49,18 @@ class Queue(BaseModel):
 class Feed(BaseModel):
     url: str
     token: str
+
+
+class ContactWindowOut(BaseModel):
+    time_of_day: str
+    quiet_from: dt.time | None
+    quiet_until: dt.time | None
+
+
+class NotificationsHeld(BaseModel):
+    """GDPR art. 15: what the notifications service holds about the participant (no message
+    text: a message is made from the plan when it is sent)."""
+
+    notifications: Overview
+    contact_window: ContactWindowOut
+    opted_out: list[str]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
@@ -28,6 +28,7 @@ from steiger.participant.domain.values import (
     HouseholdChange,
     TimeOfDay,
 )
+from steiger.participant.export_pdf import render_export
 from steiger.participant.importing import (
     ImportReport,
     UnsupportedImport,
@@ -46,6 +47,7 @@ from steiger.participant.responses import (
     ParticipantOut,
     Rectified,
     Registered,
+    RetentionDue,
     StatusChange,
     SubjectAccess,
 )
@@ -72,7 +74,7 @@ from steiger.shared.http import (
     current_application,
     read_limited,
 )
-from steiger.shared.openapi import problems
+from steiger.shared.openapi import BINARY, problems
 from steiger.shared.spreadsheets import UnreadableText, decode_text
 
 Participants = Annotated[ParticipantApplication, Depends(current_application)]
@@ -161,10 +163,39 @@ def participant(participant_id: UUID, participants: Participants) -> dict[str, A
 async def subject_access(
     participant_id: UUID, participants: Participants, caller: CurrentCaller, request: Request
 ) -> dict[str, Any]:
+    """Machine-readable: this service's part and every other service's, and the audit trail
+    of every service (who read or changed the file)."""
+    return await full_export(request, participants, participant_id, caller.subject)
+
+
+@router.get(
+    "/participants/{participant_id}/export.pdf",
+    summary="Subject access (GDPR art. 15) as a document to read, in the participant's language",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": BINARY}}},
+    dependencies=[admits(Role.PRIVACY_OFFICER, Role.PARTICIPANT, while_restricted=True)],
+)
+async def subject_access_document(
+    participant_id: UUID,
+    participants: Participants,
+    caller: CurrentCaller,
+    request: Request,
+    today: Today,
+    lang: Literal["nl", "en"] | None = Query(None, description="default: the participant's"),
+) -> Response:
+    export = await full_export(request, participants, participant_id, caller.subject)
+    language = lang or export["participant"]["language"]
+    document = await off_the_loop(render_export, export, language, today)
+    return Response(document, media_type="application/pdf")
+
+
+async def full_export(
+    request: Request, participants: ParticipantApplication, participant_id: UUID, asked_by: str
+) -> dict[str, Any]:
     own = await off_the_loop(participants.subject_access, participant_id)
     credentials = request.app.state.credentials
-    elsewhere = await gather(participants.peer_urls, participant_id, credentials, caller.subject)
-    looked_at = await merged_audit(request, participant_id, caller.subject)
+    elsewhere = await gather(participants.peer_urls, participant_id, credentials, asked_by)
+    looked_at = await merged_audit(request, participant_id, asked_by)
     complete = not looked_at["unavailable"] and not any(
         isinstance(v, dict) and "unavailable" in v for v in elsewhere.values()
     )
@@ -212,6 +243,32 @@ async def merged_audit(request: Request, participant_id: UUID, asked_by: str) ->
 def erase(participant_id: UUID, participants: Participants, today: Today) -> Response:
     participants.erase(participant_id, today)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/operations/retention",
+    tags=["privacy"],
+    summary="Whose retention period after exit has ended: who the next run erases (dry run)",
+    response_model=list[RetentionDue],
+    dependencies=[admits(Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)],
+)
+@on_event_loop
+def retention_due(participants: Participants, today: Today) -> list[dict[str, Any]]:
+    """`held: restricted` marks a file the run leaves alone: its processing is restricted."""
+    return participants.retention_due(today)
+
+
+@router.post(
+    "/operations/retention",
+    tags=["privacy"],
+    summary="Erase now everyone whose retention period after exit has ended",
+    response_model=list[RetentionDue],
+    dependencies=[admits(Role.PRIVACY_OFFICER, Role.ADMINISTRATOR)],
+)
+@on_event_loop
+def apply_retention(participants: Participants, today: Today) -> list[dict[str, Any]]:
+    """The service does this by itself daily; each erasure records who asked."""
+    return participants.apply_retention(today)
 
 
 class RestrictionIn(Strict):

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID, uuid4
 
+import structlog
 from cryptography.exceptions import InvalidTag
 
 from steiger.participant.contracts import to_contract
@@ -20,17 +21,30 @@ from steiger.participant.domain.errors import (
 from steiger.participant.domain.mentor import Mentor
 from steiger.participant.domain.participant import Participant
 from steiger.participant.domain.personal_data import PersonalData
+from steiger.participant.domain.retention import RetentionPolicy
 from steiger.participant.domain.values import (
     Channel,
     ConsentPurpose,
     ContactPreferences,
     ExitReason,
     HouseholdChange,
+    Status,
 )
 from steiger.participant.projections import SearchIndex
 from steiger.shared.access import Case
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 from steiger.shared.participants import ParticipantState
+from steiger.shared.tracing import current_actor
+
+log = structlog.get_logger("retention")
+RETENTION_ACTOR: dict[str, object] = {
+    "subject": "retention-rule",
+    "roles": [],
+    "client": "steiger-participant",
+    "on_behalf_of": None,
+    "purpose": "retention",
+}
+"""Who erased a file whose retention period ended, when no request asked for it."""
 
 
 class ParticipantApplication(ServiceApplication):
@@ -43,10 +57,12 @@ class ParticipantApplication(ServiceApplication):
         env: Mapping[str, str],
         *,
         peer_urls: Mapping[str, str] | None = None,
+        retention: RetentionPolicy | None = None,
     ) -> None:
         super().__init__(env)
         self.peer_urls = dict(peer_urls or {})
         """Where the other services answer about a participant (subject access)."""
+        self.retention = retention or RetentionPolicy()
         self.vault = self.sealer.vault
         self.keys = self.sealer.keys
         self.search_index = SearchIndex(self._every_participant)
@@ -124,6 +140,50 @@ class ParticipantApplication(ServiceApplication):
         self.search_index.remove(participant_id)
         participant.erase(on)
         self.save(participant)
+
+    # retention: erased automatically a period after exit
+
+    def retention_due(self, today: dt.date) -> list[dict[str, Any]]:
+        """Everyone whose retention period after exit has ended by `today` and who is not
+        erased yet; those whose file is restricted are listed as held."""
+        due = []
+        for participant_id in self.originators_of(Participant.Registered):
+            p = self._get(participant_id)
+            if p.erased or p.status is not Status.EXITED:
+                continue
+            erase_on = self.retention.erase_on(p.programme, p.history[-1].on)
+            if erase_on is not None and erase_on <= today:
+                due.append(
+                    {
+                        "participant_id": participant_id,
+                        "programme": p.programme,
+                        "exited_on": p.history[-1].on,
+                        "erase_on": erase_on,
+                        "held": "restricted" if p.restricted else None,
+                    }
+                )
+        return due
+
+    def apply_retention(self, today: dt.date) -> list[dict[str, Any]]:
+        """Erases everyone `retention_due` lists but the held; returns whom it erased. The
+        erasures name their actor: the request that asked, else the retention rule."""
+        erased = []
+        rule = None if current_actor.get() else current_actor.set(RETENTION_ACTOR)
+        try:
+            for due in self.retention_due(today):
+                if due["held"] is None:
+                    self.erase(due["participant_id"], today)
+                    erased.append(due)
+        finally:
+            if rule is not None:
+                current_actor.reset(rule)
+        if erased:
+            log.info(
+                "retention: erased",
+                count=len(erased),
+                participants=[str(d["participant_id"]) for d in erased],
+            )
+        return erased
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:
         found = self.find(participant_id, Participant)

@@ -17,12 +17,10 @@ from steiger.shared.concurrency import off_the_loop
 from steiger.shared.tokens import ServiceCredentials, TokenUnavailable
 
 PARTICIPANT_DATA = {
-    "bridge": "/participants/{id}/positions",
-    "planning": "/participants/{id}/goals",
-    "rewards": "/participants/{id}/rewards",
-    "notifications": "/participants/{id}/notifications",
-    "reporting": "/participants/{id}/progress",
+    service: "/participants/{id}/subject-access"
+    for service in ("bridge", "planning", "rewards", "notifications", "reporting")
 }
+"""Each service's part of the export (`steiger.shared.access.subject_access_route`)."""
 
 
 async def gather(

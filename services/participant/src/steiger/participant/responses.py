@@ -4,7 +4,7 @@ and a generated client needs no hand edits. (What it accepts is in `schemas`.)""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -91,6 +91,14 @@ class RestrictionOut(BaseModel):
     since: dt.date
     until: dt.date | None
     reason: str
+
+
+class RetentionDue(BaseModel):
+    participant_id: UUID
+    programme: str
+    exited_on: dt.date
+    erase_on: dt.date = Field(description="exit plus the programme's retention period")
+    held: Literal["restricted"] | None = Field(description="why it is not erased, if it is not")
 
 
 class Rectified(BaseModel):

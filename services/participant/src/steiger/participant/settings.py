@@ -15,3 +15,8 @@ class Settings(ServiceSettings):
         default_factory=lambda: urls_of([s for s in SERVICES if s != "participant"])
     )
     """Where the other services answer, for subject access (JSON in the environment)."""
+    retention_years: dict[str, int] = Field(default_factory=lambda: {"*": 7})
+    """Years a file is kept after exit, per programme (`*`: every other one), then erased
+    automatically (JSON in the environment: {"debt-help": 7, "*": 7})."""
+    retention_check_seconds: float = Field(3600.0, gt=0)
+    """How often the service looks for files whose retention period has ended."""

@@ -24,9 +24,18 @@ from steiger.planning.responses import (
     GroupOut,
     GroupSuggestion,
     MeetingOut,
+    PlanningHeld,
 )
 from steiger.shared import clock
-from steiger.shared.access import CASE_READERS, CASEWORK, Role, admits, may_see, require_case
+from steiger.shared.access import (
+    CASE_READERS,
+    CASEWORK,
+    Role,
+    admits,
+    may_see,
+    require_case,
+    subject_access_route,
+)
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.dates import PastDay, PastMoment, PlannedDay, PlannedMoment
 from steiger.shared.http import Strict, Today, current_application
@@ -394,3 +403,9 @@ def group_suggestions(
 ) -> list[dict[str, Any]]:
     """Among the caller's cases only."""
     return planning.group_suggestions(kind, among=may_see(request))
+
+
+@router.get("/participants/{participant_id}/subject-access", **subject_access_route(PlanningHeld))
+@on_event_loop
+def subject_access(participant_id: KnownParticipant, planning: Planning) -> dict[str, Any]:
+    return planning.subject_access(participant_id)

@@ -262,6 +262,34 @@ class PlanningApplication(ServiceApplication):
             ],
         }
 
+    def subject_access(self, participant_id: UUID) -> dict[str, Any]:
+        """GDPR art. 15, this service's part: every goal with its actions, revisions and
+        reflections, every meeting with its minutes, and every group joined (and left)."""
+        plan = self._plan(participant_id)
+        meetings = [self.meeting(m) for m in plan.meeting_ids] if plan else []
+        return {
+            "goals": self.goals_of(participant_id),
+            "meetings": meetings,
+            "groups": self._groups_of(participant_id),
+        }
+
+    def _groups_of(self, participant_id: UUID) -> list[dict[str, Any]]:
+        found = []
+        for group_id in self.originators_of(Group.Joined):
+            membership: dict[str, Any] | None = None
+            for e in self.repository.event_store.get(group_id):
+                if isinstance(e, Group.Joined) and e.participant_id == participant_id:
+                    membership = {"joined_at": e.timestamp, "left_at": None}
+                elif (
+                    isinstance(e, Group.Left) and e.participant_id == participant_id and membership
+                ):
+                    membership["left_at"] = e.timestamp
+            if membership is not None:
+                group = self._group(group_id)
+                found.append({"group_id": group_id, "name": group.name, "kind": group.kind,
+                              "column": group.column, **membership})  # fmt: skip
+        return found
+
     def participant_of_goal(self, goal_id: UUID) -> UUID | None:
         goal = self.find(goal_id, Goal)
         return goal.participant_id if goal else None

@@ -135,3 +135,20 @@ class GroupSuggestion(BaseModel):
     column: str
     target_step: int | None
     members: list[UUID]
+
+
+class GroupMembership(BaseModel):
+    group_id: UUID
+    name: str
+    kind: Literal["group", "affinity"]
+    column: str | None
+    joined_at: dt.datetime
+    left_at: dt.datetime | None
+
+
+class PlanningHeld(BaseModel):
+    """GDPR art. 15: what the planning service holds about the participant."""
+
+    goals: list[GoalOut]
+    meetings: list[MeetingOut]
+    groups: list[GroupMembership] = Field(description="every group joined, and when left")

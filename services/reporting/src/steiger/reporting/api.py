@@ -25,6 +25,7 @@ from steiger.reporting.responses import (
     Publication,
     ReplayProgress,
     ReplayStatus,
+    ReportingHeld,
 )
 from steiger.shared.access import (
     CASE_READERS,
@@ -34,6 +35,7 @@ from steiger.shared.access import (
     Role,
     admits,
     may_see,
+    subject_access_route,
     visible,
 )
 from steiger.shared.concurrency import off_the_loop, on_event_loop
@@ -46,6 +48,7 @@ from steiger.shared.http import (
     requested_wait,
 )
 from steiger.shared.openapi import BINARY, TEXT
+from steiger.shared.participants import KnownParticipant
 
 Reporting = Annotated[LiveProjections, Depends(current_application)]
 """The live projections: the current store generation's `application`, its `generation`, and
@@ -270,3 +273,11 @@ def start_replay(body: ReplayIn, operations: Operations) -> dict[str, Any]:
 def replay_status(operations: Operations, reporting: Reporting) -> dict[str, Any]:
     status_now = asdict(operations.replay.status)
     return status_now | {"current_generation": reporting.generation}
+
+
+@router.get("/participants/{participant_id}/subject-access", **subject_access_route(ReportingHeld))
+@on_event_loop
+def subject_access(
+    participant_id: KnownParticipant, reporting: Reporting, today: Today
+) -> dict[str, Any]:
+    return reporting.application.subject_access(participant_id, today)

@@ -40,6 +40,10 @@ class ReportingApplication(ServiceApplication):
     def progress(self, participant_id: UUID, as_of: dt.date) -> dict[str, Any]:
         return self.kept_progress(participant_id, as_of).view
 
+    def subject_access(self, participant_id: UUID, today: dt.date) -> dict[str, Any]:
+        """GDPR art. 15, this service's part: the progress it derived (pseudonymous)."""
+        return {"progress": self.progress(participant_id, today)}
+
     def kept_progress_if_current(self, participant_id: UUID, as_of: dt.date) -> Kept | None:
         """The view if it is in memory and current: no I/O, safe on the event loop."""
         return self.latest_views.get(Progress.create_id(participant_id), as_of)

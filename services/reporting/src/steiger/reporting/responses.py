@@ -198,3 +198,9 @@ class ReplayProgress(BaseModel):
 
 class ReplayStatus(ReplayProgress):
     current_generation: int = Field(description="the store generation answering now")
+
+
+class ReportingHeld(BaseModel):
+    """GDPR art. 15: what reporting derived about the participant (pseudonymous)."""
+
+    progress: ProgressOut

@@ -19,6 +19,7 @@ from steiger.rewards.responses import (
     GroupAccountOut,
     Menu,
     RewardsFigures,
+    RewardsHeld,
     RewardsOut,
     RewardsStatement,
 )
@@ -30,10 +31,12 @@ from steiger.shared.access import (
     admits,
     may_see,
     require_case,
+    subject_access_route,
 )
 from steiger.shared.concurrency import on_event_loop
 from steiger.shared.http import Strict, current_application
 from steiger.shared.openapi import TEXT, Created
+from steiger.shared.participants import KnownParticipant
 
 Rewards = Annotated[RewardsApplication, Depends(current_application)]
 router = APIRouter(tags=["rewards"])
@@ -206,3 +209,9 @@ def figures(
 ) -> dict[str, Any]:
     """A team lead's: of their teams' participants."""
     return rewards.figures(year, among=may_see(request))
+
+
+@router.get("/participants/{participant_id}/subject-access", **subject_access_route(RewardsHeld))
+@on_event_loop
+def subject_access(participant_id: KnownParticipant, rewards: Rewards) -> dict[str, Any]:
+    return rewards.subject_access(participant_id)

@@ -75,6 +75,17 @@ class RewardsApplication(ServiceApplication):
         ledger.reverse(reward_id, reason, by, at)
         self.save(ledger)
 
+    def subject_access(self, participant_id: UUID) -> dict[str, Any]:
+        """GDPR art. 15, this service's part: the ledger (earned, withheld, issued and
+        reversed, with references and reasons) and the statement of every year in it."""
+        ledger = self.ledger_for(participant_id)
+        years = {e.year for e in ledger.earned.values()}
+        years |= {w.at.astimezone(CALENDAR).year for w in ledger.withheld}
+        return {
+            "rewards": self.rewards(participant_id),
+            "statements": [self.statement(participant_id, year) for year in sorted(years)],
+        }
+
     def statement(self, participant_id: UUID, year: int) -> dict[str, Any]:
         """The yearly statement, for benefit and tax administration: every reward earned in
         the year and every one withheld, with why."""

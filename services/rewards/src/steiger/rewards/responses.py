@@ -120,3 +120,10 @@ class RewardsFigures(BaseModel):
     year: int
     currency: str
     rows: list[FiguresRow]
+
+
+class RewardsHeld(BaseModel):
+    """GDPR art. 15: what the rewards service holds about the participant."""
+
+    rewards: RewardsOut
+    statements: list[RewardsStatement] = Field(description="one for every year in the ledger")
