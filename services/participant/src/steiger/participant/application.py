@@ -171,9 +171,13 @@ class ParticipantApplication(ServiceApplication):
         rule = None if current_actor.get() else current_actor.set(RETENTION_ACTOR)
         try:
             for due in self.retention_due(today):
-                if due["held"] is None:
+                if due["held"] is not None:
+                    continue
+                try:
                     self.erase(due["participant_id"], today)
-                    erased.append(due)
+                except ParticipantErased:
+                    continue  # erased meanwhile (by hand, or a run beside this one)
+                erased.append(due)
         finally:
             if rule is not None:
                 current_actor.reset(rule)

@@ -13,6 +13,8 @@ from uuid import UUID
 
 from fpdf import FPDF
 
+from steiger.shared.pdf_text import latin1
+
 WORDS: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Inzage: alles wat Steiger over u bewaart",
@@ -179,7 +181,6 @@ def _text(value: Any, words: Mapping[str, str]) -> str:
 
 
 def _line(pdf: FPDF, text: str, depth: int, height: float = 5.5) -> None:
-    # The PDF's core font covers Latin-1: Dutch text fits; anything else is replaced.
-    latin = text.encode("latin-1", "replace").decode("latin-1")
+    latin = latin1(text)  # the PDF's core font covers Latin-1
     pdf.set_x(MARGIN + min(depth, 8) * INDENT)
     pdf.multi_cell(0, height, latin, new_x="LMARGIN", new_y="NEXT")

@@ -10,6 +10,7 @@ from fpdf import FPDF
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from steiger.planning.domain.goal import Goal
+from steiger.shared.pdf_text import latin1
 
 WORDS: dict[str, dict[str, Any]] = {
     "nl": {
@@ -117,6 +118,5 @@ def render_pdf(goals: list[Goal], lang: str, today: dt.date) -> bytes:
 
 
 def _line(pdf: FPDF, text: str, height: float = 6) -> None:
-    # The PDF's core font covers Latin-1: Dutch text fits; anything else is replaced.
-    latin = text.encode("latin-1", "replace").decode("latin-1")
+    latin = latin1(text)  # the PDF's core font covers Latin-1
     pdf.multi_cell(0, height, latin, new_x="LMARGIN", new_y="NEXT")
