@@ -8,10 +8,24 @@ import unicodedata
 
 WITHOUT_MARKS = str.maketrans(
     {
-        "Ł": "L", "ł": "l", "ı": "i", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "Ħ": "H",
-        "ħ": "h", "€": "EUR", "–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
+        "Ł": "L",
+        "ł": "l",
+        "ı": "i",
+        "Đ": "D",
+        "đ": "d",
+        "Œ": "OE",
+        "œ": "oe",
+        "Ħ": "H",
+        "ħ": "h",
+        "€": "EUR",
+        "–": "-",
+        "—": "-",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
         "…": "...",
-    }  # fmt: skip
+    }
 )
 """Letters with a stroke or without a dot, which Unicode does not decompose, and the
 punctuation and currency sign a typed text brings along."""
