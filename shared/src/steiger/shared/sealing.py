@@ -79,6 +79,9 @@ class Vault:
 
 ERASED_TEXT = ""
 """What a sealed text reads as once its key is destroyed."""
+NO_KEY_YET = b""
+"""Cached: the participant has no key (yet); distinct from None, a destroyed key."""
+_UNKNOWN: Any = object()
 
 
 class CaseTexts:
@@ -89,55 +92,72 @@ class CaseTexts:
     numbers, booleans, ids and dates stay as they are: what the service's contracts are
     made of must stay readable after erasure, for the statistics.
 
-    Unwrapped keys are kept in memory (a bounded cache); `forget` drops a participant's."""
+    Unwrapped keys are kept in memory (a bounded cache), and so is a destruction. So is
+    the absence of a key when this process is the store's only writer (`single_writer`):
+    no other process can make one meanwhile, and a request then asks the key store nothing
+    to learn that a participant is not erased."""
 
     CACHE_SIZE = 20_000
 
-    def __init__(self, vault: Vault, keys: Any) -> None:
+    def __init__(self, vault: Vault, keys: Any, *, single_writer: bool = False) -> None:
         self.vault = vault
         self.keys = keys  # a steiger.shared.keystore.KeyStore
+        self.single_writer = single_writer
         self._cache: OrderedDict[UUID, bytes | None] = OrderedDict()
+        """The unwrapped key; None: destroyed; NO_KEY_YET: none (single writer only)."""
         self._lock = threading.Lock()
 
     def key_of(self, participant_id: UUID, *, create: bool) -> bytes | None:
         """The participant's data key; made and stored when `create` and there is none yet.
-        None once it was destroyed (or, without `create`, when there never was one)."""
+        None once it was destroyed (or, without `create`, when there is none)."""
         with self._lock:
-            if participant_id in self._cache:
+            cached: bytes | None = self._cache.get(participant_id, _UNKNOWN)
+            if cached is not _UNKNOWN:
                 self._cache.move_to_end(participant_id)
-                return self._cache[participant_id]
+        if cached is None or (cached is NO_KEY_YET and not create):
+            return None
+        if cached is not _UNKNOWN and cached is not NO_KEY_YET:
+            return cached
         wrapped = self.keys.get_key(participant_id)
         if wrapped is None and create:
-            if self.keys.destroyed(participant_id):
-                raise ParticipantGone(f"participant {participant_id} was erased")
             made = self.vault.wrap(participant_id, self.vault.new_data_key())
-            wrapped = self.keys.provide(participant_id, made)
-            if wrapped is None:
-                raise ParticipantGone(f"participant {participant_id} was erased")
+            wrapped = self.keys.provide(participant_id, made)  # None: destroyed
         key = self.vault.unwrap(participant_id, wrapped) if wrapped is not None else None
-        if key is not None or self.keys.destroyed(participant_id):
-            with self._lock:
-                self._cache[participant_id] = key
-                while len(self._cache) > self.CACHE_SIZE:
-                    self._cache.popitem(last=False)
+        if key is not None:
+            self._remember(participant_id, key)
+        elif self.keys.destroyed(participant_id):
+            self._remember(participant_id, None)
+        elif self.single_writer:
+            self._remember(participant_id, NO_KEY_YET)
         return key
+
+    def _remember(self, participant_id: UUID, state: bytes | None) -> None:
+        with self._lock:
+            self._cache[participant_id] = state
+            self._cache.move_to_end(participant_id)
+            while len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
 
     def erased(self, participant_id: UUID) -> bool:
         with self._lock:
-            if participant_id in self._cache:
-                return self._cache[participant_id] is None
-        return bool(self.keys.destroyed(participant_id))
+            cached = self._cache.get(participant_id, _UNKNOWN)
+        if cached is _UNKNOWN:
+            self.key_of(participant_id, create=False)
+            with self._lock:
+                cached = self._cache.get(participant_id, _UNKNOWN)
+            if cached is _UNKNOWN:  # not remembered: asked again next time
+                return bool(self.keys.destroyed(participant_id))
+        return cached is None
 
     def forget(self, participant_id: UUID) -> None:
         """Destroys the participant's key (idempotent): their sealed texts read as
         `ERASED_TEXT` from now on, in every stored copy."""
         self.keys.destroy(participant_id)
-        with self._lock:
-            self._cache[participant_id] = None
+        self._remember(participant_id, None)
 
     def seal(self, participant_id: UUID, fields: Mapping[str, Any]) -> dict[str, Any]:
         key = self.key_of(participant_id, create=True)
-        if key is None:  # pragma: no cover - key_of raises first
+        if key is None:  # destroyed: nothing new is sealed for them, ever
             raise ParticipantGone(f"participant {participant_id} was erased")
         cipher, aad = AESGCM(key), participant_id.bytes
 

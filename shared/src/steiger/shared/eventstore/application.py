@@ -139,15 +139,22 @@ class ServiceApplication(StoreHooks):
         if env and env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
             create_postgres_schema(env)
         self._forgetting_listeners: list[Callable[[UUID], None]] = []
+        self._unrestricted: set[UUID] = set()
         super().__init__(env)
         self._recorded_listeners: list[Callable[[list[UUID]], None]] = []
+
+    @property
+    def single_writer(self) -> bool:
+        """Whether this process is its store's only writer (SQLite: the cache needs no
+        fast-forwarding), so what it remembers cannot be changed behind its back."""
+        return not strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y"))
 
     def construct_mapper(self) -> TracingMapper:
         mapper = self.factory.mapper(self.construct_transcoder(), mapper_class=TracingMapper)
         assert isinstance(mapper, TracingMapper)
         master_key = master_key_of(self.env, self.name, needed=bool(self.case_texts))
         vault = Vault(master_key, service=self.name)
-        self.sealer = CaseTexts(vault, open_key_store(self.env))
+        self.sealer = CaseTexts(vault, open_key_store(self.env), single_writer=self.single_writer)
         mapper.case_texts, mapper.sealer = self.case_texts, self.sealer
         return mapper
 
@@ -288,9 +295,16 @@ class ServiceApplication(StoreHooks):
 
     def restricted(self, participant_id: UUID) -> bool:
         """Whether the participant's file is frozen (GDPR art. 18), as the participant
-        service's events said (see `steiger.shared.restriction`)."""
+        service's events said (see `steiger.shared.restriction`). A single writer remembers
+        whom it found unrestricted, until it records a restriction."""
+        if participant_id in self._unrestricted:
+            return False
         found = self.find(Restriction.create_id(participant_id), Restriction)
-        return found is not None and found.restricted
+        if found is not None and found.restricted:
+            return True
+        if self.single_writer:
+            self._unrestricted.add(participant_id)
+        return False
 
     def reacts_to(self, event_class: type) -> bool:
         return event_class in self.reactions
@@ -314,6 +328,8 @@ class ServiceApplication(StoreHooks):
         self._recorded_listeners.append(listener)
 
     def recorded(self, recordings: list[Recording[UUID]]) -> None:
+        if any(isinstance(r.domain_event, Restriction.Imposed) for r in recordings):
+            self._unrestricted.clear()
         if recordings:
             written = list({r.domain_event.originator_id: None for r in recordings})
             for listener in self._recorded_listeners:
