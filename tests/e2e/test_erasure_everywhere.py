@@ -268,6 +268,7 @@ def test_after_erasure_no_text_about_the_participant_is_readable_anywhere(tmp_pa
             "planning": f"/goals/{goal}",
             "rewards": f"/participants/{pid}/rewards",
             "notifications": f"/participants/{pid}/notifications",
+            "reporting": f"/participants/{pid}/progress",
             "participant": f"/participants/{pid}",
         }
         for service, path in paths.items():

@@ -5,6 +5,7 @@ erased participant: on real SQLite and PostgreSQL stores, across a restart of th
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,9 @@ from steiger.planning.domain.case_texts import CASE_TEXTS as PLANNING
 from steiger.planning.domain.goal import Goal
 from steiger.planning.settings import Settings
 from steiger.rewards.domain.case_texts import CASE_TEXTS as REWARDS
+from steiger.shared.keystore import SQLiteKeyStore
 from steiger.shared.participants import ParticipantGone
-from steiger.shared.sealing import ERASED_TEXT
+from steiger.shared.sealing import ERASED_TEXT, CaseTexts, Vault
 
 from ..participant.test_erasure import raw_postgres_text
 
@@ -113,3 +115,20 @@ def test_every_declared_case_text_is_a_field_of_its_event(declared: dict[type, A
         if callable(fields):
             continue  # named by the event itself: its fields are checked where declared
         assert set(fields) <= set(event_class.__annotations__), event_class
+
+
+def test_on_a_shared_store_a_key_another_process_destroyed_is_seen_as_erased(tmp_path):
+    """Two replicas of a service on one key store (as on PostgreSQL): the one that did not
+    hear of the erasure still answers that the participant is erased."""
+    store = SQLiteKeyStore(tmp_path / "keys.sqlite")
+    master = os.urandom(32)
+    here, there = (
+        CaseTexts(Vault(master, "planning"), store, single_writer=False) for _ in range(2)
+    )
+    participant_id = uuid.uuid4()
+    sealed = here.seal(participant_id, {"title": TITLE})
+    assert here.open(participant_id, sealed) == {"title": TITLE} and not here.erased(participant_id)
+    there.forget(participant_id)
+    assert here.erased(participant_id)
+    assert here.open(participant_id, sealed) == {"title": ERASED_TEXT}
+    store.close()

@@ -139,15 +139,25 @@ class CaseTexts:
                 self._cache.popitem(last=False)
 
     def erased(self, participant_id: UUID) -> bool:
+        """Whether this service destroyed the participant's key. A single writer trusts
+        what it remembers; on a shared store another process may have destroyed a key this
+        one still holds, so the store is asked."""
         with self._lock:
             cached = self._cache.get(participant_id, _UNKNOWN)
-        if cached is _UNKNOWN:
-            self.key_of(participant_id, create=False)
-            with self._lock:
-                cached = self._cache.get(participant_id, _UNKNOWN)
-            if cached is _UNKNOWN:  # not remembered: asked again next time
-                return bool(self.keys.destroyed(participant_id))
-        return cached is None
+        if cached is None:
+            return True
+        if self.single_writer:
+            if cached is _UNKNOWN:
+                self.key_of(participant_id, create=False)  # remembers what it found
+                with self._lock:
+                    cached = self._cache.get(participant_id, _UNKNOWN)
+                if cached is _UNKNOWN:  # pushed out of the cache meanwhile
+                    return bool(self.keys.destroyed(participant_id))
+            return cached is None
+        if self.keys.destroyed(participant_id):
+            self._remember(participant_id, None)
+            return True
+        return False
 
     def forget(self, participant_id: UUID) -> None:
         """Destroys the participant's key (idempotent): their sealed texts read as

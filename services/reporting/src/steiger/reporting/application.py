@@ -28,6 +28,8 @@ class ReportingApplication(ServiceApplication):
         self.latest_views = LatestViews()
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:
+        if self.erased(participant_id):
+            return "erased"  # their progress stays in the counts; it is not served alone
         progress = self.find(Progress.create_id(participant_id), Progress)
         return "registered" if progress and progress.profile else "unknown"
 

@@ -32,6 +32,7 @@ from steiger.shared.contracts.planning import (
     MeetingHeld,
 )
 from steiger.shared.contracts.rewards import RewardEarned, RewardReversed
+from steiger.shared.erasure import ERASURE_REACTIONS
 from steiger.shared.eventstore import Reactions, in_turn
 from steiger.shared.restriction import RESTRICTION_REACTIONS
 
@@ -75,6 +76,7 @@ def position_recorded(progress: Progress, e: PositionRecorded) -> None:
 
 REACTIONS: Reactions = {
     **RESTRICTION_REACTIONS,
+    **ERASURE_REACTIONS,
     ParticipantRegistered: noting(registered),
     PositionRecorded: noting(position_recorded),
     PositionCorrected: noting(
