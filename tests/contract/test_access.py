@@ -29,12 +29,13 @@ from steiger.shared.services import SERVICES
 
 from ..access import bearer, session_issuer
 
+PROBES = ("GET /health", "GET /health/ready", "GET /health/live", "GET /metrics")
 PUBLIC = {
     ("notifications", "GET /calendar/{token}.ics"),
-    *((service, "GET /health") for service in SERVICES),
+    *((service, probe) for service in SERVICES for probe in PROBES),
 }
-"""What answers without a token: health for orchestrators, and a calendar feed whose secret
-is its address."""
+"""What answers without a token: health and metrics for orchestrators and Prometheus, and a
+calendar feed whose secret is its address."""
 
 PATH_VALUES = {
     "year": "2026", "by": "programme", "period": "2026", "file_format": "csv", "token": "x",

@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 
 import structlog
 import uvicorn
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
 from steiger.shared import clock
@@ -38,7 +39,8 @@ from steiger.shared.kafka import (
     use_connection,
 )
 from steiger.shared.logging import configure_logging
-from steiger.shared.openapi import DocumentedAPI
+from steiger.shared.metrics import MetricsMiddleware, ServiceMetrics
+from steiger.shared.openapi import TEXT, DocumentedAPI
 from steiger.shared.outbox import outbox_router
 from steiger.shared.relay import OutboxRelay
 from steiger.shared.settings import ServiceSettings
@@ -71,6 +73,11 @@ class ServiceParts:
     participant_of: Mapping[str, ParticipantOf] = field(default_factory=dict)
     """Whose case a path names when it names something else than the participant (a goal,
     a meeting): by path parameter, for the access decision."""
+    metrics: ServiceMetrics | None = None
+    """The service's series, when it counts something of its own (notifications' sends);
+    made by `build_api` otherwise."""
+    scraped: Sequence[Callable[[], None]] = ()
+    """Brings the service's own gauges up to date when Prometheus asks (`/metrics`)."""
 
 
 def periodic(
@@ -160,8 +167,13 @@ def build_api(
         parts.settings.audit_chain_key(),
         parts.settings.service,
     )
+    metrics = parts.metrics or ServiceMetrics(parts.settings.service)
+    api.state.metrics = metrics
+    if isinstance(parts.application, ServiceApplication):
+        parts.application.append_observer = metrics.append_seconds.observe
     api.add_middleware(TraceContextMiddleware)
-    api.add_middleware(AuditMiddleware)  # outermost: what the others answer is recorded
+    api.add_middleware(AuditMiddleware)  # what the others answer is recorded
+    api.add_middleware(MetricsMiddleware, metrics=lambda: api.state.metrics)  # outermost
     install_problem_handlers(api, {**parts.domain_errors, **(operational_errors or {})})
     api.include_router(parts.routes)
     api.include_router(parts.audit_routes or audit_router())
@@ -241,14 +253,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
     )
     api.include_router(dead_letter_router(dead_letters))
 
-    @api.get(
-        "/health",
-        tags=["operations"],
-        summary="Ready when store, broker and relay are",
-        responses={200: {"model": Health}, 503: {"model": Health, "description": "Not ready"}},
-        dependencies=[public("what orchestrators and load balancers ask; no personal data")],
-    )
-    async def health() -> JSONResponse:
+    async def readiness() -> tuple[dict[str, Any], bool]:
         checks: dict[str, Any] = {}
         if settings.development_issuer:
             checks["warning"] = DEVELOPMENT_ISSUER_WARNING
@@ -266,25 +271,90 @@ def build_service(parts: ServiceParts) -> FastAPI:
                 "last_parked": asdict(relay.last_parked) if relay.last_parked else None,
                 "incident": relay.incident,
             }
+        lag: dict[str, Any] = {}
         if consumer is not None:
             subscribing = api.state.subscribing
+            lag = await _lag(dead_letters, consumed)
             checks["consumer"] = {
                 "joined": subscribing.done()
                 and not subscribing.cancelled()
                 and subscribing.exception() is None,
                 "parked": consumer.parked,
                 "last_parked": consumer.last_parked,
-                "lag": await _lag(dead_letters, consumed),
+                "lag": lag,
             }
+        behind = sum(n for partitions in lag.values() if isinstance(partitions, dict)
+                     for n in partitions.values())  # fmt: skip
         ready = (
             isinstance(checks["store"], dict)
             and checks["broker"] == "ok"
             and (relay is None or relay.ready)
+            and behind <= settings.ready_max_lag
         )
+        return checks, ready
+
+    async def report() -> JSONResponse:
+        checks, ready = await readiness()
         return JSONResponse(
             {"service": settings.service, "status": "ready" if ready else "unavailable", **checks},
             status_code=200 if ready else 503,
         )
+
+    for path, summary in (
+        ("/health", "Ready when store, broker and relay are, and the consumer keeps up"),
+        ("/health/ready", "Readiness (an orchestrator's): the same as /health"),
+    ):
+        api.add_api_route(
+            path,
+            report,
+            methods=["GET"],
+            tags=["operations"],
+            summary=summary,
+            responses={
+                200: {"model": Health},
+                503: {"model": Health, "description": "Not ready"},
+            },
+            dependencies=[public("what orchestrators and load balancers ask; no personal data")],
+        )
+
+    @api.get(
+        "/health/live",
+        tags=["operations"],
+        summary="Liveness: the process answers (a broker or store outage does not make it fail)",
+        response_model=Liveness,
+        dependencies=[public("what an orchestrator asks to restart a stuck process")],
+    )
+    async def live() -> dict[str, str]:
+        return {"service": settings.service, "status": "live"}
+
+    @api.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics: requests, store, relay, consumer, dead letters",
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE_LATEST: TEXT}}},
+        dependencies=[public("Prometheus scrapes it; counts and timings, no personal data")],
+    )
+    async def metrics_exposed() -> Response:
+        metrics: ServiceMetrics = api.state.metrics
+        checks, _ = await readiness()
+        if isinstance(checks["store"], dict):
+            metrics.store_position.set(checks["store"]["notification_id"])
+        metrics.broker_up.set(1 if checks["broker"] == "ok" else 0)
+        if relay is not None:
+            metrics.relay_position.set(relay.position or 0)
+            metrics.relay_ready.set(1 if relay.ready else 0)
+            metrics.dead_lettered.labels("relay").set(relay.parked)
+            if isinstance(checks["store"], dict):
+                store = checks["store"]["notification_id"]
+                metrics.relay_lag.set(max(0, store - (relay.position or 0)))
+        if consumer is not None:
+            metrics.dead_lettered.labels("consumer").set(consumer.parked)
+            metrics.note_lag(checks["consumer"]["lag"])
+        for refresh in parts.scraped:
+            await off_the_loop(refresh)
+        exposition = await off_the_loop(generate_latest, metrics.registry)
+        return Response(exposition, media_type=CONTENT_TYPE_LATEST)
 
     return api
 
@@ -313,6 +383,11 @@ DEVELOPMENT_ISSUER_WARNING = (
     "signed in through the development issuer of `steiger run`: for the embedded defaults "
     "only, never for real people's data"
 )
+
+
+class Liveness(BaseModel):
+    service: str
+    status: Literal["live"]
 
 
 class Health(BaseModel):

@@ -144,6 +144,13 @@ class ServiceSettings(KafkaSettings):
         description="How long a request about a participant the service has not heard of "
         "waits for the registration to arrive before it answers 404",
     )
+    ready_max_lag: int = Field(
+        10_000,
+        ge=0,
+        validation_alias=_global("STEIGER_READY_MAX_LAG"),
+        description="Records the consumer may be behind and still be ready (/health/ready): "
+        "a service far behind takes no traffic until it caught up",
+    )
     event_signing_key: SecretStr | None = Field(
         None,
         validation_alias=_global("STEIGER_EVENT_SIGNING_KEY"),

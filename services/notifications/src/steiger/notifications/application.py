@@ -20,6 +20,13 @@ from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 from steiger.shared.participants import ParticipantState
 
 STATUSES = ("pending", "sent", "failed", "skipped", "cancelled")
+OUTCOMES = {
+    ParticipantNotifications.Sent: "sent",
+    ParticipantNotifications.Failed: "failed",
+    ParticipantNotifications.Skipped: "skipped",
+    ParticipantNotifications.Cancelled: "cancelled",
+}
+"""How a notification ended, by the event that says so (for the service's metrics)."""
 
 
 class NotificationsApplication(ServiceApplication):
@@ -37,6 +44,8 @@ class NotificationsApplication(ServiceApplication):
         public_url: str = "http://127.0.0.1:8005",
     ) -> None:
         self.due = DueIndex()
+        self.outcome_listener: Callable[[str], None] | None = None
+        """Told how each notification ended, as it is recorded (the service's metrics)."""
         super().__init__(env)
         self.reminder_policy = reminder_policy or ReminderPolicy()
         self.timezone = timezone
@@ -48,6 +57,11 @@ class NotificationsApplication(ServiceApplication):
 
     def recorded(self, recordings: list[Recording[UUID]]) -> None:
         self.due.follow(r.domain_event for r in recordings)
+        if self.outcome_listener is not None:
+            for r in recordings:
+                outcome = OUTCOMES.get(type(r.domain_event))
+                if outcome is not None:
+                    self.outcome_listener(outcome)
         super().recorded(recordings)
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from prometheus_client import Counter, Gauge
+
 from steiger.notifications.api import DOMAIN_ERRORS, router
 from steiger.notifications.application import NotificationsApplication
 from steiger.notifications.calendar import FeedTokens
@@ -18,6 +22,7 @@ from steiger.notifications.lookups import ParticipantDirectory, PlanningDetails
 from steiger.notifications.messages import MessageTemplates
 from steiger.notifications.settings import Settings
 from steiger.shared.eventstore import store_environment
+from steiger.shared.metrics import ServiceMetrics
 from steiger.shared.service import ServiceParts, periodic, run_service
 from steiger.shared.topics import CONSUMES
 
@@ -75,9 +80,30 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         MessageTemplates(settings.templates_dir, settings.timezone),
         concurrency=settings.dispatch_concurrency,
     )
+    metrics = ServiceMetrics(settings.service)
+    finished = Counter(
+        "steiger_notifications",
+        "Notifications finished, by how: sent, failed, skipped, cancelled",
+        ["outcome"],
+        registry=metrics.registry,
+    )
+    application.outcome_listener = lambda outcome: finished.labels(outcome).inc()
+    waiting = Gauge(
+        "steiger_notifications_waiting",
+        "Notifications not sent yet: all pending, and those due now",
+        ["state"],
+        registry=metrics.registry,
+    )
+
+    def count_waiting() -> None:
+        for state, count in application.pending_count(dt.datetime.now(dt.UTC)).items():
+            waiting.labels(state).set(count)
+
     return ServiceParts(
         settings=settings,
         application=application,
+        metrics=metrics,
+        scraped=[count_waiting],
         routes=router,
         description="Reminders, meeting summaries and celebrations over e-mail, SMS and "
         "webhook; a private calendar feed per participant.",

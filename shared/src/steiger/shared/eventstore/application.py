@@ -5,6 +5,7 @@ outbox the relay publishes from."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 from uuid import UUID
@@ -134,6 +135,8 @@ class ServiceApplication(StoreHooks):
     `CASE_TEXTS`): stored sealed with the participant's key, unreadable once erased."""
     repository: BatchAwareRepository
     sealer: CaseTexts
+    append_observer: Callable[[float], None] | None = None
+    """Told how long each write took to store (the service's metrics)."""
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         if env and env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
@@ -241,12 +244,15 @@ class ServiceApplication(StoreHooks):
                 if isinstance(owner := getattr(aggregate, "participant_id", None), UUID)
             }
         )
+        started = time.perf_counter()
         try:
             recordings = self.events.put(
                 processing_event.events,
                 tracking=processing_event.tracking,
                 **processing_event.saved_kwargs,
             )
+            if self.append_observer is not None:
+                self.append_observer(time.perf_counter() - started)
         except IntegrityError:
             self.repository.catch_up(processing_event.aggregates)
             raise
