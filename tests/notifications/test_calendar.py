@@ -11,7 +11,11 @@ from icalendar import Calendar
 
 from steiger.notifications.main import parts
 from steiger.notifications.settings import Settings
-from steiger.shared.contracts.participant import ParticipantErased
+from steiger.shared.contracts.participant import (
+    ParticipantErased,
+    ProcessingRestricted,
+    RestrictionLifted,
+)
 from steiger.shared.contracts.planning import ActionCompleted, MeetingScheduled
 from steiger.shared.service import build_api
 
@@ -117,6 +121,16 @@ def test_an_erased_participant_has_no_feed(service):
     never = client.post(f"/participants/{uuid.uuid4()}/calendar-feed")
     assert never.status_code == 404 and never.json()["title"] == "Participant not found"
     assert client.post(f"/participants/{P}/calendar-feed").status_code == 410
+
+
+def test_a_restricted_participant_s_feed_pauses_until_the_restriction_is_lifted(service):
+    client, app, feed = service
+    with_agenda(app, feed)
+    token = client.post(f"/participants/{P}/calendar-feed").json()["token"]
+    feed(ProcessingRestricted(participant_id=P, restricted_on=dt.date(2026, 12, 1)))
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+    feed(RestrictionLifted(participant_id=P, lifted_on=dt.date(2026, 12, 2)))
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
 
 
 def test_operator_view_and_queue_over_http(service):

@@ -149,6 +149,8 @@ class NotificationsApplication(ServiceApplication):
         owner = self.notifications_of(participant_id)
         if owner.erased or generation != owner.feed_generation:
             raise FeedNotFound("no calendar feed at this address")
+        if self.restricted(participant_id):  # a frozen file is not processed (GDPR art. 18)
+            raise FeedNotFound("no calendar feed at this address while the file is restricted")
         assert self.details is not None, "the calendar feed needs planning's details"
         return agenda(owner, self.details, now)
 
