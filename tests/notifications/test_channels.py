@@ -14,6 +14,7 @@ from standardwebhooks import Webhook
 
 from steiger.notifications.channels import (
     DeliveryError,
+    MailDropChannel,
     SmsChannel,
     SmtpChannel,
     WebhookChannel,
@@ -135,3 +136,18 @@ def test_an_email_is_built_as_the_standard_policy_builds_it():
         expected.set_content(message.body)
         assert undated(built[0]) == undated(built[1]) == undated(expected)
         assert b"=?utf-8?" in bytes(built[0])  # the non-ASCII header words are encoded
+
+
+def test_the_mail_drop_keeps_a_participant_s_mail_until_their_erasure_and_none_after(tmp_path):
+    drop = MailDropChannel(tmp_path / "mail", "Steiger <noreply@steiger.example>")
+    other = uuid.uuid4()
+    drop.send("a@example.nl", MESSAGE, uuid.uuid4(), P)
+    drop.send("b@example.nl", MESSAGE, uuid.uuid4(), other)
+    assert len(list((tmp_path / "mail" / str(P)).glob("*.eml"))) == 1
+
+    drop.forget(P)
+    assert not (tmp_path / "mail" / str(P)).exists()
+    with pytest.raises(DeliveryError) as late:  # a send in flight at the erasure
+        drop.send("a@example.nl", MESSAGE, uuid.uuid4(), P)
+    assert late.value.permanent and not (tmp_path / "mail" / str(P)).exists()
+    assert len(list((tmp_path / "mail" / str(other)).glob("*.eml"))) == 1

@@ -13,8 +13,9 @@ import functools
 import json
 import shutil
 import smtplib
+import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -115,19 +116,28 @@ class MailDropChannel:
     """Development stand-in for SMTP: each e-mail becomes
     `<directory>/<participant id>/<key>.eml`, written once (the key names the file, so a
     repeated send overwrites the same file). Being in Steiger's own files, a participant's
-    mail goes with their erasure (`forget`)."""
+    mail goes with their erasure (`forget`); a send in flight at that moment writes nothing
+    after it."""
 
     directory: Path
     sender: str
     needs_address: bool = True
+    _forgotten: set[UUID] = field(default_factory=set, repr=False, compare=False)
+    _writing: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def send(self, to: str | None, message: Message, key: UUID, participant_id: UUID) -> None:
-        folder = self.directory / str(participant_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{key}.eml").write_bytes(bytes(_email(self.sender, to, message, key)))
+        email = bytes(_email(self.sender, to, message, key))
+        with self._writing:
+            if participant_id in self._forgotten:
+                raise DeliveryError("the participant was erased", permanent=True)
+            folder = self.directory / str(participant_id)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{key}.eml").write_bytes(email)
 
     def forget(self, participant_id: UUID) -> None:
-        shutil.rmtree(self.directory / str(participant_id), ignore_errors=True)
+        with self._writing:
+            self._forgotten.add(participant_id)
+            shutil.rmtree(self.directory / str(participant_id), ignore_errors=True)
 
 
 def _raise_for_status(response: httpx.Response, what: str) -> None:
