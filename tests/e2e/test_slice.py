@@ -172,6 +172,11 @@ def test_subject_access_gathers_what_every_service_holds(system, e2e):
         lambda: client.get("rewards", f"/participants/{pid}/rewards").json()["earned"] or None
     )
     e2e.wait_until(lambda: (client.progress(pid) or {}).get("goals"))
+    e2e.wait_until(  # the completed action's reminders, cancelled
+        lambda: client.get("notifications", f"/participants/{pid}/notifications").json()[
+            "cancelled"
+        ]
+    )
 
     export = client.http.get(f"{urls['participant']}/participants/{pid}/export")
     export = export.json()
