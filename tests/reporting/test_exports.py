@@ -15,9 +15,9 @@ import time_machine
 from aiokafka import AIOKafkaConsumer
 from fastapi.testclient import TestClient
 
-from steiger.reporting.exchange import TOPIC
 from steiger.reporting.main import parts
 from steiger.reporting.settings import Settings
+from steiger.shared.contracts.exchange import EXCHANGE_TOPIC as TOPIC
 from steiger.shared.service import build_api
 
 from ..access import staff

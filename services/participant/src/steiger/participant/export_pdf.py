@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from fpdf import FPDF
 
@@ -175,9 +173,7 @@ def _text(value: Any, words: Mapping[str, str]) -> str:
             return _text(dt.datetime.fromisoformat(value), words) if "T" in value else value
         except ValueError:
             return value
-    if isinstance(value, Decimal | UUID | int | float):
-        return str(value)
-    return str(value)
+    return str(value)  # numbers, amounts, ids
 
 
 def _line(pdf: FPDF, text: str, depth: int, height: float = 5.5) -> None:

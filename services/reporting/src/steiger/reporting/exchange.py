@@ -28,13 +28,11 @@ from steiger.shared.contracts.exchange import (
 )
 from steiger.shared.kafka import ensure_topics
 
-SCHEMA_VERSION = EXCHANGE_SCHEMA_VERSION
-TOPIC = EXCHANGE_TOPIC
-EVENT_TYPE = EXCHANGE_EVENT_TYPE
+DATASCHEMA = f"urn:steiger:exchange-dataset:{EXCHANGE_SCHEMA_VERSION}"
 
 
 class ExchangeDataset(BaseModel):
-    schema_version: Literal["2.0"] = SCHEMA_VERSION
+    schema_version: Literal["2.0"] = EXCHANGE_SCHEMA_VERSION
     organisation: str
     period: str = Field(description="YYYY, YYYY-Qn or YYYY-MM")
     generated_at: dt.datetime
@@ -99,7 +97,7 @@ def write_files(directory: Path, data: ExchangeDataset) -> list[Path]:
 async def publish(bootstrap_servers: str, source: str, data: ExchangeDataset) -> int:
     """One CloudEvent per row, key and subject `<organisation>:<period>:<programme>`: a
     republished period replaces its rows for a consumer that keeps the latest per key."""
-    await ensure_topics(bootstrap_servers, [TOPIC], 1)
+    await ensure_topics(bootstrap_servers, [EXCHANGE_TOPIC], 1)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=False)
     await producer.start()
     try:
@@ -107,15 +105,19 @@ async def publish(bootstrap_servers: str, source: str, data: ExchangeDataset) ->
             subject = f"{row.organisation}:{data.period}:{row.programme}"
             record = cloudevents.encode_data(
                 row.model_dump(mode="json"),
-                event_type=EVENT_TYPE,
+                event_type=EXCHANGE_EVENT_TYPE,
                 subject=subject,
                 event_id=str(uuid5(NAMESPACE_URL, f"{subject}@{data.generated_at}")),
                 source=source,
                 time=data.generated_at,
-                extensions={"dataschema": f"urn:steiger:exchange-dataset:{SCHEMA_VERSION}"},
+                extensions={
+                    "dataschema": f"urn:steiger:exchange-dataset:{EXCHANGE_SCHEMA_VERSION}"
+                },
             )
             headers = [(name, value.encode()) for name, value in record.headers.items()]
-            await producer.send_and_wait(TOPIC, record.value, key=record.key, headers=headers)
+            await producer.send_and_wait(
+                EXCHANGE_TOPIC, record.value, key=record.key, headers=headers
+            )
     finally:
         await producer.stop()
     return len(data.rows)

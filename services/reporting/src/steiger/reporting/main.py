@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from steiger.reporting.api import DOMAIN_ERRORS, router
 from steiger.reporting.application import ReportingApplication
-from steiger.reporting.exchange import TOPIC as EXCHANGE_TOPIC
 from steiger.reporting.operations import ReportingOperations
 from steiger.reporting.rebuilding.fill import fill, fill_from_kafka
 from steiger.reporting.rebuilding.generations import (
@@ -15,6 +14,7 @@ from steiger.reporting.rebuilding.generations import (
 from steiger.reporting.rebuilding.history import from_stores, newer_than
 from steiger.reporting.rebuilding.replay import Replay
 from steiger.reporting.settings import Settings
+from steiger.shared.contracts.exchange import EXCHANGE_TOPIC
 from steiger.shared.service import ServiceParts, periodic, run_service
 from steiger.shared.topics import CONSUMES
 
