@@ -63,8 +63,9 @@ class StoreHooks(EventSourcedProjection[UUID]):
     def record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         return super()._record(processing_event)
 
-    def recorded(self, recordings: list[Recording[UUID]]) -> None:
-        """After every successful write; nothing unless a subclass says so."""
+    def recorded(self, recordings: list[Recording[UUID]], here: bool = True) -> None:
+        """After every successful write, by this process (`here`) or, on a shared store,
+        by another one; nothing unless a subclass says so."""
 
     def after_recording(
         self, processing_event: ProcessingEvent[UUID], recordings: list[Recording[UUID]]

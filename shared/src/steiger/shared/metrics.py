@@ -59,7 +59,14 @@ class ServiceMetrics:
             registry=r,
         )
         self.relay_ready = Gauge(
-            "steiger_relay_ready", "1 while the relay publishes, 0 while it cannot", registry=r
+            "steiger_relay_ready",
+            "1 while the relay publishes, 0 while it cannot (or the process does not lead)",
+            registry=r,
+        )
+        self.leader = Gauge(
+            "steiger_leader",
+            "1 while this process leads its service (publishes, runs scheduled work)",
+            registry=r,
         )
         self.dead_lettered = Gauge(
             "steiger_dead_lettered_records",

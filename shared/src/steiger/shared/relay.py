@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from typing import cast
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -164,15 +165,19 @@ class OutboxRelay:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._inspector: AIOKafkaConsumer | None = None
         self._producer: BatchProducer | None = None
+        application.on_recorded(lambda _written: self.wake())
 
     def wake(self) -> None:
         """Thread-safe: called after every write to the store."""
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._wakeup.set)
+        loop = self._loop
+        if loop is not None:
+            with suppress(RuntimeError):  # the loop closed meanwhile: nobody to wake
+                loop.call_soon_threadsafe(self._wakeup.set)
 
     async def run(self) -> None:
+        """Publishes until cancelled (when this process stops leading, see
+        `steiger.shared.leadership`); it can run again later, and resumes from the topic."""
         self._loop = asyncio.get_running_loop()
-        self.application.on_recorded(lambda _written: self.wake())
         try:
             while True:
                 try:
@@ -195,10 +200,13 @@ class OutboxRelay:
                     await asyncio.sleep(1.0)
         finally:
             self.ready = False
-            if self._inspector is not None:
-                await self._inspector.stop()
-            if self._producer is not None:
-                await self._producer.stop()
+            self._loop = None
+            inspector, producer = self._inspector, self._producer
+            self._inspector = self._producer = None
+            if inspector is not None:
+                await inspector.stop()
+            if producer is not None:
+                await producer.stop()
 
     async def _resume(self) -> None:
         self.ready = False

@@ -21,6 +21,7 @@ import hmac
 import json
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -95,9 +96,12 @@ class CaseTexts:
     Unwrapped keys are kept in memory (a bounded cache), and so is a destruction. So is
     the absence of a key when this process is the store's only writer (`single_writer`):
     no other process can make one meanwhile, and a request then asks the key store nothing
-    to learn that a participant is not erased."""
+    to learn that a participant is not erased. Beside other processes (a shared store) a
+    key is kept `RECHECK_SECONDS` at most: another process may destroy it, and this one then
+    opens none of the participant's texts any more within that time."""
 
     CACHE_SIZE = 20_000
+    RECHECK_SECONDS = 5.0
 
     def __init__(self, vault: Vault, keys: Any, *, single_writer: bool = False) -> None:
         self.vault = vault
@@ -105,6 +109,8 @@ class CaseTexts:
         self.single_writer = single_writer
         self._cache: OrderedDict[UUID, bytes | None] = OrderedDict()
         """The unwrapped key; None: destroyed; NO_KEY_YET: none (single writer only)."""
+        self._fetched: dict[UUID, float] = {}
+        """When each cached key was read from the key store (shared stores only)."""
         self._lock = threading.Lock()
 
     def key_of(self, participant_id: UUID, *, create: bool) -> bytes | None:
@@ -114,6 +120,10 @@ class CaseTexts:
             cached: bytes | None = self._cache.get(participant_id, _UNKNOWN)
             if cached is not _UNKNOWN:
                 self._cache.move_to_end(participant_id)
+            if cached and not self.single_writer:
+                fetched = self._fetched.get(participant_id, 0.0)
+                if time.monotonic() - fetched > self.RECHECK_SECONDS:
+                    cached = _UNKNOWN  # another process may have destroyed it: ask again
         if cached is None or (cached is NO_KEY_YET and not create):
             return None
         if cached is not _UNKNOWN and cached is not NO_KEY_YET:
@@ -135,8 +145,11 @@ class CaseTexts:
         with self._lock:
             self._cache[participant_id] = state
             self._cache.move_to_end(participant_id)
+            if state and not self.single_writer:
+                self._fetched[participant_id] = time.monotonic()
             while len(self._cache) > self.CACHE_SIZE:
-                self._cache.popitem(last=False)
+                gone, _ = self._cache.popitem(last=False)
+                self._fetched.pop(gone, None)
 
     def erased(self, participant_id: UUID) -> bool:
         """Whether this service destroyed the participant's key. A single writer trusts

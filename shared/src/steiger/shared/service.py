@@ -10,7 +10,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -29,7 +29,12 @@ from steiger.shared.audit import AuditMiddleware, AuditTrail, audit_router, open
 from steiger.shared.concurrency import off_the_loop, one_at_a_time
 from steiger.shared.consumer import IdempotentConsumer, subscriber_router
 from steiger.shared.dead_letters import DeadLetters, NotParked, StillFailing, dead_letter_router
-from steiger.shared.eventstore import Hosted, ServiceApplication, store_environment
+from steiger.shared.eventstore import (
+    Hosted,
+    ServiceApplication,
+    StoreFollower,
+    store_environment,
+)
 from steiger.shared.http import TraceContextMiddleware, install_problem_handlers
 from steiger.shared.kafka import (
     PRODUCER_OPTIONS,
@@ -38,6 +43,7 @@ from steiger.shared.kafka import (
     faststream_security,
     use_connection,
 )
+from steiger.shared.leadership import Leader, leadership_of
 from steiger.shared.logging import configure_logging
 from steiger.shared.metrics import MetricsMiddleware, ServiceMetrics
 from steiger.shared.openapi import TEXT, DocumentedAPI
@@ -222,26 +228,38 @@ def build_service(parts: ServiceParts) -> FastAPI:
         # the old member's session to time out (10-20 s), and the API need not wait with it.
         subscribing = asyncio.create_task(_subscribe(broker))
         api.state.subscribing = subscribing
-        relay_task = asyncio.create_task(relay.run()) if relay else None
-        tasks = [asyncio.create_task(work()) for work in (*parts.background, keeper.keep)]
-        tasks.append(subscribing)
+        tasks = [
+            subscribing,
+            asyncio.create_task(keeper.keep()),
+            asyncio.create_task(leader.run()),
+            *([asyncio.create_task(follower.run())] if follower else []),
+        ]
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            if relay_task:
-                relay_task.cancel()
-                with suppress(asyncio.CancelledError):
-                    await relay_task
             await broker.stop()
             application.close()
             api.state.audit.close()
 
+    # One process of the service publishes and runs the scheduled work; every process
+    # answers commands and shares the incoming partitions (`steiger.shared.leadership`).
+    leader = Leader(
+        leadership_of(store_environment(settings)),
+        [*([relay.run] if relay else []), *parts.background],
+    )
+    # Beside other processes on a shared store, what it keeps in memory follows their writes.
+    follower = (
+        StoreFollower(application)
+        if isinstance(application, ServiceApplication) and not application.single_writer
+        else None
+    )
     api = build_api(parts, lifespan, {NotParked: 404, StillFailing: 409})
     api.state.broker = broker
     api.state.relay = relay
+    api.state.leader = leader
     if publishing and publishing.translate:
         api.include_router(outbox_router(publishing, settings.source, signing_key))
     dead_letters = DeadLetters(
@@ -262,7 +280,8 @@ def build_service(parts: ServiceParts) -> FastAPI:
         except Exception as error:
             checks["store"] = f"unavailable: {type(error).__name__}"
         checks["broker"] = "ok" if await broker.ping(timeout=2.0) else "unavailable"
-        if relay is not None:
+        checks["leader"] = leader.leading
+        if relay is not None and leader.leading:
             checks["relay"] = {
                 "ready": relay.ready,
                 "position": relay.position,
@@ -288,7 +307,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
         ready = (
             isinstance(checks["store"], dict)
             and checks["broker"] == "ok"
-            and (relay is None or relay.ready)
+            and (relay is None or relay.ready or not leader.leading)
             and behind <= settings.ready_max_lag
         )
         return checks, ready
@@ -341,13 +360,17 @@ def build_service(parts: ServiceParts) -> FastAPI:
         if isinstance(checks["store"], dict):
             metrics.store_position.set(checks["store"]["notification_id"])
         metrics.broker_up.set(1 if checks["broker"] == "ok" else 0)
-        if relay is not None:
+        metrics.leader.set(1 if leader.leading else 0)
+        if relay is not None and leader.leading:  # a follower's relay does not run
             metrics.relay_position.set(relay.position or 0)
             metrics.relay_ready.set(1 if relay.ready else 0)
             metrics.dead_lettered.labels("relay").set(relay.parked)
             if isinstance(checks["store"], dict):
                 store = checks["store"]["notification_id"]
                 metrics.relay_lag.set(max(0, store - (relay.position or 0)))
+        elif relay is not None:  # a follower's relay does not run: the leader's says it all
+            metrics.relay_ready.set(0)
+            metrics.relay_lag.set(0)
         if consumer is not None:
             metrics.dead_lettered.labels("consumer").set(consumer.parked)
             metrics.note_lag(checks["consumer"]["lag"])
@@ -396,7 +419,10 @@ class Health(BaseModel):
     warning: str | None = Field(None, description="what an operator must not overlook")
     store: dict[str, int] | str = Field(description="its position, or why it is unavailable")
     broker: Literal["ok", "unavailable"]
-    relay: RelayHealth | None = None
+    leader: bool = Field(
+        description="whether this process leads (publishes the outbox, runs scheduled work)"
+    )
+    relay: RelayHealth | None = Field(None, description="the relay's state, on the leader")
     consumer: ConsumerHealth | None = None
 
 

@@ -55,14 +55,14 @@ class NotificationsApplication(ServiceApplication):
         for owner_id in self.originators_of(ParticipantNotifications.Opened):
             self.due.add_owner(self.repository.get(owner_id))
 
-    def recorded(self, recordings: list[Recording[UUID]]) -> None:
+    def recorded(self, recordings: list[Recording[UUID]], here: bool = True) -> None:
         self.due.follow(r.domain_event for r in recordings)
-        if self.outcome_listener is not None:
+        if self.outcome_listener is not None and here:  # each process counts its own
             for r in recordings:
                 outcome = OUTCOMES.get(type(r.domain_event))
                 if outcome is not None:
                     self.outcome_listener(outcome)
-        super().recorded(recordings)
+        super().recorded(recordings, here)
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:
         owner = self.find(

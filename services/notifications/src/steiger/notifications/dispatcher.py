@@ -67,6 +67,8 @@ class Dispatcher:
         owner = self.app.owner(owner_id)
         n = owner.notifications[notification_id]
         if n.status != "pending" or n.send_at > now:
+            # the index heard of it out of order (from another process of the service)
+            self.app.due.correct(owner, notification_id)
             return 0
         decision = decide(owner, n, now)
         if self.app.restricted(owner.participant_id):

@@ -39,6 +39,15 @@ class DueIndex:
                 elif isinstance(e, _ENDS):
                     self._pending.pop(e.notification_id, None)
 
+    def correct(self, owner: Owner, notification_id: UUID) -> None:
+        """The notification as its owner has it now: pending at its time, or gone."""
+        n = owner.notifications.get(notification_id)
+        with self._lock:
+            if n is None or n.status != "pending":
+                self._pending.pop(notification_id, None)
+            else:
+                self._pending[notification_id] = (n.send_at.timestamp(), owner.id)
+
     def due(self, now: dt.datetime) -> list[tuple[UUID, UUID]]:
         """(owner id, notification id) of everything due at `now`, earliest first."""
         until = now.timestamp()

@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 
 import structlog
 from cryptography.exceptions import InvalidTag
+from eventsourcing.persistence import Recording
 
 from steiger.participant.contracts import to_contract
 from steiger.participant.domain.bsn import check_bsn, mask_bsn
@@ -45,6 +46,10 @@ RETENTION_ACTOR: dict[str, object] = {
     "purpose": "retention",
 }
 """Who erased a file whose retention period ended, when no request asked for it."""
+
+
+_NAMES_CHANGED = (Participant.Registered, Participant.PersonalDataRectified, Participant.Erased)
+"""The events after which the search index looks at the participant again."""
 
 
 class ParticipantApplication(ServiceApplication):
@@ -434,6 +439,19 @@ class ParticipantApplication(ServiceApplication):
         self, name: str | None, external_id: str | None, birth_year: int | None
     ) -> list[dict[str, Any]]:
         return self.search_index.find(name, external_id, birth_year)
+
+    def recorded(self, recordings: list[Recording[UUID]], here: bool = True) -> None:
+        if not here:  # another process registered, rectified or erased them: look again
+            for participant_id in {
+                r.domain_event.originator_id
+                for r in recordings
+                if isinstance(r.domain_event, _NAMES_CHANGED)
+            }:
+                self.search_index.remove(participant_id)
+                p = self._get(participant_id)
+                if not p.erased and self.keys.get_key(p.id) is not None:
+                    self.search_index.add(p.id, self._open(p))
+        super().recorded(recordings, here)
 
     def _every_participant(self) -> list[tuple[UUID, PersonalData]]:
         found = []

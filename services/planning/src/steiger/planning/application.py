@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID, uuid4
 
+from eventsourcing.persistence import Recording
+
 from steiger.planning.contracts import to_contract
 from steiger.planning.domain.case_texts import CASE_TEXTS
 from steiger.planning.domain.errors import (
@@ -111,10 +113,20 @@ class PlanningApplication(ServiceApplication):
         action_id = uuid4()
         goal.plan_action(action_id, description, owner, due_on, reward_item, partner)
         self.save(goal)
-        with self._open_lock:
-            if self._goals_with_open_actions is not None:
-                self._goals_with_open_actions.add(goal_id)
         return action_id
+
+    def recorded(self, recordings: list[Recording[UUID]], here: bool = True) -> None:
+        # by any process of the service: the one that runs the detector may be another
+        opened = [
+            r.domain_event.originator_id
+            for r in recordings
+            if isinstance(r.domain_event, Goal.ActionPlanned)
+        ]
+        if opened:
+            with self._open_lock:
+                if self._goals_with_open_actions is not None:
+                    self._goals_with_open_actions.update(opened)
+        super().recorded(recordings, here)
 
     def complete_action(
         self, goal_id: UUID, action_id: UUID, completed_at: dt.datetime, by: str = "participant"

@@ -66,12 +66,12 @@ class ReportingApplication(ServiceApplication):
         latest = self.latest_views.latest(Progress.create_id(participant_id))
         return latest is not None and latest != version
 
-    def recorded(self, recordings: list[Recording[UUID]]) -> None:
+    def recorded(self, recordings: list[Recording[UUID]], here: bool = True) -> None:
         # Newer versions first, then the listeners: a client woken by them reads the new view.
         for recording in recordings:
             event = recording.domain_event
             self.latest_views.changed(event.originator_id, event.originator_version)
-        super().recorded(recordings)
+        super().recorded(recordings, here)
 
     def dashboard(
         self,

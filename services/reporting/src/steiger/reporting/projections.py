@@ -45,8 +45,10 @@ class LatestViews:
         self._views: dict[tuple[UUID, dt.date], Kept] = {}
 
     def changed(self, progress_id: UUID, version: int) -> None:
-        """Called after each write: views of older versions are no longer served."""
-        self._latest[progress_id] = version
+        """Called after each write (also by another process, a little later, and then
+        possibly after a newer one of this process's): views of older versions are no
+        longer served."""
+        self._latest[progress_id] = max(version, self._latest.get(progress_id, version))
 
     def latest(self, progress_id: UUID) -> int | None:
         """The newest version written or read since the start, if any."""

@@ -5,11 +5,13 @@ outbox the relay publishes from."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 from uuid import UUID
 
+import structlog
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
@@ -41,6 +43,8 @@ from steiger.shared.keystore import open_key_store
 from steiger.shared.participants import ParticipantState
 from steiger.shared.restriction import Restriction
 from steiger.shared.sealing import CaseTexts, Vault
+
+log = structlog.get_logger(__name__)
 
 remember_protocol_members()  # the library checks its protocols for every event it touches
 
@@ -145,6 +149,12 @@ class ServiceApplication(StoreHooks):
         self._unrestricted: set[UUID] = set()
         super().__init__(env)
         self._recorded_listeners: list[Callable[[list[UUID]], None]] = []
+        self._following = False
+        self._written_here: set[int] = set()
+        self._written_lock = threading.Lock()
+        self._followed = 0 if self.single_writer else self.recorder.max_notification_id() or 0
+        """How far `follow_store` has seen the store: from before the views a service builds
+        from its log at start, so a write made meanwhile reaches them too."""
 
     @property
     def single_writer(self) -> bool:
@@ -260,7 +270,41 @@ class ServiceApplication(StoreHooks):
             owners_being_written.reset(owners)
         for aggregate in processing_event.aggregates.values():
             self.repository.remember(aggregate)
+        if self._following:
+            with self._written_lock:
+                self._written_here.update(r.notification.id for r in recordings)
         return recordings
+
+    def follow_store(self, limit: int = 1000) -> int:
+        """What other processes of the service wrote to the shared store since the last
+        call, in the store's order, given to `recorded(..., here=False)`: the service's
+        views in memory (reminders due, open actions, the search index, the latest progress
+        views) follow every write, not only this process's. Returns how many stored events
+        it read (0: it is up to date)."""
+        self._following = True
+        notifications = self.recorder.select_notifications(start=self._followed + 1, limit=limit)
+        if not notifications:
+            return 0
+        last = notifications[-1].id
+        with self._written_lock:
+            here = {n.id for n in notifications} & self._written_here
+            self._written_here = {i for i in self._written_here if i > last}
+        mapper = self.mapper
+        assert isinstance(mapper, TracingMapper)
+        recordings: list[Recording[UUID]] = []
+        for notification in notifications:
+            if notification.id in here:
+                continue
+            try:
+                domain_event, _ = mapper.decode(notification)
+            except Exception:  # the relay parks it; nothing in memory can follow it
+                log.exception("a stored event cannot be read", notification_id=notification.id)
+                continue
+            recordings.append(Recording(domain_event, notification))
+        self._followed = last
+        if recordings:
+            self.recorded(recordings, here=False)
+        return len(notifications)
 
     def contract_of(self, domain_event: Any) -> IntegrationEvent | None:
         """The public contract of a domain event, None for one that stays inside the service;
@@ -333,7 +377,7 @@ class ServiceApplication(StoreHooks):
         write (the relay wakes up; reporting answers clients waiting for a change)."""
         self._recorded_listeners.append(listener)
 
-    def recorded(self, recordings: list[Recording[UUID]]) -> None:
+    def recorded(self, recordings: list[Recording[UUID]], here: bool = True) -> None:
         if any(isinstance(r.domain_event, Restriction.Imposed) for r in recordings):
             self._unrestricted.clear()
         if recordings:
