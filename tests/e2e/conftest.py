@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -22,13 +25,38 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_system(tmp_path, extra_env: dict[str, str] | None = None) -> System:
+def a_key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+def own_database(postgres_dsn: str, prefix: str) -> tuple[dict[str, str], Path]:
+    """A database of the system's own on the PostgreSQL server, with the keys a deployment on
+    PostgreSQL must configure; and the server's data directory."""
+    import psycopg
+
+    name = f"{prefix}_{os.urandom(4).hex()}"
+    with psycopg.connect(postgres_dsn, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+        (data_directory,) = db.execute("SHOW data_directory").fetchone()
+    env = {
+        "STEIGER_DATABASE_URL": postgres_dsn.rsplit("/", 1)[0] + f"/{name}",
+        "STEIGER_EVENT_SIGNING_KEY": a_key(),
+        "STEIGER_AUDIT_KEY": a_key(),
+        **{f"STEIGER_{s.upper()}_MASTER_KEY": a_key() for s in ("participant", "bridge",
+                                                                "planning", "rewards")},
+    }  # fmt: skip
+    return env, Path(data_directory)
+
+
+def start_system(
+    tmp_path, extra_env: dict[str, str] | None = None, ports: dict[str, int] | None = None
+) -> System:
     broker = EmbeddedBroker(port=_free_port())
     system = System(
         var_dir=tmp_path / "var",
         broker=broker,
         bootstrap_servers=broker.bootstrap_servers,
-        ports={name: _free_port() for name in SERVICES},
+        ports=ports or {name: _free_port() for name in SERVICES},
         extra_env=extra_env or {},
         oidc_issuer=None,  # its own development issuer, as `make run` starts it
         issuer_port=_free_port(),

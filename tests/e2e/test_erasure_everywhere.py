@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from aiokafka import AIOKafkaConsumer
 
 from steiger.shared.kafka import records_from_beginning
 
-from .conftest import start_system
+from .conftest import own_database, start_system
 from .test_notifications import midday_zone
 
 pytestmark = pytest.mark.e2e
@@ -87,10 +86,6 @@ def every_file(*directories: Path) -> dict[Path, bytes]:
     }
 
 
-def a_key() -> str:
-    return base64.b64encode(os.urandom(32)).decode()
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def store(request) -> tuple[dict[str, str], list[Path]]:
     """The system's stores: SQLite files in its var directory (searched anyway), or a
@@ -98,21 +93,8 @@ def store(request) -> tuple[dict[str, str], list[Path]]:
     files, write-ahead log, server log) is searched too."""
     if request.param == "sqlite":
         return {}, []
-    import psycopg
-
-    dsn = request.getfixturevalue("postgres_dsn")
-    name = f"steiger_erasure_{os.urandom(4).hex()}"
-    with psycopg.connect(dsn, autocommit=True) as db:
-        db.execute(f"CREATE DATABASE {name}")
-        (data_directory,) = db.execute("SHOW data_directory").fetchone()
-    env = {
-        "STEIGER_DATABASE_URL": dsn.rsplit("/", 1)[0] + f"/{name}",
-        "STEIGER_EVENT_SIGNING_KEY": a_key(),
-        "STEIGER_AUDIT_KEY": a_key(),
-        **{f"STEIGER_{s.upper()}_MASTER_KEY": a_key() for s in ("participant", "bridge",
-                                                                "planning", "rewards")},
-    }  # fmt: skip
-    return env, [Path(data_directory).parent]  # the throwaway server's data, and its log
+    env, data_directory = own_database(request.getfixturevalue("postgres_dsn"), "steiger_erasure")
+    return env, [data_directory.parent]  # the throwaway server's data, and its log
 
 
 def checkpoint(env: dict[str, str]) -> None:

@@ -101,6 +101,10 @@ class System:
     issuer: DevelopmentIssuer | None = None
     """The development issuer, when the system runs one (it mints the CLI's tokens)."""
     issuer_process: ServiceProcess | None = None
+    replicas: dict[str, ServiceProcess] = field(default_factory=dict)
+    """A second process of each service, when started (on PostgreSQL: `start_replicas`)."""
+    env: dict[str, str] = field(default_factory=dict)
+    """What the services' processes are started with."""
 
     def start(self, timeout: float = 60.0) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
@@ -129,6 +133,7 @@ class System:
             **access,
             **self.extra_env,
         }
+        self.env = env
         for name in SERVICES:
             service = ServiceProcess(
                 name, self.ports[name], env, self.var_dir / "logs" / f"{name}.log"
@@ -136,6 +141,22 @@ class System:
             service.start()
             self.services[name] = service
         self.wait_healthy(timeout)
+
+    def start_replicas(self, ports: Mapping[str, int], timeout: float = 90.0) -> None:
+        """A second process of every service, on `ports`, sharing the first one's store
+        (a PostgreSQL schema: a SQLite file has one process) and consumer group."""
+        for name in SERVICES:
+            replica = ServiceProcess(
+                name, ports[name], self.env, self.var_dir / "logs" / f"{name}-2.log"
+            )
+            replica.start()
+            self.replicas[name] = replica
+        deadline = time.monotonic() + timeout
+        while not all(replica.healthy() for replica in self.replicas.values()):
+            exited = [r.name for r in self.replicas.values() if not r.running()]
+            if exited or time.monotonic() > deadline:
+                raise RuntimeError(f"replicas not healthy (exited: {exited}); see var/logs")
+            time.sleep(0.2)
 
     def start_issuer(self) -> dict[str, str]:
         """The development issuer, and what the services need to use it: its address, and
@@ -233,7 +254,7 @@ class System:
         self.create_topics()
 
     def stop(self) -> None:
-        for service in self.services.values():
+        for service in (*self.services.values(), *self.replicas.values()):
             service.stop()
         if self.issuer_process is not None:
             self.issuer_process.stop()
