@@ -32,11 +32,11 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.message import KafkaMessage
 
-from steiger.shared import cloudevents
+from steiger.shared import cloudevents, tracing
 from steiger.shared.eventstore import Hosted
 from steiger.shared.kafka import CONSUMER_OPTIONS, TopicKeeper
 from steiger.shared.topics import dead_letter_topic, events_topic
-from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
+from steiger.shared.tracing import current_traceparent, trace_id
 
 log = structlog.get_logger(__name__)
 
@@ -147,13 +147,18 @@ class IdempotentConsumer:
         A conflict is no fault of an event: the service wrote one of the batch's aggregates
         meanwhile (the notifications dispatcher does, on its own threads). The conflict brought
         the cached aggregates up to the store, so the batch runs again as a batch."""
-        traced = [(envelope, continue_trace(envelope.traceparent)) for _, envelope in arrived]
+        spans = [self._span(envelope, record) for record, envelope in arrived]
+        traced = [
+            (envelope, span.traceparent) for (_, envelope), span in zip(arrived, spans, strict=True)
+        ]
         for attempt in range(1, BATCH_ATTEMPTS + 1):
             try:
                 fresh = self._process_together(partition, traced)
                 break
             except STORE_UNAVAILABLE:
                 log.exception("store unavailable; the records will be delivered again")
+                for span in spans:
+                    span.end(failed="store unavailable")
                 await asyncio.sleep(1.0)
                 raise
             except Exception as error:
@@ -161,7 +166,11 @@ class IdempotentConsumer:
                     continue
                 log.info("batch not recorded; one event at a time", reason=repr(error))
                 self.batches_split += 1
+                for span in spans:  # each is processed again, in a span of its own
+                    span.end(failed="batch not recorded")
                 return False
+        for span, (envelope, _) in zip(spans, traced, strict=True):
+            span.end(attributes={"steiger.duplicate": envelope.sequence not in fresh})
         now = dt.datetime.now(dt.UTC)
         for envelope, traceparent in traced:
             log.info(
@@ -193,15 +202,37 @@ class IdempotentConsumer:
             tracking = own_tracking("late", record.topic, record.partition, envelope.sequence)
         else:
             tracking = Tracking(f"{record.topic}#{record.partition}", envelope.sequence)
-        traceparent = continue_trace(envelope.traceparent)
+        span = self._span(envelope, record)
+        traceparent = span.traceparent
         token = current_traceparent.set(traceparent)
+        failed = None
         try:
             with structlog.contextvars.bound_contextvars(
                 correlation_id=trace_id(traceparent), event_type=envelope.type, event_id=envelope.id
             ):
                 await self._process_with_retries(record, envelope, tracking)
+        except BaseException as error:
+            failed = type(error).__name__
+            raise
         finally:
             current_traceparent.reset(token)
+            span.end(failed=failed)
+
+    def _span(self, envelope: cloudevents.Envelope, record: ConsumerRecord) -> tracing.Span:
+        """The event's processing, in the trace its producer's request started."""
+        return tracing.begin(
+            f"process {envelope.type}",
+            envelope.traceparent,
+            "consumer",
+            **{
+                "messaging.system": "kafka",
+                "messaging.operation.type": "process",
+                "messaging.destination.name": record.topic,
+                "messaging.destination.partition.id": str(record.partition),
+                "messaging.message.id": envelope.id,
+                "messaging.consumer.group.name": f"steiger-{self.consumer_name}",
+            },
+        )
 
     async def _process_with_retries(
         self, record: ConsumerRecord, envelope: cloudevents.Envelope, tracking: Tracking

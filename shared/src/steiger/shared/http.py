@@ -17,12 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from steiger.shared import clock
+from steiger.shared import clock, tracing
 from steiger.shared.access import Forbidden, InvalidPurpose, Unauthenticated, challenge
 from steiger.shared.eventstore import Unpublishable
 from steiger.shared.participants import PARTICIPANT_ERRORS
 from steiger.shared.tokens import IssuerUnavailable
-from steiger.shared.tracing import continue_trace, current_traceparent, trace_id
+from steiger.shared.tracing import current_traceparent, trace_id
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -162,15 +162,18 @@ class TraceContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"traceparent", b"").decode() or None
-        traceparent = continue_trace(incoming)
+        method = scope["method"]
+        span = tracing.begin(method, incoming, "server", **{"http.request.method": method})
+        traceparent = span.traceparent
         token = current_traceparent.set(traceparent)
 
         started = False
+        status = 500
 
         async def send_with_trace(message: Message) -> None:
-            nonlocal started
+            nonlocal started, status
             if message["type"] == "http.response.start":
-                started = True
+                started, status = True, message["status"]
                 message.setdefault("headers", [])
                 message["headers"].append((b"traceparent", traceparent.encode()))
             await send(message)
@@ -194,6 +197,15 @@ class TraceContextMiddleware:
                     await response(scope, receive, send_with_trace)
         finally:
             current_traceparent.reset(token)
+            template = getattr(scope.get("route"), "path_format", None)
+            span.end(
+                f"{method} {template}" if template else None,
+                failed=f"answered {status}" if status >= 500 else None,
+                attributes={
+                    "http.response.status_code": status,
+                    **({"http.route": template} if template else {}),
+                },
+            )
 
 
 # Dependencies are coroutines although they never wait: FastAPI runs plain functions on its

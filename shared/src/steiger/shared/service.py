@@ -23,7 +23,7 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
-from steiger.shared import clock
+from steiger.shared import clock, tracing
 from steiger.shared.access import Door, ParticipantOf, public
 from steiger.shared.audit import AuditMiddleware, AuditTrail, audit_router, open_audit_store
 from steiger.shared.concurrency import off_the_loop, one_at_a_time
@@ -222,6 +222,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        tracing.export_traces(settings.service)
         await keeper.ensure()
         await broker.connect()
         # The consumer joins its group in the background: after a crash the group waits for
@@ -243,6 +244,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
             await broker.stop()
             application.close()
             api.state.audit.close()
+            tracing.stop_exporting()
 
     # One process of the service publishes and runs the scheduled work; every process
     # answers commands and shares the incoming partitions (`steiger.shared.leadership`).
