@@ -113,6 +113,11 @@ def test_every_effect_once_when_the_leading_process_of_every_service_is_killed_m
             leaders = {name: leader_of(system, name) for name in SERVICES}
             assert all(leaders.values()), leaders  # one of each pair leads
             pair = Pair(system, staff_token(system))
+            # a replay swaps one process's projections: refused while another one runs
+            refused = pair.http.post(f"{system.services['reporting'].url}/operations/replay",
+                                     json={"source": "kafka"})  # fmt: skip
+            assert refused.status_code == 409, refused.text
+            assert "Scale reporting to one process" in refused.json()["detail"]
             accepted: dict[str, list[str]] = {}
             achieved: list[str] = []
             halfway = threading.Event()

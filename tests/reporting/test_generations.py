@@ -43,3 +43,21 @@ def test_a_generation_is_filled_aside_discarded_and_made_current(settings):
 
     discard(settings, 1)
     assert ReportingApplication(environment(settings, 1)).participants() == []
+
+
+@pytest.mark.postgres
+def test_on_postgresql_every_process_finds_the_current_generation_in_the_database(
+    postgres_dsn, tmp_path
+):
+    """Not in `var/`: another process, or one restarted with a new `var/` (a pod's), would
+    open generation 0 again and serve what the replay replaced."""
+    here = Settings(var_dir=tmp_path / "here", database_url=postgres_dsn)
+    elsewhere = Settings(var_dir=tmp_path / "elsewhere", database_url=postgres_dsn)
+    discard(here, 0)
+    assert current_generation(elsewhere) == 0
+    make_current(here, 2)
+    assert current_generation(elsewhere) == 2
+    assert not (tmp_path / "here" / "reporting.generation").exists()
+    make_current(elsewhere, 3)
+    assert current_generation(here) == 3
+    discard(here, 0)

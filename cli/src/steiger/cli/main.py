@@ -263,6 +263,18 @@ def contracts(
     console.print(f"{len(written)} schemas in {out}; AsyncAPI in {asyncapi}")
 
 
+@app.command()
+def manifests(
+    out: Path = typer.Option(Path("deploy/k8s/base"), help="The Kustomize base to write."),
+) -> None:
+    """Write the Kubernetes base (Deployments, Services, budgets, network policies, Strimzi
+    topics and users, the PostgreSQL cluster) from what the code says."""
+    from steiger.cli.manifests import write_base
+
+    written = write_base(out)
+    console.print(f"{len(written)} files in {out}")
+
+
 ROLES = (
     "mentor", "team-lead", "privacy-officer", "researcher", "operator", "administrator",
     "participant", "service",

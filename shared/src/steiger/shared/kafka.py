@@ -167,6 +167,18 @@ async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: i
         await admin.close()
 
 
+async def group_members(bootstrap_servers: str, group: str) -> int:
+    """How many consumers are in the group now (a process killed a moment ago counts until
+    its session times out)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **connection())
+    await admin.start()
+    try:
+        (described,) = await admin.describe_consumer_groups([group])
+        return sum(len(found[5]) for found in described.groups)  # (error, id, state, ..., members)
+    finally:
+        await admin.close()
+
+
 class TopicKeeper:
     """The topics a service works with, each with its partition count: made before the
     service starts, made again within `interval` seconds whenever the broker lost them (the

@@ -253,11 +253,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
         [*([relay.run] if relay else []), *parts.background],
     )
     # Beside other processes on a shared store, what it keeps in memory follows their writes.
-    follower = (
-        StoreFollower(application)
-        if isinstance(application, ServiceApplication) and not application.single_writer
-        else None
-    )
+    follower = None if application.single_writer else StoreFollower(application)
     api = build_api(parts, lifespan, {NotParked: 404, StillFailing: 409})
     api.state.broker = broker
     api.state.relay = relay

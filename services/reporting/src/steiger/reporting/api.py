@@ -17,7 +17,7 @@ from steiger.reporting.operations import ReportingOperations
 from steiger.reporting.page import progress_page
 from steiger.reporting.projections import Kept
 from steiger.reporting.rebuilding.generations import LiveProjections
-from steiger.reporting.rebuilding.replay import ReplayRunning
+from steiger.reporting.rebuilding.replay import NotAlone, ReplayRunning
 from steiger.reporting.responses import (
     Caseload,
     Dashboard,
@@ -47,6 +47,7 @@ from steiger.shared.http import (
     etag_matches,
     requested_wait,
 )
+from steiger.shared.kafka import group_members
 from steiger.shared.openapi import BINARY, TEXT
 from steiger.shared.participants import KnownParticipant
 
@@ -63,7 +64,7 @@ Operations = Annotated[ReportingOperations, Depends(current_operations)]
 """Exports, the exchange-network feed and the replay."""
 router = APIRouter(tags=["progress"])
 
-DOMAIN_ERRORS = {NoProgressYet: 404, ReplayRunning: 409, InvalidPeriod: 422}
+DOMAIN_ERRORS = {NoProgressYet: 404, ReplayRunning: 409, NotAlone: 409, InvalidPeriod: 422}
 
 AsOf = Annotated[
     PlannedDay | None,
@@ -258,8 +259,26 @@ class ReplayIn(Strict):
     response_model=ReplayProgress,
     dependencies=[admits(Role.OPERATOR)],
 )
-def start_replay(body: ReplayIn, operations: Operations) -> dict[str, Any]:
-    return asdict(operations.replay.start(body.source))
+async def start_replay(body: ReplayIn, operations: Operations) -> dict[str, Any]:
+    # The swap replaces the projections of this process; another one would go on feeding
+    # the old generation and miss what it consumed meanwhile.
+    # (A SQLite store has one process: only PostgreSQL's can have more.)
+    settings = operations.settings
+    if settings.database_url:
+        try:
+            members = await group_members(settings.kafka_bootstrap_servers, "steiger-reporting")
+        except Exception as error:
+            raise NotAlone(
+                f"could not ask the broker how many processes of reporting run ({error!r}); "
+                "try again when it answers"
+            ) from error
+        if members > 1:
+            raise NotAlone(
+                f"{members} processes of reporting are running: a replay rebuilds this one's "
+                "projections only. Scale reporting to one process, replay, then scale it up "
+                "again"
+            )
+    return asdict(await off_the_loop(operations.replay.start, body.source))
 
 
 @router.get(

@@ -11,13 +11,13 @@ import asyncio
 import structlog
 
 from steiger.shared.concurrency import off_the_loop, one_at_a_time
-from steiger.shared.eventstore.application import ServiceApplication
+from steiger.shared.eventstore.application import Hosted
 
 log = structlog.get_logger(__name__)
 
 
 class StoreFollower:
-    def __init__(self, application: ServiceApplication, interval: float = 0.5) -> None:
+    def __init__(self, application: Hosted, interval: float = 0.5) -> None:
         self.application = application
         self.interval = interval
         self._thread = one_at_a_time()

@@ -35,6 +35,10 @@ class ReplayRunning(Exception):
     """A replay is already under way."""
 
 
+class NotAlone(Exception):
+    """Other processes of reporting are running"""
+
+
 @dataclass
 class ReplayStatus:
     state: str = "idle"  # idle, reading, catching-up, done, failed
