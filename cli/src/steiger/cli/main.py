@@ -132,17 +132,22 @@ def bench(
     output: Path = typer.Option(Path("bench-results/benchmarks.json")),
     duration: float = typer.Option(20.0, help="Seconds per measurement."),
     suite: list[str] = typer.Option(
-        ["backbone", "import", "replay", "access"], help="backbone, import, replay, access"
+        ["backbone", "import", "replay", "access", "memory"],
+        help="backbone, import, replay, access, memory",
     ),
     replay_events: int = typer.Option(1_000_000, help="Events in the replay benchmark."),
+    memory_events: int = typer.Option(
+        1_000_000, help="Events each consuming service processes before its memory is read."
+    ),
     participants: int = typer.Option(
         200, min=10, help="Participants the backbone load works with (registered first)."
     ),
 ) -> None:
     """Measure on fresh systems (embedded defaults): throughput and end-to-end latency
     (backbone, with sign-in and the audit trail on), the bulk import of 10,000 participants
-    (import), rebuilding reporting from a generated history of a million events (replay), and
-    what checking a token costs a request (access)."""
+    (import), rebuilding reporting from a generated history of a million events (replay),
+    what checking a token costs a request (access), and each consuming service's resident
+    memory after it processed a million events (memory)."""
     from steiger.cli.bench import run_benchmarks
 
     run_benchmarks(
@@ -151,6 +156,7 @@ def bench(
         duration=duration,
         suites=tuple(suite),
         replay_events=replay_events,
+        memory_events=memory_events,
         participants=participants,
     )
 
