@@ -454,6 +454,7 @@ def run_benchmarks(
     workers: int = 32,
     import_rows: int = 10_000,
     replay_events: int = 1_000_000,
+    memory_events: int = 1_000_000,
 ) -> dict[str, Any]:
     # suites run now replace their own results; the others' stay in the file
     report: dict[str, Any] = json.loads(output.read_text()) if output.exists() else {}
@@ -529,6 +530,18 @@ def run_benchmarks(
             f"{access['token_check_warm_ms']} ms · first check ES256 "
             f"{access['first_check_es256_ms']} ms, RS256 {access['first_check_rs256_ms']} ms",
         )
+    if "memory" in suites:
+        from steiger.cli.bench_memory import bench_memory
+
+        report["memory"] = memory = bench_memory(
+            console, output.parent, memory_events, _free_port()
+        )
+        for service, measured in memory.items():
+            table.add_row(
+                f"{service}: resident memory after {measured['events']:,} events",
+                f"{measured['resident_mb']} MB (highest {measured['highest_mb']} MB) · "
+                f"{measured['events_per_second']:,} events/s",
+            )
     table.add_row(
         "machine speed (sum(range(1000)), lower is faster)",
         f"{report['machine']['calibration_sum_range_1000_us']} µs",
