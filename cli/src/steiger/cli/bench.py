@@ -455,6 +455,7 @@ def run_benchmarks(
     import_rows: int = 10_000,
     replay_events: int = 1_000_000,
     memory_events: int = 1_000_000,
+    memory_services: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     # suites run now replace their own results; the others' stay in the file
     report: dict[str, Any] = json.loads(output.read_text()) if output.exists() else {}
@@ -533,10 +534,11 @@ def run_benchmarks(
     if "memory" in suites:
         from steiger.cli.bench_memory import bench_memory
 
-        report["memory"] = memory = bench_memory(
-            console, output.parent, memory_events, _free_port()
+        measured_now = bench_memory(
+            console, output.parent, memory_events, _free_port(), memory_services
         )
-        for service, measured in memory.items():
+        report["memory"] = {**report.get("memory", {}), **measured_now}
+        for service, measured in measured_now.items():
             table.add_row(
                 f"{service}: resident memory after {measured['events']:,} events",
                 f"{measured['resident_mb']} MB (highest {measured['highest_mb']} MB) · "

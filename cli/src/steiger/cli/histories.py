@@ -90,9 +90,12 @@ def journey(rng: random.Random, participant_id: uuid.UUID, events: int) -> list[
     return found
 
 
-def history(total: int, per_participant: int = 100, seed: int = 7) -> Iterator[IntegrationEvent]:
+def history(
+    total: int, per_participant: int = 100, seed: int = 7, burst: int = 1
+) -> Iterator[IntegrationEvent]:
     """About `total` events: journeys of `total // per_participant` participants, interleaved
-    the way many participants' activity interleaves in the producers' logs."""
+    the way many participants' activity interleaves in the producers' logs: `burst` events of
+    one participant at a time (1: the harshest interleaving; a meeting records several)."""
     rng = random.Random(seed)
     journeys = [
         iter(journey(rng, uuid.UUID(int=rng.getrandbits(128), version=4), per_participant))
@@ -101,9 +104,10 @@ def history(total: int, per_participant: int = 100, seed: int = 7) -> Iterator[I
     produced = 0
     while journeys and produced < total:
         for j in list(journeys):
-            for event in j:
+            for taken, event in enumerate(j, 1):
                 yield event
                 produced += 1
-                break
+                if taken == burst:
+                    break
             else:
                 journeys.remove(j)

@@ -139,6 +139,9 @@ def bench(
     memory_events: int = typer.Option(
         1_000_000, help="Events each consuming service processes before its memory is read."
     ),
+    memory_service: list[str] = typer.Option(
+        [], help="Only these services in the memory benchmark (repeat; default: all)."
+    ),
     participants: int = typer.Option(
         200, min=10, help="Participants the backbone load works with (registered first)."
     ),
@@ -157,6 +160,7 @@ def bench(
         suites=tuple(suite),
         replay_events=replay_events,
         memory_events=memory_events,
+        memory_services=tuple(memory_service),
         participants=participants,
     )
 

@@ -43,6 +43,13 @@ def master_key_of(env: Mapping[str, str], service: str, needed: bool) -> bytes:
     return secret_kept_in(path.parent, f"{path.stem}-master.key")
 
 
+CACHED_AGGREGATES = {"notifications": 1_000, "reporting": 1_000, "rewards": 1_000}
+"""How many aggregates a service keeps in memory, where 10,000 would hold too much: a
+participant's notifications, progress and ledger gather everything of their years (about
+34, 32 and 7 KB after a hundred events; docs/benchmarks.md, "Resident memory"), a goal or a
+Bridge record stays small. A read past the cache replays the aggregate from the store."""
+
+
 def environment_of(service: str, var_dir: Path, database_url: str | None) -> dict[str, str]:
     """The store environment of a service by name (for the CLI, which imports no service)."""
     # Aggregates are cached (no replaying long histories). A service's SQLite file has one
@@ -51,7 +58,8 @@ def environment_of(service: str, var_dir: Path, database_url: str | None) -> dic
     # may be shared by replicas of the service, so there each read fast-forwards the cached
     # aggregate from the store first (AGGREGATE_CACHE_FASTFORWARD=n in the environment turns
     # that off for a deployment that runs one process per service).
-    common = {"SINGLE_ROW_TRACKING": "y", "AGGREGATE_CACHE_MAXSIZE": "10000"}
+    cached = CACHED_AGGREGATES.get(service, 10_000)
+    common = {"SINGLE_ROW_TRACKING": "y", "AGGREGATE_CACHE_MAXSIZE": str(cached)}
     if not database_url:
         var_dir.mkdir(parents=True, exist_ok=True)
         path = Path(var_dir) / f"{service}.sqlite"
