@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaProducer
 from rich.console import Console
 
+from steiger.cli.bench_replay import publish
 from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.histories import history
 from steiger.cli.runtime import ServiceProcess, configured_partitions
-from steiger.shared import cloudevents
 from steiger.shared.contracts import IntegrationEvent
 from steiger.shared.contracts.participant import ConsentGranted, Household, ParticipantRegistered
 from steiger.shared.kafka import ensure_topics
@@ -69,37 +68,15 @@ def events_for(service: str, total: int) -> Iterator[IntegrationEvent]:
 
 
 async def produce(bootstrap: str, service: str, total: int, signing_key: bytes) -> int:
-    topics = [events_topic(p) for p in CONSUMES[service]]
-    await ensure_topics(bootstrap, topics, configured_partitions())
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, enable_idempotence=False, acks=1, linger_ms=20,
-        max_batch_size=1024 * 1024, max_request_size=8 * 1024 * 1024,
-    )  # fmt: skip
-    await producer.start()
-    sequences: dict[str, int] = {}
-    produced = 0
-    try:
-        pending = []
-        for event in events_for(service, total):
-            topic = events_topic(event.producer)
-            sequences[topic] = sequences.get(topic, 0) + 1
-            record = cloudevents.encode(
-                event, event_id=str(uuid.uuid4()), source=f"urn:nld:oin:{OIN}:systeem:steiger-"
-                f"{event.producer}", time=dt.datetime.now(dt.UTC), sequence=sequences[topic],
-                traceparent=None, signing_key=signing_key,
-            )  # fmt: skip
-            headers = [(k, v.encode()) for k, v in record.headers.items()]
-            pending.append(
-                await producer.send(topic, record.value, key=record.key, headers=headers)
-            )
-            produced += 1
-            if produced % 20000 == 0:
-                await asyncio.gather(*pending)
-                pending = []
-        await asyncio.gather(*pending)
-    finally:
-        await producer.stop()
-    return produced
+    await ensure_topics(
+        bootstrap, [events_topic(p) for p in CONSUMES[service]], configured_partitions()
+    )
+    return await publish(
+        bootstrap,
+        events_for(service, total),
+        lambda producer: f"urn:nld:oin:{OIN}:systeem:steiger-{producer}",
+        signing_key,
+    )
 
 
 def resident_mb(pid: int) -> dict[str, float]:

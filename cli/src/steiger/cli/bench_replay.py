@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from steiger.cli.broker import EmbeddedBroker
 from steiger.cli.histories import history
 from steiger.cli.runtime import configured_partitions
 from steiger.shared import cloudevents
+from steiger.shared.contracts import IntegrationEvent
 from steiger.shared.kafka import ensure_topics, records_from_beginning
 from steiger.shared.settings import secret_kept_in
 from steiger.shared.topics import CONSUMES, events_topic
@@ -31,20 +33,33 @@ SOURCE = "urn:nld:oin:00000000000000000000:systeem:steiger-bench"
 async def produce(bootstrap: str, events: int, signing_key: bytes) -> float:
     topics = [events_topic(p) for p in CONSUMES["reporting"]]
     await ensure_topics(bootstrap, topics, configured_partitions())  # as reporting reads them
+    began = time.monotonic()
+    await publish(bootstrap, history(events), lambda _producer: SOURCE, signing_key)
+    return time.monotonic() - began
+
+
+async def publish(
+    bootstrap: str,
+    events: Iterable[IntegrationEvent],
+    source_of: Callable[[str], str],
+    signing_key: bytes,
+) -> int:
+    """Each event on its producer's topic, signed, with the producer's next sequence, as
+    `source_of(producer)`; returns how many."""
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap, enable_idempotence=False, acks=1, linger_ms=20,
         max_batch_size=1024 * 1024, max_request_size=8 * 1024 * 1024,
     )  # fmt: skip
     await producer.start()
     sequences: dict[str, int] = {}
-    began = time.monotonic()
+    sent = 0
     try:
         pending = []
-        for n, event in enumerate(history(events), 1):
+        for event in events:
             topic = events_topic(event.producer)
             sequences[topic] = sequences.get(topic, 0) + 1
             record = cloudevents.encode(
-                event, event_id=f"{topic}:{sequences[topic]}", source=SOURCE,
+                event, event_id=f"{topic}:{sequences[topic]}", source=source_of(event.producer),
                 time=dt.datetime.now(dt.UTC), sequence=sequences[topic], traceparent=None,
                 signing_key=signing_key,
             )  # fmt: skip
@@ -52,13 +67,14 @@ async def produce(bootstrap: str, events: int, signing_key: bytes) -> float:
             pending.append(
                 await producer.send(topic, record.value, key=record.key, headers=headers)
             )
-            if n % 20000 == 0:
+            sent += 1
+            if sent % 20000 == 0:
                 await asyncio.gather(*pending)
                 pending = []
         await asyncio.gather(*pending)
     finally:
         await producer.stop()
-    return time.monotonic() - began
+    return sent
 
 
 async def read_raw(bootstrap: str) -> tuple[int, float]:

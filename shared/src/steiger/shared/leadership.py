@@ -25,6 +25,7 @@ from typing import IO, Any, Protocol
 import structlog
 
 from steiger.shared.concurrency import off_the_loop, one_at_a_time
+from steiger.shared.eventstore.configuration import connect_postgres
 
 log = structlog.get_logger(__name__)
 
@@ -91,16 +92,8 @@ class AdvisoryLock:
         self._connection: Any = None
 
     def _connect(self) -> Any:
-        import psycopg
-
-        env = self.env
-        return psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env.get("POSTGRES_PASSWORD") or None,
-            autocommit=True,
+        return connect_postgres(
+            self.env,
             connect_timeout=max(1, int(self.timeout_seconds)),
             # a leader cut off from the database notices within seconds, not hours
             keepalives=1,

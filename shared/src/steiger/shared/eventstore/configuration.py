@@ -88,9 +88,9 @@ def environment_of(service: str, var_dir: Path, database_url: str | None) -> dic
     }
 
 
-def connect_postgres(env: Mapping[str, str]) -> Any:
+def connect_postgres(env: Mapping[str, str], **options: Any) -> Any:
     """A connection (autocommit) to the store's PostgreSQL database, for what is not events
-    (the schema itself, the audit trail)."""
+    (the schema itself, the audit trail, the lead); `options` are libpq's."""
     import psycopg
 
     return psycopg.connect(
@@ -100,6 +100,7 @@ def connect_postgres(env: Mapping[str, str]) -> Any:
         user=env["POSTGRES_USER"],
         password=env.get("POSTGRES_PASSWORD") or None,
         autocommit=True,
+        **options,
     )
 
 
