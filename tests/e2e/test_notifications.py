@@ -28,16 +28,21 @@ def midday_zone() -> str:
     return "Etc/GMT" + ("-" if offset >= 0 else "+") + str(abs(offset))
 
 
+def mailing_to(smtp_port: int) -> dict[str, str]:
+    """Notifications mailing through the test's SMTP server at once, `SIDE_BY_SIDE`
+    participants at a time, at an hour outside the quiet hours."""
+    return {
+        "STEIGER_NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
+        "STEIGER_NOTIFICATIONS_SMTP_PORT": str(smtp_port),
+        "STEIGER_NOTIFICATIONS_DISPATCH_SECONDS": "0.05",
+        "STEIGER_NOTIFICATIONS_DISPATCH_CONCURRENCY": str(SIDE_BY_SIDE),
+        "STEIGER_TIMEZONE": midday_zone(),
+    }
+
+
 def test_each_celebration_is_mailed_once_across_a_sigkill_of_notifications(tmp_path, e2e):
     with smtp_server() as (mailbox, port):
-        env = {
-            "STEIGER_NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
-            "STEIGER_NOTIFICATIONS_SMTP_PORT": str(port),
-            "STEIGER_NOTIFICATIONS_DISPATCH_SECONDS": "0.05",
-            "STEIGER_NOTIFICATIONS_DISPATCH_CONCURRENCY": str(SIDE_BY_SIDE),
-            "STEIGER_TIMEZONE": midday_zone(),
-        }
-        system = start_system(tmp_path, env)
+        system = start_system(tmp_path, mailing_to(port))
         try:
             client = e2e.client(system)
             goals = []

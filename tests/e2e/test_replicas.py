@@ -21,11 +21,10 @@ from ..notifications.servers import smtp_server
 from .balancer import Balancer
 from .conftest import _free_port, own_database, staff_token, start_system
 from .test_faults import topic_records
-from .test_notifications import midday_zone
+from .test_notifications import SIDE_BY_SIDE, mailing_to
 
 pytestmark = pytest.mark.e2e
 PARTICIPANTS, GOALS_EACH = 16, 2
-SIDE_BY_SIDE = 4
 TAKEOVER_SECONDS = 10.0
 
 
@@ -92,11 +91,7 @@ def test_every_effect_once_when_the_leading_process_of_every_service_is_killed_m
     balancers = {name: Balancer([firsts[name], seconds[name]], _free_port()) for name in SERVICES}
     with smtp_server() as (mailbox, smtp_port):
         env = {
-            "STEIGER_NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
-            "STEIGER_NOTIFICATIONS_SMTP_PORT": str(smtp_port),
-            "STEIGER_NOTIFICATIONS_DISPATCH_SECONDS": "0.05",
-            "STEIGER_NOTIFICATIONS_DISPATCH_CONCURRENCY": str(SIDE_BY_SIDE),
-            "STEIGER_TIMEZONE": midday_zone(),
+            **mailing_to(smtp_port),
             "STEIGER_PARTICIPANT_PEER_URLS": json.dumps(
                 {name: balancers[name].url for name in SERVICES if name != "participant"}
             ),

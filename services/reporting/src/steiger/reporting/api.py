@@ -47,7 +47,6 @@ from steiger.shared.http import (
     etag_matches,
     requested_wait,
 )
-from steiger.shared.kafka import group_members
 from steiger.shared.openapi import BINARY, TEXT
 from steiger.shared.participants import KnownParticipant
 
@@ -260,25 +259,7 @@ class ReplayIn(Strict):
     dependencies=[admits(Role.OPERATOR)],
 )
 async def start_replay(body: ReplayIn, operations: Operations) -> dict[str, Any]:
-    # The swap replaces the projections of this process; another one would go on feeding
-    # the old generation and miss what it consumed meanwhile.
-    # (A SQLite store has one process: only PostgreSQL's can have more.)
-    settings = operations.settings
-    if settings.database_url:
-        try:
-            members = await group_members(settings.kafka_bootstrap_servers, "steiger-reporting")
-        except Exception as error:
-            raise NotAlone(
-                f"could not ask the broker how many processes of reporting run ({error!r}); "
-                "try again when it answers"
-            ) from error
-        if members > 1:
-            raise NotAlone(
-                f"{members} processes of reporting are running: a replay rebuilds this one's "
-                "projections only. Scale reporting to one process, replay, then scale it up "
-                "again"
-            )
-    return asdict(await off_the_loop(operations.replay.start, body.source))
+    return asdict(await operations.start_replay(body.source))
 
 
 @router.get(

@@ -19,15 +19,39 @@ from steiger.reporting.exchange import (
 )
 from steiger.reporting.exports import write_csv, write_parquet
 from steiger.reporting.rebuilding.generations import LiveProjections
-from steiger.reporting.rebuilding.replay import Replay
+from steiger.reporting.rebuilding.replay import NotAlone, Replay, ReplayStatus
 from steiger.reporting.settings import Settings
 from steiger.shared import clock
+from steiger.shared.concurrency import off_the_loop
+from steiger.shared.kafka import group_members
 
 
 class ReportingOperations:
     def __init__(self, settings: Settings, live: LiveProjections, replay: Replay) -> None:
         self.settings, self.live, self.replay = settings, live, replay
         self._research_key = settings.research_key_bytes()
+
+    async def start_replay(self, source: str) -> ReplayStatus:
+        """Starts a replay, unless another process of reporting runs (only PostgreSQL's store
+        can have more than one): the swap replaces this process's projections, and another
+        one would go on feeding the old generation and miss what it consumed meanwhile."""
+        if self.settings.database_url:
+            try:
+                members = await group_members(
+                    self.settings.kafka_bootstrap_servers, "steiger-reporting"
+                )
+            except Exception as error:
+                raise NotAlone(
+                    f"could not ask the broker how many processes of reporting run ({error!r});"
+                    " try again when it answers"
+                ) from error
+            if members > 1:
+                raise NotAlone(
+                    f"{members} processes of reporting are running: a replay rebuilds this "
+                    "one's projections only. Scale reporting to one process, replay, then scale "
+                    "it up again"
+                )
+        return await off_the_loop(self.replay.start, source)
 
     def research_id(self, participant_id: UUID) -> str:
         """A pseudonym for research only: the same participant gets the same id in every
