@@ -23,7 +23,7 @@ from steiger.shared import cloudevents
 from steiger.shared.access import Role, admits
 from steiger.shared.consumer import IdempotentConsumer, own_tracking
 from steiger.shared.eventstore import Unpublishable
-from steiger.shared.kafka import connection, records_from_beginning
+from steiger.shared.kafka import connection, records_from_beginning, stop_client
 from steiger.shared.relay import OutboxRelay
 
 
@@ -135,7 +135,7 @@ class DeadLetters:
                 lag.setdefault(tp.topic, {})[tp.partition] = max(0, ends[tp] - committed)
             return lag
         finally:
-            await inspector.stop()
+            await stop_client(inspector)
 
     async def _records(self) -> list[ConsumerRecord]:
         return [

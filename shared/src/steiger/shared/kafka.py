@@ -84,6 +84,26 @@ def partition_for(key: bytes, partitions: int) -> int:
     return (hashed & 0x7FFFFFFF) % partitions
 
 
+async def stop_client(
+    client: AIOKafkaConsumer | AIOKafkaProducer | AIOKafkaAdminClient | BatchProducer,
+) -> None:
+    """Stops a client without losing a cancellation of the caller.
+
+    aiokafka's clients, closing, await their own cancelled background tasks with
+    CancelledError suppressed: a cancellation of the calling task that arrives meanwhile is
+    suppressed with it (aio-libs/aiokafka#983, #1000), and a cancelled task that closes a
+    client on its way (the relay, when its process stops leading) would run on. The
+    cancellation is raised again here."""
+    task = asyncio.current_task()
+    requested = task.cancelling() if task is not None else 0
+    if isinstance(client, AIOKafkaAdminClient):
+        await client.close()
+    else:
+        await client.stop()
+    if task is not None and task.cancelling() > requested:
+        raise asyncio.CancelledError
+
+
 class BatchProducer:
     """Publishes records to one topic a partition's batch at a time, keyed as Kafka's default
     partitioner would: publishing record by record (faststream's `publish`, aiokafka's
@@ -103,7 +123,7 @@ class BatchProducer:
         await self._producer.start()
 
     async def stop(self) -> None:
-        await self._producer.stop()
+        await stop_client(self._producer)
 
     async def publish(
         self, records: Sequence[KafkaRecord], topic: str | None = None
@@ -164,7 +184,7 @@ async def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: i
                 )
             log.info("topics created", topics=missing, partitions=partitions)
     finally:
-        await admin.close()
+        await stop_client(admin)
 
 
 async def group_members(bootstrap_servers: str, group: str) -> int:
@@ -176,7 +196,7 @@ async def group_members(bootstrap_servers: str, group: str) -> int:
         (described,) = await admin.describe_consumer_groups([group])
         return sum(len(found[5]) for found in described.groups)  # (error, id, state, ..., members)
     finally:
-        await admin.close()
+        await stop_client(admin)
 
 
 class TopicKeeper:
@@ -242,4 +262,4 @@ async def records_from_beginning(
                 if await consumer.position(tp) >= ends[tp]:
                     remaining.discard(tp)
     finally:
-        await consumer.stop()
+        await stop_client(consumer)

@@ -25,7 +25,7 @@ from eventsourcing.persistence import Notification
 
 from steiger.shared import cloudevents
 from steiger.shared.eventstore import ServiceApplication, TracingMapper
-from steiger.shared.kafka import BatchProducer, connection, ensure_topics
+from steiger.shared.kafka import BatchProducer, connection, ensure_topics, stop_client
 
 log = structlog.get_logger(__name__)
 
@@ -204,9 +204,9 @@ class OutboxRelay:
             inspector, producer = self._inspector, self._producer
             self._inspector = self._producer = None
             if inspector is not None:
-                await inspector.stop()
+                await stop_client(inspector)
             if producer is not None:
-                await producer.stop()
+                await stop_client(producer)
 
     async def _resume(self) -> None:
         self.ready = False
@@ -451,5 +451,5 @@ async def _start(client: AIOKafkaConsumer | BatchProducer) -> None:
     try:
         await client.start()
     except BaseException:
-        await client.stop()
+        await stop_client(client)
         raise

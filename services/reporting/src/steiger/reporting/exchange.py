@@ -26,7 +26,7 @@ from steiger.shared.contracts.exchange import (
     MINIMUM_CELL,
     ExchangeRow,
 )
-from steiger.shared.kafka import ensure_topics
+from steiger.shared.kafka import ensure_topics, stop_client
 
 DATASCHEMA = f"urn:steiger:exchange-dataset:{EXCHANGE_SCHEMA_VERSION}"
 
@@ -119,7 +119,7 @@ async def publish(bootstrap_servers: str, source: str, data: ExchangeDataset) ->
                 EXCHANGE_TOPIC, record.value, key=record.key, headers=headers
             )
     finally:
-        await producer.stop()
+        await stop_client(producer)
     return len(data.rows)
 
 
