@@ -49,7 +49,10 @@ def own_database(postgres_dsn: str, prefix: str) -> tuple[dict[str, str], Path]:
 
 
 def start_system(
-    tmp_path, extra_env: dict[str, str] | None = None, ports: dict[str, int] | None = None
+    tmp_path,
+    extra_env: dict[str, str] | None = None,
+    ports: dict[str, int] | None = None,
+    web: bool = False,
 ) -> System:
     broker = EmbeddedBroker(port=_free_port())
     system = System(
@@ -60,6 +63,7 @@ def start_system(
         extra_env=extra_env or {},
         oidc_issuer=None,  # its own development issuer, as `make run` starts it
         issuer_port=_free_port(),
+        web_port=_free_port() if web else None,
     )
     try:
         system.start(timeout=90)

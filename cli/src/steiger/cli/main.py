@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from steiger.cli.broker import EmbeddedBroker
-from steiger.cli.runtime import System
+from steiger.cli.runtime import System, web_port
 from steiger.shared.services import SERVICES, url_of, urls_of
 from steiger.shared.topics import CONSUMES
 
@@ -35,7 +35,10 @@ def run(
     external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     broker = None if external else EmbeddedBroker(port=broker_port)
     system = System(
-        var_dir=var_dir, broker=broker, bootstrap_servers=external or f"127.0.0.1:{broker_port}"
+        var_dir=var_dir,
+        broker=broker,
+        bootstrap_servers=external or f"127.0.0.1:{broker_port}",
+        web_port=web_port(),
     )
     stopping = False
 
@@ -58,6 +61,10 @@ def run(
         service = system.services[name]
         table.add_row(name, service.url, f"{service.url}/docs", str(service.log_path))
     console.print(table)
+    if system.web is not None:
+        console.print(
+            f"[bold]The mentors' web app: {system.web.url}[/bold] (sign in as a demo user)"
+        )
     console.print(
         f"broker: {system.bootstrap_servers} "
         f"({'external' if external else 'embedded Tansu, in memory'})"

@@ -15,11 +15,18 @@ from pathlib import Path
 import httpx
 
 from steiger.cli.broker import EmbeddedBroker
-from steiger.cli.issuer import DEFAULT_PORT, DevelopmentIssuer
+from steiger.cli.issuer import DEFAULT_PORT, DEMO_USERS, DevelopmentIssuer
 from steiger.shared.kafka import ensure_topics, use_connection
 from steiger.shared.services import SERVICES, port_of, url_of
 from steiger.shared.settings import KafkaSettings
 from steiger.shared.topics import CONSUMES, PRODUCERS, dead_letter_topic, events_topic
+
+WEB = "web"
+WEB_PORT = 8000
+
+
+def web_port() -> int:
+    return int(os.environ.get("STEIGER_WEB_PORT") or WEB_PORT)
 
 
 def configured_partitions() -> int:
@@ -105,6 +112,10 @@ class System:
     """A second process of each service, when started (on PostgreSQL: `start_replicas`)."""
     env: dict[str, str] = field(default_factory=dict)
     """What the services' processes are started with."""
+    web_port: int | None = None
+    """Where the mentors' web app listens (`steiger run`: STEIGER_WEB_PORT, else 8000);
+    None: not started."""
+    web: ServiceProcess | None = None
 
     def start(self, timeout: float = 60.0) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
@@ -141,6 +152,43 @@ class System:
             service.start()
             self.services[name] = service
         self.wait_healthy(timeout)
+        if self.issuer is not None:
+            self.register_demo_users()
+        if self.web_port is not None:
+            self.start_web(timeout)
+
+    def start_web(self, timeout: float = 60.0) -> None:
+        """The mentors' web app: it calls the six services where this system runs them."""
+        public_url = url_of(WEB, port=self.web_port)
+        env = {
+            **self.env,
+            "STEIGER_WEB_PUBLIC_URL": public_url,
+            "STEIGER_WEB_SERVICE_URLS": json.dumps({n: self.url_of(n) for n in SERVICES}),
+        }
+        self.web = ServiceProcess(
+            WEB, self.web_port or WEB_PORT, env, self.var_dir / "logs" / "web.log"
+        )
+        self.web.start()
+        deadline = time.monotonic() + timeout
+        while not _answers(f"{public_url}/health/ready"):
+            if not self.web.running() or time.monotonic() > deadline:
+                raise RuntimeError(f"the web app did not start; see {self.web.log_path}")
+            time.sleep(0.2)
+
+    def register_demo_users(self) -> None:
+        """The development issuer's demo mentors, registered in the participant service with
+        their team (once: a second time is a 409), so that they have caseloads."""
+        assert self.issuer is not None
+        headers = {"Authorization": f"Bearer {self.token('administrator')}"}
+        for user in DEMO_USERS:
+            if "mentor" not in user.roles:
+                continue
+            body = {"name": user.name, "team": user.teams[0], "mentor_id": user.subject}
+            answer = httpx.post(
+                f"{self.url_of('participant')}/mentors", json=body, headers=headers, timeout=10
+            )
+            if answer.status_code not in (201, 409):
+                raise RuntimeError(f"could not register {user.name}: {answer.status_code}")
 
     def start_replicas(self, ports: Mapping[str, int], timeout: float = 90.0) -> None:
         """A second process of every service, on `ports`, sharing the first one's store
@@ -245,6 +293,9 @@ class System:
             if not service.running():
                 service.start()
                 said.append(f"{name} exited; started again (log: {service.log_path})")
+        if self.web is not None and not self.web.running():
+            self.web.start()
+            said.append(f"the web app exited; started again (log: {self.web.log_path})")
         return said
 
     def restart_broker(self) -> None:
@@ -254,6 +305,8 @@ class System:
         self.create_topics()
 
     def stop(self) -> None:
+        if self.web is not None:
+            self.web.stop()
         for service in (*self.services.values(), *self.replicas.values()):
             service.stop()
         if self.issuer_process is not None:

@@ -1,0 +1,3 @@
+from steiger.web.main import main
+
+main()

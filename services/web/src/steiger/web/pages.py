@@ -1,0 +1,351 @@
+"""The pages a mentor works in: the caseload, the intake, and a participant's page with the
+Bridge, the plan and the rewards. Each page asks the services for what it shows, with the
+user's own token; each form posts to the app, which passes it on and comes back to the page
+(post/redirect/get), so every flow works without JavaScript. With htmx, a form swaps the
+section it changed in place."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from steiger.web.backends import Backends, ServiceError
+from steiger.web.guard import Form, SignedIn
+from steiger.web.rendering import render
+from steiger.web.sessions import Session
+
+router = APIRouter()
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DEFAULT_BRIDGE = ("nl-alphen", "2017-09-07")
+STATUSES = ("active", "paused", "exited")
+HOUSEHOLD = ("adults", "preschool_children", "school_age_children")
+INTAKE_FIELDS = (
+    "name", "birth_year", "bsn", "email", "phone", "municipality", "neighbourhood",
+    "programme", "language", *HOUSEHOLD,
+)  # fmt: skip
+
+
+def _backends(request: Request) -> Backends:
+    backends: Backends = request.app.state.backends
+    return backends
+
+
+def _see_page(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+# --- the caseload -------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse, name="caseload")
+async def caseload(
+    request: Request, session: SignedIn, q: str = "", status: str = ""
+) -> HTMLResponse:
+    backends = _backends(request)
+    token = session.access_token
+    people, figures = await asyncio.gather(
+        backends.get_or_none("participant", f"/mentors/{session.subject}/caseload", token),
+        backends.get_or_none("reporting", f"/mentors/{session.subject}/caseload", token),
+    )
+    by_id = {row["participant_id"]: row for row in (figures or {}).get("participants", [])}
+    rows = [
+        {**entry, **by_id.get(entry["participant_id"], {}), "status": entry["status"]}
+        for entry in (people or {}).get("participants", [])
+    ]
+    wanted = q.strip().casefold()
+    shown = [
+        row
+        for row in rows
+        if (not wanted or wanted in row["name"].casefold())
+        and (status not in STATUSES or row["status"] == status)
+    ]
+    shown.sort(key=lambda row: (row["status"] != "active", row["name"].casefold()))
+    return render(
+        request,
+        "caseload.html",
+        rows=shown,
+        total=len(rows),
+        q=q,
+        status=status if status in STATUSES else "",
+        statuses=STATUSES,
+        registered=people is not None,
+    )
+
+
+# --- the intake ---------------------------------------------------------------------------
+
+
+@router.get("/participants/new", response_class=HTMLResponse, name="intake")
+async def intake(request: Request, session: SignedIn) -> HTMLResponse:
+    return render(request, "intake.html", values={"language": "nl", "adults": "1"}, errors={})
+
+
+@router.post("/participants", response_class=HTMLResponse)
+async def register(request: Request, session: SignedIn, form: Form) -> Response:
+    values = {name: form.get(name, "").strip() for name in INTAKE_FIELDS}
+    body, errors = _registration(values, session)
+    existing = None
+    if not errors:
+        try:
+            registered = await _backends(request).post(
+                "participant", "/participants", session.access_token, body
+            )
+        except ServiceError as error:
+            if error.status not in (409, 422):
+                raise
+            errors = {_intake_field(name): message for name, message in error.fields.items()}
+            existing = error.problem.get("existing_participant_id")
+            if error.status == 409 and not errors:
+                errors = {"name": error.detail or error.title}
+        else:
+            return _see_page(f"/participants/{registered['participant_id']}")
+    return render(
+        request, "intake.html", status_code=422, values=values, errors=errors, existing=existing
+    )
+
+
+def _registration(
+    values: dict[str, str], session: Session
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The participant service's registration body from the form, and what is wrong before
+    asking it (a number that is not one)."""
+    errors: dict[str, str] = {}
+    numbers: dict[str, int] = {}
+    for name in ("birth_year", *HOUSEHOLD):
+        text = values[name] or ("0" if name in HOUSEHOLD[1:] else "")
+        try:
+            numbers[name] = int(text)
+        except ValueError:
+            errors[name] = (
+                "vul een heel getal in" if session.language == "nl" else "enter a whole number"
+            )
+    optional = ("bsn", "email", "phone", "neighbourhood")
+    body: dict[str, Any] = {
+        "name": values["name"],
+        "birth_year": numbers.get("birth_year"),
+        "municipality": values["municipality"],
+        "programme": values["programme"],
+        "language": values["language"] or "nl",
+        "household": {name: numbers.get(name) for name in HOUSEHOLD},
+        **{name: values[name] for name in optional if values[name]},
+    }
+    return body, errors
+
+
+def _intake_field(name: str) -> str:
+    """The form's field for a service's field name (`household.adults` is `adults`)."""
+    return name.removeprefix("household.").split(".")[0]
+
+
+# --- a participant ------------------------------------------------------------------------
+
+
+@router.get("/participants/{participant_id}", response_class=HTMLResponse, name="participant")
+async def participant(request: Request, session: SignedIn, participant_id: UUID) -> HTMLResponse:
+    return render(
+        request, "participant.html", **await _participant_page(request, session, participant_id)
+    )
+
+
+async def _participant_page(
+    request: Request, session: Session, participant_id: UUID
+) -> dict[str, Any]:
+    backends = _backends(request)
+    token = session.access_token
+    # who it is first: a participant not on the user's caseload stops here (403, audited)
+    person = await backends.get("participant", f"/participants/{participant_id}", token)
+    positions, goals, rewards, menu = await asyncio.gather(
+        backends.get_or_none("bridge", f"/participants/{participant_id}/positions", token),
+        backends.get("planning", f"/participants/{participant_id}/goals", token),
+        backends.get_or_none("rewards", f"/participants/{participant_id}/rewards", token),
+        backends.get("rewards", "/menu", token),
+    )
+    latest = (positions or {}).get("latest") or []
+    definition_id, version = (
+        (latest[0]["definition_id"], latest[0]["definition_version"]) if latest else DEFAULT_BRIDGE
+    )
+    definition = await backends.get("bridge", f"/definitions/{definition_id}/{version}", token)
+    return {
+        "person": person,
+        "bridge": _bridge_view(definition, positions, session.language),
+        "goals": goals,
+        "rewards": rewards,
+        "reward_items": [
+            item for item in menu.get("items", []) if "action" in item.get("trigger", "")
+        ],
+        "menu_labels": {item["id"]: item.get("label", {}) for item in menu.get("items", [])},
+        "today": dt.datetime.now(AMSTERDAM).date(),
+    }
+
+
+def _bridge_view(
+    definition: dict[str, Any], positions: dict[str, Any] | None, language: str
+) -> dict[str, Any]:
+    """The Bridge as the seeds draw it: a column per pillar, its steps from the bottom up,
+    the current and the intake step marked, and the path of every assessment."""
+    history = sorted((positions or {}).get("history") or [], key=lambda p: p["assessed_at"])
+    current = {p["column"]: p for p in (positions or {}).get("latest") or []}
+    intake: dict[str, dict[str, Any]] = {}
+    for position in history:
+        intake.setdefault(position["column"], position)
+    columns = []
+    for column in definition["columns"]:
+        cid = column["id"]
+        path = [p["step"] for p in history if p["column"] == cid]
+        columns.append(
+            {
+                "id": cid,
+                "name": column["name"].get(language) or column["name"].get("nl") or cid,
+                "steps": [
+                    {
+                        "step": s["step"],
+                        "label": s.get(language) or s.get("nl"),
+                        "points": s["points"],
+                    }
+                    for s in sorted(column["steps"], key=lambda s: s["step"], reverse=True)
+                ],
+                "current": current.get(cid, {}).get("step"),
+                "intake": intake.get(cid, {}).get("step"),
+                "path": path,
+            }
+        )
+    return {
+        "definition": definition,
+        "columns": columns,
+        "total": (positions or {}).get("total_points"),
+        "assessments": len({p["assessment_id"] for p in history}),
+    }
+
+
+@router.post("/participants/{participant_id}/assessments")
+async def assess(request: Request, session: SignedIn, form: Form, participant_id: UUID) -> Response:
+    steps = {
+        name.removeprefix("step-"): int(value)
+        for name, value in form.items()
+        if name.startswith("step-") and value.isdigit()
+    }
+    body = {
+        "definition_id": form.get("definition_id", DEFAULT_BRIDGE[0]),
+        "definition_version": form.get("definition_version", DEFAULT_BRIDGE[1]),
+        "steps": steps,
+        "assessed_at": dt.datetime.now(AMSTERDAM).isoformat(),
+    }
+    return await _pass_on(
+        request,
+        session,
+        participant_id,
+        "bridge",
+        f"/participants/{participant_id}/assessments",
+        body,
+        "bridge",
+    )
+
+
+@router.post("/participants/{participant_id}/goals")
+async def set_goal(
+    request: Request, session: SignedIn, form: Form, participant_id: UUID
+) -> Response:
+    target = form.get("target_step", "")
+    body = {
+        "title": form.get("title", "").strip(),
+        "horizon": form.get("horizon", "short"),
+        "column": form.get("column") or None,
+        "target_step": int(target) if target.isdigit() else None,
+    }
+    return await _pass_on(
+        request,
+        session,
+        participant_id,
+        "planning",
+        f"/participants/{participant_id}/goals",
+        body,
+        "goals",
+    )
+
+
+@router.post("/participants/{participant_id}/goals/{goal_id}/actions")
+async def plan_action(
+    request: Request, session: SignedIn, form: Form, participant_id: UUID, goal_id: UUID
+) -> Response:
+    body = {
+        "description": form.get("description", "").strip(),
+        "due_on": form.get("due_on", ""),
+        "reward_item": form.get("reward_item") or None,
+    }
+    return await _pass_on(
+        request,
+        session,
+        participant_id,
+        "planning",
+        f"/goals/{goal_id}/actions",
+        body,
+        f"goal-{goal_id}",
+    )
+
+
+@router.post("/participants/{participant_id}/goals/{goal_id}/actions/{action_id}/completion")
+async def complete_action(
+    request: Request,
+    session: SignedIn,
+    form: Form,
+    participant_id: UUID,
+    goal_id: UUID,
+    action_id: UUID,
+) -> Response:
+    body = {"completed_at": dt.datetime.now(AMSTERDAM).isoformat(), "by": "participant"}
+    path = f"/goals/{goal_id}/actions/{action_id}/completion"
+    return await _pass_on(
+        request, session, participant_id, "planning", path, body, f"goal-{goal_id}"
+    )
+
+
+async def _pass_on(
+    request: Request,
+    session: Session,
+    participant_id: UUID,
+    service: str,
+    path: str,
+    body: dict[str, Any],
+    section: str,
+) -> Response:
+    """Posts a form on to its service and comes back to the participant's page at the section
+    it changed; what the service refused is shown there, beside the form, with what was
+    typed."""
+    try:
+        await _backends(request).post(service, path, session.access_token, body)
+    except ServiceError as error:
+        if error.status not in (409, 422):
+            raise
+        page = await _participant_page(request, session, participant_id)
+        refused = {
+            "section": section,
+            "message": error.detail or error.title,
+            "fields": error.fields,
+            "values": body,
+        }
+        return render(
+            request, "participant.html", status_code=error.status, refused=refused, **page
+        )
+    return _see_page(f"/participants/{participant_id}#{section}")
+
+
+@router.get("/participants/{participant_id}/plan.pdf")
+async def printable_plan(request: Request, session: SignedIn, participant_id: UUID) -> Response:
+    response = await _backends(request).call(
+        "GET",
+        "planning",
+        f"/participants/{participant_id}/plan",
+        session.access_token,
+        params={"format": "pdf", "lang": session.language},
+    )
+    return Response(
+        response.content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="plan-{participant_id}.pdf"'},
+    )

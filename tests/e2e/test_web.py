@@ -1,0 +1,231 @@
+"""The mentors' web app in a real browser (Debian's Chromium, driven by Playwright) against
+the whole system as `make run` starts it: the development issuer's sign-in, the six services
+and the web app as separate processes. axe-core checks every page the tests visit for WCAG
+2.1 AA; the main pages are photographed into var/screenshots (not committed)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from steiger.cli.runtime import System
+
+from ..waiting import eventually
+from .browsing import CHROMIUM_FLAGS, SCREENSHOTS, accessibility_violations, axe_source, chromium
+from .conftest import start_system
+
+pytestmark = pytest.mark.e2e
+PARTICIPANT_PAGE = re.compile(r"/participants/[0-9a-f-]{36}$")
+
+
+@pytest.fixture(scope="module")
+def web_system(tmp_path_factory) -> Iterator[System]:
+    running = start_system(tmp_path_factory.mktemp("web"), web=True)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    return axe_source()
+
+
+class Visit:
+    """A user's tab: signs in as a demo user, checks every page it lands on with axe-core."""
+
+    def __init__(self, browser: Any, system: System, axe: str) -> None:
+        self.context = browser.new_context(locale="nl-NL")
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(20_000)
+        assert system.web is not None
+        self.base = system.web.url
+        self.axe = axe
+        self.checked: list[str] = []
+
+    def accessible(self, what: str) -> None:
+        violations = accessibility_violations(self.page, self.axe)
+        assert violations == [], f"{what}: {violations}"
+        self.checked.append(what)
+
+    def sign_in(self, name: str) -> None:
+        self.page.goto(self.base + "/")
+        # not signed in: off to the issuer, whose page offers the demo users
+        assert "/authorize" in self.page.url
+        self.accessible("the development issuer's sign-in page")
+        self.page.get_by_role("button", name=name).click()
+        self.page.wait_for_url(self.base + "/")
+
+    def photograph(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(web_system, axe, browser) -> Iterator[Any]:
+    opened: list[Visit] = []
+
+    def open_visit() -> Visit:
+        opened.append(Visit(browser, web_system, axe))
+        return opened[-1]
+
+    yield open_visit
+    for tab in opened:
+        tab.close()
+
+
+def register(page: Any, name: str, bsn: str = "") -> None:
+    page.get_by_role("link", name="Nieuwe deelnemer").first.click()
+    page.get_by_role("heading", name="Nieuwe deelnemer").wait_for()
+    page.get_by_role("textbox", name="Naam", exact=True).fill(name)
+    page.get_by_label("Geboortejaar").fill("1988")
+    page.get_by_label("BSN").fill(bsn)
+    page.get_by_label("Gemeente").fill("Alphen aan den Rijn")
+    page.get_by_label("Schoolgaande kinderen").fill("2")
+    page.get_by_role("button", name="Deelnemer inschrijven").click()
+
+
+def test_a_mentor_takes_a_participant_from_intake_to_a_reward(visit) -> None:
+    anna = visit()
+    page = anna.page
+    anna.sign_in("Anna de Vries")
+    assert page.get_by_role("heading", name="Mijn deelnemers").is_visible()
+    anna.accessible("the caseload, empty")
+
+    # a BSN that fails the eleven-test: said beside the field, what was typed kept
+    register(page, "Fatima El Amrani", bsn="123456789")
+    error = page.locator("#f-bsn-error")
+    error.wait_for()
+    assert page.get_by_role("textbox", name="Naam", exact=True).input_value() == "Fatima El Amrani"
+    assert page.get_by_label("BSN").get_attribute("aria-invalid") == "true"
+    anna.accessible("the intake with an error")
+    page.get_by_label("BSN").fill("111222333")
+    page.get_by_role("button", name="Deelnemer inschrijven").click()
+    page.wait_for_url(PARTICIPANT_PAGE)
+    assert page.get_by_role("heading", name="Fatima El Amrani", level=1).is_visible()
+    assert page.get_by_text("Nog geen meting").is_visible()
+    participant_url = page.url
+    anna.accessible("a new participant's page")
+
+    # the Bridge: a click per column, then save
+    bridge = page.locator("#bridge")
+    for column in ("housing", "family", "health", "social-network", "education", "debts",
+                   "savings", "income"):  # fmt: skip
+        bridge.locator(f'input[name="step-{column}"][value="2"]').check()
+    bridge.locator('input[name="step-debts"][value="1"]').check()
+    bridge.get_by_role("button", name="Meting opslaan").click()
+    current = bridge.locator(".bridge__cell--current")
+    current.first.wait_for()
+    assert current.count() == 8
+    assert (
+        "Schulden zonder overzicht"
+        in bridge.locator('.bridge__cell--current:has(input[name="step-debts"])').inner_text()
+    )
+    assert page.get_by_text("Nog geen meting").count() == 0
+
+    # a goal on debts, an action with a reward, completed
+    goals = page.locator("#goals")
+    goals.get_by_label("Doel in de woorden van de deelnemer").fill("Overzicht over mijn schulden")
+    goals.get_by_label("Pijler van de Brug").select_option("debts")
+    goals.get_by_label("Doelstap").select_option("3")
+    goals.get_by_role("button", name="Doel vastleggen").click()
+    goal = page.locator("article.goal", has_text="Overzicht over mijn schulden")
+    goal.wait_for()
+    goal.get_by_text("Actie plannen").first.click()  # opens the disclosure
+    goal.get_by_label("Actie").fill("DigiD aanvragen")
+    goal.get_by_label("Beloning bij voltooien").select_option("digid-applied")
+    goal.get_by_role("button", name="Actie plannen").click()
+    action = page.locator("li.action", has_text="DigiD aanvragen")
+    action.wait_for()
+    assert "Gepland" in action.inner_text()
+    anna.accessible("the participant's page with a goal and an action")
+    action.get_by_role("button", name="Gedaan: DigiD aanvragen").click()
+    page.locator("li.action--completed", has_text="DigiD aanvragen").wait_for()
+
+    # the reward: earned by the rewards service from planning's event, shown on the page
+    def reward_shown() -> bool:
+        page.goto(participant_url)
+        return page.locator("#rewards table.ledger").count() == 1
+
+    eventually(reward_shown, timeout=30, interval=0.5)
+    ledger = page.locator("#rewards").inner_text()
+    assert "€ 20" in ledger
+    anna.accessible("the participant's page with a reward")
+    anna.photograph("participant")
+
+    # the printable plan, in the user's session
+    plan = page.request.get(participant_url + "/plan.pdf")
+    assert plan.status == 200
+    assert plan.headers["content-type"] == "application/pdf"
+    assert plan.body().startswith(b"%PDF")
+
+    # the caseload shows her, with the Bridge and the actions
+    page.get_by_role("link", name="Mijn deelnemers").first.click()
+    row = page.locator("table.caseload tbody tr", has_text="Fatima El Amrani")
+    row.wait_for()
+    anna.accessible("the caseload with a participant")
+    anna.photograph("caseload")
+
+    # a second mentor is refused that participant: a clear page, not a stack trace
+    bram = visit()
+    bram.sign_in("Bram Jansen")
+    refused = bram.page.goto(participant_url)
+    assert refused is not None and refused.status == 403
+    assert bram.page.get_by_role("heading", name="Geen toegang").is_visible()
+    assert "Fatima" not in bram.page.content()
+    bram.accessible("the refusal")
+    assert bram.page.locator("table.caseload").count() == 0 or "Fatima" not in (
+        bram.page.locator("table.caseload").inner_text()
+    )
+
+
+def test_pages_need_a_session_and_forms_need_its_token(visit) -> None:
+    anna = visit()
+    page = anna.page
+    anna.sign_in("Anna de Vries")
+    # a form posted without the session's CSRF token changes nothing
+    forged = page.request.post(
+        anna.base + "/participants",
+        form={
+            "name": "Vervalst",
+            "birth_year": "1980",
+            "municipality": "X",
+            "programme": "p",
+            "adults": "1",
+        },  # fmt: skip
+    )
+    assert forged.status == 403
+    page.goto(anna.base + "/")
+    assert "Vervalst" not in page.content()
+    # English by choice, Dutch first
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="My participants").wait_for()
+    anna.accessible("the caseload in English")
+    page.get_by_role("button", name="Nederlands").click()
+    page.get_by_role("heading", name="Mijn deelnemers").wait_for()
+    # signing out ends the session: the next page asks to sign in again
+    page.get_by_role("button", name="Uitloggen").click()
+    page.get_by_role("heading", name="U bent uitgelogd").wait_for()
+    anna.accessible("signed out")
+    page.goto(anna.base + "/")
+    assert "/authorize" in page.url
+    # a forged session cookie is no session
+    anna.context.add_cookies([{"name": "steiger_session", "value": "Zm9yZ2Vk", "url": anna.base}])
+    page.goto(anna.base + "/participants/new")
+    assert "/authorize" in page.url
