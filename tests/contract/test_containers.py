@@ -44,7 +44,7 @@ def test_the_compose_file_is_valid_and_runs_everything_with_health_checks(tmp_pa
     config = yaml.safe_load(done.stdout)
     containers = config["services"]
     assert set(containers) == {
-        *SERVICES, "kafka", "postgres", "keycloak", "prometheus", "grafana"
+        *SERVICES, "web", "kafka", "postgres", "keycloak", "prometheus", "grafana"
     }  # fmt: skip
     assert all(container.get("healthcheck") for container in containers.values())
     assert containers["kafka"]["image"].startswith("apache/kafka:")
@@ -57,6 +57,13 @@ def test_the_compose_file_is_valid_and_runs_everything_with_health_checks(tmp_pa
         assert container["environment"][f"STEIGER_{service.upper()}_HOST"] == "0.0.0.0"
         assert container["read_only"] is True
         assert {"kafka", "postgres", "keycloak"} <= set(container["depends_on"])
+    web = containers["web"]
+    assert web["command"] == ["steiger-web"] and web["read_only"] is True
+    assert "http://127.0.0.1:8000/health/ready" in " ".join(web["healthcheck"]["test"])
+    assert web["environment"]["STEIGER_OIDC_ISSUER"] == "http://keycloak:8080/realms/steiger"
+    urls = json.loads(web["environment"]["STEIGER_WEB_SERVICE_URLS"])
+    assert urls == {s: f"http://{s}:{DEFAULT_PORTS[s]}" for s in SERVICES}
+    assert "STEIGER_DATABASE_URL" not in web["environment"]  # no store of its own
     scraped = yaml.safe_load((DEPLOY / "observability" / "prometheus.yml").read_text())
     targets = {c["job_name"]: c["static_configs"][0]["targets"] for c in scraped["scrape_configs"]}
     assert targets == {f"steiger-{s}": [f"{s}:{DEFAULT_PORTS[s]}"] for s in SERVICES}
@@ -117,7 +124,9 @@ def test_the_image_s_install_step_gives_every_service_what_it_needs(tmp_path):
         check=True,
         timeout=600,
     )
-    modules = [f"steiger.{s}.main" for s in SERVICES] + ["steiger.cli.main", "psycopg_pool"]
+    modules = [f"steiger.{s}.main" for s in (*SERVICES, "web")] + [
+        "steiger.cli.main", "psycopg_pool",
+    ]  # fmt: skip
     probe = f"import importlib; [importlib.import_module(m) for m in {modules!r}]"
     done = subprocess.run(
         [str(environment / "bin" / "python"), "-c", probe], capture_output=True, text=True
@@ -126,7 +135,7 @@ def test_the_image_s_install_step_gives_every_service_what_it_needs(tmp_path):
     for dev_only in ("pytest", "mypy", "ruff"):
         assert not list((environment / "lib").glob(f"python*/site-packages/{dev_only}"))
     scripts = {p.name for p in (environment / "bin").iterdir()}
-    assert {f"steiger-{s}" for s in SERVICES} | {"steiger"} <= scripts
+    assert {f"steiger-{s}" for s in (*SERVICES, "web")} | {"steiger"} <= scripts
 
 
 def test_the_realm_has_steiger_s_roles_and_a_client_per_service():

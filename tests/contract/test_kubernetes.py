@@ -13,9 +13,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from steiger.cli.manifests import base, render
+from steiger.cli.manifests import PORTS, base, render
 from steiger.shared.contracts.exchange import EXCHANGE_TOPIC
-from steiger.shared.services import DEFAULT_PORTS, SERVICES
+from steiger.shared.services import SERVICES
 from steiger.shared.topics import CONSUMES, PRODUCERS, dead_letter_topic, events_topic
 
 from .deploy_tools import DEPLOY, run, tool
@@ -99,18 +99,18 @@ def test_each_service_runs_with_probes_a_budget_and_its_own_port(overlay):
     docs = rendered(overlay)
     deployments, services = of_kind(docs, "Deployment"), of_kind(docs, "Service")
     budgets = of_kind(docs, "PodDisruptionBudget")
-    assert set(deployments) == {f"steiger-{s}" for s in SERVICES}
-    for service in SERVICES:
+    assert set(deployments) == {f"steiger-{s}" for s in (*SERVICES, "web")}
+    for service in (*SERVICES, "web"):
         pod = deployments[f"steiger-{service}"]["spec"]["template"]["spec"]
         (container,) = pod["containers"]
         assert container["command"] == [f"steiger-{service}"]
-        assert container["ports"] == [{"name": "http", "containerPort": DEFAULT_PORTS[service]}]
+        assert container["ports"] == [{"name": "http", "containerPort": PORTS[service]}]
         assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"
         assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
         assert container["securityContext"]["readOnlyRootFilesystem"] is True
         assert pod["securityContext"]["runAsNonRoot"] is True
         assert container["resources"]["requests"] and container["resources"]["limits"]["memory"]
-        assert services[service]["spec"]["ports"][0]["port"] == DEFAULT_PORTS[service]
+        assert services[service]["spec"]["ports"][0]["port"] == PORTS[service]
         assert f"steiger-{service}" in budgets
     replicas = {d["spec"]["replicas"] for d in deployments.values()}
     assert replicas == ({2} if overlay == "production" else {1})
@@ -148,12 +148,13 @@ def test_each_kafka_user_may_touch_exactly_the_topics_its_service_uses():
 def test_only_a_service_s_callers_the_entrances_and_monitoring_reach_it():
     policies = of_kind(rendered("production"), "NetworkPolicy")
     assert policies["steiger-default-deny"]["spec"]["policyTypes"] == ["Ingress", "Egress"]
-    callers = {"participant": {"notifications", "reporting"},
-               "bridge": {"participant", "reporting"},
-               "planning": {"participant", "notifications", "reporting"},
-               "rewards": {"participant", "reporting"}, "notifications": {"participant"},
-               "reporting": {"participant"}}  # fmt: skip
-    for service in SERVICES:
+    callers = {"participant": {"notifications", "reporting", "web"},
+               "bridge": {"participant", "reporting", "web"},
+               "planning": {"participant", "notifications", "reporting", "web"},
+               "rewards": {"participant", "reporting", "web"},
+               "notifications": {"participant", "web"},
+               "reporting": {"participant", "web"}, "web": set()}  # fmt: skip
+    for service in (*SERVICES, "web"):
         (rule,) = policies[f"steiger-{service}"]["spec"]["ingress"]
         pods = {
             source["podSelector"]["matchLabels"]["app.kubernetes.io/name"].removeprefix("steiger-")
@@ -164,7 +165,10 @@ def test_only_a_service_s_callers_the_entrances_and_monitoring_reach_it():
                       if "namespaceSelector" in s]  # fmt: skip
         assert pods == callers[service]
         assert namespaces == [{"steiger.nl/entrance": "true"}, {"steiger.nl/monitoring": "true"}]
-        assert rule["ports"] == [{"protocol": "TCP", "port": DEFAULT_PORTS[service]}]
+        assert rule["ports"] == [{"protocol": "TCP", "port": PORTS[service]}]
+    # the web app keeps no store: it reaches neither Kafka nor PostgreSQL
+    egress = policies["steiger-web"]["spec"]["egress"]
+    assert not any("strimzi.io/cluster" in str(rule) or "cnpg.io" in str(rule) for rule in egress)
 
 
 def test_every_secret_a_pod_needs_is_made_by_the_dev_overlay_or_an_operator():

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from steiger.cli.runtime import WEB_PORT
 from steiger.shared.contracts.exchange import EXCHANGE_TOPIC
 from steiger.shared.services import DEFAULT_PORTS, SERVICES
 from steiger.shared.topics import CONSUMES, PRODUCERS, dead_letter_topic, events_topic
@@ -28,14 +29,17 @@ PARTITIONS = 12
 REPLICAS = 3
 MIN_IN_SYNC = 2
 
+WEB = "web"
+PORTS = {**DEFAULT_PORTS, WEB: WEB_PORT}
 CALLS: dict[str, tuple[str, ...]] = {
     "participant": ("bridge", "planning", "rewards", "notifications", "reporting"),
     "notifications": ("participant", "planning"),
     "reporting": ("participant", "bridge", "planning", "rewards"),
+    WEB: SERVICES,
 }
 """Who calls whom over HTTP: the participant service asks every other for a subject-access
 export, notifications looks up addresses and action texts, reporting reads the producers'
-histories when it rebuilds."""
+histories when it rebuilds; the web app calls all six with its users' tokens."""
 
 SEALS_CASE_TEXTS = ("participant", "bridge", "planning", "rewards")
 """The services that need a master key (`STEIGER_<SERVICE>_MASTER_KEY`)."""
@@ -67,8 +71,19 @@ def secret_env(name: str, secret: str, key: str, optional: bool = False) -> dict
 
 
 def deployment(service: str) -> Manifest:
-    port = DEFAULT_PORTS[service]
+    port = PORTS[service]
     prefix = f"STEIGER_{service.upper()}_"
+    if service == WEB:
+        # no store, no broker: the six APIs, the issuer, and the key that seals its sessions
+        return workload(
+            service,
+            [
+                {"name": f"{prefix}HOST", "value": "0.0.0.0"},
+                {"name": f"{prefix}PORT", "value": str(port)},
+                secret_env(f"{prefix}SESSION_KEY", "steiger-web-keys", "session-key"),
+            ],
+            kafka_ca=False,
+        )
     env: list[dict[str, Any]] = [
         {"name": f"{prefix}HOST", "value": "0.0.0.0"},
         {"name": f"{prefix}PORT", "value": str(port)},
@@ -83,7 +98,20 @@ def deployment(service: str) -> Manifest:
         env.append(secret_env(f"{prefix}MASTER_KEY", f"steiger-{service}-keys", "master-key"))
     if service == "notifications":
         env.append(secret_env(f"{prefix}FEED_SECRET", "steiger-notifications-keys", "feed-secret"))
+    return workload(service, env)
+
+
+def workload(service: str, env: list[dict[str, Any]], kafka_ca: bool = True) -> Manifest:
+    port = PORTS[service]
     probe = {"httpGet": {"path": "/health/live", "port": "http"}}
+    mounts = [{"name": "var", "mountPath": "/app/var"}, {"name": "tmp", "mountPath": "/tmp"}]
+    volumes: list[dict[str, Any]] = [
+        {"name": "var", "emptyDir": {}},
+        {"name": "tmp", "emptyDir": {}},
+    ]
+    if kafka_ca:
+        mounts.append({"name": "kafka-ca", "mountPath": "/etc/steiger/kafka", "readOnly": True})
+        volumes.append({"name": "kafka-ca", "secret": {"secretName": f"{KAFKA}-cluster-ca-cert"}})
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -151,22 +179,10 @@ def deployment(service: str) -> Manifest:
                                 "readOnlyRootFilesystem": True,
                                 "capabilities": {"drop": ["ALL"]},
                             },
-                            "volumeMounts": [
-                                {"name": "var", "mountPath": "/app/var"},
-                                {"name": "tmp", "mountPath": "/tmp"},
-                                {
-                                    "name": "kafka-ca",
-                                    "mountPath": "/etc/steiger/kafka",
-                                    "readOnly": True,
-                                },
-                            ],  # fmt: skip
+                            "volumeMounts": mounts,
                         }
                     ],
-                    "volumes": [
-                        {"name": "var", "emptyDir": {}},
-                        {"name": "tmp", "emptyDir": {}},
-                        {"name": "kafka-ca", "secret": {"secretName": f"{KAFKA}-cluster-ca-cert"}},
-                    ],
+                    "volumes": volumes,
                 },
             },
         },
@@ -174,7 +190,7 @@ def deployment(service: str) -> Manifest:
 
 
 def service_entry(service: str) -> Manifest:
-    port = DEFAULT_PORTS[service]
+    port = PORTS[service]
     return {
         "apiVersion": "v1",
         "kind": "Service",
@@ -213,8 +229,8 @@ def network_policies() -> list[Manifest]:
             "spec": {"podSelector": everyone, "policyTypes": ["Ingress", "Egress"]},
         }
     ]
-    for service in SERVICES:
-        port = DEFAULT_PORTS[service]
+    for service in (*SERVICES, WEB):
+        port = PORTS[service]
         sources: list[dict[str, Any]] = [
             {"podSelector": {"matchLabels": selector(caller)}} for caller in callers_of(service)
         ]
@@ -225,7 +241,7 @@ def network_policies() -> list[Manifest]:
         called = [
             {
                 "to": [{"podSelector": {"matchLabels": selector(other)}}],
-                "ports": [{"protocol": "TCP", "port": DEFAULT_PORTS[other]}],
+                "ports": [{"protocol": "TCP", "port": PORTS[other]}],
             }
             for other in CALLS.get(service, ())
         ]
@@ -238,18 +254,18 @@ def network_policies() -> list[Manifest]:
                     "podSelector": {"matchLabels": selector(service)},
                     "policyTypes": ["Ingress", "Egress"],
                     "ingress": [{"from": sources, "ports": [{"protocol": "TCP", "port": port}]}],
-                    "egress": [*BASE_EGRESS, *called],
+                    "egress": [*(WEB_EGRESS if service == WEB else BASE_EGRESS), *called],
                 },
             }
         )
     return policies
 
 
-BASE_EGRESS: list[dict[str, Any]] = [
-    {  # DNS
-        "to": [{"namespaceSelector": {}}],
-        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
-    },
+DNS_EGRESS: dict[str, Any] = {
+    "to": [{"namespaceSelector": {}}],
+    "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+}
+STORE_EGRESS: list[dict[str, Any]] = [
     {  # Kafka's TLS listener
         "to": [{"podSelector": {"matchLabels": {"strimzi.io/cluster": KAFKA}}}],
         "ports": [{"protocol": "TCP", "port": 9093}],
@@ -258,11 +274,14 @@ BASE_EGRESS: list[dict[str, Any]] = [
         "to": [{"podSelector": {"matchLabels": {"cnpg.io/cluster": DATABASE}}}],
         "ports": [{"protocol": "TCP", "port": 5432}],
     },
-    {  # the OpenID Connect issuer, SMTP, webhooks: outside the cluster
-        "to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}],
-        "ports": [{"protocol": "TCP", "port": 443}, {"protocol": "TCP", "port": 587}],
-    },
 ]
+OUTSIDE_EGRESS: dict[str, Any] = {  # the OpenID Connect issuer, SMTP, webhooks
+    "to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}],
+    "ports": [{"protocol": "TCP", "port": 443}, {"protocol": "TCP", "port": 587}],
+}
+BASE_EGRESS: list[dict[str, Any]] = [DNS_EGRESS, *STORE_EGRESS, OUTSIDE_EGRESS]
+WEB_EGRESS: list[dict[str, Any]] = [DNS_EGRESS, OUTSIDE_EGRESS]
+"""The web app keeps no store: no Kafka, no PostgreSQL."""
 
 
 def kafka_cluster() -> list[Manifest]:
@@ -442,6 +461,7 @@ def config_map() -> Manifest:
             "STEIGER_REPORTING_PRODUCER_URLS": _urls(CALLS["reporting"]),
             "STEIGER_NOTIFICATIONS_PARTICIPANT_URL": _url("participant"),
             "STEIGER_NOTIFICATIONS_PLANNING_URL": _url("planning"),
+            "STEIGER_WEB_SERVICE_URLS": _urls(CALLS[WEB]),
         },
     }
 
@@ -460,7 +480,7 @@ def base() -> dict[str, list[Manifest]]:
         "config.yaml": [config_map()],
         "services.yaml": [
             manifest
-            for service in SERVICES
+            for service in (*SERVICES, WEB)
             for manifest in (
                 deployment(service),
                 service_entry(service),
