@@ -104,7 +104,10 @@ def deployment(service: str) -> Manifest:
 def workload(service: str, env: list[dict[str, Any]], kafka_ca: bool = True) -> Manifest:
     port = PORTS[service]
     probe = {"httpGet": {"path": "/health/live", "port": "http"}}
-    mounts = [{"name": "var", "mountPath": "/app/var"}, {"name": "tmp", "mountPath": "/tmp"}]
+    mounts: list[dict[str, Any]] = [
+        {"name": "var", "mountPath": "/app/var"},
+        {"name": "tmp", "mountPath": "/tmp"},
+    ]
     volumes: list[dict[str, Any]] = [
         {"name": "var", "emptyDir": {}},
         {"name": "tmp", "emptyDir": {}},
