@@ -229,3 +229,52 @@ def test_pages_need_a_session_and_forms_need_its_token(visit) -> None:
     anna.context.add_cookies([{"name": "steiger_session", "value": "Zm9yZ2Vk", "url": anna.base}])
     page.goto(anna.base + "/participants/new")
     assert "/authorize" in page.url
+
+
+def test_a_mentor_takes_in_and_assesses_with_the_keyboard_alone(visit) -> None:
+    anna = visit()
+    page = anna.page
+    anna.sign_in("Anna de Vries")
+
+    def focused() -> str:
+        return page.evaluate("document.activeElement.textContent.trim()")
+
+    def tab_to(text: str, limit: int = 30) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if focused() == text:
+                return
+        raise AssertionError(f"{text!r} cannot be reached with Tab")
+
+    def tab_to_element(element_id: str, limit: int = 30) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == element_id:
+                return
+        raise AssertionError(f"#{element_id} cannot be reached with Tab")
+
+    page.keyboard.press("Tab")
+    assert focused() == "Naar de inhoud"  # the first stop skips the navigation
+    tab_to("Nieuwe deelnemer")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Nieuwe deelnemer").wait_for()
+    # the intake's fields in reading order, each reached with Tab
+    for field, value in (("f-name", "Kees Toetsenbord"), ("f-birth_year", "1979"),
+                         ("f-municipality", "Gouda")):  # fmt: skip
+        tab_to_element(field)
+        page.keyboard.type(value)
+    page.keyboard.press("Enter")  # submits the form
+    page.wait_for_url(PARTICIPANT_PAGE)
+    # the Bridge: Tab into a column's steps, arrows choose the step, Tab to the next column
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "step-housing":
+            break
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowUp")  # radio groups move with the arrows
+    chosen = page.evaluate("document.activeElement.value")
+    tab_to("Meting opslaan", limit=60)
+    page.keyboard.press("Enter")
+    current = page.locator('.bridge__cell--current:has(input[name="step-housing"])')
+    current.wait_for()
+    assert current.locator("input").get_attribute("value") == chosen
