@@ -11,9 +11,10 @@ from steiger.participant.contracts import to_contract
 from steiger.participant.domain.errors import InvalidTransition
 from steiger.participant.main import parts
 from steiger.participant.settings import Settings
+from steiger.shared.access import Role
 from steiger.shared.service import build_api
 
-from ..access import TEAM, staff
+from ..access import TEAM, bearer, staff
 from .test_api import REGISTRATION
 
 
@@ -94,6 +95,23 @@ def test_mentors_take_on_and_transfer_participants_with_a_reason(api, pid):
     assert len(api.get(f"/mentors/{bram}/caseload").json()["participants"]) == 1
     unknown = api.put(f"/participants/{pid}/mentor", json={"mentor_id": pid, "reason": "x"})
     assert unknown.status_code == 404  # a participant is not a mentor
+
+
+def test_a_team_lead_sees_the_team_s_mentors_and_no_other_team(api, pid):
+    anna = api.post("/mentors", json={"name": "Anna Mentor", "team": TEAM}).json()["mentor_id"]
+    api.post("/mentors", json={"name": "Bram Mentor", "team": TEAM})
+    api.post("/mentors", json={"name": "Cees Elders", "team": "team-elders"})
+    api.put(f"/participants/{pid}/mentor", json={"mentor_id": anna})
+    lead = bearer(Role.TEAM_LEAD, teams=[TEAM])
+    team = api.get(f"/teams/{TEAM}/mentors", headers=lead)
+    assert team.status_code == 200
+    assert [(m["name"], m["participants"]) for m in team.json()["mentors"]] == [
+        ("Anna Mentor", 1), ("Bram Mentor", 0),
+    ]  # fmt: skip
+    assert api.get("/teams/team-elders/mentors", headers=lead).status_code == 403
+    mentor = bearer(Role.MENTOR, subject=anna)
+    assert api.get(f"/teams/{TEAM}/mentors", headers=mentor).status_code == 403
+    assert api.get(f"/teams/{'x' * 101}/mentors", headers=lead).status_code == 422
 
 
 def test_consent_is_granted_and_withdrawn_per_purpose_and_partner(api, pid):

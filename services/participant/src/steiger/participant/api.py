@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import Path as FastApiPath
 from pydantic import Field
 
 from steiger.participant.application import ParticipantApplication
@@ -50,6 +51,7 @@ from steiger.participant.responses import (
     RetentionDue,
     StatusChange,
     SubjectAccess,
+    Team,
 )
 from steiger.participant.schemas import HouseholdChangeIn, RectificationIn, RegistrationIn
 from steiger.shared import clock
@@ -449,6 +451,23 @@ def caseload(mentor_id: UUID, participants: Participants, caller: CurrentCaller)
     if not oversees(caller, mentor_id, participants.mentor_team(mentor_id)):
         raise Forbidden(f"the caseload of mentor {mentor_id} is not yours to see")
     return participants.caseload(mentor_id)
+
+
+@router.get(
+    "/teams/{team}/mentors",
+    tags=["mentors"],
+    summary="A team's mentors, for its team leads: whose caseloads they oversee",
+    response_model=Team,
+    dependencies=[admits(Role.TEAM_LEAD, Role.ADMINISTRATOR)],
+)
+def team(
+    participants: Participants,
+    caller: CurrentCaller,
+    team: str = FastApiPath(min_length=1, max_length=100),
+) -> dict[str, Any]:
+    if Role.ADMINISTRATOR not in caller.roles and team not in caller.teams:
+        raise Forbidden(f"team {team!r} is not yours to oversee")
+    return {"team": team, "mentors": participants.team(team)}
 
 
 @router.put(

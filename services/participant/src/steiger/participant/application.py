@@ -31,7 +31,7 @@ from steiger.participant.domain.values import (
     HouseholdChange,
     Status,
 )
-from steiger.participant.projections import SearchIndex
+from steiger.participant.projections import SearchIndex, TeamIndex
 from steiger.shared.access import Case
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 from steiger.shared.participants import ParticipantState
@@ -71,6 +71,7 @@ class ParticipantApplication(ServiceApplication):
         self.vault = self.sealer.vault
         self.keys = self.sealer.keys
         self.search_index = SearchIndex(self._every_participant)
+        self.team_index = TeamIndex(self._every_mentor)
 
     def register(
         self,
@@ -361,6 +362,17 @@ class ParticipantApplication(ServiceApplication):
     def mentor_team(self, mentor_id: UUID) -> str | None:
         return self._mentor(mentor_id).team
 
+    def team(self, team: str) -> list[dict[str, Any]]:
+        """The team's mentors, each with the size of their caseload, by name."""
+        mentors = [self._mentor(mentor_id) for mentor_id in self.team_index.mentors(team)]
+        return sorted(
+            ({"mentor_id": m.id, "name": m.name, "participants": len(m.caseload)} for m in mentors),
+            key=lambda m: (str(m["name"]).casefold(), str(m["mentor_id"])),
+        )
+
+    def _every_mentor(self) -> list[tuple[UUID, str | None]]:
+        return [(m, self._mentor(m).team) for m in self.originators_of(Mentor.Registered)]
+
     def assign_mentor(
         self, participant_id: UUID, mentor_id: UUID, on: dt.date, reason: str | None
     ) -> None:
@@ -441,6 +453,9 @@ class ParticipantApplication(ServiceApplication):
         return self.search_index.find(name, external_id, birth_year)
 
     def recorded(self, recordings: list[Recording[UUID]], here: bool = True) -> None:
+        for r in recordings:
+            if isinstance(r.domain_event, Mentor.Registered):
+                self.team_index.add(r.domain_event.originator_id, r.domain_event.team)
         if not here:  # another process registered, rectified or erased them: look again
             for participant_id in {
                 r.domain_event.originator_id

@@ -1,5 +1,6 @@
 """Read models of this service. The search index holds names, so it lives in memory only:
-built from the store (decrypting) on first use, never written anywhere."""
+built from the store (decrypting) on first use, never written anywhere. The team index says
+which mentors are in a team (a team lead's caseloads), built likewise on first use."""
 
 from __future__ import annotations
 
@@ -50,3 +51,31 @@ class SearchIndex:
             and (birth_year is None or personal.birth_year == birth_year)
         ]
         return sorted(hits, key=lambda hit: str(hit["name"]))[:limit]
+
+
+class TeamIndex:
+    """Mentors by team: built from the store on first use, kept up to date as mentors are
+    registered (here or by another process of the service)."""
+
+    def __init__(self, load: Callable[[], list[tuple[UUID, str | None]]]) -> None:
+        self._load = load
+        self._teams: dict[str, set[UUID]] | None = None
+        self._lock = threading.Lock()
+
+    def _ready(self) -> dict[str, set[UUID]]:
+        with self._lock:
+            if self._teams is None:
+                teams: dict[str, set[UUID]] = {}
+                for mentor_id, team in self._load():
+                    if team is not None:
+                        teams.setdefault(team, set()).add(mentor_id)
+                self._teams = teams
+            return self._teams
+
+    def add(self, mentor_id: UUID, team: str | None) -> None:
+        with self._lock:
+            if self._teams is not None and team is not None:
+                self._teams.setdefault(team, set()).add(mentor_id)
+
+    def mentors(self, team: str) -> set[UUID]:
+        return set(self._ready().get(team, ()))

@@ -167,6 +167,17 @@ class Caseload(BaseModel):
     participants: list[CaseloadEntry]
 
 
+class TeamMember(BaseModel):
+    mentor_id: UUID
+    name: str
+    participants: int = Field(description="how many participants are on their caseload")
+
+
+class Team(BaseModel):
+    team: str
+    mentors: list[TeamMember]
+
+
 class ContactAddress(BaseModel):
     channel: Channel
     address: str | None = Field(description="null when the participant gave none for it")
