@@ -190,9 +190,20 @@ def test_a_mentor_takes_a_participant_from_intake_to_a_reward(visit) -> None:
     assert bram.page.get_by_role("heading", name="Geen toegang").is_visible()
     assert "Fatima" not in bram.page.content()
     bram.accessible("the refusal")
-    assert bram.page.locator("table.caseload").count() == 0 or "Fatima" not in (
-        bram.page.locator("table.caseload").inner_text()
-    )
+    bram.page.goto(bram.base + "/")
+    assert "Fatima" not in bram.page.locator("main").inner_text()
+
+    # the team lead sees the team's caseloads, Anna's among them
+    carla = visit()
+    carla.sign_in("Carla Smit")
+    carla.page.get_by_role("heading", name="Deelnemers van mijn team").wait_for()
+    row = carla.page.locator("table.caseload tbody tr", has_text="Fatima El Amrani")
+    assert "Anna de Vries" in row.inner_text()
+    carla.page.get_by_label("Mentor").select_option(label="Bram Jansen")
+    carla.page.get_by_role("button", name="Filter").click()
+    carla.page.wait_for_url(re.compile(r"mentor="))
+    assert "Fatima" not in carla.page.locator("main").inner_text()
+    carla.accessible("the team's caseloads")
 
 
 def test_pages_need_a_session_and_forms_need_its_token(visit) -> None:

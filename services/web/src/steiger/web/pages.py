@@ -45,25 +45,36 @@ def _see_page(path: str) -> RedirectResponse:
 
 @router.get("/", response_class=HTMLResponse, name="caseload")
 async def caseload(
-    request: Request, session: SignedIn, q: str = "", status: str = ""
+    request: Request, session: SignedIn, q: str = "", status: str = "", mentor: str = ""
 ) -> HTMLResponse:
+    """A mentor's own caseload; a team lead's, every caseload of their teams."""
     backends = _backends(request)
     token = session.access_token
-    people, figures = await asyncio.gather(
-        backends.get_or_none("participant", f"/mentors/{session.subject}/caseload", token),
-        backends.get_or_none("reporting", f"/mentors/{session.subject}/caseload", token),
-    )
-    by_id = {row["participant_id"]: row for row in (figures or {}).get("participants", [])}
-    rows = [
-        {**entry, **by_id.get(entry["participant_id"], {}), "status": entry["status"]}
-        for entry in (people or {}).get("participants", [])
-    ]
+    mentors: dict[str, str] = {}  # mentor id: name
+    if session.has("team-lead"):
+        teams = await asyncio.gather(
+            *(
+                backends.get("participant", f"/teams/{team}/mentors", token)
+                for team in session.teams
+            )
+        )
+        mentors |= {m["mentor_id"]: m["name"] for team in teams for m in team["mentors"]}
+    if session.has("mentor"):
+        mentors.setdefault(session.subject, session.name)
+    rows: list[dict[str, Any]] = []
+    for mentor_id, found in zip(
+        mentors,
+        await asyncio.gather(*(_caseload_of(backends, mentor_id, token) for mentor_id in mentors)),
+        strict=True,
+    ):
+        rows += [{**row, "mentor_id": mentor_id, "mentor": mentors[mentor_id]} for row in found]
     wanted = q.strip().casefold()
     shown = [
         row
         for row in rows
         if (not wanted or wanted in row["name"].casefold())
         and (status not in STATUSES or row["status"] == status)
+        and (not mentor or row["mentor_id"] == mentor)
     ]
     shown.sort(key=lambda row: (row["status"] != "active", row["name"].casefold()))
     return render(
@@ -74,8 +85,23 @@ async def caseload(
         q=q,
         status=status if status in STATUSES else "",
         statuses=STATUSES,
-        registered=people is not None,
+        mentors=mentors if len(mentors) > 1 else {},
+        mentor=mentor,
     )
+
+
+async def _caseload_of(backends: Backends, mentor_id: str, token: str) -> list[dict[str, Any]]:
+    """A mentor's participants (names: the participant service) with their figures (the
+    Bridge, actions: reporting's caseload)."""
+    people, figures = await asyncio.gather(
+        backends.get_or_none("participant", f"/mentors/{mentor_id}/caseload", token),
+        backends.get_or_none("reporting", f"/mentors/{mentor_id}/caseload", token),
+    )
+    by_id = {row["participant_id"]: row for row in (figures or {}).get("participants", [])}
+    return [
+        {**by_id.get(entry["participant_id"], {}), **entry}
+        for entry in (people or {}).get("participants", [])
+    ]
 
 
 # --- the intake ---------------------------------------------------------------------------
