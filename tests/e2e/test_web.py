@@ -62,12 +62,20 @@ class Visit:
         self.checked.append(what)
 
     def sign_in(self, name: str) -> None:
+        self.sign_in_to(name, "/")
+
+    def sign_in_to(self, name: str, landing: str) -> None:
         self.page.goto(self.base + "/")
         # not signed in: off to the issuer, whose page offers the demo users
         assert "/authorize" in self.page.url
         self.accessible("the development issuer's sign-in page")
         self.page.get_by_role("button", name=name).click()
-        self.page.wait_for_url(self.base + "/")
+        self.page.wait_for_url(self.base + landing)
+
+    def csrf(self) -> str:
+        """The session's CSRF token, as the page's forms carry it."""
+        self.page.goto(self.base + "/")
+        return str(self.page.locator('input[name="csrf"]').first.get_attribute("value"))
 
     def photograph(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -289,3 +297,55 @@ def test_a_mentor_takes_in_and_assesses_with_the_keyboard_alone(visit) -> None:
     current = page.locator('.bridge__cell--current:has(input[name="step-housing"])')
     current.wait_for()
     assert current.locator("input").get_attribute("value") == chosen
+
+
+def test_a_privacy_officer_reads_the_trail_exports_and_erases_with_a_confirmation(visit) -> None:
+    anna = visit()
+    anna.sign_in("Anna de Vries")
+    register(anna.page, "Samira Wissen")
+    anna.page.wait_for_url(PARTICIPANT_PAGE)
+    participant_id = anna.page.url.rsplit("/", 1)[1]
+
+    dirk = visit()
+    dirk.sign_in_to("Dirk Bakker", "/privacy")
+    page = dirk.page
+    assert page.get_by_role("link", name="Mijn deelnemers").count() == 0  # not a mentor
+    page.get_by_label("Deelnemernummer").fill("niet-een-nummer")
+    page.get_by_role("button", name="Dossier openen").click()
+    page.locator("#participant-error").wait_for()
+    dirk.accessible("the privacy page with an error")
+    page.get_by_label("Deelnemernummer").fill(participant_id)
+    page.get_by_role("button", name="Dossier openen").click()
+    page.get_by_role("heading", name="Auditspoor").wait_for()
+    trail = page.locator("table.trail").inner_text()
+    # Anna's visit, in every service her page asked
+    assert "GET /participants/{participant_id}" in trail and "(mentor)" in trail
+    assert {"participant", "bridge", "planning", "rewards"} <= set(trail.split())
+    dirk.accessible("a participant's file for the privacy officer")
+    dirk.photograph("privacy")
+    export = page.request.get(f"{dirk.base}/privacy/participants/{participant_id}/export.pdf")
+    assert export.status == 200 and export.body().startswith(b"%PDF")
+
+    # a mentor cannot erase: the participant service refuses (and audits) it
+    mentor_erases = anna.page.request.post(
+        f"{anna.base}/privacy/participants/{participant_id}/erasure",
+        form={"confirm": participant_id},
+        headers={"X-CSRF-Token": anna.csrf()},
+    )
+    assert mentor_erases.status == 403
+    assert anna.page.goto(f"{anna.base}/participants/{participant_id}").status == 200
+
+    # a confirmation that is not this participant's number erases nothing
+    page.get_by_label("Typ het deelnemernummer ter bevestiging").fill("ja")
+    page.get_by_role("button", name="Definitief wissen").click()
+    page.get_by_text("Er is niets gewist").wait_for()
+    assert anna.page.goto(f"{anna.base}/participants/{participant_id}").status == 200
+
+    page.get_by_label("Typ het deelnemernummer ter bevestiging").fill(participant_id)
+    page.get_by_role("button", name="Definitief wissen").click()
+    page.get_by_role("heading", name="Gewist").wait_for()
+    dirk.accessible("erased")
+    gone = anna.page.goto(f"{anna.base}/participants/{participant_id}")
+    assert gone is not None and gone.status == 410
+    assert "Samira" not in anna.page.content()
+    anna.accessible("an erased participant's page")

@@ -23,7 +23,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from steiger.shared.http import TraceContextMiddleware
 from steiger.shared.logging import configure_logging
 from steiger.shared.settings import secret_kept_in
-from steiger.web import pages
+from steiger.web import pages, privacy
 from steiger.web.backends import Backends, ServiceError, ServiceUnavailable
 from steiger.web.guard import ForgedForm, SignedIn, SignInFirst, checked_form
 from steiger.web.rendering import render
@@ -186,6 +186,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         )
 
     app.include_router(pages.router)
+    app.include_router(privacy.router)
     _answer_what_went_wrong(app)
     return app
 

@@ -46,8 +46,10 @@ def _see_page(path: str) -> RedirectResponse:
 @router.get("/", response_class=HTMLResponse, name="caseload")
 async def caseload(
     request: Request, session: SignedIn, q: str = "", status: str = "", mentor: str = ""
-) -> HTMLResponse:
+) -> Response:
     """A mentor's own caseload; a team lead's, every caseload of their teams."""
+    if not session.has("mentor", "team-lead") and session.has("privacy-officer"):
+        return _see_page("/privacy")
     backends = _backends(request)
     token = session.access_token
     mentors: dict[str, str] = {}  # mentor id: name
