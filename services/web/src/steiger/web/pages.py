@@ -24,6 +24,7 @@ router = APIRouter()
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEFAULT_BRIDGE = ("nl-alphen", "2017-09-07")
 STATUSES = ("active", "paused", "exited")
+EXIT_REASONS = ("self-sufficient", "moved", "deceased", "other")
 HOUSEHOLD = ("adults", "preschool_children", "school_age_children")
 INTAKE_FIELDS = (
     "name", "birth_year", "bsn", "email", "phone", "municipality", "neighbourhood",
@@ -188,11 +189,13 @@ async def _participant_page(
     token = session.access_token
     # who it is first: a participant not on the user's caseload stops here (403, audited)
     person = await backends.get("participant", f"/participants/{participant_id}", token)
-    positions, goals, rewards, menu = await asyncio.gather(
+    positions, goals, rewards, menu, history, consents = await asyncio.gather(
         backends.get_or_none("bridge", f"/participants/{participant_id}/positions", token),
         backends.get("planning", f"/participants/{participant_id}/goals", token),
         backends.get_or_none("rewards", f"/participants/{participant_id}/rewards", token),
         backends.get("rewards", "/menu", token),
+        backends.get("participant", f"/participants/{participant_id}/history", token),
+        backends.get("participant", f"/participants/{participant_id}/consents", token),
     )
     latest = (positions or {}).get("latest") or []
     definition_id, version = (
@@ -208,6 +211,11 @@ async def _participant_page(
             item for item in menu.get("items", []) if "action" in item.get("trigger", "")
         ],
         "menu_labels": {item["id"]: item.get("label", {}) for item in menu.get("items", [])},
+        "history": history,
+        "status": history[-1]["status"] if history else "active",
+        "consents": consents,
+        "exit_reasons": EXIT_REASONS,
+        "progress": progress_chart(positions),
         "today": dt.datetime.now(AMSTERDAM).date(),
     }
 
@@ -333,6 +341,57 @@ async def complete_action(
     )
 
 
+@router.post("/participants/{participant_id}/goals/{goal_id}/actions/{action_id}/reschedule")
+async def reschedule_action(
+    request: Request,
+    session: SignedIn,
+    form: Form,
+    participant_id: UUID,
+    goal_id: UUID,
+    action_id: UUID,
+) -> Response:
+    body = {"due_on": form.get("due_on", ""), "reason": form.get("reason", "").strip()}
+    path = f"/goals/{goal_id}/actions/{action_id}/reschedule"
+    return await _pass_on(
+        request, session, participant_id, "planning", path, body, f"goal-{goal_id}"
+    )
+
+
+@router.post("/participants/{participant_id}/goals/{goal_id}/actions/{action_id}/cancellation")
+async def cancel_action(
+    request: Request,
+    session: SignedIn,
+    form: Form,
+    participant_id: UUID,
+    goal_id: UUID,
+    action_id: UUID,
+) -> Response:
+    body = {"reason": form.get("reason", "").strip()}
+    path = f"/goals/{goal_id}/actions/{action_id}/cancellation"
+    return await _pass_on(
+        request, session, participant_id, "planning", path, body, f"goal-{goal_id}"
+    )
+
+
+@router.post("/participants/{participant_id}/status")
+async def change_status(
+    request: Request, session: SignedIn, form: Form, participant_id: UUID
+) -> Response:
+    """Pause, resume or exit, as of today."""
+    change = form.get("change", "")
+    bodies: dict[str, dict[str, Any]] = {
+        "pause": {"reason": form.get("reason", "").strip() or None},
+        "resume": {},
+        "exit": {"reason": form.get("reason", "")},
+    }
+    if change not in bodies:
+        return await _refuse(request, session, participant_id, "status", f"{change!r}?", 422)
+    path = f"/participants/{participant_id}/{change}"
+    return await _pass_on(
+        request, session, participant_id, "participant", path, bodies[change], "status"
+    )
+
+
 async def _pass_on(
     request: Request,
     session: Session,
@@ -350,17 +409,26 @@ async def _pass_on(
     except ServiceError as error:
         if error.status not in (409, 422):
             raise
-        page = await _participant_page(request, session, participant_id)
-        refused = {
-            "section": section,
-            "message": error.detail or error.title,
-            "fields": error.fields,
-            "values": body,
-        }
-        return render(
-            request, "participant.html", status_code=error.status, refused=refused, **page
+        message = error.detail or error.title
+        return await _refuse(
+            request, session, participant_id, section, message, error.status, error.fields
         )
     return _see_page(f"/participants/{participant_id}#{section}")
+
+
+async def _refuse(
+    request: Request,
+    session: Session,
+    participant_id: UUID,
+    section: str,
+    message: str,
+    status: int,
+    fields: dict[str, str] | None = None,
+) -> Response:
+    """The participant's page again, saying beside `section` what was refused."""
+    page = await _participant_page(request, session, participant_id)
+    refused = {"section": section, "message": message, "fields": fields or {}}
+    return render(request, "participant.html", status_code=status, refused=refused, **page)
 
 
 @router.get("/participants/{participant_id}/plan.pdf")
@@ -377,3 +445,28 @@ async def printable_plan(request: Request, session: SignedIn, participant_id: UU
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="plan-{participant_id}.pdf"'},
     )
+
+
+def progress_chart(
+    positions: dict[str, Any] | None, width: int = 640, height: int = 180
+) -> dict[str, Any]:
+    """The Bridge's total points at each assessment, as the points of a line drawn in SVG
+    (the page shows the same figures in a table beside it)."""
+    totals: dict[str, dict[str, int]] = {}
+    for position in sorted((positions or {}).get("history") or [], key=lambda p: p["assessed_at"]):
+        latest = totals.setdefault(position["assessed_at"], {})
+        latest[position["column"]] = position["points"]
+    running: dict[str, int] = {}
+    points = []
+    for assessed_at, columns in totals.items():
+        running |= columns
+        points.append({"on": assessed_at[:10], "total": sum(running.values())})
+    if not points:
+        return {"points": [], "line": "", "width": width, "height": height}
+    top = max(p["total"] for p in points) or 1
+    step = (width - 40) / max(len(points) - 1, 1)
+    for n, p in enumerate(points):
+        p["x"] = round(20 + n * step, 1)
+        p["y"] = round(height - 20 - (height - 40) * p["total"] / top, 1)
+    line = " ".join(f"{p['x']},{p['y']}" for p in points)
+    return {"points": points, "line": line, "width": width, "height": height}
