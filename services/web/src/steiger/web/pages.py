@@ -457,16 +457,20 @@ def progress_chart(
         latest = totals.setdefault(position["assessed_at"], {})
         latest[position["column"]] = position["points"]
     running: dict[str, int] = {}
-    points = []
+    days: list[tuple[str, int]] = []
     for assessed_at, columns in totals.items():
         running |= columns
-        points.append({"on": assessed_at[:10], "total": sum(running.values())})
-    if not points:
-        return {"points": [], "line": "", "width": width, "height": height}
-    top = max(p["total"] for p in points) or 1
-    step = (width - 40) / max(len(points) - 1, 1)
-    for n, p in enumerate(points):
-        p["x"] = round(20 + n * step, 1)
-        p["y"] = round(height - 20 - (height - 40) * p["total"] / top, 1)
+        days.append((assessed_at[:10], sum(running.values())))
+    top = max((total for _, total in days), default=0) or 1
+    step = (width - 40) / max(len(days) - 1, 1)
+    points = [
+        {
+            "on": on,
+            "total": total,
+            "x": round(20 + n * step, 1),
+            "y": round(height - 20 - (height - 40) * total / top, 1),
+        }
+        for n, (on, total) in enumerate(days)
+    ]
     line = " ".join(f"{p['x']},{p['y']}" for p in points)
     return {"points": points, "line": line, "width": width, "height": height}
