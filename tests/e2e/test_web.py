@@ -415,4 +415,22 @@ def test_a_mentor_reschedules_cancels_pauses_and_sees_the_bridge_over_time(visit
     assert "Ziekenhuisopname" in page.locator("#status").inner_text()
     page.locator("#status").get_by_role("button", name="Hervatten").click()
     page.locator("dl.facts .status--active").wait_for()
+
+    # a meeting planned, then its minutes: the crisis and the goals, the summary for them
+    meetings = page.locator("#meetings")
+    meetings.get_by_text("Gesprek plannen").first.click()
+    meetings.get_by_label("Wanneer").fill("2026-11-30T10:00")
+    meetings.get_by_label("Waar").fill("Wijkcentrum")
+    meetings.get_by_role("button", name="Gesprek plannen").click()
+    meeting = page.locator("li.meeting", has_text="2026-11-30 10:00")
+    meeting.wait_for()
+    assert "Wijkcentrum" in meeting.inner_text()
+    meeting.get_by_text("Verslag vastleggen").click()
+    meeting.get_by_label("Minuten aan crisis").fill("20")
+    meeting.get_by_label("Minuten aan doelen").fill("40")
+    meeting.get_by_label("Samenvatting voor de deelnemer, in gewone taal").fill(
+        "We hebben de brief van de deurwaarder samen gelezen."
+    )
+    meeting.get_by_role("button", name="Verslag opslaan").click()
+    page.locator("li.meeting", has_text="deurwaarder samen gelezen").wait_for()
     anna.accessible("the participant's page after rescheduling, cancelling and a pause")

@@ -183,6 +183,9 @@ def test_meetings_are_recorded_once_and_give_a_crisis_share_trend(api):
         assert api.post(f"/meetings/{m}/record", json=record).status_code == 409
         shares.append(api.get(f"/meetings/{m}").json()["crisis_share"])
     assert shares == [0.667, 0.25]
+    listed = api.get(f"/participants/{p}/meetings").json()
+    assert [m["at"][:10] for m in listed] == ["2026-11-01", "2026-10-01"]  # the latest first
+    assert [m["held"]["summary"] for m in listed] == ["We hebben je post bekeken."] * 2
     figures = api.get(f"/participants/{p}/figures").json()
     assert [f["crisis_share"] for f in figures["crisis_share_by_meeting"]] == [0.667, 0.25]
     too_long = api.post(f"/participants/{p}/meetings", json={"at": "2026-11-20T10:00:00+01:00"})

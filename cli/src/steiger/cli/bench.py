@@ -425,8 +425,9 @@ async def _run(system: System, duration: float, participants: int, workers: int)
 
 
 @contextmanager
-def fresh_system(console: Console, var_dir: Path) -> Iterator[System]:
-    """A fresh system on the embedded defaults; its stores and logs stay in `var_dir`."""
+def fresh_system(console: Console, var_dir: Path, web: bool = False) -> Iterator[System]:
+    """A fresh system on the embedded defaults (and its web app, if asked); its stores and
+    logs stay in `var_dir`."""
     shutil.rmtree(var_dir, ignore_errors=True)
     broker = EmbeddedBroker(port=_free_port())
     system = System(
@@ -436,6 +437,7 @@ def fresh_system(console: Console, var_dir: Path) -> Iterator[System]:
         ports={name: _free_port() for name in SERVICES},
         oidc_issuer=None,
         issuer_port=_free_port(),
+        web_port=_free_port() if web else None,
     )
     with console.status("starting a fresh system on the embedded defaults…"):
         system.start(timeout=90)
@@ -543,6 +545,16 @@ def run_benchmarks(
                 f"{service}: resident memory after {measured['events']:,} events",
                 f"{measured['resident_mb']} MB (highest {measured['highest_mb']} MB) · "
                 f"{measured['events_per_second']:,} events/s",
+            )
+    if "web" in suites:
+        from steiger.cli.bench_web import bench_web
+
+        with fresh_system(console, output.parent / "var-web", web=True) as system:
+            report["web"] = web = bench_web(console, system)
+        for page, timed in web["pages"].items():
+            table.add_row(
+                f"web: {page.replace('_', ' ')}",
+                f"p50 {timed['p50_ms']} ms · p95 {timed['p95_ms']} ms · max {timed['max_ms']} ms",
             )
     table.add_row(
         "machine speed (sum(range(1000)), lower is faster)",

@@ -139,8 +139,8 @@ def bench(
     output: Path = typer.Option(Path("bench-results/benchmarks.json")),
     duration: float = typer.Option(20.0, help="Seconds per measurement."),
     suite: list[str] = typer.Option(
-        ["backbone", "import", "replay", "access", "memory"],
-        help="backbone, import, replay, access, memory",
+        ["backbone", "import", "replay", "access", "memory", "web"],
+        help="backbone, import, replay, access, memory, web",
     ),
     replay_events: int = typer.Option(1_000_000, help="Events in the replay benchmark."),
     memory_events: int = typer.Option(
@@ -156,8 +156,9 @@ def bench(
     """Measure on fresh systems (embedded defaults): throughput and end-to-end latency
     (backbone, with sign-in and the audit trail on), the bulk import of 10,000 participants
     (import), rebuilding reporting from a generated history of a million events (replay),
-    what checking a token costs a request (access), and each consuming service's resident
-    memory after it processed a million events (memory)."""
+    what checking a token costs a request (access), each consuming service's resident
+    memory after it processed a million events (memory), and the web app's pages for a mentor
+    of 60 participants and a team lead of 2,000 (web)."""
     from steiger.cli.bench import run_benchmarks
 
     run_benchmarks(

@@ -316,6 +316,17 @@ def goals_of(participant_id: UUID, planning: Planning) -> list[dict[str, Any]]:
 
 
 @router.get(
+    "/participants/{participant_id}/meetings",
+    tags=["meetings"],
+    response_model=list[MeetingOut],
+    dependencies=[admits(*CASE_READERS)],
+)
+@on_event_loop
+def meetings_of(participant_id: UUID, planning: Planning) -> list[dict[str, Any]]:
+    return planning.meetings_of(participant_id)
+
+
+@router.get(
     "/goals/{goal_id}", response_model=GoalOut, dependencies=[admits(*CASE_READERS, Role.SERVICE)]
 )
 @on_event_loop

@@ -216,6 +216,12 @@ class PlanningApplication(ServiceApplication):
             "crisis_share": meeting.crisis_share,
         }
 
+    def meetings_of(self, participant_id: UUID) -> list[dict[str, Any]]:
+        """The participant's meetings, the latest first."""
+        plan = self._plan(participant_id)
+        meetings = [self.meeting(m) for m in plan.meeting_ids] if plan else []
+        return sorted(meetings, key=lambda m: m["at"], reverse=True)
+
     def _meeting(self, meeting_id: UUID) -> Meeting:
         return self.require(meeting_id, Meeting, MeetingNotFound(f"no meeting {meeting_id}"))
 

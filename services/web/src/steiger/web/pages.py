@@ -25,6 +25,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEFAULT_BRIDGE = ("nl-alphen", "2017-09-07")
 STATUSES = ("active", "paused", "exited")
 EXIT_REASONS = ("self-sufficient", "moved", "deceased", "other")
+MEETING_MINUTES = ("duration_minutes", "crisis_minutes", "goal_minutes")
 HOUSEHOLD = ("adults", "preschool_children", "school_age_children")
 INTAKE_FIELDS = (
     "name", "birth_year", "bsn", "email", "phone", "municipality", "neighbourhood",
@@ -189,13 +190,14 @@ async def _participant_page(
     token = session.access_token
     # who it is first: a participant not on the user's caseload stops here (403, audited)
     person = await backends.get("participant", f"/participants/{participant_id}", token)
-    positions, goals, rewards, menu, history, consents = await asyncio.gather(
+    positions, goals, rewards, menu, history, consents, meetings = await asyncio.gather(
         backends.get_or_none("bridge", f"/participants/{participant_id}/positions", token),
         backends.get("planning", f"/participants/{participant_id}/goals", token),
         backends.get_or_none("rewards", f"/participants/{participant_id}/rewards", token),
         backends.get("rewards", "/menu", token),
         backends.get("participant", f"/participants/{participant_id}/history", token),
         backends.get("participant", f"/participants/{participant_id}/consents", token),
+        backends.get("planning", f"/participants/{participant_id}/meetings", token),
     )
     latest = (positions or {}).get("latest") or []
     definition_id, version = (
@@ -214,6 +216,8 @@ async def _participant_page(
         "history": history,
         "status": history[-1]["status"] if history else "active",
         "consents": consents,
+        "meetings": meetings,
+        "now": dt.datetime.now(AMSTERDAM).replace(second=0, microsecond=0, tzinfo=None),
         "exit_reasons": EXIT_REASONS,
         "progress": progress_chart(positions),
         "today": dt.datetime.now(AMSTERDAM).date(),
@@ -371,6 +375,38 @@ async def cancel_action(
     return await _pass_on(
         request, session, participant_id, "planning", path, body, f"goal-{goal_id}"
     )
+
+
+@router.post("/participants/{participant_id}/meetings")
+async def schedule_meeting(
+    request: Request, session: SignedIn, form: Form, participant_id: UUID
+) -> Response:
+    try:  # the form's local time, in the organisation's time zone
+        at = dt.datetime.fromisoformat(form.get("at", "")).replace(tzinfo=AMSTERDAM).isoformat()
+    except ValueError:
+        at = form.get("at", "")  # the planning service says what is wrong with it
+    body = {"at": at, "place": form.get("place", "").strip() or None}
+    path = f"/participants/{participant_id}/meetings"
+    return await _pass_on(request, session, participant_id, "planning", path, body, "meetings")
+
+
+@router.post("/participants/{participant_id}/meetings/{meeting_id}/record")
+async def record_meeting(
+    request: Request, session: SignedIn, form: Form, participant_id: UUID, meeting_id: UUID
+) -> Response:
+    minutes = {name: _number(form.get(name, "")) for name in MEETING_MINUTES}
+    body = {
+        "held_on": form.get("held_on", ""),
+        **minutes,
+        "summary": form.get("summary", "").strip(),
+    }
+    path = f"/meetings/{meeting_id}/record"
+    return await _pass_on(request, session, participant_id, "planning", path, body, "meetings")
+
+
+def _number(text: str) -> int | str:
+    """A whole number, or the text as typed (the service names the field at fault)."""
+    return int(text) if text.strip().isdigit() else text
 
 
 @router.post("/participants/{participant_id}/status")
