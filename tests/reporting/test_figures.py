@@ -73,6 +73,19 @@ def test_a_mentors_caseload(population):
     assert all(r["open_actions"] == 0 and r["bridge_change_since_intake"] > 0 for r in rows)
 
 
+def test_a_caseload_follows_assignments_made_after_it_was_first_read(population):
+    app, people = population
+    other = uuid.uuid4()
+    assert app.caseload(other, D(2026, 6, 30))["participants"] == []  # the index is built
+    moved, newcomer = people["debt-help"][0], people["work-first"][0]
+    feed(app, mentor(moved, other, D(2026, 7, 1)), mentor(newcomer, other, D(2026, 7, 1)))
+    mine = {r["participant_id"] for r in app.caseload(other, D(2026, 7, 2))["participants"]}
+    assert mine == {moved, newcomer}
+    before = {r["participant_id"] for r in app.caseload(MENTOR, D(2026, 6, 30))["participants"]}
+    after = {r["participant_id"] for r in app.caseload(MENTOR, D(2026, 7, 2))["participants"]}
+    assert moved in before and moved not in after
+
+
 def test_exchange_rows_only_research_consent_and_small_cells_suppressed(population):
     app, _ = population
     data = dataset(app.everyone(), "00000001234567890000", "2026-Q2")

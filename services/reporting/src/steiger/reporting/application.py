@@ -7,6 +7,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Recording
 
+from steiger.reporting.caseloads import MentorIndex
 from steiger.reporting.domain import figures
 from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.domain.evaluation import evaluation_rows
@@ -26,6 +27,7 @@ class ReportingApplication(ServiceApplication):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env)
         self.latest_views = LatestViews()
+        self.mentor_index = MentorIndex(self._every_assignment)
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:
         if self.erased(participant_id):
@@ -71,6 +73,8 @@ class ReportingApplication(ServiceApplication):
         for recording in recordings:
             event = recording.domain_event
             self.latest_views.changed(event.originator_id, event.originator_version)
+            if isinstance(event, Progress.MentorNoted):
+                self.mentor_index.assigned(str(event.mentor_id), event.originator_id)
         super().recorded(recordings, here)
 
     def dashboard(
@@ -86,8 +90,15 @@ class ReportingApplication(ServiceApplication):
         return figures.dashboard(included, by, as_of, since, step)
 
     def caseload(self, mentor_id: UUID, as_of: dt.date) -> dict[str, Any]:
-        rows = figures.caseload(self.everyone(), str(mentor_id), as_of)
+        assigned = [
+            self.repository.get(progress_id)
+            for progress_id in self.mentor_index.progress_of(str(mentor_id))
+        ]
+        rows = figures.caseload(assigned, str(mentor_id), as_of)
         return {"mentor_id": mentor_id, "as_of": as_of, "participants": rows}
+
+    def _every_assignment(self) -> list[tuple[str, UUID]]:
+        return [(m["mentor_id"], p.id) for p in self.everyone() for m in p.mentors]
 
     def evaluation(
         self, today: dt.date, pseudonym: Callable[[UUID], str]
