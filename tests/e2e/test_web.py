@@ -97,14 +97,14 @@ def visit(web_system, axe, browser) -> Iterator[Any]:
         tab.close()
 
 
-def register(page: Any, name: str, bsn: str = "") -> None:
+def register(page: Any, name: str, bsn: str = "", children: int = 2) -> None:
     page.get_by_role("link", name="Nieuwe deelnemer").first.click()
     page.get_by_role("heading", name="Nieuwe deelnemer").wait_for()
     page.get_by_role("textbox", name="Naam", exact=True).fill(name)
     page.get_by_label("Geboortejaar").fill("1988")
     page.get_by_label("BSN").fill(bsn)
     page.get_by_label("Gemeente").fill("Alphen aan den Rijn")
-    page.get_by_label("Schoolgaande kinderen").fill("2")
+    page.get_by_label("Schoolgaande kinderen").fill(str(children))
     page.get_by_role("button", name="Deelnemer inschrijven").click()
 
 
@@ -354,7 +354,7 @@ def test_a_mentor_reschedules_cancels_pauses_and_sees_the_bridge_over_time(visit
     anna = visit()
     page = anna.page
     anna.sign_in("Anna de Vries")
-    register(page, "Dennis Verzet")
+    register(page, "Dennis Verzet", children=0)  # a household the cost table has a row for
     page.wait_for_url(PARTICIPANT_PAGE)
     bridge = page.locator("#bridge")
     for value in ("1", "3"):  # two assessments: the chart draws the way
@@ -433,4 +433,16 @@ def test_a_mentor_reschedules_cancels_pauses_and_sees_the_bridge_over_time(visit
     )
     meeting.get_by_role("button", name="Verslag opslaan").click()
     page.locator("li.meeting", has_text="deurwaarder samen gelezen").wait_for()
+
+    # the index for their household against their income now; nothing is recorded
+    eix = page.locator("#eix")
+    eix.get_by_label("Netto inkomen van het huishouden per maand (€)").fill("1450")
+    eix.get_by_role("button", name="Berekenen").click()
+    result = page.locator("#eix .eix-result")
+    result.wait_for()
+    assert "€ 1450" in result.inner_text() and "Verschil" in result.inner_text()
+    eix = page.locator("#eix")
+    eix.get_by_label("Netto inkomen van het huishouden per maand (€)").fill("veel")
+    eix.get_by_role("button", name="Berekenen").click()
+    page.locator("#eix .notice--error").wait_for()
     anna.accessible("the participant's page after rescheduling, cancelling and a pause")

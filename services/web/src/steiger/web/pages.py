@@ -190,7 +190,19 @@ async def _participant_page(
     token = session.access_token
     # who it is first: a participant not on the user's caseload stops here (403, audited)
     person = await backends.get("participant", f"/participants/{participant_id}", token)
-    positions, goals, rewards, menu, history, consents, meetings = await asyncio.gather(
+    (
+        positions,
+        goals,
+        rewards,
+        menu,
+        history,
+        consents,
+        meetings,
+        skills,
+        jobs,
+        reminders,
+        tables,
+    ) = await asyncio.gather(
         backends.get_or_none("bridge", f"/participants/{participant_id}/positions", token),
         backends.get("planning", f"/participants/{participant_id}/goals", token),
         backends.get_or_none("rewards", f"/participants/{participant_id}/rewards", token),
@@ -198,6 +210,12 @@ async def _participant_page(
         backends.get("participant", f"/participants/{participant_id}/history", token),
         backends.get("participant", f"/participants/{participant_id}/consents", token),
         backends.get("planning", f"/participants/{participant_id}/meetings", token),
+        backends.get_or_none("bridge", f"/participants/{participant_id}/executive-skills", token),
+        _jobs_for(backends, participant_id, token),
+        backends.get_or_none(
+            "notifications", f"/participants/{participant_id}/notifications", token
+        ),
+        backends.get("bridge", "/cost-tables", token),
     )
     latest = (positions or {}).get("latest") or []
     definition_id, version = (
@@ -217,6 +235,11 @@ async def _participant_page(
         "status": history[-1]["status"] if history else "active",
         "consents": consents,
         "meetings": meetings,
+        "skills": skills,
+        "jobs": jobs,
+        "reminders": reminders,
+        "cost_tables": tables,
+        "eix": None,
         "now": dt.datetime.now(AMSTERDAM).replace(second=0, microsecond=0, tzinfo=None),
         "exit_reasons": EXIT_REASONS,
         "progress": progress_chart(positions),
@@ -407,6 +430,45 @@ async def record_meeting(
 def _number(text: str) -> int | str:
     """A whole number, or the text as typed (the service names the field at fault)."""
     return int(text) if text.strip().isdigit() else text
+
+
+async def _jobs_for(backends: Backends, participant_id: UUID, token: str) -> Any:
+    """Jobs whose wage covers the household's index income; None while the service cannot
+    say (no household known yet, none the cost table knows)."""
+    try:
+        return await backends.get("bridge", f"/participants/{participant_id}/jobs", token)
+    except ServiceError as error:
+        if error.status in (404, 409, 422):
+            return None
+        raise
+
+
+@router.post("/participants/{participant_id}/economic-independence", response_class=HTMLResponse)
+async def economic_independence(
+    request: Request, session: SignedIn, form: Form, participant_id: UUID
+) -> Response:
+    """The index for the participant's household against their income now: worked out on
+    asking, nothing recorded, so the answer is the page itself (no redirect)."""
+    table_id, _, version = form.get("table", "").partition("@")
+    body = {
+        "table_id": table_id,
+        "table_version": version,
+        "monthly_income": form.get("monthly_income", "").strip().replace(",", "."),
+    }
+    page = await _participant_page(request, session, participant_id)
+    try:
+        page["eix"] = await _backends(request).post(
+            "bridge", f"/participants/{participant_id}/economic-independence",
+            session.access_token, body,
+        )  # fmt: skip
+    except ServiceError as error:
+        if error.status not in (404, 409, 422):
+            raise
+        refused = {"section": "eix", "message": error.detail or error.title, "fields": error.fields}
+        return render(
+            request, "participant.html", status_code=error.status, refused=refused, **page
+        )
+    return render(request, "participant.html", **page)
 
 
 @router.post("/participants/{participant_id}/status")
