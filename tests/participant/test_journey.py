@@ -109,6 +109,14 @@ def test_a_team_lead_sees_the_team_s_mentors_and_no_other_team(api, pid):
         ("Anna Mentor", 1), ("Bram Mentor", 0),
     ]  # fmt: skip
     assert api.get("/teams/team-elders/mentors", headers=lead).status_code == 403
+    rows = api.get(f"/teams/{TEAM}/caseload", headers=lead).json()["participants"]
+    assert [(r["name"], r["status"], r["mentor_id"]) for r in rows] == [
+        ("Fatima de Vries", "active", anna)
+    ]
+    api.post(f"/participants/{pid}/pause", json={"reason": "even rust"})
+    rows = api.get(f"/teams/{TEAM}/caseload", headers=lead).json()["participants"]
+    assert [r["status"] for r in rows] == ["paused"]  # the index follows the change
+    assert api.get("/teams/team-elders/caseload", headers=lead).status_code == 403
     mentor = bearer(Role.MENTOR, subject=anna)
     assert api.get(f"/teams/{TEAM}/mentors", headers=mentor).status_code == 403
     assert api.get(f"/teams/{'x' * 101}/mentors", headers=lead).status_code == 422

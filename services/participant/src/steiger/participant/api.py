@@ -52,6 +52,7 @@ from steiger.participant.responses import (
     StatusChange,
     SubjectAccess,
     Team,
+    TeamCaseload,
 )
 from steiger.participant.schemas import HouseholdChangeIn, RectificationIn, RegistrationIn
 from steiger.shared import clock
@@ -468,6 +469,23 @@ def team(
     if Role.ADMINISTRATOR not in caller.roles and team not in caller.teams:
         raise Forbidden(f"team {team!r} is not yours to oversee")
     return {"team": team, "mentors": participants.team(team)}
+
+
+@router.get(
+    "/teams/{team}/caseload",
+    tags=["mentors"],
+    summary="Every caseload of a team's mentors in one list, for its team leads",
+    response_model=TeamCaseload,
+    dependencies=[admits(Role.TEAM_LEAD, Role.ADMINISTRATOR)],
+)
+def team_caseload(
+    participants: Participants,
+    caller: CurrentCaller,
+    team: str = FastApiPath(min_length=1, max_length=100),
+) -> dict[str, Any]:
+    if Role.ADMINISTRATOR not in caller.roles and team not in caller.teams:
+        raise Forbidden(f"team {team!r} is not yours to oversee")
+    return {"team": team, "participants": participants.team_caseload(team)}
 
 
 @router.put(

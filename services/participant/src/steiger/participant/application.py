@@ -31,7 +31,7 @@ from steiger.participant.domain.values import (
     HouseholdChange,
     Status,
 )
-from steiger.participant.projections import SearchIndex, TeamIndex
+from steiger.participant.projections import SearchIndex, StatusIndex, TeamIndex
 from steiger.shared.access import Case
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 from steiger.shared.participants import ParticipantState
@@ -72,6 +72,7 @@ class ParticipantApplication(ServiceApplication):
         self.keys = self.sealer.keys
         self.search_index = SearchIndex(self._every_participant)
         self.team_index = TeamIndex(self._every_mentor)
+        self.status_index = StatusIndex(self._every_status)
 
     def register(
         self,
@@ -370,6 +371,30 @@ class ParticipantApplication(ServiceApplication):
             key=lambda m: (str(m["name"]).casefold(), str(m["mentor_id"])),
         )
 
+    def team_caseload(self, team: str) -> list[dict[str, Any]]:
+        """Every participant on the caseload of a mentor of the team, from the indexes (no
+        participant is read from the store or decrypted for it)."""
+        rows = []
+        for mentor_id in self.team_index.mentors(team):
+            for participant_id in self._mentor(mentor_id).caseload:
+                name = self.search_index.name_of(participant_id)
+                status = self.status_index.status_of(participant_id)
+                if name is None or status is None:
+                    continue  # erased
+                rows.append(
+                    {"participant_id": participant_id, "name": name, "status": status,
+                     "mentor_id": mentor_id}
+                )  # fmt: skip
+        return sorted(rows, key=lambda r: (str(r["name"]).casefold(), str(r["participant_id"])))
+
+    def _every_status(self) -> list[tuple[UUID, str]]:
+        found = []
+        for participant_id in self.originators_of(Participant.Registered):
+            p = self._get(participant_id)
+            if not p.erased:
+                found.append((p.id, str(p.status)))
+        return found
+
     def _every_mentor(self) -> list[tuple[UUID, str | None]]:
         return [(m, self._mentor(m).team) for m in self.originators_of(Mentor.Registered)]
 
@@ -454,8 +479,15 @@ class ParticipantApplication(ServiceApplication):
 
     def recorded(self, recordings: list[Recording[UUID]], here: bool = True) -> None:
         for r in recordings:
-            if isinstance(r.domain_event, Mentor.Registered):
-                self.team_index.add(r.domain_event.originator_id, r.domain_event.team)
+            event = r.domain_event
+            if isinstance(event, Mentor.Registered):
+                self.team_index.add(event.originator_id, event.team)
+            elif isinstance(event, Participant.Registered):
+                self.status_index.set(event.originator_id, str(Status.ACTIVE))
+            elif isinstance(event, Participant.StatusChanged):
+                self.status_index.set(event.originator_id, str(event.status))
+            elif isinstance(event, Participant.Erased):
+                self.status_index.set(event.originator_id, None)
         if not here:  # another process registered, rectified or erased them: look again
             for participant_id in {
                 r.domain_event.originator_id

@@ -1,6 +1,7 @@
 """Read models of this service. The search index holds names, so it lives in memory only:
 built from the store (decrypting) on first use, never written anywhere. The team index says
-which mentors are in a team (a team lead's caseloads), built likewise on first use."""
+which mentors are in a team, the status index each participant's status now (a team lead's
+caseloads), both built likewise on first use."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ class SearchIndex:
         with self._lock:
             if self._entries is not None:
                 self._entries.pop(participant_id, None)
+
+    def name_of(self, participant_id: UUID) -> str | None:
+        found = self._ready().get(participant_id)
+        return found.name if found is not None else None
 
     def find(
         self, name: str | None, external_id: str | None, birth_year: int | None, limit: int = 50
@@ -79,3 +84,31 @@ class TeamIndex:
 
     def mentors(self, team: str) -> set[UUID]:
         return set(self._ready().get(team, ()))
+
+
+class StatusIndex:
+    """Each participant's status now, kept as statuses change (here or in another process);
+    an erased participant has none."""
+
+    def __init__(self, load: Callable[[], list[tuple[UUID, str]]]) -> None:
+        self._load = load
+        self._statuses: dict[UUID, str] | None = None
+        self._lock = threading.Lock()
+
+    def _ready(self) -> dict[UUID, str]:
+        with self._lock:
+            if self._statuses is None:
+                self._statuses = dict(self._load())
+            return self._statuses
+
+    def set(self, participant_id: UUID, status: str | None) -> None:
+        with self._lock:
+            if self._statuses is None:
+                return
+            if status is None:
+                self._statuses.pop(participant_id, None)
+            else:
+                self._statuses[participant_id] = status
+
+    def status_of(self, participant_id: UUID) -> str | None:
+        return self._ready().get(participant_id)

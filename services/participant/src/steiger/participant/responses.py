@@ -178,6 +178,15 @@ class Team(BaseModel):
     mentors: list[TeamMember]
 
 
+class TeamCaseloadEntry(CaseloadEntry):
+    mentor_id: UUID
+
+
+class TeamCaseload(BaseModel):
+    team: str
+    participants: list[TeamCaseloadEntry] = Field(description="by name")
+
+
 class ContactAddress(BaseModel):
     channel: Channel
     address: str | None = Field(description="null when the participant gave none for it")

@@ -20,6 +20,7 @@ from steiger.reporting.rebuilding.generations import LiveProjections
 from steiger.reporting.rebuilding.replay import NotAlone, ReplayRunning
 from steiger.reporting.responses import (
     Caseload,
+    Caseloads,
     Dashboard,
     ProgressOut,
     Publication,
@@ -205,6 +206,29 @@ def caseload(
     if Role.TEAM_LEAD not in caller.roles:
         raise Forbidden(f"the caseload of mentor {mentor_id} is not yours to see")
     return found | {"participants": visible(request, found["participants"])}
+
+
+@router.get(
+    "/caseloads",
+    tags=["dashboards"],
+    summary="Several mentors' caseloads in one list (a team lead's page)",
+    response_model=Caseloads,
+    dependencies=[admits(*CASEWORK)],
+)
+def caseloads(
+    reporting: Reporting,
+    today: Today,
+    caller: CurrentCaller,
+    request: Request,
+    mentor: list[UUID] = Query(..., min_length=1, max_length=200),
+    as_of: AsOf = None,
+) -> dict[str, Any]:
+    """A mentor sees their own caseload; a team lead the rows of their teams' cases."""
+    mine = Role.MENTOR in caller.roles and {str(m) for m in mentor} == {caller.subject}
+    if not mine and Role.TEAM_LEAD not in caller.roles:
+        raise Forbidden("these caseloads are not yours to see")
+    rows = reporting.application.caseloads([str(m) for m in mentor], as_of or today)
+    return {"as_of": as_of or today, "participants": rows if mine else visible(request, rows)}
 
 
 @router.get(

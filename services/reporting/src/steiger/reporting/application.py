@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Recording
 
-from steiger.reporting.caseloads import MentorIndex
+from steiger.reporting.caseloads import CaseloadLines, Line, MentorIndex
 from steiger.reporting.domain import figures
 from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.domain.evaluation import evaluation_rows
@@ -28,6 +28,7 @@ class ReportingApplication(ServiceApplication):
         super().__init__(env)
         self.latest_views = LatestViews()
         self.mentor_index = MentorIndex(self._every_assignment)
+        self.caseload_lines = CaseloadLines(self._caseload_line, self.latest_views.latest)
 
     def participant_state(self, participant_id: UUID) -> ParticipantState:
         if self.erased(participant_id):
@@ -90,12 +91,26 @@ class ReportingApplication(ServiceApplication):
         return figures.dashboard(included, by, as_of, since, step)
 
     def caseload(self, mentor_id: UUID, as_of: dt.date) -> dict[str, Any]:
-        assigned = [
-            self.repository.get(progress_id)
-            for progress_id in self.mentor_index.progress_of(str(mentor_id))
-        ]
-        rows = figures.caseload(assigned, str(mentor_id), as_of)
+        rows = self.caseloads([str(mentor_id)], as_of)
+        for row in rows:
+            del row["mentor_id"]
         return {"mentor_id": mentor_id, "as_of": as_of, "participants": rows}
+
+    def caseloads(self, mentor_ids: Collection[str], as_of: dt.date) -> list[dict[str, Any]]:
+        """The lines of every participant on these mentors' caseloads on that day, each with
+        its mentor, by participant id."""
+        wanted = set(mentor_ids)
+        candidates = set().union(*(self.mentor_index.progress_of(m) for m in wanted))
+        found = []
+        for progress_id in candidates:
+            mentor, row = self.caseload_lines.line(progress_id, as_of)
+            if mentor in wanted:
+                found.append({**row, "mentor_id": mentor})
+        return sorted(found, key=lambda row: str(row["participant_id"]))
+
+    def _caseload_line(self, progress_id: UUID, as_of: dt.date) -> tuple[int, Line]:
+        progress = self.repository.get(progress_id)
+        return progress.version, figures.caseload_row(progress, as_of)
 
     def _every_assignment(self) -> list[tuple[str, UUID]]:
         return [(m["mentor_id"], p.id) for p in self.everyone() for m in p.mentors]

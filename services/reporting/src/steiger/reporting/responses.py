@@ -178,6 +178,15 @@ class Caseload(BaseModel):
     participants: list[CaseloadRow]
 
 
+class TeamCaseloadRow(CaseloadRow):
+    mentor_id: UUID
+
+
+class Caseloads(BaseModel):
+    as_of: dt.date
+    participants: list[TeamCaseloadRow] = Field(description="by participant id")
+
+
 class Publication(BaseModel):
     period: str
     records: int = Field(description="records published to the exchange topic")

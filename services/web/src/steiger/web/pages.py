@@ -55,23 +55,36 @@ async def caseload(
     backends = _backends(request)
     token = session.access_token
     mentors: dict[str, str] = {}  # mentor id: name
-    if session.has("team-lead"):
-        teams = await asyncio.gather(
-            *(
-                backends.get("participant", f"/teams/{team}/mentors", token)
-                for team in session.teams
-            )
-        )
-        mentors |= {m["mentor_id"]: m["name"] for team in teams for m in team["mentors"]}
-    if session.has("mentor"):
-        mentors.setdefault(session.subject, session.name)
     rows: list[dict[str, Any]] = []
-    for mentor_id, found in zip(
-        mentors,
-        await asyncio.gather(*(_caseload_of(backends, mentor_id, token) for mentor_id in mentors)),
-        strict=True,
-    ):
-        rows += [{**row, "mentor_id": mentor_id, "mentor": mentors[mentor_id]} for row in found]
+    if session.has("team-lead"):
+        for team in session.teams:
+            members, people = await asyncio.gather(
+                backends.get("participant", f"/teams/{team}/mentors", token),
+                backends.get("participant", f"/teams/{team}/caseload", token),
+            )
+            mentors |= {m["mentor_id"]: m["name"] for m in members["mentors"]}
+            rows += people["participants"]
+    if session.has("mentor") and session.subject not in mentors:
+        mentors[session.subject] = session.name
+        own = await backends.get_or_none(
+            "participant", f"/mentors/{session.subject}/caseload", token
+        )
+        rows += [
+            {**row, "mentor_id": session.subject} for row in (own or {}).get("participants", [])
+        ]
+    # the Bridge and the actions, from reporting, for all of them at once (a hundred mentors
+    # a request: the address stays short)
+    asked = sorted({row["mentor_id"] for row in rows})
+    answers = await asyncio.gather(
+        *(
+            backends.get("reporting", "/caseloads", token, mentor=asked[n : n + 100])
+            for n in range(0, len(asked), 100)
+        )
+    )
+    by_id = {row["participant_id"]: row for a in answers for row in a["participants"]}
+    rows = [{**by_id.get(row["participant_id"], {}), **row} for row in rows]
+    for row in rows:
+        row["mentor"] = mentors.get(row["mentor_id"], "")
     wanted = q.strip().casefold()
     shown = [
         row
@@ -92,20 +105,6 @@ async def caseload(
         mentors=mentors if len(mentors) > 1 else {},
         mentor=mentor,
     )
-
-
-async def _caseload_of(backends: Backends, mentor_id: str, token: str) -> list[dict[str, Any]]:
-    """A mentor's participants (names: the participant service) with their figures (the
-    Bridge, actions: reporting's caseload)."""
-    people, figures = await asyncio.gather(
-        backends.get_or_none("participant", f"/mentors/{mentor_id}/caseload", token),
-        backends.get_or_none("reporting", f"/mentors/{mentor_id}/caseload", token),
-    )
-    by_id = {row["participant_id"]: row for row in (figures or {}).get("participants", [])}
-    return [
-        {**by_id.get(entry["participant_id"], {}), **entry}
-        for entry in (people or {}).get("participants", [])
-    ]
 
 
 # --- the intake ---------------------------------------------------------------------------

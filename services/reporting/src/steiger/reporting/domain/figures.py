@@ -118,30 +118,26 @@ def dashboard(
 
 def caseload(everyone: Iterable[Progress], mentor_id: str, as_of: dt.date) -> list[dict[str, Any]]:
     """The mentor's participants on that day, each in one line."""
-    found = []
-    for p in everyone:
-        mentor = latest_on(p.mentors, as_of)
-        if mentor is None or mentor["mentor_id"] != mentor_id:
-            continue
-        columns = columns_on(p, as_of)
-        actions = actions_on(p, as_of)
-        status = latest_on(p.statuses, as_of)
-        found.append(
-            {
-                "participant_id": p.participant_id,
-                "status": status["status"] if status else "active",
-                "programme": p.profile.get("programme"),
-                "bridge_change_since_intake": sum(
-                    c["change_since_intake"] for c in columns.values()
-                ),
-                "open_actions": sum(1 for a in actions if a["status"] == "planned"),
-                "overdue_actions": sum(1 for a in actions if a["overdue"]),
-                "last_assessed": max(
-                    (c["latest"]["assessed_at"] for c in columns.values()), default=None
-                ),
-            }
-        )
+    lines = (caseload_row(p, as_of) for p in everyone)
+    found = [row for mentor, row in lines if mentor == mentor_id]
     return sorted(found, key=lambda row: str(row["participant_id"]))
+
+
+def caseload_row(p: Progress, as_of: dt.date) -> tuple[str | None, dict[str, Any]]:
+    """Whose caseload the participant was on that day (None: nobody's), and their line."""
+    mentor = latest_on(p.mentors, as_of)
+    columns = columns_on(p, as_of)
+    actions = actions_on(p, as_of)
+    status = latest_on(p.statuses, as_of)
+    return mentor["mentor_id"] if mentor else None, {
+        "participant_id": p.participant_id,
+        "status": status["status"] if status else "active",
+        "programme": p.profile.get("programme"),
+        "bridge_change_since_intake": sum(c["change_since_intake"] for c in columns.values()),
+        "open_actions": sum(1 for a in actions if a["status"] == "planned"),
+        "overdue_actions": sum(1 for a in actions if a["overdue"]),
+        "last_assessed": max((c["latest"]["assessed_at"] for c in columns.values()), default=None),
+    }
 
 
 def exchange_rows(
