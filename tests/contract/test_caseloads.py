@@ -197,3 +197,30 @@ def test_a_team_leads_dashboard_counts_their_teams_participants_only(tmp_path):
         assert counted(team_lead("noord", "zuid")) == 2
         assert counted(bearer("researcher")) == 2  # pseudonymous figures of everyone
     service.application.close()
+
+
+def test_several_caseloads_at_once_show_a_team_lead_only_their_teams_cases(tmp_path):
+    from steiger.reporting.main import parts
+    from steiger.reporting.settings import Settings
+
+    service = parts(Settings(var_dir=tmp_path))
+    with TestClient(build_api(service)) as api:
+        north, south = uuid.uuid4(), uuid.uuid4()
+        in_north = registered(api)
+        assigned(api, in_north, north, team="noord")
+        assigned(api, registered(api), south, team="zuid")
+        both = {"mentor": [str(north), str(south)]}
+
+        def seen(headers: dict[str, str], params=both) -> set[str]:
+            answer = api.get("/caseloads", params=params, headers=headers)
+            assert answer.status_code == 200, answer.text
+            return {row["participant_id"] for row in answer.json()["participants"]}
+
+        assert seen(team_lead("noord")) == {str(in_north)}  # asking for zuid's mentor too
+        assert len(seen(team_lead("noord", "zuid"))) == 2
+        assert seen(mentor(north), {"mentor": [str(north)]}) == {str(in_north)}
+        refused = api.get("/caseloads", params=both, headers=mentor(north))
+        assert refused.status_code == 403  # another mentor's caseload among them
+        too_many = {"mentor": [str(uuid.uuid4()) for _ in range(201)]}
+        assert api.get("/caseloads", params=too_many, headers=team_lead("noord")).status_code == 422
+    service.application.close()

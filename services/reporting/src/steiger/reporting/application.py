@@ -15,6 +15,7 @@ from steiger.reporting.domain.progress import Progress
 from steiger.reporting.domain.views import participant_view
 from steiger.reporting.policies import REACTIONS
 from steiger.reporting.projections import Kept, LatestViews
+from steiger.shared.access import Case
 from steiger.shared.eventstore import ServiceApplication
 from steiger.shared.participants import ParticipantState
 
@@ -91,26 +92,29 @@ class ReportingApplication(ServiceApplication):
         return figures.dashboard(included, by, as_of, since, step)
 
     def caseload(self, mentor_id: UUID, as_of: dt.date) -> dict[str, Any]:
-        rows = self.caseloads([str(mentor_id)], as_of)
+        rows = [row for row, _ in self.caseloads([str(mentor_id)], as_of)]
         for row in rows:
             del row["mentor_id"]
         return {"mentor_id": mentor_id, "as_of": as_of, "participants": rows}
 
-    def caseloads(self, mentor_ids: Collection[str], as_of: dt.date) -> list[dict[str, Any]]:
+    def caseloads(
+        self, mentor_ids: Collection[str], as_of: dt.date
+    ) -> list[tuple[dict[str, Any], Case | None]]:
         """The lines of every participant on these mentors' caseloads on that day, each with
-        its mentor, by participant id."""
+        its mentor, by participant id; with each, their case (whose the line is to see)."""
         wanted = set(mentor_ids)
         candidates = set().union(*(self.mentor_index.progress_of(m) for m in wanted))
         found = []
         for progress_id in candidates:
-            mentor, row = self.caseload_lines.line(progress_id, as_of)
+            mentor, row, case = self.caseload_lines.line(progress_id, as_of)
             if mentor in wanted:
-                found.append({**row, "mentor_id": mentor})
-        return sorted(found, key=lambda row: str(row["participant_id"]))
+                found.append(({**row, "mentor_id": mentor}, case))
+        return sorted(found, key=lambda line: str(line[0]["participant_id"]))
 
     def _caseload_line(self, progress_id: UUID, as_of: dt.date) -> tuple[int, Line]:
         progress = self.repository.get(progress_id)
-        return progress.version, figures.caseload_row(progress, as_of)
+        mentor, row = figures.caseload_row(progress, as_of)
+        return progress.version, (mentor, row, self.case_of(progress.participant_id))
 
     def _every_assignment(self) -> list[tuple[str, UUID]]:
         return [(m["mentor_id"], p.id) for p in self.everyone() for m in p.mentors]

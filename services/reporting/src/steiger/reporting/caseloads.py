@@ -13,8 +13,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
 
-Line = tuple[str | None, dict[str, Any]]
-"""Whose caseload the participant is on that day, and their line."""
+from steiger.shared.access import Case
+
+Line = tuple[str | None, dict[str, Any], Case | None]
+"""Whose caseload the participant is on that day, their line, and their case as it is now
+(who may see the line: it changes with an assignment, which the progress notes too)."""
 KEPT_LINES = 20_000
 
 
