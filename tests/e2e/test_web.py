@@ -173,6 +173,8 @@ def test_a_mentor_takes_a_participant_from_intake_to_a_reward(visit) -> None:
     eventually(reward_shown, timeout=30, interval=0.5)
     ledger = page.locator("#rewards").inner_text()
     assert "€ 20" in ledger
+    statement = page.locator("#rewards table.statement")
+    assert "DigiD" in statement.inner_text() and "Verdiend" in statement.inner_text()
     anna.accessible("the participant's page with a reward")
     anna.photograph("participant")
 
@@ -446,3 +448,35 @@ def test_a_mentor_reschedules_cancels_pauses_and_sees_the_bridge_over_time(visit
     eix.get_by_role("button", name="Berekenen").click()
     page.locator("#eix .notice--error").wait_for()
     anna.accessible("the participant's page after rescheduling, cancelling and a pause")
+
+
+def test_the_intake_names_the_existing_file_of_a_duplicate_and_the_field_at_fault(visit) -> None:
+    anna = visit()
+    page = anna.page
+    anna.sign_in("Anna de Vries")
+    register(page, "Ayla Dubbel", bsn="999999990")
+    page.wait_for_url(PARTICIPANT_PAGE)
+    first = page.url
+
+    page.get_by_role("link", name="Nieuwe deelnemer").first.click()
+    page.get_by_role("heading", name="Nieuwe deelnemer").wait_for()
+    page.get_by_role("textbox", name="Naam", exact=True).fill("Ayla D.")
+    page.get_by_label("Geboortejaar").fill("1990")
+    page.get_by_label("BSN").fill("999999990")
+    page.get_by_label("Straat").fill("Raadhuisstraat")
+    page.get_by_label("Huisnummer").fill("12")
+    page.get_by_label("Postcode").fill("12345")  # not a Dutch postcode
+    page.get_by_label("Woonplaats").fill("Alphen aan den Rijn")
+    page.get_by_label("Gemeente").fill("Alphen aan den Rijn")
+    page.get_by_role("button", name="Deelnemer inschrijven").click()
+    page.locator("#f-postcode-error").wait_for()
+    assert page.get_by_label("Straat").input_value() == "Raadhuisstraat"  # kept
+    anna.accessible("the intake with an address at fault")
+    page.get_by_label("Postcode").fill("2405 BH")
+    page.get_by_role("button", name="Deelnemer inschrijven").click()
+    existing = page.get_by_role("link", name="Open het bestaande dossier")
+    existing.wait_for()
+    assert page.get_by_text("Deze deelnemer is al ingeschreven.").is_visible()
+    anna.accessible("the intake of a duplicate")
+    existing.click()
+    page.wait_for_url(first)

@@ -27,9 +27,10 @@ STATUSES = ("active", "paused", "exited")
 EXIT_REASONS = ("self-sufficient", "moved", "deceased", "other")
 MEETING_MINUTES = ("duration_minutes", "crisis_minutes", "goal_minutes")
 HOUSEHOLD = ("adults", "preschool_children", "school_age_children")
+ADDRESS = ("street", "house_number", "postcode", "city")
 INTAKE_FIELDS = (
-    "name", "birth_year", "bsn", "email", "phone", "municipality", "neighbourhood",
-    "programme", "language", *HOUSEHOLD,
+    "name", "birth_year", "bsn", "email", "phone", *ADDRESS, "municipality", "neighbourhood",
+    "programme", "target_group", "external_id", "language", *HOUSEHOLD,
 )  # fmt: skip
 
 
@@ -154,7 +155,7 @@ def _registration(
             errors[name] = (
                 "vul een heel getal in" if session.language == "nl" else "enter a whole number"
             )
-    optional = ("bsn", "email", "phone", "neighbourhood")
+    optional = ("bsn", "email", "phone", "neighbourhood", "target_group", "external_id")
     body: dict[str, Any] = {
         "name": values["name"],
         "birth_year": numbers.get("birth_year"),
@@ -164,12 +165,15 @@ def _registration(
         "household": {name: numbers.get(name) for name in HOUSEHOLD},
         **{name: values[name] for name in optional if values[name]},
     }
+    if any(values[name] for name in ADDRESS):  # all four, or the service says which is missing
+        body["address"] = {name: values[name] for name in ADDRESS}
     return body, errors
 
 
 def _intake_field(name: str) -> str:
-    """The form's field for a service's field name (`household.adults` is `adults`)."""
-    return name.removeprefix("household.").split(".")[0]
+    """The form's field for a service's field name (`household.adults` is `adults`,
+    `address.postcode` is `postcode`)."""
+    return name.removeprefix("household.").removeprefix("address.").split(".")[0]
 
 
 # --- a participant ------------------------------------------------------------------------
@@ -201,6 +205,7 @@ async def _participant_page(
         jobs,
         reminders,
         tables,
+        statement,
     ) = await asyncio.gather(
         backends.get_or_none("bridge", f"/participants/{participant_id}/positions", token),
         backends.get("planning", f"/participants/{participant_id}/goals", token),
@@ -215,6 +220,9 @@ async def _participant_page(
             "notifications", f"/participants/{participant_id}/notifications", token
         ),
         backends.get("bridge", "/cost-tables", token),
+        backends.get_or_none(
+            "rewards", f"/participants/{participant_id}/statements/{_today().year}", token
+        ),
     )
     latest = (positions or {}).get("latest") or []
     definition_id, version = (
@@ -239,11 +247,16 @@ async def _participant_page(
         "reminders": reminders,
         "cost_tables": tables,
         "eix": None,
+        "statement": statement,
         "now": dt.datetime.now(AMSTERDAM).replace(second=0, microsecond=0, tzinfo=None),
         "exit_reasons": EXIT_REASONS,
         "progress": progress_chart(positions),
-        "today": dt.datetime.now(AMSTERDAM).date(),
+        "today": _today(),
     }
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(AMSTERDAM).date()
 
 
 def _bridge_view(
