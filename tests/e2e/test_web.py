@@ -188,6 +188,7 @@ def test_a_mentor_takes_a_participant_from_intake_to_a_reward(visit) -> None:
     page.get_by_role("link", name="Mijn deelnemers").first.click()
     row = page.locator("table.caseload tbody tr", has_text="Fatima El Amrani")
     row.wait_for()
+    assert "Volgende actie" in page.locator("table.caseload thead").inner_text()
     anna.accessible("the caseload with a participant")
     anna.photograph("caseload")
 

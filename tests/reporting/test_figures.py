@@ -8,6 +8,7 @@ import pytest
 
 from steiger.reporting.application import ReportingApplication
 from steiger.reporting.exchange import dataset, last_completed_quarter, period_bounds
+from steiger.shared.contracts.planning import MeetingHeld
 
 from .histories import (
     assessed,
@@ -103,6 +104,14 @@ def test_several_caseloads_in_one_list_keep_up_with_new_events(population):
     again = [row for row, _ in app.caseloads([str(MENTOR)], D(2026, 6, 30))]
     after = next(r for r in again if r["participant_id"] == first)
     assert before["open_actions"] == 0 and after["open_actions"] == 1
+    assert before["next_action_due"] is None and after["next_action_due"] == D(2026, 9, 1)
+    held = MeetingHeld(participant_id=first, meeting_id=uuid.uuid4(), held_on=D(2026, 6, 10),
+                       duration_minutes=60, crisis_minutes=10, goal_minutes=50)  # fmt: skip
+    feed(app, held)
+    (line,) = [
+        r for r, _ in app.caseloads([str(MENTOR)], D(2026, 6, 30)) if r["participant_id"] == first
+    ]
+    assert line["last_meeting"] == D(2026, 6, 10)
 
 
 def test_exchange_rows_only_research_consent_and_small_cells_suppressed(population):

@@ -170,6 +170,10 @@ class CaseloadRow(BaseModel):
     open_actions: int
     overdue_actions: int
     last_assessed: dt.datetime | None
+    next_action_due: dt.date | None = Field(
+        None, description="the earliest open action not due yet"
+    )
+    last_meeting: dt.date | None = Field(None, description="the day of the latest meeting held")
 
 
 class Caseload(BaseModel):

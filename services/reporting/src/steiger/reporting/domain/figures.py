@@ -137,6 +137,13 @@ def caseload_row(p: Progress, as_of: dt.date) -> tuple[str | None, dict[str, Any
         "open_actions": sum(1 for a in actions if a["status"] == "planned"),
         "overdue_actions": sum(1 for a in actions if a["overdue"]),
         "last_assessed": max((c["latest"]["assessed_at"] for c in columns.values()), default=None),
+        "next_action_due": min(
+            (a["due_on"] for a in actions if a["status"] == "planned" and not a["overdue"]),
+            default=None,
+        ),
+        "last_meeting": max(
+            (m["held_on"] for m in p.meetings.values() if m["held_on"] <= as_of), default=None
+        ),
     }
 
 
