@@ -437,6 +437,19 @@ def test_a_mentor_reschedules_cancels_pauses_and_sees_the_bridge_over_time(visit
     meeting.get_by_role("button", name="Verslag opslaan").click()
     page.locator("li.meeting", has_text="deurwaarder samen gelezen").wait_for()
 
+    # how and when they want their reminders
+    contact = page.locator("#contact")
+    contact.get_by_label("Sms").check()
+    contact.get_by_label("E-mail").uncheck()
+    contact.get_by_label("Liefst in de").select_option("evening")
+    contact.get_by_role("button", name="Voorkeuren opslaan").click()
+    page.locator('#contact select option[value="evening"][selected]').wait_for(state="attached")
+    assert page.locator("#contact").get_by_label("Sms").is_checked()
+    assert not page.locator("#contact").get_by_label("E-mail").is_checked()
+    page.locator("#contact").get_by_label("Sms").uncheck()  # no channel at all: refused
+    page.locator("#contact").get_by_role("button", name="Voorkeuren opslaan").click()
+    page.locator("#contact .notice--error").wait_for()
+
     # the index for their household against their income now; nothing is recorded
     eix = page.locator("#eix")
     eix.get_by_label("Netto inkomen van het huishouden per maand (€)").fill("1450")

@@ -164,6 +164,11 @@ def test_inconsistent_consents_are_refused_naming_the_field(api, pid, grant, fie
 def test_contact_addresses_are_disclosed_one_at_a_time_audited_and_never_when_opted_out(api, pid):
     preferences = {"channels": ["email"], "time_of_day": "morning", "opted_out": ["sms"]}
     assert api.put(f"/participants/{pid}/contact-preferences", json=preferences).status_code == 204
+    kept = api.get(f"/participants/{pid}/contact-preferences").json()
+    assert (kept["channels"], kept["time_of_day"], kept["opted_out"]) == (
+        ["email"], "morning", ["sms"],
+    )  # fmt: skip
+    assert "address" not in str(kept)  # how and when, never where
     query = {"requested_by": "notifications", "purpose": "reminder:1"}
     email = api.get(f"/participants/{pid}/contact/email", params=query)
     assert email.json() == {"channel": "email", "address": "fatima@example.nl", "language": "nl"}

@@ -41,6 +41,7 @@ from steiger.participant.peers import gather, gather_audit
 from steiger.participant.responses import (
     Caseload,
     ContactAddress,
+    ContactPreferencesOut,
     Found,
     ImportReportOut,
     MentorCreated,
@@ -553,6 +554,18 @@ class ContactPreferencesIn(Strict):
     quiet_from: LocalTime | None = dt.time(21, 0)
     quiet_until: LocalTime | None = dt.time(8, 0)
     opted_out: list[Channel] = Field(default_factory=list)
+
+
+@router.get(
+    "/participants/{participant_id}/contact-preferences",
+    response_model=ContactPreferencesOut,
+    dependencies=[admits(*CASE_READERS)],
+)
+@on_event_loop
+def contact_preferences(participant_id: UUID, participants: Participants) -> dict[str, Any]:
+    """How and when the participant wants to hear from Steiger (no address: those stay
+    with `/contact/{channel}`, disclosed for a purpose)."""
+    return participants.contact_preferences(participant_id)
 
 
 @router.put("/participants/{participant_id}/contact-preferences", **PARTICIPANTS_OWN)

@@ -456,6 +456,11 @@ class ParticipantApplication(ServiceApplication):
 
     # contact
 
+    def contact_preferences(self, participant_id: UUID) -> dict[str, Any]:
+        p = self._get(participant_id)
+        p.check_not_erased()
+        return vars(p.contact)
+
     def set_contact_preferences(
         self, participant_id: UUID, preferences: ContactPreferences
     ) -> None:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from steiger.web.backends import Backends, ServiceError
-from steiger.web.guard import Form, SignedIn
+from steiger.web.guard import Form, SignedIn, checked_form
 from steiger.web.rendering import render
 from steiger.web.sessions import Session
 
@@ -26,6 +26,9 @@ DEFAULT_BRIDGE = ("nl-alphen", "2017-09-07")
 STATUSES = ("active", "paused", "exited")
 EXIT_REASONS = ("self-sufficient", "moved", "deceased", "other")
 MEETING_MINUTES = ("duration_minutes", "crisis_minutes", "goal_minutes")
+CHANNELS = ("email", "sms")
+"""What a mentor sets with the participant (a webhook is an organisation's, set by API)."""
+TIMES_OF_DAY = ("morning", "afternoon", "evening")
 HOUSEHOLD = ("adults", "preschool_children", "school_age_children")
 ADDRESS = ("street", "house_number", "postcode", "city")
 INTAKE_FIELDS = (
@@ -206,6 +209,7 @@ async def _participant_page(
         reminders,
         tables,
         statement,
+        contact,
     ) = await asyncio.gather(
         backends.get_or_none("bridge", f"/participants/{participant_id}/positions", token),
         backends.get("planning", f"/participants/{participant_id}/goals", token),
@@ -223,6 +227,7 @@ async def _participant_page(
         backends.get_or_none(
             "rewards", f"/participants/{participant_id}/statements/{_today().year}", token
         ),
+        backends.get("participant", f"/participants/{participant_id}/contact-preferences", token),
     )
     latest = (positions or {}).get("latest") or []
     definition_id, version = (
@@ -248,6 +253,9 @@ async def _participant_page(
         "cost_tables": tables,
         "eix": None,
         "statement": statement,
+        "contact": contact,
+        "channels": CHANNELS,
+        "times_of_day": TIMES_OF_DAY,
         "now": dt.datetime.now(AMSTERDAM).replace(second=0, microsecond=0, tzinfo=None),
         "exit_reasons": EXIT_REASONS,
         "progress": progress_chart(positions),
@@ -481,6 +489,32 @@ async def economic_independence(
             request, "participant.html", status_code=error.status, refused=refused, **page
         )
     return render(request, "participant.html", **page)
+
+
+@router.post("/participants/{participant_id}/contact-preferences")
+async def set_contact_preferences(
+    request: Request, session: SignedIn, participant_id: UUID
+) -> Response:
+    form = await checked_form(request, session)
+    chosen = (await request.form()).getlist("channels")
+    body = {
+        "channels": [c for c in CHANNELS if c in chosen],
+        "time_of_day": form.get("time_of_day", "morning"),
+        "quiet_from": form.get("quiet_from") or None,
+        "quiet_until": form.get("quiet_until") or None,
+        "opted_out": [c for c in CHANNELS if c not in chosen],
+    }
+    path = f"/participants/{participant_id}/contact-preferences"
+    try:
+        await _backends(request).call("PUT", "participant", path, session.access_token, body=body)
+    except ServiceError as error:
+        if error.status not in (409, 422):
+            raise
+        message = error.detail or error.title
+        return await _refuse(
+            request, session, participant_id, "contact", message, error.status, error.fields
+        )
+    return _see_page(f"/participants/{participant_id}#contact")
 
 
 @router.post("/participants/{participant_id}/status")
