@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
+from fastapi import Request
 
 from steiger.shared.tracing import current_traceparent
 
@@ -88,6 +89,12 @@ class Backends:
     async def post(self, service: str, path: str, token: str, body: Any) -> Any:
         response = await self.call("POST", service, path, token, body=body)
         return response.json() if response.content else None
+
+
+def backends_of(request: Request) -> Backends:
+    """The app's clients of the six services."""
+    backends: Backends = request.app.state.backends
+    return backends
 
 
 def _error_of(response: httpx.Response) -> ServiceError:

@@ -23,7 +23,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from steiger.shared.http import TraceContextMiddleware
 from steiger.shared.logging import configure_logging
 from steiger.shared.settings import secret_kept_in
-from steiger.web import pages, privacy
+from steiger.web import caseload, casework, intake, participant, privacy
 from steiger.web.backends import Backends, ServiceError, ServiceUnavailable
 from steiger.web.guard import ForgedForm, SignedIn, SignInFirst, checked_form
 from steiger.web.rendering import render
@@ -185,8 +185,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
             back if back.startswith("/") and not back.startswith("//") else "/", status_code=303
         )
 
-    app.include_router(pages.router)
-    app.include_router(privacy.router)
+    # the intake's /participants/new before a participant's /participants/{id}
+    for pages in (caseload, intake, participant, casework, privacy):
+        app.include_router(pages.router)
     _answer_what_went_wrong(app)
     return app
 

@@ -12,16 +12,11 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from steiger.web.backends import Backends, ServiceError
+from steiger.web.backends import ServiceError, backends_of
 from steiger.web.guard import Form, SignedIn
 from steiger.web.rendering import render
 
 router = APIRouter(prefix="/privacy")
-
-
-def _backends(request: Request) -> Backends:
-    backends: Backends = request.app.state.backends
-    return backends
 
 
 @router.get("", response_class=HTMLResponse, name="privacy")
@@ -48,7 +43,7 @@ async def participant(request: Request, session: SignedIn, participant_id: UUID)
 
 @router.get("/participants/{participant_id}/export.pdf")
 async def export(request: Request, session: SignedIn, participant_id: UUID) -> Response:
-    answer = await _backends(request).call(
+    answer = await backends_of(request).call(
         "GET", "participant", f"/participants/{participant_id}/export.pdf", session.access_token
     )
     return Response(
@@ -72,7 +67,7 @@ async def erase(request: Request, session: SignedIn, form: Form, participant_id:
             confirm_error=True,
         )
     try:
-        await _backends(request).call(
+        await backends_of(request).call(
             "DELETE", "participant", f"/participants/{participant_id}", session.access_token
         )
     except ServiceError as error:
@@ -84,7 +79,7 @@ async def erase(request: Request, session: SignedIn, form: Form, participant_id:
 
 
 async def _trail(request: Request, token: str, participant_id: UUID) -> dict[str, Any]:
-    trail: dict[str, Any] = await _backends(request).get(
+    trail: dict[str, Any] = await backends_of(request).get(
         "participant", "/audit", token, participant=str(participant_id)
     )
     return trail

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from steiger.web.texts import translator
@@ -23,3 +23,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         {"session": session, "t": translator(language), "language": language, **context},
         status_code=status_code,
     )
+
+
+def see_page(path: str) -> RedirectResponse:
+    """After a form: the page again, by GET (post/redirect/get)."""
+    return RedirectResponse(path, status_code=303)
