@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
 
 import pytest
+import uvicorn
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from ..waiting import eventually_async
+from steiger.cli.issuer import DevelopmentIssuer, issuer_app
+
+from ..conftest import free_port
+from ..waiting import eventually, eventually_async
 
 
 async def read_topic(bootstrap: str, topic: str, timeout: float = 10.0) -> list:
@@ -52,3 +58,17 @@ def kafka_tools():
 @pytest.fixture
 def committed_lag():
     return uncommitted
+
+
+@pytest.fixture
+def issuer(tmp_path) -> Iterator[DevelopmentIssuer]:
+    """The development issuer over HTTP (uvicorn), with a key of the test's own."""
+    port = free_port()
+    issuer = DevelopmentIssuer(tmp_path, f"http://127.0.0.1:{port}")
+    server = uvicorn.Server(uvicorn.Config(issuer_app(issuer), port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    eventually(lambda: server.started, timeout=10, interval=0.02)
+    yield issuer
+    server.should_exit = True
+    thread.join(5)

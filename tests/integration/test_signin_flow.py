@@ -6,34 +6,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import threading
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-import uvicorn
 
-from steiger.cli.issuer import DEMO_USERS, WEB_CLIENT, DevelopmentIssuer, issuer_app
+from steiger.cli.issuer import DEMO_USERS, WEB_CLIENT, DevelopmentIssuer
 from steiger.web.signin import Issuer, SigninFailed
 
-from ..conftest import free_port
-from ..waiting import eventually
-
 CALLBACK = "http://127.0.0.1:8000/signin/callback"
-
-
-@pytest.fixture
-def issuer(tmp_path) -> Iterator[DevelopmentIssuer]:
-    port = free_port()
-    issuer = DevelopmentIssuer(tmp_path, f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(issuer_app(issuer), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    eventually(lambda: server.started, timeout=10, interval=0.02)
-    yield issuer
-    server.should_exit = True
-    thread.join(5)
 
 
 def challenge_of(verifier: str) -> str:

@@ -7,34 +7,17 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 
 import httpx
 import jwt
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from steiger.cli.issuer import AUDIENCE, DevelopmentIssuer, issuer_app
+from steiger.cli.issuer import AUDIENCE, DevelopmentIssuer
 from steiger.shared.tokens import Caller, InvalidToken, IssuerKeys, TokenVerifier, fetch_json
 
 from ..conftest import free_port
-from ..waiting import eventually
-
-
-@pytest.fixture
-def issuer(tmp_path) -> Iterator[DevelopmentIssuer]:
-    port = free_port()
-    issuer = DevelopmentIssuer(tmp_path, f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(issuer_app(issuer), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    eventually(lambda: server.started, timeout=10, interval=0.02)
-    yield issuer
-    server.should_exit = True
-    thread.join(5)
 
 
 def verifier_of(issuer: DevelopmentIssuer, **kwargs) -> TokenVerifier:
@@ -203,7 +186,6 @@ def test_an_issuer_that_cannot_be_reached_is_503_and_not_asked_again_at_once(tmp
     from steiger.shared.service import build_api
 
     from ..access import bearer
-    from ..conftest import free_port
 
     away = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     service = parts(Settings(var_dir=tmp_path, oidc_issuer=away))

@@ -455,6 +455,18 @@ def caseload(mentor_id: UUID, participants: Participants, caller: CurrentCaller)
     return participants.caseload(mentor_id)
 
 
+def overseen_team(
+    caller: CurrentCaller, team: str = FastApiPath(min_length=1, max_length=100)
+) -> str:
+    """A team the caller leads (an administrator: any)."""
+    if Role.ADMINISTRATOR not in caller.roles and team not in caller.teams:
+        raise Forbidden(f"team {team!r} is not yours to oversee")
+    return team
+
+
+OverseenTeam = Annotated[str, Depends(overseen_team)]
+
+
 @router.get(
     "/teams/{team}/mentors",
     tags=["mentors"],
@@ -462,13 +474,7 @@ def caseload(mentor_id: UUID, participants: Participants, caller: CurrentCaller)
     response_model=Team,
     dependencies=[admits(Role.TEAM_LEAD, Role.ADMINISTRATOR)],
 )
-def team(
-    participants: Participants,
-    caller: CurrentCaller,
-    team: str = FastApiPath(min_length=1, max_length=100),
-) -> dict[str, Any]:
-    if Role.ADMINISTRATOR not in caller.roles and team not in caller.teams:
-        raise Forbidden(f"team {team!r} is not yours to oversee")
+def team(participants: Participants, team: OverseenTeam) -> dict[str, Any]:
     return {"team": team, "mentors": participants.team(team)}
 
 
@@ -479,13 +485,7 @@ def team(
     response_model=TeamCaseload,
     dependencies=[admits(Role.TEAM_LEAD, Role.ADMINISTRATOR)],
 )
-def team_caseload(
-    participants: Participants,
-    caller: CurrentCaller,
-    team: str = FastApiPath(min_length=1, max_length=100),
-) -> dict[str, Any]:
-    if Role.ADMINISTRATOR not in caller.roles and team not in caller.teams:
-        raise Forbidden(f"team {team!r} is not yours to oversee")
+def team_caseload(participants: Participants, team: OverseenTeam) -> dict[str, Any]:
     return {"team": team, "participants": participants.team_caseload(team)}
 
 
