@@ -63,7 +63,7 @@ def start_system(
         extra_env=extra_env or {},
         oidc_issuer=None,  # its own development issuer, as `make run` starts it
         issuer_port=_free_port(),
-        web_port=_free_port() if web else None,
+        web_port=0 if web else None,  # a free port, chosen as the web app starts
     )
     try:
         system.start(timeout=90)

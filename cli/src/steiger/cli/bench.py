@@ -437,7 +437,7 @@ def fresh_system(console: Console, var_dir: Path, web: bool = False) -> Iterator
         ports={name: _free_port() for name in SERVICES},
         oidc_issuer=None,
         issuer_port=_free_port(),
-        web_port=_free_port() if web else None,
+        web_port=0 if web else None,  # a free port, chosen as the web app starts
     )
     with console.status("starting a fresh system on the embedded defaults…"):
         system.start(timeout=90)

@@ -114,7 +114,7 @@ class System:
     """What the services' processes are started with."""
     web_port: int | None = None
     """Where the mentors' web app listens (`steiger run`: STEIGER_WEB_PORT, else 8000);
-    None: not started."""
+    0: a free port, chosen as it starts (tests, benchmarks); None: not started."""
     web: ServiceProcess | None = None
 
     def start(self, timeout: float = 60.0) -> None:
@@ -158,22 +158,35 @@ class System:
             self.start_web(timeout)
 
     def start_web(self, timeout: float = 60.0) -> None:
-        """The mentors' web app: it calls the six services where this system runs them."""
-        public_url = url_of(WEB, port=self.web_port)
-        env = {
-            **self.env,
-            "STEIGER_WEB_PUBLIC_URL": public_url,
-            "STEIGER_WEB_SERVICE_URLS": json.dumps({n: self.url_of(n) for n in SERVICES}),
-        }
-        self.web = ServiceProcess(
-            WEB, self.web_port or WEB_PORT, env, self.var_dir / "logs" / "web.log"
-        )
-        self.web.start()
+        """The mentors' web app: it calls the six services where this system runs them. On a
+        port chosen as it starts, it tries another if that one was taken meanwhile (by an
+        outgoing connection of the services started before it, say)."""
+        for attempt in range(3):
+            port = self.web_port or _free_port()
+            public_url = url_of(WEB, port=port)
+            env = {
+                **self.env,
+                "STEIGER_WEB_PUBLIC_URL": public_url,
+                "STEIGER_WEB_SERVICE_URLS": json.dumps({n: self.url_of(n) for n in SERVICES}),
+            }
+            self.web = ServiceProcess(WEB, port, env, self.var_dir / "logs" / "web.log")
+            self.web.start()
+            if self._ready(self.web, f"{public_url}/health/ready", timeout):
+                return
+            if self.web_port or attempt == 2:
+                raise RuntimeError(f"the web app exited; see {self.web.log_path}")
+
+    @staticmethod
+    def _ready(process: ServiceProcess, url: str, timeout: float) -> bool:
+        """True once it answers; False if it exited first."""
         deadline = time.monotonic() + timeout
-        while not _answers(f"{public_url}/health/ready"):
-            if not self.web.running() or time.monotonic() > deadline:
-                raise RuntimeError(f"the web app did not start; see {self.web.log_path}")
+        while not _answers(url):
+            if not process.running():
+                return False
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{process.name} did not start; see {process.log_path}")
             time.sleep(0.2)
+        return True
 
     def register_demo_users(self) -> None:
         """The development issuer's demo mentors, registered in the participant service with
@@ -319,6 +332,15 @@ class System:
 
     def url_of(self, name: str) -> str:
         return url_of(name, port=self.ports[name])
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
 
 
 def _answers(url: str) -> bool:
