@@ -12,6 +12,7 @@ from steiger.participant.domain.errors import InvalidTransition
 from steiger.participant.main import parts
 from steiger.participant.settings import Settings
 from steiger.shared.access import Role
+from steiger.shared.contracts.participant import ConsentGranted
 from steiger.shared.service import build_api
 
 from ..access import TEAM, bearer, staff
@@ -153,12 +154,51 @@ def test_consent_is_granted_and_withdrawn_per_purpose_and_partner(api, pid):
         ({"purpose": "partner-sharing", "categories": ["bridge"]}, "partner"),
         ({"purpose": "partner-sharing", "partner": "ggd"}, "categories"),
         ({"purpose": "research", "partner": "ggd"}, "partner"),
+        ({"purpose": "partner-sharing", "partner": "ggd", "categories": ["health"]}, "categories"),
+        ({"purpose": "research", "share_history": True}, "share_history"),
+        ({"purpose": "research", "client_reference": "SH-1"}, "client_reference"),
     ],
 )
 def test_inconsistent_consents_are_refused_naming_the_field(api, pid, grant, field):
     response = api.post(f"/participants/{pid}/consents", json=grant | {"text_version": "1"})
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == field
+    assert api.get(f"/participants/{pid}/consents").json() == []
+
+
+@pytest.mark.parametrize(
+    ("grant", "field"),
+    [
+        ({"partner": "Schuldhulp Rijnstreek"}, "body.partner"),
+        ({"partner": "ggd", "client_reference": "dossier van Fatima"}, "body.client_reference"),
+    ],
+)
+def test_a_partner_is_named_by_its_key_and_a_client_reference_is_a_code(api, pid, grant, field):
+    consent = {"purpose": "partner-sharing", "categories": ["planning"], "text_version": "1"}
+    response = api.post(f"/participants/{pid}/consents", json=consent | grant)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_a_partner_consent_carries_its_client_reference_and_whether_it_shares_the_past(api, pid):
+    grant = {
+        "purpose": "partner-sharing",
+        "partner": "ggd",
+        "categories": ["planning"],
+        "text_version": "2026-01",
+        "client_reference": "GGD-2026/0042",
+        "share_history": True,
+    }
+    assert api.post(f"/participants/{pid}/consents", json=grant).status_code == 204
+    (consent,) = api.get(f"/participants/{pid}/consents").json()
+    assert (consent["client_reference"], consent["share_history"]) == ("GGD-2026/0042", True)
+    app = api.app.state.application
+    contracts = [
+        app.contract_of(app.mapper.to_domain_event(n))
+        for n in app.recorder.select_notifications(start=1, limit=1000)
+    ]
+    (published,) = [c for c in contracts if isinstance(c, ConsentGranted)]
+    assert (published.client_reference, published.share_history) == ("GGD-2026/0042", True)
 
 
 def test_contact_addresses_are_disclosed_one_at_a_time_audited_and_never_when_opted_out(api, pid):

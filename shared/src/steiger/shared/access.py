@@ -50,6 +50,7 @@ class Role(StrEnum):
     OPERATOR = "operator"
     ADMINISTRATOR = "administrator"
     PARTICIPANT = "participant"
+    PARTNER = "partner"  # a chain partner's client: its own feed and subscriptions
     SERVICE = "service"
 
 

@@ -7,7 +7,7 @@ CONSUMES = {
     "bridge": ("participant",),
     "planning": ("participant",),
     "rewards": ("participant", "planning", "bridge"),
-    "notifications": ("participant", "planning", "rewards"),
+    "notifications": ("participant", "bridge", "planning", "rewards"),
     "reporting": ("participant", "bridge", "planning", "rewards"),
 }
 """Which producers' topics each consuming service subscribes to: the one place that says so."""

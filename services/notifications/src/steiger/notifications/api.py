@@ -7,7 +7,19 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Response, status
 
 from steiger.notifications.application import NotificationsApplication
-from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
+from steiger.notifications.domain.errors import (
+    DeliveryNotFound,
+    FeedNotFound,
+    InvalidPartner,
+    NotResendable,
+    NotYourFeed,
+    ParticipantGone,
+    PartnerEnded,
+    PartnerExists,
+    PartnerNotFound,
+    SubscriptionNotFound,
+)
+from steiger.notifications.partners_api import router as partners_router
 from steiger.notifications.responses import Feed, NotificationsHeld, Overview, Queue
 from steiger.shared.access import CASE_READERS, CASEWORK, Role, admits, public, subject_access_route
 from steiger.shared.concurrency import on_event_loop
@@ -17,8 +29,20 @@ from steiger.shared.participants import KnownParticipant
 
 Notifications = Annotated[NotificationsApplication, Depends(current_application)]
 router = APIRouter(tags=["notifications"])
+router.include_router(partners_router)
 
-DOMAIN_ERRORS: dict[type[Exception], int] = {ParticipantGone: 410, FeedNotFound: 404}
+DOMAIN_ERRORS: dict[type[Exception], int] = {
+    ParticipantGone: 410,
+    FeedNotFound: 404,
+    InvalidPartner: 422,
+    PartnerNotFound: 404,
+    SubscriptionNotFound: 404,
+    DeliveryNotFound: 404,
+    PartnerExists: 409,
+    NotResendable: 409,
+    PartnerEnded: 410,
+    NotYourFeed: 403,
+}
 
 
 @router.get(

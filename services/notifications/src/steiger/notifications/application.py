@@ -12,8 +12,11 @@ from steiger.notifications.calendar import FeedTokens, agenda
 from steiger.notifications.contracts import to_contract
 from steiger.notifications.domain.errors import FeedNotFound, ParticipantGone
 from steiger.notifications.domain.notifications import ParticipantNotifications
+from steiger.notifications.domain.partners import Partner
+from steiger.notifications.domain.sharing import SharedHistory
 from steiger.notifications.domain.timing import ReminderPolicy
 from steiger.notifications.lookups import Details
+from steiger.notifications.partner_index import PartnerIndex
 from steiger.notifications.policies import REACTIONS
 from steiger.notifications.projections import DueIndex
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
@@ -44,6 +47,7 @@ class NotificationsApplication(ServiceApplication):
         public_url: str = "http://127.0.0.1:8005",
     ) -> None:
         self.due = DueIndex()
+        self.partner_index = PartnerIndex()
         self.outcome_listener: Callable[[str], None] | None = None
         """Told how each notification ended, as it is recorded (the service's metrics)."""
         super().__init__(env)
@@ -54,9 +58,14 @@ class NotificationsApplication(ServiceApplication):
         self.public_url = public_url
         for owner_id in self.originators_of(ParticipantNotifications.Opened):
             self.due.add_owner(self.repository.get(owner_id))
+        for partner_id in self.originators_of(Partner.Registered):
+            self.partner_index.add_partner(self.repository.get(partner_id))
+        for history_id in self.originators_of(SharedHistory.Consented):
+            self.partner_index.add_history(self.repository.get(history_id))
 
     def recorded(self, recordings: list[Recording[UUID]], here: bool = True) -> None:
         self.due.follow(r.domain_event for r in recordings)
+        self.partner_index.follow((r.domain_event for r in recordings), self.repository.get)
         if self.outcome_listener is not None and here:  # each process counts its own
             for r in recordings:
                 outcome = OUTCOMES.get(type(r.domain_event))
@@ -78,6 +87,11 @@ class NotificationsApplication(ServiceApplication):
         owner_id = ParticipantNotifications.create_id(participant_id)
         found = self.find(owner_id, ParticipantNotifications)
         return found or ParticipantNotifications(participant_id, self.timezone)
+
+    def history_of(self, participant_id: UUID) -> SharedHistory:
+        """What chain partners could see of the participant (see `domain.sharing`)."""
+        found = self.find(SharedHistory.create_id(participant_id), SharedHistory)
+        return found or SharedHistory(participant_id)
 
     def owner(self, owner_id: UUID) -> ParticipantNotifications:
         return self.repository.get(owner_id)

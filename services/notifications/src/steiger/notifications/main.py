@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Callable
+from uuid import uuid5
 
 from prometheus_client import Counter, Gauge
 
@@ -17,9 +21,13 @@ from steiger.notifications.channels import (
     WebhookChannel,
 )
 from steiger.notifications.dispatcher import Dispatcher
+from steiger.notifications.domain.partners import Partner
+from steiger.notifications.domain.shareable import Pseudonyms
 from steiger.notifications.domain.timing import ReminderPolicy
 from steiger.notifications.lookups import ParticipantDirectory, PlanningDetails
-from steiger.notifications.messages import MessageTemplates
+from steiger.notifications.messages import Message, MessageTemplates
+from steiger.notifications.partner_delivery import PartnerDelivery
+from steiger.notifications.partners import PartnerSharing
 from steiger.notifications.settings import Settings
 from steiger.shared.eventstore import store_environment
 from steiger.shared.metrics import ServiceMetrics
@@ -51,6 +59,22 @@ def channels(settings: Settings) -> dict[str, Channel]:
     return found
 
 
+def contact_teller(email: Channel) -> Callable[[Partner, dt.datetime], None]:
+    """How a partner's contact hears that deliveries to them have failed for an hour."""
+
+    def tell(partner: Partner, since: dt.datetime) -> None:
+        message = Message(
+            f"Steiger: deliveries to {partner.name} are failing",
+            f"Deliveries of events to {partner.name} ({partner.key}) have failed since "
+            f"{since.isoformat(timespec='minutes')}. They are retried for three days, then "
+            "parked; ask the administrator to resend them once the receiver works again.",
+        )
+        key = uuid5(partner.id, since.isoformat())
+        email.send(partner.contact_email, message, key, partner.id)
+
+    return tell
+
+
 def parts(settings: Settings | None = None) -> ServiceParts:
     settings = settings or Settings()
     connections = settings.dispatch_concurrency  # one per dispatching thread
@@ -67,6 +91,22 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         settings.public_url,
     )
     available = channels(settings)
+    partner_secret = settings.partner_secret_bytes()
+    sharing = PartnerSharing(
+        application,
+        application.partner_index,
+        Pseudonyms(partner_secret),
+        hmac.new(partner_secret, b"feed cursors", hashlib.sha256).digest(),
+        settings.source,
+    )
+    partner_delivery = PartnerDelivery(
+        sharing,
+        application.partner_index,
+        contact_teller(available["email"]),
+        concurrency=settings.partner_concurrency,
+        timeout=settings.partner_timeout_seconds,
+        recheck_seconds=settings.partner_recheck_seconds,
+    )
     for channel in available.values():
         if isinstance(channel, MailDropChannel):  # Steiger's own copies: erased with the rest
             application.on_forgetting(channel.forget)
@@ -110,8 +150,10 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         domain_errors=DOMAIN_ERRORS,
         listens_to=CONSUMES["notifications"],
         background=[
-            periodic(dispatcher.run_once, settings.dispatch_seconds, "notifications dispatched")
+            periodic(dispatcher.run_once, settings.dispatch_seconds, "notifications dispatched"),
+            partner_delivery.run,
         ],
+        state={"partner_sharing": sharing},
     )
 
 

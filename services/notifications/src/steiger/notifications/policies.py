@@ -1,5 +1,6 @@
-"""Notifications' reactions to participant, planning and rewards events: what to schedule,
-move or cancel, and what the calendar feed shows."""
+"""Notifications' reactions to participant, bridge, planning and rewards events: what to
+schedule, move or cancel, what the calendar feed shows, and what chain partners could see
+(every shareable event into the participant's `SharedHistory`, with their consents)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from uuid import UUID
 from eventsourcing.application import ProcessingEvent
 
 from steiger.notifications.domain.notifications import ParticipantNotifications
+from steiger.notifications.domain.shareable import SHAREABLE, minimised
+from steiger.notifications.domain.sharing import SharedHistory
 from steiger.notifications.domain.timing import ContactWindow, ReminderPolicy
 from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.participant import (
+    ConsentGranted,
+    ConsentWithdrawn,
     ContactPreferencesChanged,
     ParticipantErased,
     ParticipantRegistered,
@@ -41,6 +46,8 @@ class Notifications(Protocol):
     reminder_policy: ReminderPolicy
 
     def notifications_of(self, participant_id: UUID) -> ParticipantNotifications: ...
+
+    def history_of(self, participant_id: UUID) -> SharedHistory: ...
 
 
 Owner = ParticipantNotifications
@@ -156,9 +163,65 @@ CHANGES: dict[type, Change] = {
     GoalAchieved: goal_achieved,
     RewardEarned: reward_earned,
 }
-REACTIONS: Reactions = {
-    **CASE_REACTIONS,
-    **RESTRICTION_REACTIONS,
-    **{event_class: _on_participant(change) for event_class, change in CHANGES.items()},
-    ParticipantErased: in_turn(forget_erased, _on_participant(erased)),
+# -- what partners could see ----------------------------------------------------------------
+
+Sharing = Callable[[Any, SharedHistory], None]
+
+
+def _on_history(change: Sharing):  # noqa: ANN202
+    def react(app: Notifications, event: Any, processing: ProcessingEvent) -> None:
+        history = app.history_of(event.participant_id)
+        change(event, history)
+        processing.collect_events(history)
+
+    return react
+
+
+def share(event: Any, history: SharedHistory) -> None:
+    data = minimised(event)
+    if data is not None:
+        history.share(event.event_type, data)
+
+
+def registered_attributes(event: ParticipantRegistered, history: SharedHistory) -> None:
+    history.registered(event.programme, event.municipality)
+    share(event, history)
+
+
+def consent_granted(event: ConsentGranted, history: SharedHistory) -> None:
+    if event.purpose == "partner-sharing" and event.partner:
+        history.consent(
+            event.partner, event.categories, event.client_reference, event.share_history
+        )
+
+
+def consent_withdrawn(event: ConsentWithdrawn, history: SharedHistory) -> None:
+    if event.purpose == "partner-sharing" and event.partner:
+        history.withdraw(event.partner)
+
+
+SHARING: dict[type, Sharing] = {
+    **{shareable.contract: share for shareable in SHAREABLE.values()},
+    ParticipantRegistered: registered_attributes,
+    ConsentGranted: consent_granted,
+    ConsentWithdrawn: consent_withdrawn,
+    ParticipantErased: lambda event, history: history.erase(),
 }
+
+
+def _reactions() -> Reactions:
+    reactions: dict[type, Any] = {
+        **CASE_REACTIONS,
+        **RESTRICTION_REACTIONS,
+        **{event_class: _on_participant(change) for event_class, change in CHANGES.items()},
+        ParticipantErased: in_turn(forget_erased, _on_participant(erased)),
+    }
+    for event_class, sharing in SHARING.items():
+        found = reactions.get(event_class)
+        reactions[event_class] = (
+            in_turn(found, _on_history(sharing)) if found else _on_history(sharing)
+        )
+    return reactions
+
+
+REACTIONS = _reactions()

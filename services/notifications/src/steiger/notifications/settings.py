@@ -47,6 +47,21 @@ class Settings(ServiceSettings):
     webhook_secret: SecretStr | None = None
     """Standard Webhooks secret, 'whsec_' + base64."""
 
+    partner_secret: SecretStr | None = None
+    """Derives the partners' pseudonyms and feed cursors (base64, 32 bytes); made once in the
+    var directory by default. Changing it gives every participant new pseudonyms."""
+    partner_concurrency: int = Field(4, ge=1, le=64)
+    """Participants served side by side per partner subscription (each one's events in order)."""
+    partner_timeout_seconds: float = Field(10.0, gt=0, le=60)
+    """How long a partner's receiver may take to answer before the attempt counts as failed."""
+    partner_recheck_seconds: float = Field(30.0, gt=0, le=3600)
+    """At most this long between looks at a failing partner delivery whose retry is due."""
+
+    def partner_secret_bytes(self) -> bytes:
+        if self.partner_secret is not None:
+            return base64.b64decode(self.partner_secret.get_secret_value())
+        return secret_kept_in(self.var_dir, "notifications-partners.key")
+
     def feed_secret_bytes(self) -> bytes:
         if self.feed_secret is not None:
             return base64.b64decode(self.feed_secret.get_secret_value())

@@ -70,6 +70,7 @@ from steiger.shared.access import (
 )
 from steiger.shared.audit import AuditTrail
 from steiger.shared.concurrency import off_the_loop, on_event_loop
+from steiger.shared.contracts.participant import CLIENT_REFERENCE, PARTNER_KEY
 from steiger.shared.dates import EffectiveDay, LocalTime
 from steiger.shared.http import (
     Strict,
@@ -509,17 +510,35 @@ def assign_mentor(
 
 class ConsentIn(Strict):
     purpose: ConsentPurpose
-    partner: str | None = Field(None, min_length=1, max_length=100)
+    partner: str | None = Field(
+        None, pattern=PARTNER_KEY, description="the chain partner's key, for partner sharing"
+    )
     categories: list[str] = Field(default_factory=list, max_length=20)
     text_version: str = Field(min_length=1, max_length=32, examples=["2026-01"])
     on: EffectiveDay = OnDay
+    client_reference: str | None = Field(
+        None,
+        pattern=CLIENT_REFERENCE,
+        description="the partner's own reference for the participant, sent along with what "
+        "the partner receives (a code such as a file number, never a text)",
+    )
+    share_history: bool = Field(
+        False, description="the partner may also see what happened before this consent"
+    )
 
 
 @router.post("/participants/{participant_id}/consents", **PARTICIPANTS_OWN)
 @on_event_loop
 def grant_consent(participant_id: UUID, body: ConsentIn, participants: Participants) -> None:
     participants.grant_consent(
-        participant_id, body.purpose, body.partner, body.categories, body.text_version, body.on
+        participant_id,
+        body.purpose,
+        body.partner,
+        body.categories,
+        body.text_version,
+        body.on,
+        body.client_reference,
+        body.share_history,
     )
 
 
@@ -530,7 +549,7 @@ def withdraw_consent(
     purpose: ConsentPurpose,
     participants: Participants,
     today: Today,
-    partner: str | None = Query(None, max_length=100),
+    partner: str | None = Query(None, pattern=PARTNER_KEY),
 ) -> None:
     participants.withdraw_consent(participant_id, purpose, partner, today)
 

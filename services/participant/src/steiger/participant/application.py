@@ -438,10 +438,14 @@ class ParticipantApplication(ServiceApplication):
         categories: list[str],
         text_version: str,
         on: dt.date,
+        client_reference: str | None = None,
+        share_history: bool = False,
     ) -> None:
         self._change(
             participant_id,
-            lambda p: p.grant_consent(purpose, partner, categories, text_version, on),
+            lambda p: p.grant_consent(
+                purpose, partner, categories, text_version, on, client_reference, share_history
+            ),
         )
 
     def withdraw_consent(

@@ -54,7 +54,14 @@ to_contract = Translator(
             changed_on="on",
         ),
         Participant.MentorAssigned: To(MentorAssigned, **PARTICIPANT, assigned_on="on"),
-        Participant.ConsentGranted: To(ConsentGranted, **PARTICIPANT, granted_on="on"),
+        Participant.ConsentGranted: To(
+            ConsentGranted,
+            **PARTICIPANT,
+            granted_on="on",
+            # events recorded before these fields existed have neither
+            client_reference=lambda e: getattr(e, "client_reference", None),
+            share_history=lambda e: getattr(e, "share_history", False),
+        ),
         Participant.ConsentWithdrawn: To(ConsentWithdrawn, **PARTICIPANT, withdrawn_on="on"),
         Participant.ContactPreferencesSet: To(ContactPreferencesChanged, **PARTICIPANT),
     }

@@ -94,6 +94,15 @@ class MentorAssigned(IntegrationEvent):
     assigned_on: dt.date
 
 
+PARTNER_CATEGORIES = ("participant", "bridge", "planning", "rewards")
+"""What a participant may let a chain partner see, by the service whose events it is (the
+`<category>` of `nl.steiger.<category>.<event>.v1`)."""
+PARTNER_KEY = r"^[a-z0-9][a-z0-9-]{0,62}$"
+"""How consents and the notifications service name a chain partner: `schuldhulp-rijnstreek`."""
+CLIENT_REFERENCE = r"^[A-Za-z0-9._:/-]{1,64}$"
+"""The partner's own reference for the participant (a file number): a code, never a text."""
+
+
 class ConsentGranted(IntegrationEvent):
     """Consent for one purpose; for partner sharing, which partner and event categories."""
 
@@ -104,6 +113,12 @@ class ConsentGranted(IntegrationEvent):
     categories: list[str] = Field(default_factory=list)
     text_version: str = Field(description="version of the consent text the participant saw")
     granted_on: dt.date
+    client_reference: str | None = Field(
+        None, pattern=CLIENT_REFERENCE, description="the partner's own reference for them"
+    )
+    share_history: bool = Field(
+        False, description="the partner may also see what happened before this consent"
+    )
 
 
 class ConsentWithdrawn(IntegrationEvent):

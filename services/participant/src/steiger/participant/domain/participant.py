@@ -30,6 +30,7 @@ from steiger.participant.domain.values import (
     StatusChange,
     TimeOfDay,
 )
+from steiger.shared.contracts.participant import PARTNER_CATEGORIES
 
 
 class Participant(Aggregate):
@@ -245,15 +246,37 @@ class Participant(Aggregate):
         categories: list[str],
         text_version: str,
         on: dt.date,
+        client_reference: str | None = None,
+        share_history: bool = False,
     ) -> None:
         self.check_not_erased()
-        if (purpose is ConsentPurpose.PARTNER_SHARING) != (partner is not None):
+        sharing = purpose is ConsentPurpose.PARTNER_SHARING
+        if sharing != (partner is not None):
             raise InvalidTransition(
                 "sharing with a partner names the partner; other purposes do not", field="partner"
             )
-        if purpose is ConsentPurpose.PARTNER_SHARING and not categories:
+        if sharing and not categories:
             raise InvalidTransition("name the event categories to share", field="categories")
-        self._consent_granted(purpose.value, partner, sorted(set(categories)), text_version, on)
+        unknown = sorted(set(categories) - set(PARTNER_CATEGORIES))
+        if unknown:
+            raise InvalidTransition(
+                f"unknown categories {unknown}; known: {', '.join(PARTNER_CATEGORIES)}",
+                field="categories",
+            )
+        if not sharing and (client_reference or share_history):
+            raise InvalidTransition(
+                "a client reference and shared history belong to sharing with a partner",
+                field="client_reference" if client_reference else "share_history",
+            )
+        self._consent_granted(
+            purpose.value,
+            partner,
+            sorted(set(categories)),
+            text_version,
+            on,
+            client_reference,
+            share_history,
+        )
 
     @event("ConsentGranted")
     def _consent_granted(
@@ -263,8 +286,18 @@ class Participant(Aggregate):
         categories: list[str],
         text_version: str,
         on: dt.date,
+        client_reference: str | None = None,  # not in events recorded before 2026-12
+        share_history: bool = False,
     ) -> None:
-        consent = Consent(ConsentPurpose(purpose), partner, tuple(categories), text_version, on)
+        consent = Consent(
+            ConsentPurpose(purpose),
+            partner,
+            tuple(categories),
+            text_version,
+            on,
+            client_reference,
+            share_history,
+        )
         self.consents[consent.key] = consent
 
     def withdraw_consent(self, purpose: ConsentPurpose, partner: str | None, on: dt.date) -> None:

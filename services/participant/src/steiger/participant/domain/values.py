@@ -61,6 +61,8 @@ class Consent:
     categories: tuple[str, ...]
     text_version: str
     granted_on: dt.date
+    client_reference: str | None = None
+    share_history: bool = False
 
     @property
     def key(self) -> str:

@@ -1,0 +1,261 @@
+"""Webhooks to chain partners: each subscription with an endpoint gets its own worker, so a
+partner whose receiver hangs or is down delays no other partner and no participant's reminder.
+
+A worker serves the participants the index marked, a few side by side, each one's events in
+order: the next event the partner may see now (`PartnerSharing.visible`) is posted in the
+CloudEvents HTTP binding (structured mode), signed per Standard Webhooks with the partner's
+secrets (the new and the rotated-out one during the overlap), with the event's id as
+`webhook-id` for deduplication. It is recorded as delivered only after a 2xx, so after a crash
+it is posted again with the same id. A failure is retried with backoff for three days, then
+parked; a 410 Gone ends the subscription. Redirects are not followed. When a partner's
+deliveries have failed for an hour, its contact gets one e-mail.
+
+Runs on the service's leader only (`ServiceParts.background`): one process sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import httpx
+import structlog
+from standardwebhooks import Webhook
+
+from steiger.notifications.domain.partners import Partner
+from steiger.notifications.partner_index import PartnerIndex
+from steiger.notifications.partners import Next, PartnerSharing
+from steiger.shared.concurrency import off_the_loop
+
+log = structlog.get_logger("partner deliveries")
+
+CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
+ALERT_AFTER = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a receiver answered: its status (None: no answer), and why it did not count."""
+
+    status: int | None
+    reason: str | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def gone(self) -> bool:
+        return self.status == 410
+
+
+async def post(
+    client: httpx.AsyncClient,
+    endpoint: str,
+    event: dict[str, Any],
+    secrets: list[str],
+    now: dt.datetime,
+) -> Answer:
+    body = json.dumps(event, separators=(",", ":"))
+    signatures = " ".join(Webhook(secret).sign(event["id"], now, body) for secret in secrets)
+    headers = {
+        "content-type": CONTENT_TYPE,
+        "webhook-id": event["id"],
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": signatures,
+    }
+    try:
+        response = await client.post(endpoint, content=body.encode(), headers=headers)
+    except httpx.TimeoutException:
+        return Answer(None, "no answer in time")
+    except httpx.HTTPError as error:
+        return Answer(None, f"unreachable: {type(error).__name__}")
+    status = response.status_code
+    if 200 <= status < 300:
+        return Answer(status)
+    if 300 <= status < 400:
+        return Answer(status, f"answered {status}: redirects are not followed")
+    return Answer(status, f"answered {status}")
+
+
+class PartnerDelivery:
+    def __init__(
+        self,
+        sharing: PartnerSharing,
+        index: PartnerIndex,
+        tell_contact: Callable[[Partner, dt.datetime], None],
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        concurrency: int = 4,
+        timeout: float = 10.0,
+        recheck_seconds: float = 30.0,
+        poll_seconds: float = 0.05,
+    ) -> None:
+        self.sharing, self.index, self.tell_contact = sharing, index, tell_contact
+        self.clock, self.concurrency, self.timeout = clock, concurrency, timeout
+        self.recheck_seconds = recheck_seconds
+        """At most this long between looks at a failing delivery (its retry may be due)."""
+        self.poll_seconds = poll_seconds
+
+    async def run(self) -> None:
+        """Starts and stops a worker per subscription with an endpoint, as they come and go."""
+        workers: dict[UUID, asyncio.Task[None]] = {}
+        try:
+            while True:
+                wanted = {
+                    s.subscription_id: p.key
+                    for p in self.index.partners()
+                    for s in p.active_subscriptions()
+                    if s.endpoint is not None
+                }
+                for subscription_id in list(workers):
+                    if subscription_id not in wanted:
+                        workers.pop(subscription_id).cancel()
+                for subscription_id, key in wanted.items():
+                    if subscription_id not in workers or workers[subscription_id].done():
+                        workers[subscription_id] = asyncio.create_task(
+                            self.serve(key, subscription_id)
+                        )
+                await self.alert_contacts()
+                await asyncio.sleep(1.0)
+        finally:
+            for task in workers.values():
+                task.cancel()
+            await asyncio.gather(*workers.values(), return_exceptions=True)
+
+    def client(self) -> httpx.AsyncClient:
+        limits = httpx.Limits(max_connections=self.concurrency)
+        return httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, limits=limits)
+
+    async def serve(self, key: str, subscription_id: UUID) -> None:
+        async with self.client() as client:
+            while True:
+                if not await self.serve_ready(client, key, subscription_id):
+                    await asyncio.sleep(self.poll_seconds)
+
+    async def serve_ready(
+        self, client: httpx.AsyncClient, key: str, subscription_id: UUID
+    ) -> list[UUID]:
+        """Serves the participants whose turn it is (up to `concurrency`); returns whose
+        histories it served."""
+        ready = self.index.ready(subscription_id, self.concurrency)
+        await asyncio.gather(
+            *(self.serve_history(client, key, subscription_id, h, m) for h, m in ready)
+        )
+        return [h for h, _ in ready]
+
+    async def deliver_ready(self) -> None:
+        """One round of what the workers do, for tests: every subscription's participants
+        whose turn it is, each served once."""
+        async with self.client() as client:
+            for partner in self.index.partners():
+                for s in partner.active_subscriptions():
+                    if s.endpoint is None:
+                        continue
+                    served: set[UUID] = set()
+                    while new := set(
+                        await self.serve_ready(client, partner.key, s.subscription_id)
+                    ) - served:
+                        served |= new
+
+    async def serve_history(
+        self,
+        client: httpx.AsyncClient,
+        key: str,
+        subscription_id: UUID,
+        history_id: UUID,
+        mark: int,
+    ) -> None:
+        """Sends one participant's events to one subscription, in order, until none is left
+        or one fails."""
+        wait: float | None = None
+        try:
+            while True:
+                found = self.next_for(key, subscription_id, history_id)
+                if found is None or isinstance(found, float):
+                    wait = found
+                    break
+                now = self.clock()
+                event = self.sharing.cloud_event(found.partner, found.history, found.entry)
+                endpoint = found.subscription.endpoint
+                assert endpoint is not None
+                secrets = found.partner.signing_secrets(now)
+                # the receiver checks the signature's time against its own clock
+                answer = await post(client, endpoint, event, secrets, dt.datetime.now(dt.UTC))
+                wait = self.record(found, answer, self.clock())
+                if wait is not None:
+                    break
+        except Exception:
+            log.exception("partner delivery failed", partner=key)
+            wait = self.recheck_seconds
+        finally:
+            self.index.settle(subscription_id, history_id, mark, wait)
+
+    def next_for(self, key: str, subscription_id: UUID, history_id: UUID) -> Next | float | None:
+        """The next event for this subscription about this participant; or how many seconds
+        to wait before looking again (a retry not yet due); or None: nothing to send."""
+        partner = self.index.partner(key)
+        subscription = partner.subscriptions.get(subscription_id) if partner else None
+        if partner is None or subscription is None or subscription.ended or partner.ended:
+            return None
+        history = self.sharing.history(history_id)
+        consent = history.consents.get(key)
+        if consent is None or history.erased:
+            return None
+        deliveries = self.sharing.deliveries(subscription, history)
+        now = self.clock()
+        if deliveries.failing is not None and deliveries.failing.retry_at > now:
+            until = (deliveries.failing.retry_at - now).total_seconds()
+            return min(until, self.recheck_seconds)
+        start = max(deliveries.delivered_up_to, consent.from_version)
+        for entry in self.sharing.entries(history, start):
+            covering = self.sharing.visible(partner, history, entry)
+            if any(s.subscription_id == subscription_id for s in covering):
+                return Next(partner, subscription, history, entry)
+        return None
+
+    def record(self, sent: Next, answer: Answer, now: dt.datetime) -> float | None:
+        """Records what the receiver answered; returns how long to wait before the next
+        event of this participant (None: go on now)."""
+        sharing, partner = self.sharing, sent.partner
+        deliveries = sharing.deliveries(sent.subscription, sent.history)
+        if answer.accepted:
+            deliveries.delivered(sent.entry.version, answer.status or 200, now)
+            sharing.app.save(deliveries)
+            if partner.alert is not None:
+                sharing.recovered(partner.key, now)
+            return None
+        if answer.gone:
+            reason = "the receiver answered 410 Gone: it wants no more"
+            sharing.end_subscription(partner.key, sent.subscription.subscription_id, reason)
+            log.warning("subscription ended by its receiver", partner=partner.key)
+            return None
+        reason = answer.reason or "failed"
+        deliveries.attempt_failed(sent.entry.version, answer.status, reason, now)
+        sharing.app.save(deliveries)
+        if partner.alert is None:
+            sharing.failing_since(partner.key, now)
+        if deliveries.failing is None:  # parked: the next event goes
+            log.warning("partner delivery parked", partner=partner.key, reason=reason)
+            return None
+        log.info("partner delivery failed", partner=partner.key, reason=reason)
+        return min((deliveries.failing.retry_at - now).total_seconds(), self.recheck_seconds)
+
+    async def alert_contacts(self) -> None:
+        """One e-mail to the contact of each partner whose deliveries have failed for an
+        hour (and not since told)."""
+        now = self.clock()
+        for partner in self.index.partners():
+            alert = partner.alert
+            if alert is None or alert.told_at is not None or now - alert.since < ALERT_AFTER:
+                continue
+            try:
+                await off_the_loop(self.tell_contact, partner, alert.since)
+            except Exception:
+                log.exception("the partner's contact could not be told", partner=partner.key)
+                continue
+            self.sharing.contact_told(partner.key, now)
