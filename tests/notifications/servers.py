@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ class HttpReceiver:
     answers: list[tuple[int, Any]] = field(default_factory=list)
     """(status, JSON body) to answer a GET with, used up one by one; then (200, {})."""
     url: str = ""
+    delay: float = 0.0
+    """Seconds to wait before answering a POST (a receiver that hangs)."""
 
 
 @contextmanager
@@ -81,6 +84,7 @@ def http_server() -> Iterator[HttpReceiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(receiver.delay)
             code = receiver.statuses.pop(0) if receiver.statuses else 200
             if code == 200:
                 receiver.requests.append(Received(self.path, dict(self.headers), body))

@@ -51,6 +51,33 @@ class SteigerClient:
     def get(self, service: str, path: str) -> httpx.Response:
         return self.http.get(self.base[service] + path)
 
+    def grant_consent(
+        self, participant_id: str, partner: str, categories: list[str], **more: Any
+    ) -> None:
+        """The participant's consent to share these categories with a chain partner."""
+        body = {"purpose": "partner-sharing", "partner": partner, "categories": categories,
+                "text_version": "2026-01", **more}  # fmt: skip
+        self._post("participant", f"/participants/{participant_id}/consents", body)
+
+    def withdraw_consent(self, participant_id: str, partner: str) -> None:
+        path = f"/participants/{participant_id}/consents/partner-sharing"
+        response = self.http.delete(self.base["participant"] + path, params={"partner": partner})
+        if response.status_code >= 400:
+            raise ApiError(f"participant {path}: {response.status_code} {response.text}")
+
+    def register_partner(self, key: str, name: str, oin: str, contact_email: str) -> str:
+        """A chain partner whose feed client is `partner-<key>`; returns its signing secret."""
+        body = {"key": key, "name": name, "oin": oin, "contact_email": contact_email,
+                "client_id": f"partner-{key}"}  # fmt: skip
+        return str(self._post("notifications", "/partners", body)["secret"])
+
+    def subscribe(
+        self, partner: str, types: list[str], endpoint: str | None = None, **filters: list[str]
+    ) -> str:
+        body = {"types": types, "endpoint": endpoint, "filters": filters}
+        path = f"/partners/{partner}/subscriptions"
+        return str(self._post("notifications", path, body)["subscription_id"])
+
     def register_mentor(self, name: str, team: str, mentor_id: str) -> None:
         """A mentor whose user id at the issuer is `mentor_id` (registered once)."""
         body = {"name": name, "team": team, "mentor_id": mentor_id}

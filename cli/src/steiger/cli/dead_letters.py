@@ -18,7 +18,8 @@ class Refused(Exception):
     pass
 
 
-def _answer(response: httpx.Response) -> object:
+def answer_of(response: httpx.Response) -> object:
+    """The JSON of a service's answer; `Refused` with its problem for a 4xx or 5xx."""
     if response.status_code >= 400:
         try:
             problem = response.json()
@@ -30,7 +31,9 @@ def _answer(response: httpx.Response) -> object:
 
 
 def list_parked(console: Console, service: str) -> int:
-    parked = _answer(httpx.get(f"{url_of(service)}/dead-letters", timeout=30, headers=_operator()))
+    parked = answer_of(
+        httpx.get(f"{url_of(service)}/dead-letters", timeout=30, headers=_operator())
+    )
     assert isinstance(parked, list)
     table = Table(title=f"parked by {service} ({len(parked)})")
     for column in ("at", "position", "stage", "from", "event", "sequence", "retried", "reason"):
@@ -52,7 +55,7 @@ def list_parked(console: Console, service: str) -> int:
 
 def show_parked(console: Console, service: str, position: str) -> None:
     partition, offset = _position(position)
-    record = _answer(
+    record = answer_of(
         httpx.get(
             f"{url_of(service)}/dead-letters/{partition}/{offset}",
             timeout=30,
@@ -65,7 +68,7 @@ def show_parked(console: Console, service: str, position: str) -> None:
 def retry_parked(console: Console, service: str, position: str) -> str:
     partition, offset = _position(position)
     url = f"{url_of(service)}/dead-letters/{partition}/{offset}/retry"
-    outcome = _answer(httpx.post(url, timeout=60, headers=_operator()))
+    outcome = answer_of(httpx.post(url, timeout=60, headers=_operator()))
     assert isinstance(outcome, dict)
     console.print(f"{service} {position}: {outcome['outcome']}")
     return str(outcome["outcome"])

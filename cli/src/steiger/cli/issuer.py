@@ -5,7 +5,8 @@
 It signs with one ES256 key, derived from a secret made once in `var/` (so tokens stay valid
 across restarts), publishes the public key as a JWKS behind a discovery document, mints
 tokens for `steiger token`, and issues service clients their tokens (OAuth 2 client
-credentials) with a secret derived from the same one. The web app's users sign in with the
+credentials) with a secret derived from the same one; a client named `partner-…` is a chain
+partner's, and gets the partner role instead. The web app's users sign in with the
 authorization code flow and PKCE (S256), as they would at the organisation's issuer: its
 sign-in page offers the demo users below instead of asking for a password.
 """
@@ -39,6 +40,9 @@ AUDIENCE = "steiger"
 TOKEN_LIFETIME = dt.timedelta(hours=8)
 """A working day: development tokens are not refreshed."""
 SERVICE_ROLE = "service"
+PARTNER_ROLE = "partner"
+PARTNER_CLIENTS = "partner-"
+"""Clients whose id starts so are chain partners' (their feed), not Steiger's services."""
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 WARNING = "development issuer: for the embedded defaults only, never for real people's data"
 WEB_CLIENT = "steiger-web"
@@ -237,7 +241,8 @@ outline-offset:2px}}</style></head><body><main>
         ):
             raise HTTPException(401, "invalid_client")
         lifetime = dt.timedelta(minutes=15)
-        access_token = issuer.mint(client_id, [SERVICE_ROLE], client=client_id, lifetime=lifetime)
+        role = PARTNER_ROLE if client_id.startswith(PARTNER_CLIENTS) else SERVICE_ROLE
+        access_token = issuer.mint(client_id, [role], client=client_id, lifetime=lifetime)
         return {
             "access_token": access_token,
             "token_type": "Bearer",

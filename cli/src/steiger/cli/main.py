@@ -239,6 +239,46 @@ def dead_letters_retry(service: ServiceName = Service, position: str = Position)
     _refusals_end_the_command(lambda: retry_parked(console, service.value, position))
 
 
+partners_app = typer.Typer(
+    help="Chain partners: what waits for each, their delivery log, resending deliveries.",
+    epilog=REACHING_SERVICES,
+)
+app.add_typer(partners_app, name="partners")
+PartnerKey = typer.Argument(..., help="The partner's key (as consents name it).")
+
+
+@partners_app.command("list")
+def partners_list() -> None:
+    """Every partner with its subscriptions, lag, failing and parked deliveries."""
+    from steiger.cli.partners import list_partners
+
+    _refusals_end_the_command(lambda: list_partners(console))
+
+
+@partners_app.command("log")
+def partners_log(
+    partner: str = PartnerKey,
+    after: int = typer.Option(0, help="From after this position (as the log shows it)."),
+) -> None:
+    """The partner's delivery attempts: when, what the receiver answered, what comes next."""
+    from steiger.cli.partners import show_log
+
+    _refusals_end_the_command(lambda: show_log(console, partner, after))
+
+
+@partners_app.command("resend")
+def partners_resend(
+    partner: str = PartnerKey,
+    position: list[int] = typer.Argument(None, help="Positions of deliveries in the log."),
+    parked: bool = typer.Option(False, "--parked", help="Every parked delivery."),
+) -> None:
+    """Send parked or past deliveries again, now, if the participant's consent still lets
+    them go; prints what the receiver answered."""
+    from steiger.cli.partners import resend
+
+    _refusals_end_the_command(lambda: resend(console, partner, position or [], parked))
+
+
 def _refusals_end_the_command(command: Callable[[], object]) -> None:
     from steiger.cli.credentials import NoToken
     from steiger.cli.dead_letters import Refused

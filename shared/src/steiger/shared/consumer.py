@@ -35,6 +35,7 @@ from faststream.kafka.message import KafkaMessage
 from steiger.shared import cloudevents, tracing
 from steiger.shared.eventstore import Hosted
 from steiger.shared.kafka import CONSUMER_OPTIONS, TopicKeeper
+from steiger.shared.occurrence import occurring
 from steiger.shared.topics import dead_letter_topic, events_topic
 from steiger.shared.tracing import current_traceparent, trace_id
 
@@ -194,7 +195,8 @@ class IdempotentConsumer:
                 fresh.add(envelope.sequence)
                 done = envelope.sequence
         if events:
-            self.application.process_batch(events, Tracking(partition, done))
+            with occurring((e.event, e.time) for e, _ in traced):
+                self.application.process_batch(events, Tracking(partition, done))
         return fresh
 
     async def _handle_one(self, record: ConsumerRecord, envelope: cloudevents.Envelope) -> None:
@@ -240,7 +242,8 @@ class IdempotentConsumer:
         event = envelope.event
         for attempt in range(1, self.attempts + 1):
             try:
-                processed = self._process(event, tracking)
+                with occurring([(event, envelope.time)]):
+                    processed = self._process(event, tracking)
             except STORE_UNAVAILABLE:
                 log.exception("store unavailable; the record will be delivered again")
                 await asyncio.sleep(1.0)

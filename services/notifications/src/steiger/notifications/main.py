@@ -106,6 +106,7 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         concurrency=settings.partner_concurrency,
         timeout=settings.partner_timeout_seconds,
         recheck_seconds=settings.partner_recheck_seconds,
+        backoff=settings.partner_backoff(),
     )
     for channel in available.values():
         if isinstance(channel, MailDropChannel):  # Steiger's own copies: erased with the rest

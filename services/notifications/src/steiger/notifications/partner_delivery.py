@@ -28,6 +28,7 @@ import structlog
 from standardwebhooks import Webhook
 
 from steiger.notifications.domain.partners import Partner
+from steiger.notifications.domain.sharing import RETRY_AFTER
 from steiger.notifications.partner_index import PartnerIndex
 from steiger.notifications.partners import Next, PartnerSharing
 from steiger.shared.concurrency import off_the_loop
@@ -94,12 +95,14 @@ class PartnerDelivery:
         timeout: float = 10.0,
         recheck_seconds: float = 30.0,
         poll_seconds: float = 0.05,
+        backoff: tuple[dt.timedelta, ...] = RETRY_AFTER,
     ) -> None:
         self.sharing, self.index, self.tell_contact = sharing, index, tell_contact
         self.clock, self.concurrency, self.timeout = clock, concurrency, timeout
         self.recheck_seconds = recheck_seconds
         """At most this long between looks at a failing delivery (its retry may be due)."""
         self.poll_seconds = poll_seconds
+        self.backoff = backoff
 
     async def run(self) -> None:
         """Starts and stops a worker per subscription with an endpoint, as they come and go."""
@@ -157,9 +160,10 @@ class PartnerDelivery:
                     if s.endpoint is None:
                         continue
                     served: set[UUID] = set()
-                    while new := set(
-                        await self.serve_ready(client, partner.key, s.subscription_id)
-                    ) - served:
+                    while (
+                        new := set(await self.serve_ready(client, partner.key, s.subscription_id))
+                        - served
+                    ):
                         served |= new
 
     async def serve_history(
@@ -211,8 +215,7 @@ class PartnerDelivery:
         if deliveries.failing is not None and deliveries.failing.retry_at > now:
             until = (deliveries.failing.retry_at - now).total_seconds()
             return min(until, self.recheck_seconds)
-        start = max(deliveries.delivered_up_to, consent.from_version)
-        for entry in self.sharing.entries(history, start):
+        for entry in self.sharing.entries(history, deliveries.delivered_up_to):
             covering = self.sharing.visible(partner, history, entry)
             if any(s.subscription_id == subscription_id for s in covering):
                 return Next(partner, subscription, history, entry)
@@ -235,7 +238,7 @@ class PartnerDelivery:
             log.warning("subscription ended by its receiver", partner=partner.key)
             return None
         reason = answer.reason or "failed"
-        deliveries.attempt_failed(sent.entry.version, answer.status, reason, now)
+        deliveries.attempt_failed(sent.entry.version, answer.status, reason, now, self.backoff)
         sharing.app.save(deliveries)
         if partner.alert is None:
             sharing.failing_since(partner.key, now)

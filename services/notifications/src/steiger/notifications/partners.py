@@ -180,7 +180,11 @@ class PartnerSharing:
         for e in self.app.events.get(history.id, gt=after):
             if isinstance(e, SharedHistory.Shared):
                 yield Entry(
-                    history.participant_id, e.originator_version, e.event_type, e.data, e.timestamp
+                    history.participant_id,
+                    e.originator_version,
+                    e.event_type,
+                    e.data,
+                    e.occurred_at,
                 )
 
     def cloud_event(self, partner: Partner, history: SharedHistory, entry: Entry) -> dict[str, Any]:
@@ -243,7 +247,7 @@ class PartnerSharing:
                 break
             for notification in batch:
                 e: Any = mapper.to_domain_event(notification)
-                if since is not None and e.timestamp < since:
+                if since is not None and e.occurred_at < since:
                     position = notification.id
                     continue
                 history = self.history(e.originator_id)
@@ -252,7 +256,7 @@ class PartnerSharing:
                     e.originator_version,
                     e.event_type,
                     e.data,
-                    e.timestamp,
+                    e.occurred_at,
                     notification.id,
                 )
                 if self.visible(partner, history, entry):
@@ -402,14 +406,13 @@ class PartnerSharing:
         oldest: dt.datetime | None = None
         for history_id in self.index.consenting(partner.key):
             history = self.history(history_id)
-            consent = history.consents[partner.key]
             for subscription in partner.active_subscriptions():
                 if subscription.endpoint is None:
                     continue
                 deliveries = self.deliveries(subscription, history)
                 parked += len(deliveries.parked)
                 failing += deliveries.failing is not None
-                start = max(deliveries.delivered_up_to, consent.from_version)
+                start = deliveries.delivered_up_to
                 for entry in self.entries(history, start):
                     if subscription in self.visible(partner, history, entry):
                         waiting += 1

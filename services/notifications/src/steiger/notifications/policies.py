@@ -37,6 +37,7 @@ from steiger.shared.contracts.planning import (
 from steiger.shared.contracts.rewards import RewardEarned
 from steiger.shared.erasure import forget_erased
 from steiger.shared.eventstore import Reactions, in_turn
+from steiger.shared.occurrence import occurred_at
 from steiger.shared.restriction import RESTRICTION_REACTIONS
 
 
@@ -180,7 +181,7 @@ def _on_history(change: Sharing):  # noqa: ANN202
 def share(event: Any, history: SharedHistory) -> None:
     data = minimised(event)
     if data is not None:
-        history.share(event.event_type, data)
+        history.share(event.event_type, data, occurred_at(event))
 
 
 def registered_attributes(event: ParticipantRegistered, history: SharedHistory) -> None:
@@ -191,7 +192,11 @@ def registered_attributes(event: ParticipantRegistered, history: SharedHistory) 
 def consent_granted(event: ConsentGranted, history: SharedHistory) -> None:
     if event.purpose == "partner-sharing" and event.partner:
         history.consent(
-            event.partner, event.categories, event.client_reference, event.share_history
+            event.partner,
+            event.categories,
+            event.client_reference,
+            event.share_history,
+            occurred_at(event),
         )
 
 

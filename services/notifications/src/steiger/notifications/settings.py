@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from steiger.notifications.domain.sharing import RETRY_AFTER
 from steiger.shared.services import DEFAULT_PORTS, url_of
 from steiger.shared.settings import ServiceSettings, secret_kept_in
 
@@ -56,6 +58,15 @@ class Settings(ServiceSettings):
     """How long a partner's receiver may take to answer before the attempt counts as failed."""
     partner_recheck_seconds: float = Field(30.0, gt=0, le=3600)
     """At most this long between looks at a failing partner delivery whose retry is due."""
+
+    partner_backoff_seconds: tuple[float, ...] = Field(
+        tuple(p.total_seconds() for p in RETRY_AFTER), min_length=1
+    )
+    """Pauses between attempts of a failing partner delivery (JSON list); the last repeats
+    until the delivery has failed for three days and is parked."""
+
+    def partner_backoff(self) -> tuple[dt.timedelta, ...]:
+        return tuple(dt.timedelta(seconds=s) for s in self.partner_backoff_seconds)
 
     def partner_secret_bytes(self) -> bytes:
         if self.partner_secret is not None:

@@ -28,9 +28,9 @@ from steiger.notifications.domain.shareable import SHAREABLE
 @dataclass(frozen=True)
 class PartnerConsent:
     categories: frozenset[str]
-    from_version: int
-    """The history's version when consent was given: the partner sees entries after it, or
-    every entry (0) when the consent includes the past."""
+    granted_at: dt.datetime | None
+    """When the participant service recorded the consent: the partner sees what happened
+    after it; None when the consent includes the past."""
     client_reference: str | None
 
 
@@ -43,6 +43,7 @@ class Entry:
     event_type: str
     data: dict[str, Any]
     time: dt.datetime
+    """When it happened, as the service that recorded it stamped it."""
     position: int | None = None
     """Its place in the service's store: the pull feed's cursor."""
 
@@ -71,12 +72,12 @@ class SharedHistory(Aggregate):
     def registered(self, programme: str, municipality: str) -> None:
         self.attributes = {"programme": programme, "municipality": municipality}
 
-    def share(self, event_type: str, data: dict[str, Any]) -> None:
+    def share(self, event_type: str, data: dict[str, Any], occurred_at: dt.datetime) -> None:
         if not self.erased:
-            self._shared(event_type, data)
+            self._shared(event_type, data, occurred_at)
 
     @event("Shared")
-    def _shared(self, event_type: str, data: dict[str, Any]) -> None:
+    def _shared(self, event_type: str, data: dict[str, Any], occurred_at: dt.datetime) -> None:
         pass  # read back from the store when delivered: the aggregate keeps only consents
 
     def consent(
@@ -85,10 +86,11 @@ class SharedHistory(Aggregate):
         categories: list[str],
         client_reference: str | None,
         share_history: bool,
+        granted_at: dt.datetime,
     ) -> None:
         if not self.erased:
-            from_version = 0 if share_history else self.version
-            self._consented(partner, sorted(categories), client_reference, from_version)
+            since = None if share_history else granted_at
+            self._consented(partner, sorted(categories), client_reference, since)
 
     @event("Consented")
     def _consented(
@@ -96,11 +98,9 @@ class SharedHistory(Aggregate):
         partner: str,
         categories: list[str],
         client_reference: str | None,
-        from_version: int,
+        granted_at: dt.datetime | None,
     ) -> None:
-        self.consents[partner] = PartnerConsent(
-            frozenset(categories), from_version, client_reference
-        )
+        self.consents[partner] = PartnerConsent(frozenset(categories), granted_at, client_reference)
 
     def withdraw(self, partner: str) -> None:
         if partner in self.consents:
@@ -120,7 +120,7 @@ class SharedHistory(Aggregate):
         return (
             consent is not None
             and not self.erased
-            and entry.version > consent.from_version
+            and (consent.granted_at is None or entry.time > consent.granted_at)
             and SHAREABLE[entry.event_type].category in consent.categories
         )
 
@@ -140,9 +140,11 @@ GIVE_UP_AFTER = dt.timedelta(days=3)
 """A delivery failing this long is parked (resend brings it back); the next one goes."""
 
 
-def next_attempt(attempts: int, now: dt.datetime) -> dt.datetime:
-    """When to try again after `attempts` failed attempts."""
-    return now + RETRY_AFTER[min(attempts, len(RETRY_AFTER)) - 1]
+def next_attempt(
+    attempts: int, now: dt.datetime, backoff: tuple[dt.timedelta, ...] = RETRY_AFTER
+) -> dt.datetime:
+    """When to try again after `attempts` failed attempts (the last pause repeats)."""
+    return now + backoff[min(attempts, len(backoff)) - 1]
 
 
 def gives_up(first_failed_at: dt.datetime, now: dt.datetime) -> bool:
@@ -182,7 +184,12 @@ class Deliveries(Aggregate):
         self._attempt(version, "delivered", status, None, now, None)
 
     def attempt_failed(
-        self, version: int, status: int | None, reason: str, now: dt.datetime
+        self,
+        version: int,
+        status: int | None,
+        reason: str,
+        now: dt.datetime,
+        backoff: tuple[dt.timedelta, ...] = RETRY_AFTER,
     ) -> None:
         """A failed attempt: tried again later, or parked after three days of failing."""
         failing = self.failing if self.failing and self.failing.version == version else None
@@ -190,7 +197,7 @@ class Deliveries(Aggregate):
         if gives_up(first, now):
             self._attempt(version, "parked", status, reason, now, None)
         else:
-            retry_at = next_attempt((failing.attempts if failing else 0) + 1, now)
+            retry_at = next_attempt((failing.attempts if failing else 0) + 1, now, backoff)
             self._attempt(version, "failed", status, reason, now, retry_at)
 
     def resent(
