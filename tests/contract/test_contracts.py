@@ -7,16 +7,35 @@ import json
 import uuid
 from pathlib import Path
 
+import jsonschema
 import pytest
 
-from steiger.cli.contracts import asyncapi_document, exchange_schema, render
+from steiger.cli.asyncapi import internal_document, partner_document, partner_event_schema
+from steiger.cli.contracts import exchange_schema, render
 from steiger.shared.contracts import REGISTRY
 from steiger.shared.contracts.compatibility import incompatibilities, schema_of
 from steiger.shared.contracts.exchange import EXCHANGE_EVENT_TYPE, EXCHANGE_TOPIC
+from steiger.shared.contracts.partners import SHAREABLE
 from steiger.shared.contracts.planning import GoalSet
+
+from .deploy_tools import run, tool
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "shared" / "schemas"
+ASYNCAPI_SCHEMA = "node_modules/@asyncapi/specs/schemas/3.0.0-without-$id.json"
+
+
+def asyncapi_errors(document: dict) -> list[str]:
+    """Where the document breaks the AsyncAPI 3.0 JSON Schema (from npm, pinned in
+    docs/validation)."""
+    validation = ROOT / "docs" / "validation"
+    if not (validation / ASYNCAPI_SCHEMA).exists():
+        run(tool("npm"), "ci", "--ignore-scripts", "--no-audit", "--no-fund", cwd=validation)
+    schema = json.loads((validation / ASYNCAPI_SCHEMA).read_text())
+    validator = jsonschema.Draft7Validator(schema)
+    return [f"{list(e.path)}: {e.message[:200]}" for e in validator.iter_errors(document)]
+
+
 PERSONAL = {
     "name",
     "first_name",
@@ -51,13 +70,42 @@ def test_committed_exchange_schema_is_current():
 
 
 def test_the_asyncapi_document_describes_the_exchange_topic():
-    channels = asyncapi_document()["channels"]
+    channels = internal_document()["channels"]
     (exchange,) = [c for c in channels.values() if c["address"] == EXCHANGE_TOPIC]
     assert "carries no count" in exchange["description"]
 
 
-def test_committed_asyncapi_is_current():
-    assert (ROOT / "docs" / "asyncapi.json").read_text() == render(asyncapi_document())
+def test_committed_asyncapi_documents_are_current():
+    assert (ROOT / "docs" / "asyncapi.json").read_text() == render(internal_document())
+    committed = (ROOT / "docs" / "partners-asyncapi.json").read_text()
+    assert committed == render(partner_document())
+
+
+@pytest.mark.parametrize("document", [internal_document, partner_document])
+def test_the_asyncapi_documents_are_valid_asyncapi_3(document):
+    assert asyncapi_errors(document()) == []
+
+
+@pytest.mark.parametrize("event_type", sorted(REGISTRY))
+def test_every_event_type_is_a_message_with_its_cloud_events_headers(event_type):
+    document = internal_document()
+    message = document["components"]["messages"][event_type]
+    headers = message["headers"]["properties"]
+    assert headers["ce_type"] == {"const": event_type}
+    assert {"ce_id", "ce_source", "ce_time", "ce_subject"} <= set(message["headers"]["required"])
+    assert message["payload"] == {"$ref": f"#/components/schemas/{event_type}"}
+    channel = document["channels"][f"{REGISTRY[event_type].producer}.events"]
+    assert channel["messages"][event_type]["$ref"].endswith(event_type)
+
+
+@pytest.mark.parametrize("event_type", sorted(SHAREABLE))
+def test_a_partner_event_carries_only_its_shareable_fields(event_type):
+    schema = partner_event_schema(event_type, SHAREABLE[event_type])
+    shareable = SHAREABLE[event_type]
+    assert set(schema["properties"]) == {*shareable.fields, *shareable.ids}
+    assert "participant_id" not in schema["properties"] and not schema["additionalProperties"]
+    committed = SCHEMAS / "partners" / f"{event_type}.json"
+    assert committed.read_text() == render(schema), "run `make contracts` and commit"
 
 
 @pytest.mark.parametrize("event_type", sorted(REGISTRY))

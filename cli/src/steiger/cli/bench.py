@@ -556,6 +556,22 @@ def run_benchmarks(
                 f"web: {page.replace('_', ' ')}",
                 f"p50 {timed['p50_ms']} ms · p95 {timed['p95_ms']} ms · max {timed['max_ms']} ms",
             )
+    if "partners" in suites:
+        from steiger.cli.bench_partners import bench_partners
+
+        with fresh_system(console, output.parent / "var-partners") as system:
+            report["partners"] = partners = bench_partners(console, system, duration, _free_port())
+        steady, load = partners["steady"], partners["load"]
+        table.add_row(
+            f"partners: recorded → receipt at {steady['events_per_second']} events/s",
+            f"p50 {steady['p50_ms']} ms · p95 {steady['p95_ms']} ms · "
+            f"{steady['deliveries']} deliveries",
+        )
+        table.add_row(
+            f"partners: at {load['commands_per_second']} commands/s",
+            f"{load['deliveries_per_second_during_load']} deliveries/s during the load · "
+            f"drained {load['drained_seconds_after_load']} s after it · p95 {load['p95_ms']} ms",
+        )
     table.add_row(
         "machine speed (sum(range(1000)), lower is faster)",
         f"{report['machine']['calibration_sum_range_1000_us']} µs",

@@ -1,21 +1,18 @@
-"""Generates the published contract documents: a JSON Schema per integration event, and the
-AsyncAPI document of the topics. A released schema is only overwritten compatibly; a breaking
-change needs a new type version (….v2)."""
+"""Generates the published contract documents: a JSON Schema per integration event and per
+event a chain partner can receive, and the AsyncAPI documents of the topics and of the
+partners' webhooks (`steiger.cli.asyncapi`). A released schema is only overwritten
+compatibly; a breaking change needs a new type version (….v2)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Union
 
-from faststream.kafka import KafkaBroker
-from faststream.specification import AsyncAPI
-
+from steiger.cli.asyncapi import internal_document, partner_document, partner_event_schema
 from steiger.shared.contracts import REGISTRY
 from steiger.shared.contracts.compatibility import incompatibilities, schema_of
-from steiger.shared.contracts.exchange import EXCHANGE_EVENT_TYPE, EXCHANGE_TOPIC, ExchangeRow
-from steiger.shared.services import SERVICES
-from steiger.shared.topics import PRODUCERS, dead_letter_topic, events_topic
+from steiger.shared.contracts.exchange import EXCHANGE_EVENT_TYPE, ExchangeRow
+from steiger.shared.contracts.partners import SHAREABLE
 
 
 class IncompatibleContract(Exception):
@@ -35,10 +32,15 @@ def exchange_schema() -> dict:
 
 
 def write_schemas(out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
     schemas = {event_type: schema_of(event_type) for event_type in sorted(REGISTRY)}
     schemas[EXCHANGE_EVENT_TYPE] = exchange_schema()
+    return _write_compatibly(out, schemas)
+
+
+def _write_compatibly(out: Path, schemas: dict[str, dict]) -> list[Path]:
+    """Writes each schema, unless it would break what was published under its name."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
     for event_type, schema in schemas.items():
         path = out / f"{event_type}.json"
         if path.exists():
@@ -52,48 +54,14 @@ def write_schemas(out: Path) -> list[Path]:
     return written
 
 
-def asyncapi_document() -> dict:
-    broker = KafkaBroker("127.0.0.1:9092")
-    for producer in PRODUCERS:
-        contracts = tuple(c for c in REGISTRY.values() if c.producer == producer)
-        broker.publisher(
-            events_topic(producer),
-            title=f"{producer}:events",
-            schema=Union[contracts] if len(contracts) > 1 else contracts[0],  # noqa: UP007
-            description=(
-                f"Integration events of the {producer} service as CloudEvents 1.0 in "
-                "Kafka binary mode (ce_* headers, JSON value); key = pseudonymous "
-                "participant id"
-            ),
-        )
-    broker.publisher(
-        EXCHANGE_TOPIC,
-        title="reporting:exchange",
-        schema=ExchangeRow,
-        description=(
-            "The exchange-network feed: one row per organisation, programme and period, as "
-            f"CloudEvents 1.0 in Kafka binary mode (type {EXCHANGE_EVENT_TYPE}); key "
-            "<OIN>:<period>:<programme>, the latest row per key counts. No participant is in "
-            "it; a cell of fewer than five carries no count"
-        ),
+def write_partner_schemas(out: Path) -> list[Path]:
+    """The data of each event a chain partner can receive (the partners' contract)."""
+    return _write_compatibly(
+        out, {t: partner_event_schema(t, s) for t, s in sorted(SHAREABLE.items())}
     )
-    for service in SERVICES:
-        broker.publisher(
-            dead_letter_topic(service),
-            title=f"{service}:dead-letter",
-            description="Records the service's consumer could not process, and stored events "
-            "its relay could not publish (dead-letter-stage: relay), with the reason in the "
-            "dead-letter-reason header",
-        )
-    spec = AsyncAPI(
-        broker,
-        title="Steiger integration events",
-        version="1.0.0",
-        description="Topics between Steiger's services and chain partners.",
-    )
-    return json.loads(spec.to_specification().to_json())
 
 
-def write_asyncapi(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(asyncapi_document()))
+def write_asyncapi(internal: Path, partners: Path) -> None:
+    for path, document in ((internal, internal_document()), (partners, partner_document())):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(document))

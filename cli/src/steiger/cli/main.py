@@ -139,8 +139,8 @@ def bench(
     output: Path = typer.Option(Path("bench-results/benchmarks.json")),
     duration: float = typer.Option(20.0, help="Seconds per measurement."),
     suite: list[str] = typer.Option(
-        ["backbone", "import", "replay", "access", "memory", "web"],
-        help="backbone, import, replay, access, memory, web",
+        ["backbone", "import", "replay", "access", "memory", "web", "partners"],
+        help="backbone, import, replay, access, memory, web, partners",
     ),
     replay_events: int = typer.Option(1_000_000, help="Events in the replay benchmark."),
     memory_events: int = typer.Option(
@@ -157,8 +157,9 @@ def bench(
     (backbone, with sign-in and the audit trail on), the bulk import of 10,000 participants
     (import), rebuilding reporting from a generated history of a million events (replay),
     what checking a token costs a request (access), each consuming service's resident
-    memory after it processed a million events (memory), and the web app's pages for a mentor
-    of 60 participants and a team lead of 2,000 (web)."""
+    memory after it processed a million events (memory), the web app's pages for a mentor
+    of 60 participants and a team lead of 2,000 (web), and webhooks to 20 chain partners for
+    1,000 participants, half of them consenting (partners)."""
     from steiger.cli.bench import run_benchmarks
 
     run_benchmarks(
@@ -312,13 +313,19 @@ def retention(
 def contracts(
     out: Path = typer.Option(Path("shared/schemas"), help="Where to write the JSON Schemas."),
     asyncapi: Path = typer.Option(Path("docs/asyncapi.json")),
+    partners_asyncapi: Path = typer.Option(Path("docs/partners-asyncapi.json")),
 ) -> None:
-    """Generate the JSON Schemas of every integration event and the AsyncAPI document."""
-    from steiger.cli.contracts import write_asyncapi, write_schemas
+    """Generate the JSON Schemas of every integration event and of what chain partners
+    receive (in <out>/partners), and the AsyncAPI documents of both."""
+    from steiger.cli.contracts import write_asyncapi, write_partner_schemas, write_schemas
 
     written = write_schemas(out)
-    write_asyncapi(asyncapi)
-    console.print(f"{len(written)} schemas in {out}; AsyncAPI in {asyncapi}")
+    for_partners = write_partner_schemas(out / "partners")
+    write_asyncapi(asyncapi, partners_asyncapi)
+    console.print(
+        f"{len(written)} schemas in {out}, {len(for_partners)} in {out / 'partners'}; "
+        f"AsyncAPI in {asyncapi} and {partners_asyncapi}"
+    )
 
 
 @app.command()

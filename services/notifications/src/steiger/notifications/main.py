@@ -22,7 +22,7 @@ from steiger.notifications.channels import (
 )
 from steiger.notifications.dispatcher import Dispatcher
 from steiger.notifications.domain.partners import Partner
-from steiger.notifications.domain.shareable import Pseudonyms
+from steiger.notifications.domain.pseudonyms import Pseudonyms
 from steiger.notifications.domain.timing import ReminderPolicy
 from steiger.notifications.lookups import ParticipantDirectory, PlanningDetails
 from steiger.notifications.messages import Message, MessageTemplates

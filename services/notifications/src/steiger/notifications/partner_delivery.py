@@ -27,16 +27,34 @@ import httpx
 import structlog
 from standardwebhooks import Webhook
 
-from steiger.notifications.domain.partners import Partner
-from steiger.notifications.domain.sharing import RETRY_AFTER
+from steiger.notifications.domain.partners import Partner, Subscription
+from steiger.notifications.domain.sharing import RETRY_AFTER, Deliveries, Entry, SharedHistory
 from steiger.notifications.partner_index import PartnerIndex
-from steiger.notifications.partners import Next, PartnerSharing
+from steiger.notifications.partners import PartnerSharing
 from steiger.shared.concurrency import off_the_loop
 
 log = structlog.get_logger("partner deliveries")
 
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 ALERT_AFTER = dt.timedelta(hours=1)
+
+
+RUN = 20
+"""Events posted for one participant in one go; the consent is looked at again between runs."""
+
+
+@dataclass
+class Served:
+    """What serving one participant's history for one subscription came to."""
+
+    deliveries: Deliveries | None
+    """Changed by the posts (recorded by the caller, with the others of its round)."""
+    wait: float | None = None
+    """Seconds before looking again; None: when something new comes."""
+    posted: int = 0
+    accepted: int = 0
+    failed: int = 0
+    gone: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,12 +161,33 @@ class PartnerDelivery:
     async def serve_ready(
         self, client: httpx.AsyncClient, key: str, subscription_id: UUID
     ) -> list[UUID]:
-        """Serves the participants whose turn it is (up to `concurrency`); returns whose
-        histories it served."""
+        """Serves the participants whose turn it is (up to `concurrency`) side by side, and
+        records what became of their deliveries in one transaction; returns whose histories
+        it served. After a crash before that commit, what was posted is posted again, with
+        the same ids."""
         ready = self.index.ready(subscription_id, self.concurrency)
-        await asyncio.gather(
-            *(self.serve_history(client, key, subscription_id, h, m) for h, m in ready)
+        if not ready:
+            return []
+        served = await asyncio.gather(
+            *(self.serve_history(client, key, subscription_id, h) for h, _ in ready),
+            return_exceptions=True,
         )
+        outcomes: list[Served] = []
+        for outcome in served:
+            if isinstance(outcome, BaseException):
+                log.error("partner delivery failed", partner=key, exc_info=outcome)
+                outcome = Served(None, wait=self.recheck_seconds)
+            outcomes.append(outcome)
+        changed = [o.deliveries for o in outcomes if o.deliveries is not None and o.posted]
+        try:
+            if changed:
+                self.sharing.app.save(*changed)
+        except Exception:
+            log.exception("partner deliveries not recorded; they go again", partner=key)
+            outcomes = [Served(None, wait=self.recheck_seconds) for _ in outcomes]
+        self._partner_changes(key, subscription_id, outcomes)
+        for (history_id, mark), outcome in zip(ready, outcomes, strict=True):
+            self.index.settle(subscription_id, history_id, mark, outcome.wait)
         return [h for h, _ in ready]
 
     async def deliver_ready(self) -> None:
@@ -167,86 +206,90 @@ class PartnerDelivery:
                         served |= new
 
     async def serve_history(
-        self,
-        client: httpx.AsyncClient,
-        key: str,
-        subscription_id: UUID,
-        history_id: UUID,
-        mark: int,
-    ) -> None:
-        """Sends one participant's events to one subscription, in order, until none is left
-        or one fails."""
-        wait: float | None = None
-        try:
-            while True:
-                found = self.next_for(key, subscription_id, history_id)
-                if found is None or isinstance(found, float):
-                    wait = found
-                    break
-                now = self.clock()
-                event = self.sharing.cloud_event(found.partner, found.history, found.entry)
-                endpoint = found.subscription.endpoint
-                assert endpoint is not None
-                secrets = found.partner.signing_secrets(now)
-                # the receiver checks the signature's time against its own clock
-                answer = await post(client, endpoint, event, secrets, dt.datetime.now(dt.UTC))
-                wait = self.record(found, answer, self.clock())
-                if wait is not None:
-                    break
-        except Exception:
-            log.exception("partner delivery failed", partner=key)
-            wait = self.recheck_seconds
-        finally:
-            self.index.settle(subscription_id, history_id, mark, wait)
+        self, client: httpx.AsyncClient, key: str, subscription_id: UUID, history_id: UUID
+    ) -> Served:
+        """Posts one participant's events to one subscription, in order, until none is left,
+        one fails, or `RUN` went (the consent is looked at again before the next run)."""
+        found = self.plan(key, subscription_id, history_id)
+        if found is None or isinstance(found, float):
+            return Served(None, wait=found)
+        partner, subscription, history, deliveries, entries = found
+        endpoint = subscription.endpoint
+        assert endpoint is not None
+        served = Served(deliveries)
+        for entry in entries[:RUN]:
+            event = self.sharing.cloud_event(partner, history, entry)
+            secrets = partner.signing_secrets(self.clock())
+            # the receiver checks the signature's time against its own clock
+            answer = await post(client, endpoint, event, secrets, dt.datetime.now(dt.UTC))
+            now = self.clock()
+            served.posted += 1
+            if answer.accepted:
+                deliveries.delivered(entry.version, answer.status or 200, now)
+                served.accepted += 1
+                continue
+            if answer.gone:
+                served.gone = True
+                return served
+            reason = answer.reason or "failed"
+            deliveries.attempt_failed(entry.version, answer.status, reason, now, self.backoff)
+            served.failed += 1
+            if deliveries.failing is None:  # parked: the next event goes
+                log.warning("partner delivery parked", partner=key, reason=reason)
+                continue
+            log.info("partner delivery failed", partner=key, reason=reason)
+            served.wait = min(
+                (deliveries.failing.retry_at - now).total_seconds(), self.recheck_seconds
+            )
+            return served
+        if len(entries) > RUN:
+            served.wait = 0.0  # more to go, in the next run
+        return served
 
-    def next_for(self, key: str, subscription_id: UUID, history_id: UUID) -> Next | float | None:
-        """The next event for this subscription about this participant; or how many seconds
-        to wait before looking again (a retry not yet due); or None: nothing to send."""
+    def plan(
+        self, key: str, subscription_id: UUID, history_id: UUID
+    ) -> tuple[Partner, Subscription, SharedHistory, Deliveries, list[Entry]] | float | None:
+        """What goes to this subscription about this participant now, in order; or how many
+        seconds to wait before looking again (a retry not yet due); or None: nothing."""
         partner = self.index.partner(key)
         subscription = partner.subscriptions.get(subscription_id) if partner else None
         if partner is None or subscription is None or subscription.ended or partner.ended:
             return None
         history = self.sharing.history(history_id)
-        consent = history.consents.get(key)
-        if consent is None or history.erased:
+        if key not in history.consents or history.erased:
             return None
         deliveries = self.sharing.deliveries(subscription, history)
         now = self.clock()
         if deliveries.failing is not None and deliveries.failing.retry_at > now:
             until = (deliveries.failing.retry_at - now).total_seconds()
             return min(until, self.recheck_seconds)
-        for entry in self.sharing.entries(history, deliveries.delivered_up_to):
-            covering = self.sharing.visible(partner, history, entry)
-            if any(s.subscription_id == subscription_id for s in covering):
-                return Next(partner, subscription, history, entry)
-        return None
+        entries = [
+            entry
+            for entry in self.sharing.entries(history, deliveries.delivered_up_to)
+            if any(
+                s.subscription_id == subscription_id
+                for s in self.sharing.visible(partner, history, entry)
+            )
+        ]
+        if not entries:
+            return None
+        return partner, subscription, history, deliveries, entries
 
-    def record(self, sent: Next, answer: Answer, now: dt.datetime) -> float | None:
-        """Records what the receiver answered; returns how long to wait before the next
-        event of this participant (None: go on now)."""
-        sharing, partner = self.sharing, sent.partner
-        deliveries = sharing.deliveries(sent.subscription, sent.history)
-        if answer.accepted:
-            deliveries.delivered(sent.entry.version, answer.status or 200, now)
-            sharing.app.save(deliveries)
-            if partner.alert is not None:
-                sharing.recovered(partner.key, now)
-            return None
-        if answer.gone:
+    def _partner_changes(self, key: str, subscription_id: UUID, outcomes: list[Served]) -> None:
+        """What the outcomes say about the partner: a 410 ends the subscription; failures
+        start the stretch its contact hears of; a success ends it."""
+        now = self.clock()
+        partner = self.index.partner(key)
+        if partner is None:
+            return
+        if any(o.gone for o in outcomes):
             reason = "the receiver answered 410 Gone: it wants no more"
-            sharing.end_subscription(partner.key, sent.subscription.subscription_id, reason)
-            log.warning("subscription ended by its receiver", partner=partner.key)
-            return None
-        reason = answer.reason or "failed"
-        deliveries.attempt_failed(sent.entry.version, answer.status, reason, now, self.backoff)
-        sharing.app.save(deliveries)
-        if partner.alert is None:
-            sharing.failing_since(partner.key, now)
-        if deliveries.failing is None:  # parked: the next event goes
-            log.warning("partner delivery parked", partner=partner.key, reason=reason)
-            return None
-        log.info("partner delivery failed", partner=partner.key, reason=reason)
-        return min((deliveries.failing.retry_at - now).total_seconds(), self.recheck_seconds)
+            self.sharing.end_subscription(key, subscription_id, reason)
+            log.warning("subscription ended by its receiver", partner=key)
+        if partner.alert is None and any(o.failed for o in outcomes):
+            self.sharing.failing_since(key, now)
+        elif partner.alert is not None and any(o.accepted for o in outcomes):
+            self.sharing.recovered(key, now)
 
     async def alert_contacts(self) -> None:
         """One e-mail to the contact of each partner whose deliveries have failed for an

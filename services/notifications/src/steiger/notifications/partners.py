@@ -31,7 +31,7 @@ from steiger.notifications.domain.errors import (
     PartnerNotFound,
 )
 from steiger.notifications.domain.partners import Partner, Subscription
-from steiger.notifications.domain.shareable import Pseudonyms
+from steiger.notifications.domain.pseudonyms import Pseudonyms
 from steiger.notifications.domain.sharing import Deliveries, Entry, SharedHistory
 from steiger.notifications.partner_index import PartnerIndex
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict

@@ -16,13 +16,13 @@ from pydantic import AwareDatetime, BaseModel, EmailStr, Field, field_validator
 
 from steiger.notifications.domain.errors import NotYourFeed
 from steiger.notifications.domain.partners import FILTERED_ATTRIBUTES, Partner, Subscription
-from steiger.notifications.domain.shareable import SHAREABLE
 from steiger.notifications.domain.sharing import Deliveries
 from steiger.notifications.partner_delivery import post
 from steiger.notifications.partners import PartnerSharing
 from steiger.shared.access import EVERYONE, Role, admits, caller_of
 from steiger.shared.concurrency import off_the_loop, on_event_loop
 from steiger.shared.contracts.participant import PARTNER_KEY
+from steiger.shared.contracts.partners import SHAREABLE
 from steiger.shared.http import Strict
 
 router = APIRouter(tags=["chain partners"])

@@ -12,7 +12,6 @@ from uuid import UUID
 from eventsourcing.application import ProcessingEvent
 
 from steiger.notifications.domain.notifications import ParticipantNotifications
-from steiger.notifications.domain.shareable import SHAREABLE, minimised
 from steiger.notifications.domain.sharing import SharedHistory
 from steiger.notifications.domain.timing import ContactWindow, ReminderPolicy
 from steiger.shared.caseloads import CASE_REACTIONS
@@ -24,6 +23,7 @@ from steiger.shared.contracts.participant import (
     ParticipantRegistered,
     ParticipantStatusChanged,
 )
+from steiger.shared.contracts.partners import SHAREABLE, minimised
 from steiger.shared.contracts.planning import (
     ActionCancelled,
     ActionCompleted,

@@ -20,8 +20,8 @@ from steiger.notifications.domain.errors import (
     PartnerEnded,
     SubscriptionNotFound,
 )
-from steiger.notifications.domain.shareable import SHAREABLE
 from steiger.shared.contracts.participant import PARTNER_CATEGORIES
+from steiger.shared.contracts.partners import SHAREABLE
 
 FILTERED_ATTRIBUTES = ("programme", "municipality")
 """What a subscription may filter on: attributes every event a partner receives carries."""

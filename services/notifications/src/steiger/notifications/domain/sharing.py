@@ -1,7 +1,7 @@
 """What chain partners may see of a participant, and what each subscription was sent.
 
 `SharedHistory`, one per participant: every event a partner could ever receive about them,
-minimised (`steiger.notifications.domain.shareable`), in order, with the participant's
+minimised (`steiger.shared.contracts.partners`), in order, with the participant's
 consents to partners and the attributes subscriptions filter on. Kept for every participant,
 so that a consent that includes the past can be honoured; erasure ends it.
 
@@ -22,7 +22,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from steiger.notifications.domain.shareable import SHAREABLE
+from steiger.shared.contracts.partners import SHAREABLE
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,19 @@
-"""Which of Steiger's events a chain partner can receive, and which of their fields.
+"""The partners' contract: which of Steiger's events a chain partner can receive, and which of
+their fields. Published like the internal contracts (`steiger contracts`: JSON Schemas in
+shared/schemas/partners, docs/partners-asyncapi.json) and versioned with them: a partner event
+is its internal event's type, so a breaking change there is a new type here too.
 
 Everything not named here stays home: an event type not in `SHAREABLE` reaches no partner; a
 field not named for its type is left out. The contracts already carry no names and no free
 text; what this leaves out on top are the links between partners: ids are replaced by a
-pseudonym per partner (`Pseudonyms`), the mentor is not named, and a reward's rule and
-trigger (which quote ids) are not passed.
+pseudonym per partner (the notifications service's `Pseudonyms`), the mentor is not named, and
+a reward's rule and trigger (which quote ids) are not passed.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 from steiger.shared.contracts import bridge, participant, planning, rewards
 from steiger.shared.contracts.base import IntegrationEvent
@@ -90,28 +90,3 @@ def minimised(event: IntegrationEvent) -> dict[str, Any] | None:
         return None
     data = event.model_dump(mode="json", include={*shareable.fields, *shareable.ids})
     return {name: value for name, value in data.items() if value is not None}
-
-
-class Pseudonyms:
-    """The partner's own names for Steiger's ids: an HMAC of the id under a key per partner
-    (derived from one secret of the service), so the same participant is the same pseudonym
-    to a partner every time, and a different one to every other partner."""
-
-    def __init__(self, secret: bytes) -> None:
-        self._secret = secret
-
-    def of(self, partner: str, kind: str, id_: UUID | str) -> str:
-        key = hmac.new(self._secret, f"partner:{partner}".encode(), hashlib.sha256).digest()
-        digest = hmac.new(key, f"{kind}:{id_}".encode(), hashlib.sha256).digest()
-        return str(UUID(bytes=digest[:16], version=4))
-
-    def subject(self, partner: str, participant_id: UUID) -> str:
-        return self.of(partner, "participant", participant_id)
-
-    def data_for(self, partner: str, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
-        """A minimised event's data as this partner receives it: ids as their pseudonyms."""
-        ids = SHAREABLE[event_type].ids
-        return {
-            name: self.of(partner, name.removesuffix("_id"), value) if name in ids else value
-            for name, value in data.items()
-        }
