@@ -117,8 +117,10 @@ def test_the_image_s_install_step_gives_every_service_what_it_needs(tmp_path):
     arguments = install.split("uv sync", 1)[1].split()
     uv = ROOT / ".tools" / "bin" / "uv"
     environment = tmp_path / "image-venv"
+    # uv keeps a workspace member's wheel until its pyproject.toml changes: built afresh
+    ours = [f"--reinstall-package=steiger-{p}" for p in (*SERVICES, "web", "shared", "cli")]
     subprocess.run(
-        [str(uv) if uv.exists() else tool("uv"), "sync", *arguments, "--quiet"],
+        [str(uv) if uv.exists() else tool("uv"), "sync", *arguments, *ours, "--quiet"],
         cwd=ROOT,
         env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(environment)},
         check=True,

@@ -44,6 +44,7 @@ def own_database(postgres_dsn: str, prefix: str) -> tuple[dict[str, str], Path]:
         "STEIGER_AUDIT_KEY": a_key(),
         **{f"STEIGER_{s.upper()}_MASTER_KEY": a_key() for s in ("participant", "bridge",
                                                                 "planning", "rewards")},
+        "STEIGER_NOTIFICATIONS_PARTNER_SECRET": a_key(),
     }  # fmt: skip
     return env, Path(data_directory)
 

@@ -1,14 +1,20 @@
 """A realistic scenario played through the public APIs: several participants on the Dutch
 Bridge, goals with small action steps, some completed (on time or late), some missed, and the
-vouchers of the Alphen menu they earn."""
+vouchers of the Alphen menu they earn. A chain partner (debt counselling) listens on a local
+receiver; every other participant consents to share their plan and rewards with it, and the
+demo shows what the partner received."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
+import threading
 import time
 import uuid
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -49,6 +55,13 @@ ACTIONS = (
 
 
 def play(console: Console, participants: int, seed: int = 7) -> list[str]:
+    with PartnerReceiver() as receiver:
+        ids = _play(console, participants, seed, receiver)
+        _show_partner(console, receiver)
+    return ids
+
+
+def _play(console: Console, participants: int, seed: int, receiver: PartnerReceiver) -> list[str]:
     rng = random.Random(seed)
     # The demo works as a mentor would: signed in, on their own caseload, which the
     # participants they take in join.
@@ -56,6 +69,7 @@ def play(console: Console, participants: int, seed: int = 7) -> list[str]:
     administrator = SteigerClient(headers=bearer(Role.ADMINISTRATOR))
     try:
         administrator.register_mentor("Demo Mentor", DEMO_TEAM, mentor_id)
+        _listening_partner(administrator, receiver.url)
     finally:
         administrator.close()
     token = access_token(Role.MENTOR, subject=mentor_id, teams=())
@@ -79,6 +93,11 @@ def play(console: Console, participants: int, seed: int = 7) -> list[str]:
             }
             pid = client.register(name, household)
             ids.append(pid)
+            if n % 2 == 0:
+                client.grant_consent(
+                    pid, PARTNER, ["planning", "rewards"], client_reference=f"SH-DEMO-{n + 1}"
+                )
+                console.print(f"  {name} consents to share plan and rewards with {PARTNER}")
             intake = {c: rng.randint(1, 3) for c in BRIDGE_COLUMNS}
             client.assess(pid, intake, now - dt.timedelta(days=90))
             console.print(
@@ -161,5 +180,78 @@ def _show_progress(
             str(deadlines.get("completed_late", 0)),
             str(deadlines.get("missed", 0)),
             f"€ {view.get('rewards', {}).get('total', '0.00')}",
+        )
+    console.print(table)
+
+
+PARTNER = "schuldhulp-demo"
+
+
+class PartnerReceiver:
+    """A chain partner's webhook receiver on this machine: keeps what it is sent."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.received.append(json.loads(body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/steiger"
+
+    def __enter__(self) -> PartnerReceiver:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _listening_partner(client: SteigerClient, url: str) -> None:
+    """The demo's partner, subscribed to plans and rewards at this run's receiver (its
+    subscriptions of earlier runs end)."""
+    partners = client.get("notifications", "/partners")
+    if partners.status_code == 200 and any(p["key"] == PARTNER for p in partners.json()):
+        for old in client.get("notifications", f"/partners/{PARTNER}/subscriptions").json():
+            if not old["ended"]:
+                path = f"/partners/{PARTNER}/subscriptions/{old['subscription_id']}"
+                client.http.delete(client.base["notifications"] + path)
+    else:
+        client.register_partner(
+            PARTNER, "Schuldhulp (demo)", "00000001822477348000", "beheer@schuldhulp.example"
+        )
+    client.subscribe(PARTNER, ["nl.steiger.planning.*", "nl.steiger.rewards.*"], url)
+
+
+def _show_partner(console: Console, receiver: PartnerReceiver, quiet: float = 3.0) -> None:
+    """What the partner received, once nothing more came for `quiet` seconds."""
+    deadline, count = time.monotonic() + 30, -1
+    while len(receiver.received) != count and time.monotonic() < deadline:
+        count = len(receiver.received)
+        time.sleep(quiet)
+    table = Table(title=f"What {PARTNER} received (signed webhooks; pseudonyms of its own)")
+    for column in ("participant (its pseudonym)", "its reference", "events"):
+        table.add_column(column)
+    by_subject: dict[str, list[dict[str, Any]]] = {}
+    for event in receiver.received:
+        by_subject.setdefault(event["subject"], []).append(event)
+    for subject, events in by_subject.items():
+        kinds: dict[str, int] = {}
+        for e in events:
+            kind = e["type"].split(".")[3]
+            kinds[kind] = kinds.get(kind, 0) + 1
+        table.add_row(
+            subject[:8] + "…",
+            events[0].get("clientreference", ""),
+            ", ".join(f"{n} {kind}" for kind, n in kinds.items()),
         )
     console.print(table)

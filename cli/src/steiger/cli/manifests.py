@@ -97,7 +97,9 @@ def deployment(service: str) -> Manifest:
     if service in SEALS_CASE_TEXTS:
         env.append(secret_env(f"{prefix}MASTER_KEY", f"steiger-{service}-keys", "master-key"))
     if service == "notifications":
-        env.append(secret_env(f"{prefix}FEED_SECRET", "steiger-notifications-keys", "feed-secret"))
+        keys = "steiger-notifications-keys"
+        env.append(secret_env(f"{prefix}FEED_SECRET", keys, "feed-secret"))
+        env.append(secret_env(f"{prefix}PARTNER_SECRET", keys, "partner-secret"))
     return workload(service, env)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import httpx
+import aiohttp
 import structlog
 from standardwebhooks import Webhook
 
@@ -74,7 +74,7 @@ class Answer:
 
 
 async def post(
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     endpoint: str,
     event: dict[str, Any],
     secrets: list[str],
@@ -89,17 +89,30 @@ async def post(
         "webhook-signature": signatures,
     }
     try:
-        response = await client.post(endpoint, content=body.encode(), headers=headers)
-    except httpx.TimeoutException:
+        async with client.post(
+            endpoint, data=body.encode(), headers=headers, allow_redirects=False
+        ) as response:
+            status = response.status
+            await response.read()  # the connection is reused only once the answer was read
+    except TimeoutError:
         return Answer(None, "no answer in time")
-    except httpx.HTTPError as error:
+    except aiohttp.ClientError as error:
         return Answer(None, f"unreachable: {type(error).__name__}")
-    status = response.status_code
     if 200 <= status < 300:
         return Answer(status)
     if 300 <= status < 400:
         return Answer(status, f"answered {status}: redirects are not followed")
     return Answer(status, f"answered {status}")
+
+
+def webhook_client(timeout: float, connections: int) -> aiohttp.ClientSession:
+    """A session for one subscription's webhooks: at most `connections` at a time, each
+    attempt given up after `timeout` seconds."""
+    return aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=timeout),
+        connector=aiohttp.TCPConnector(limit=connections),
+        trust_env=False,
+    )
 
 
 class PartnerDelivery:
@@ -148,9 +161,8 @@ class PartnerDelivery:
                 task.cancel()
             await asyncio.gather(*workers.values(), return_exceptions=True)
 
-    def client(self) -> httpx.AsyncClient:
-        limits = httpx.Limits(max_connections=self.concurrency)
-        return httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, limits=limits)
+    def client(self) -> aiohttp.ClientSession:
+        return webhook_client(self.timeout, self.concurrency)
 
     async def serve(self, key: str, subscription_id: UUID) -> None:
         async with self.client() as client:
@@ -159,7 +171,7 @@ class PartnerDelivery:
                     await asyncio.sleep(self.poll_seconds)
 
     async def serve_ready(
-        self, client: httpx.AsyncClient, key: str, subscription_id: UUID
+        self, client: aiohttp.ClientSession, key: str, subscription_id: UUID
     ) -> list[UUID]:
         """Serves the participants whose turn it is (up to `concurrency`) side by side, and
         records what became of their deliveries in one transaction; returns whose histories
@@ -206,7 +218,7 @@ class PartnerDelivery:
                         served |= new
 
     async def serve_history(
-        self, client: httpx.AsyncClient, key: str, subscription_id: UUID, history_id: UUID
+        self, client: aiohttp.ClientSession, key: str, subscription_id: UUID, history_id: UUID
     ) -> Served:
         """Posts one participant's events to one subscription, in order, until none is left,
         one fails, or `RUN` went (the consent is looked at again before the next run)."""

@@ -10,14 +10,13 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
-import httpx
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import AwareDatetime, BaseModel, EmailStr, Field, field_validator
 
 from steiger.notifications.domain.errors import NotYourFeed
 from steiger.notifications.domain.partners import FILTERED_ATTRIBUTES, Partner, Subscription
 from steiger.notifications.domain.sharing import Deliveries
-from steiger.notifications.partner_delivery import post
+from steiger.notifications.partner_delivery import post, webhook_client
 from steiger.notifications.partners import PartnerSharing
 from steiger.shared.access import EVERYONE, Role, admits, caller_of
 from steiger.shared.concurrency import off_the_loop, on_event_loop
@@ -383,7 +382,7 @@ async def _resend(
     event = sharing.cloud_event(partner, sent.history, sent.entry)
     now = dt.datetime.now(dt.UTC)
     assert sent.subscription.endpoint is not None
-    async with httpx.AsyncClient(timeout=10.0, follow_redirects=False) as client:
+    async with webhook_client(timeout=10.0, connections=1) as client:
         answer = await post(
             client, sent.subscription.endpoint, event, partner.signing_secrets(now), now
         )

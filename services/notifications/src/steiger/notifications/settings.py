@@ -9,7 +9,7 @@ from pydantic_settings import SettingsConfigDict
 
 from steiger.notifications.domain.sharing import RETRY_AFTER
 from steiger.shared.services import DEFAULT_PORTS, url_of
-from steiger.shared.settings import ServiceSettings, secret_kept_in
+from steiger.shared.settings import ServiceSettings, key_from, secret_kept_in
 
 
 class Settings(ServiceSettings):
@@ -52,7 +52,7 @@ class Settings(ServiceSettings):
     partner_secret: SecretStr | None = None
     """Derives the partners' pseudonyms and feed cursors (base64, 32 bytes); made once in the
     var directory by default. Changing it gives every participant new pseudonyms."""
-    partner_concurrency: int = Field(4, ge=1, le=64)
+    partner_concurrency: int = Field(8, ge=1, le=64)
     """Participants served side by side per partner subscription (each one's events in order)."""
     partner_timeout_seconds: float = Field(10.0, gt=0, le=60)
     """How long a partner's receiver may take to answer before the attempt counts as failed."""
@@ -69,9 +69,15 @@ class Settings(ServiceSettings):
         return tuple(dt.timedelta(seconds=s) for s in self.partner_backoff_seconds)
 
     def partner_secret_bytes(self) -> bytes:
-        if self.partner_secret is not None:
-            return base64.b64decode(self.partner_secret.get_secret_value())
-        return secret_kept_in(self.var_dir, "notifications-partners.key")
+        """Every process of the service must derive the same pseudonyms: on PostgreSQL (more
+        processes, on more machines) it is therefore required."""
+        return key_from(
+            self.partner_secret,
+            "STEIGER_NOTIFICATIONS_PARTNER_SECRET",
+            self.var_dir,
+            "notifications-partners.key",
+            required=self.database_url is not None,
+        )
 
     def feed_secret_bytes(self) -> bytes:
         if self.feed_secret is not None:
