@@ -25,8 +25,13 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def fuzzed_system(tmp_path_factory):
     # unknown participant ids are what a fuzzer sends most: answer them without the wait
+    # and a partner's feed waits no longer for an event than that
     running = start_system(
-        tmp_path_factory.mktemp("fuzzed"), {"STEIGER_REGISTRATION_WAIT_SECONDS": "0.05"}
+        tmp_path_factory.mktemp("fuzzed"),
+        {
+            "STEIGER_REGISTRATION_WAIT_SECONDS": "0.05",
+            "STEIGER_NOTIFICATIONS_PARTNER_FEED_WAIT_SECONDS": "0.05",
+        },
     )
     yield running
     running.stop()

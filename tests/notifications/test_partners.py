@@ -5,6 +5,7 @@ signed, in order, retried, parked and resent. (Over the real broker: tests/integ
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as dt
 import json
 import uuid
@@ -50,6 +51,7 @@ def service(tmp_path):
     clock = Clock(NOW)
     sharing = service_parts.state["partner_sharing"]
     told: list[str] = []
+    counted: collections.Counter[tuple[str, str]] = collections.Counter()
     delivery = PartnerDelivery(
         sharing,
         app.partner_index,
@@ -57,9 +59,12 @@ def service(tmp_path):
         clock=clock,
         timeout=2.0,
         recheck_seconds=0.0,
+        counted=lambda partner, how, n: counted.update({(partner, how): n}),
     )
     with TestClient(build_api(service_parts), headers=staff()) as client:
-        yield Service(client, app, Feeder(app), delivery, clock, told)
+        service = Service(client, app, Feeder(app), delivery, clock, told)
+        service.counted = counted
+        yield service
 
 
 class Service:
@@ -259,6 +264,7 @@ def test_a_receiver_answering_500_three_times_gets_the_event_once_it_answers(ser
         log = service.client.get("/partners/schuldhulp/deliveries").json()
         assert [a["outcome"] for a in log] == ["failed"] * 3 + ["delivered"] * 2
         assert [a["status"] for a in log] == [500, 500, 500, 200, 200]
+        assert service.counted == {("schuldhulp", "failed"): 3, ("schuldhulp", "accepted"): 2}
 
 
 def test_a_receiver_down_for_a_day_gets_everything_in_order_and_the_contact_is_told(service):
@@ -386,3 +392,14 @@ def test_filters_narrow_a_subscription_to_a_municipality(service):
         service.goal(pid)
 
     assert [e["municipality"] for e in service.pull("schuldhulp")["events"]] == ["Leiden"]
+
+
+@pytest.mark.parametrize("cursor", ["²", "1.é", "9" * 40, "-1.x", "."])
+def test_a_cursor_that_is_not_one_is_refused_not_a_crash(service, cursor):
+    service.register("schuldhulp")
+    answer = service.client.get(
+        "/partners/schuldhulp/events",
+        params={"after": cursor},
+        headers=partner_headers("partner-schuldhulp"),
+    )
+    assert answer.status_code in (403, 422), answer.text

@@ -99,15 +99,6 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         hmac.new(partner_secret, b"feed cursors", hashlib.sha256).digest(),
         settings.source,
     )
-    partner_delivery = PartnerDelivery(
-        sharing,
-        application.partner_index,
-        contact_teller(available["email"]),
-        concurrency=settings.partner_concurrency,
-        timeout=settings.partner_timeout_seconds,
-        recheck_seconds=settings.partner_recheck_seconds,
-        backoff=settings.partner_backoff(),
-    )
     for channel in available.values():
         if isinstance(channel, MailDropChannel):  # Steiger's own copies: erased with the rest
             application.on_forgetting(channel.forget)
@@ -127,6 +118,23 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         "Notifications finished, by how: sent, failed, skipped, cancelled",
         ["outcome"],
         registry=metrics.registry,
+    )
+    partner_deliveries = Counter(
+        "steiger_partner_deliveries",
+        "Webhook deliveries to chain partners, by partner and how they ended: accepted (2xx), "
+        "failed (to be tried again), parked (failing for three days)",
+        ["partner", "outcome"],
+        registry=metrics.registry,
+    )
+    partner_delivery = PartnerDelivery(
+        sharing,
+        application.partner_index,
+        contact_teller(available["email"]),
+        concurrency=settings.partner_concurrency,
+        timeout=settings.partner_timeout_seconds,
+        recheck_seconds=settings.partner_recheck_seconds,
+        backoff=settings.partner_backoff(),
+        counted=lambda partner, outcome, n: partner_deliveries.labels(partner, outcome).inc(n),
     )
     application.outcome_listener = lambda outcome: finished.labels(outcome).inc()
     waiting = Gauge(
@@ -154,7 +162,10 @@ def parts(settings: Settings | None = None) -> ServiceParts:
             periodic(dispatcher.run_once, settings.dispatch_seconds, "notifications dispatched"),
             partner_delivery.run,
         ],
-        state={"partner_sharing": sharing},
+        state={
+            "partner_sharing": sharing,
+            "longest_feed_wait": settings.partner_feed_wait_seconds,
+        },
     )
 
 

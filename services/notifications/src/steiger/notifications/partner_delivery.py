@@ -54,6 +54,7 @@ class Served:
     posted: int = 0
     accepted: int = 0
     failed: int = 0
+    parked: int = 0
     gone: bool = False
 
 
@@ -127,6 +128,7 @@ class PartnerDelivery:
         recheck_seconds: float = 30.0,
         poll_seconds: float = 0.05,
         backoff: tuple[dt.timedelta, ...] = RETRY_AFTER,
+        counted: Callable[[str, str, int], None] | None = None,
     ) -> None:
         self.sharing, self.index, self.tell_contact = sharing, index, tell_contact
         self.clock, self.concurrency, self.timeout = clock, concurrency, timeout
@@ -134,6 +136,8 @@ class PartnerDelivery:
         """At most this long between looks at a failing delivery (its retry may be due)."""
         self.poll_seconds = poll_seconds
         self.backoff = backoff
+        self.counted = counted
+        """Told, per round, how many deliveries to a partner ended how (the metrics)."""
 
     async def run(self) -> None:
         """Starts and stops a worker per subscription with an endpoint, as they come and go."""
@@ -198,6 +202,11 @@ class PartnerDelivery:
             log.exception("partner deliveries not recorded; they go again", partner=key)
             outcomes = [Served(None, wait=self.recheck_seconds) for _ in outcomes]
         self._partner_changes(key, subscription_id, outcomes)
+        if self.counted is not None:
+            for how in ("accepted", "failed", "parked"):
+                done = sum(getattr(o, how) for o in outcomes)
+                if done:
+                    self.counted(key, how, done)
         for (history_id, mark), outcome in zip(ready, outcomes, strict=True):
             self.index.settle(subscription_id, history_id, mark, outcome.wait)
         return [h for h, _ in ready]
@@ -245,10 +254,11 @@ class PartnerDelivery:
                 return served
             reason = answer.reason or "failed"
             deliveries.attempt_failed(entry.version, answer.status, reason, now, self.backoff)
-            served.failed += 1
             if deliveries.failing is None:  # parked: the next event goes
+                served.parked += 1
                 log.warning("partner delivery parked", partner=key, reason=reason)
                 continue
+            served.failed += 1
             log.info("partner delivery failed", partner=key, reason=reason)
             served.wait = min(
                 (deliveries.failing.retry_at - now).total_seconds(), self.recheck_seconds
@@ -270,7 +280,7 @@ class PartnerDelivery:
         history = self.sharing.history(history_id)
         if key not in history.consents or history.erased:
             return None
-        deliveries = self.sharing.deliveries(subscription, history)
+        deliveries = self.sharing.deliveries(partner, subscription, history)
         now = self.clock()
         if deliveries.failing is not None and deliveries.failing.retry_at > now:
             until = (deliveries.failing.retry_at - now).total_seconds()
@@ -298,7 +308,7 @@ class PartnerDelivery:
             reason = "the receiver answered 410 Gone: it wants no more"
             self.sharing.end_subscription(key, subscription_id, reason)
             log.warning("subscription ended by its receiver", partner=key)
-        if partner.alert is None and any(o.failed for o in outcomes):
+        if partner.alert is None and any(o.failed or o.parked for o in outcomes):
             self.sharing.failing_since(key, now)
         elif partner.alert is not None and any(o.accepted for o in outcomes):
             self.sharing.recovered(key, now)

@@ -128,7 +128,3 @@ class PartnerIndex:
                 del queue[history_id]
             else:
                 queue[history_id] = (time.monotonic() + wait, mark)
-
-    def waiting(self, subscription_id: UUID) -> int:
-        with self._lock:
-            return len(self._pending.get(subscription_id, {}))

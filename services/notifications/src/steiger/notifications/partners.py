@@ -217,9 +217,9 @@ class PartnerSharing:
         """The store position a cursor of this partner stands for; `NotYourFeed` for a cursor
         that is not this partner's (or not a cursor)."""
         position, _, mac = cursor.partition(".")
-        if not position.isdigit() or len(position) > 18:
+        if not (position.isascii() and position.isdigit() and len(position) <= 18):
             raise InvalidPartner("not a cursor of this feed", field="after")
-        if not hmac.compare_digest(mac, self._mac(partner, int(position))):
+        if not hmac.compare_digest(mac.encode(), self._mac(partner, int(position)).encode()):
             raise NotYourFeed("this cursor is not one of your feed's")
         return int(position)
 
@@ -257,7 +257,6 @@ class PartnerSharing:
                     e.event_type,
                     e.data,
                     e.occurred_at,
-                    notification.id,
                 )
                 if self.visible(partner, history, entry):
                     found.append(self.cloud_event(partner, history, entry))
@@ -268,20 +267,17 @@ class PartnerSharing:
 
     # -- webhook deliveries -----------------------------------------------------------------
 
-    def deliveries(self, subscription: Subscription, history: SharedHistory) -> Deliveries:
+    def deliveries(
+        self, partner: Partner, subscription: Subscription, history: SharedHistory
+    ) -> Deliveries:
+        """What the subscription's webhook delivered of the participant's history so far."""
         found = self.app.find(
             Deliveries.create_id(subscription.subscription_id, history.participant_id),
             Deliveries,
         )
         return found or Deliveries(
-            self.partner_key_of(subscription), subscription.subscription_id, history.participant_id
+            partner.key, subscription.subscription_id, history.participant_id
         )
-
-    def partner_key_of(self, subscription: Subscription) -> str:
-        for partner in self.index.partners():
-            if subscription.subscription_id in partner.subscriptions:
-                return partner.key
-        raise PartnerNotFound(f"no partner has subscription {subscription.subscription_id}")
 
     @retry_on_conflict
     def failing_since(self, key: str, now: dt.datetime) -> None:
@@ -409,7 +405,7 @@ class PartnerSharing:
             for subscription in partner.active_subscriptions():
                 if subscription.endpoint is None:
                     continue
-                deliveries = self.deliveries(subscription, history)
+                deliveries = self.deliveries(partner, subscription, history)
                 parked += len(deliveries.parked)
                 failing += deliveries.failing is not None
                 start = deliveries.delivered_up_to

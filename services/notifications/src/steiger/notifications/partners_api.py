@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 from pydantic import AwareDatetime, BaseModel, EmailStr, Field, field_validator
 
 from steiger.notifications.domain.errors import NotYourFeed
@@ -23,11 +23,14 @@ from steiger.shared.concurrency import off_the_loop, on_event_loop
 from steiger.shared.contracts.participant import PARTNER_KEY
 from steiger.shared.contracts.partners import SHAREABLE
 from steiger.shared.http import Strict
+from steiger.shared.openapi import problems
 
 router = APIRouter(tags=["chain partners"])
 ADMINISTRATION = (Role.ADMINISTRATOR,)
 WATCHING = (Role.ADMINISTRATOR, Role.OPERATOR)
 LONGEST_WAIT = 30.0
+LAST_POSITION = 2**63 - 1
+"""The largest position a store holds (a signed 64-bit integer)."""
 
 
 def _sharing(request: Request) -> PartnerSharing:
@@ -124,6 +127,7 @@ def _subscription_out(s: Subscription) -> SubscriptionOut:
     status_code=status.HTTP_201_CREATED,
     summary="Register a chain partner; answers its first webhook signing secret, once",
     dependencies=[admits(*ADMINISTRATION)],
+    responses=problems(409),
 )
 @on_event_loop
 def register(body: NewPartner, sharing: Sharing) -> Secret:
@@ -136,7 +140,9 @@ def partners(sharing: Sharing) -> list[PartnerOut]:
     return [_partner_out(p) for p in sharing.index.partners()]
 
 
-@router.get("/partners/{key}", dependencies=[admits(*WATCHING, Role.PARTNER)])
+@router.get(
+    "/partners/{key}", dependencies=[admits(*WATCHING, Role.PARTNER)], responses=problems(403)
+)
 @on_event_loop
 def partner(key: str, request: Request, sharing: Sharing) -> PartnerOut:
     return _partner_out(_own_partner(request, sharing, key))
@@ -146,6 +152,7 @@ def partner(key: str, request: Request, sharing: Sharing) -> PartnerOut:
     "/partners/{key}",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[admits(*ADMINISTRATION)],
+    responses=problems(410),
 )
 @on_event_loop
 def change(key: str, body: PartnerIn, sharing: Sharing) -> None:
@@ -157,6 +164,7 @@ def change(key: str, body: PartnerIn, sharing: Sharing) -> None:
     status_code=status.HTTP_204_NO_CONTENT,
     summary="End a partner: every subscription ends, nothing more goes out",
     dependencies=[admits(*ADMINISTRATION)],
+    responses=problems(410),
 )
 @on_event_loop
 def end(key: str, sharing: Sharing) -> None:
@@ -168,6 +176,7 @@ def end(key: str, sharing: Sharing) -> None:
     status_code=status.HTTP_201_CREATED,
     summary="A new signing secret; the previous one still signs for seven days beside it",
     dependencies=[admits(*ADMINISTRATION)],
+    responses=problems(410),
 )
 @on_event_loop
 def rotate_secret(key: str, sharing: Sharing) -> Secret:
@@ -231,6 +240,7 @@ class SubscriptionCreated(BaseModel):
     "/partners/{key}/subscriptions",
     status_code=status.HTTP_201_CREATED,
     dependencies=[admits(*ADMINISTRATION, Role.PARTNER)],
+    responses=problems(403, 410),
 )
 @on_event_loop
 def subscribe(
@@ -253,6 +263,7 @@ def subscriptions(key: str, request: Request, sharing: Sharing) -> list[Subscrip
     "/partners/{key}/subscriptions/{subscription_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[admits(*ADMINISTRATION, Role.PARTNER)],
+    responses=problems(403, 410),
 )
 @on_event_loop
 def change_subscription(
@@ -266,6 +277,7 @@ def change_subscription(
     "/partners/{key}/subscriptions/{subscription_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[admits(*ADMINISTRATION, Role.PARTNER)],
+    responses=problems(403, 410),
 )
 @on_event_loop
 def end_subscription(key: str, subscription_id: UUID, request: Request, sharing: Sharing) -> None:
@@ -311,6 +323,7 @@ class Feed(BaseModel):
     "/partners/{key}/events",
     summary="The partner's feed: what it may see, in order, from a cursor or a time",
     dependencies=[admits(Role.PARTNER)],
+    responses=problems(403),
 )
 async def events(
     key: str,
@@ -329,6 +342,7 @@ async def events(
 ) -> Feed:
     partner = _own_partner(request, sharing, key)
     position = sharing.position_of(key, after) if after else 0
+    wait = min(wait, request.app.state.longest_feed_wait)
     deadline = asyncio.get_running_loop().time() + wait
     while True:
         page = await off_the_loop(sharing.feed, partner, position, None if after else since, limit)
@@ -357,12 +371,13 @@ class Attempt(BaseModel):
     "/partners/{key}/deliveries",
     summary="The partner's delivery log: every attempt, its answer and time",
     dependencies=[admits(*WATCHING, Role.PARTNER)],
+    responses=problems(403),
 )
 def deliveries(
     key: str,
     request: Request,
     sharing: Sharing,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=LAST_POSITION - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[Attempt]:
     partner = _own_partner(request, sharing, key)
@@ -395,7 +410,9 @@ async def _resend(
     summary="Send a parked or past delivery again, now; answers what the receiver said",
     dependencies=[admits(*WATCHING)],
 )
-async def resend(key: str, position: int, sharing: Sharing) -> Resent:
+async def resend(
+    key: str, position: Annotated[int, Path(ge=1, le=LAST_POSITION)], sharing: Sharing
+) -> Resent:
     partner = sharing.partner(key)
     deliveries, version = sharing.attempt_at(partner, position)
     return await _resend(sharing, partner, deliveries, version)

@@ -65,6 +65,9 @@ class Settings(ServiceSettings):
     """Pauses between attempts of a failing partner delivery (JSON list); the last repeats
     until the delivery has failed for three days and is parked."""
 
+    partner_feed_wait_seconds: float = Field(30.0, ge=0, le=30)
+    """The longest a feed request waits for an event (`wait`), however long it asks."""
+
     def partner_backoff(self) -> tuple[dt.timedelta, ...]:
         return tuple(dt.timedelta(seconds=s) for s in self.partner_backoff_seconds)
 

@@ -44,8 +44,6 @@ class Entry:
     data: dict[str, Any]
     time: dt.datetime
     """When it happened, as the service that recorded it stamped it."""
-    position: int | None = None
-    """Its place in the service's store: the pull feed's cursor."""
 
 
 class SharedHistory(Aggregate):
@@ -235,6 +233,3 @@ class Deliveries(Aggregate):
             self.parked = (*self.parked, version)
         elif outcome == "resent" and status is not None and 200 <= status < 300:
             self.parked = tuple(v for v in self.parked if v != version)
-
-    def waiting_until(self) -> dt.datetime | None:
-        return self.failing.retry_at if self.failing else None
