@@ -25,6 +25,8 @@ from steiger.shared.contracts.partners import SHAREABLE
 
 FILTERED_ATTRIBUTES = ("programme", "municipality")
 """What a subscription may filter on: attributes every event a partner receives carries."""
+WILDCARDS = tuple(f"nl.steiger.{category}.*" for category in PARTNER_CATEGORIES)
+"""A subscription to every shareable event of a category."""
 SECRET_OVERLAP = dt.timedelta(days=7)
 """How long a rotated-out secret still signs, beside the new one, so the partner can switch."""
 
@@ -224,12 +226,6 @@ class Partner(Aggregate):
         }
 
 
-def category_of(event_type: str) -> str | None:
-    """`planning` for `nl.steiger.planning.goal-set.v1`; None for a type not Steiger's."""
-    parts = event_type.split(".")
-    return parts[2] if len(parts) >= 4 and parts[:2] == ["nl", "steiger"] else None
-
-
 def _checked(
     types: list[str], filters: dict[str, list[str]]
 ) -> tuple[list[str], dict[str, list[str]]]:
@@ -239,11 +235,9 @@ def _checked(
         raise InvalidSubscription("name at least one event type", field="types")
     for i, pattern in enumerate(types):
         if pattern.endswith(".*"):
-            category = category_of(pattern[:-2] + ".x.v1")
-            if pattern != f"nl.steiger.{category}.*" or category not in PARTNER_CATEGORIES:
+            if pattern not in WILDCARDS:
                 raise InvalidSubscription(
-                    f"unknown category wildcard {pattern!r}; known: "
-                    + ", ".join(f"nl.steiger.{c}.*" for c in PARTNER_CATEGORIES),
+                    f"unknown category wildcard {pattern!r}; known: {', '.join(WILDCARDS)}",
                     field=f"types.{i}",
                 )
         elif pattern not in SHAREABLE:
