@@ -42,8 +42,8 @@ FEED_PAGE = 100
 
 
 @dataclass(frozen=True)
-class Next:
-    """An event to post to a subscription's endpoint."""
+class Resend:
+    """A delivery to post again: to whom, where, and which event of whose history."""
 
     partner: Partner
     subscription: Subscription
@@ -366,7 +366,7 @@ class PartnerSharing:
                     found.extend((deliveries, version) for version in deliveries.parked)
         return found
 
-    def resendable(self, partner: Partner, deliveries: Deliveries, version: int) -> Next:
+    def resendable(self, partner: Partner, deliveries: Deliveries, version: int) -> Resend:
         """What a resend of this delivery posts, if the partner may still see it."""
         subscription = partner.subscriptions.get(deliveries.subscription_id)
         if subscription is None or subscription.ended or subscription.endpoint is None:
@@ -381,7 +381,7 @@ class PartnerSharing:
                 "the participant's consent (or its erasure or restriction) no longer lets "
                 "this event go to the partner"
             )
-        return Next(partner, subscription, history, entry)
+        return Resend(partner, subscription, history, entry)
 
     @retry_on_conflict
     def record_resend(
