@@ -170,10 +170,11 @@ def test_steiger_token_refuses_when_a_real_issuer_is_configured(tmp_path):
 
 def test_a_verified_token_is_remembered_until_it_expires(issuer):
     verifier = verifier_of(issuer)
-    soon = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=verifier.leeway - 1)
-    token = issuer.mint("m", ["mentor"], exp=soon)  # expires (with the skew) in a second
+    # expires (with the skew) in two to three seconds: `exp` is whole seconds, cut down
+    soon = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=verifier.leeway - 3)
+    token = issuer.mint("m", ["mentor"], exp=soon)
     assert verifier.verify(token) is verifier.verify(token)  # the second one remembered
-    time.sleep(1.5)
+    time.sleep(3.5)
     with pytest.raises(InvalidToken, match="expired"):
         verifier.verify(token)
 
