@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 import time
 
 import httpx
@@ -27,6 +30,11 @@ FAST = {
 """Retries in a third of a second, a receiver that does not answer in two gives up."""
 PLANNING, BRIDGE = "nl.steiger.planning.*", "nl.steiger.bridge.*"
 ASSESSED = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
+
+
+def steiger(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "steiger.cli", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
 
 
 def received(receiver: HttpReceiver) -> list[dict]:
@@ -128,6 +136,22 @@ def test_partners_get_what_participants_consented_to_and_nothing_else(tmp_path, 
             assert feed_of(system, "schuldhulp") == [
                 e for e in to_debts if e["subject"] != withdrawn
             ]
+
+            # a past delivery sent again from the command line: the very event, its id kept
+            cli = {
+                **os.environ,
+                "STEIGER_NOTIFICATIONS_PORT": system.services["notifications"].url.rsplit(":")[-1],
+                "STEIGER_TOKEN": system.token(Role.OPERATOR),
+            }
+            logged = steiger("partners", "log", "schuldhulp", env=cli)
+            assert logged.returncode == 0 and "delivered" in logged.stdout, logged.stdout
+            log = client.get("notifications", "/partners/schuldhulp/deliveries").json()
+            first = next(a for a in log if a["outcome"] == "delivered")
+            resent = steiger("partners", "resend", "schuldhulp", str(first["position"]), env=cli)
+            assert resent.returncode == 0 and "1 of 1 accepted" in resent.stdout, resent.stdout
+            e2e.wait_until(lambda: len(debts.requests) == 4, timeout=10, interval=0.05)
+            again = debts.requests[-1].json()
+            assert again["id"] == first["event_id"] and again in to_debts
 
             # erasure ends what was still to go
             health.statuses = [503] * 1000
