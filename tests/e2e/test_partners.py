@@ -146,9 +146,14 @@ def test_partners_get_what_participants_consented_to_and_nothing_else(tmp_path, 
             logged = steiger("partners", "log", "schuldhulp", env=cli)
             assert logged.returncode == 0 and "delivered" in logged.stdout, logged.stdout
             log = client.get("notifications", "/partners/schuldhulp/deliveries").json()
-            first = next(a for a in log if a["outcome"] == "delivered")
+            delivered = [a for a in log if a["outcome"] == "delivered"]
+            first = next(a for a in delivered if a["subject"] != withdrawn)
             resent = steiger("partners", "resend", "schuldhulp", str(first["position"]), env=cli)
             assert resent.returncode == 0 and "1 of 1 accepted" in resent.stdout, resent.stdout
+            # but not one of the participant who withdrew: their consent no longer lets it go
+            theirs = next(a for a in delivered if a["subject"] == withdrawn)
+            refused = steiger("partners", "resend", "schuldhulp", str(theirs["position"]), env=cli)
+            assert refused.returncode == 1 and "409" in refused.stdout, refused.stdout
             e2e.wait_until(lambda: len(debts.requests) == 4, timeout=10, interval=0.05)
             again = debts.requests[-1].json()
             assert again["id"] == first["event_id"] and again in to_debts
