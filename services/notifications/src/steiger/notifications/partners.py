@@ -157,11 +157,6 @@ class PartnerSharing:
         partner.end_subscription(subscription_id, reason)
         self.app.save(partner)
 
-    def partner_of_client(self, client_id: str | None) -> Partner | None:
-        return next(
-            (p for p in self.index.partners() if p.client_id == client_id and not p.ended), None
-        )
-
     # -- who sees what --------------------------------------------------------------------
 
     def history(self, history_id: UUID) -> SharedHistory:
@@ -179,13 +174,7 @@ class PartnerSharing:
         """The history's entries after version `after`, in order."""
         for e in self.app.events.get(history.id, gt=after):
             if isinstance(e, SharedHistory.Shared):
-                yield Entry(
-                    history.participant_id,
-                    e.originator_version,
-                    e.event_type,
-                    e.data,
-                    e.occurred_at,
-                )
+                yield Entry.of(history.participant_id, e)
 
     def cloud_event(self, partner: Partner, history: SharedHistory, entry: Entry) -> dict[str, Any]:
         """The entry as this partner receives it: CloudEvents 1.0 (NL GOV profile), the
@@ -251,13 +240,7 @@ class PartnerSharing:
                     position = notification.id
                     continue
                 history = self.history(e.originator_id)
-                entry = Entry(
-                    history.participant_id,
-                    e.originator_version,
-                    e.event_type,
-                    e.data,
-                    e.occurred_at,
-                )
+                entry = Entry.of(history.participant_id, e)
                 if self.visible(partner, history, entry):
                     found.append(self.cloud_event(partner, history, entry))
                 position = notification.id

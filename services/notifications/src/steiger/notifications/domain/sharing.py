@@ -45,6 +45,17 @@ class Entry:
     time: dt.datetime
     """When it happened, as the service that recorded it stamped it."""
 
+    @classmethod
+    def of(cls, participant_id: UUID, shared: Any) -> Entry:
+        """The entry a `SharedHistory.Shared` event of the participant's history records."""
+        return cls(
+            participant_id,
+            shared.originator_version,
+            shared.event_type,
+            shared.data,
+            shared.occurred_at,
+        )
+
 
 class SharedHistory(Aggregate):
     if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
