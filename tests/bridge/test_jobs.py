@@ -97,9 +97,57 @@ def test_the_dutch_catalogue_comes_from_table_5_and_says_what_is_illustrative(ap
 def test_a_participants_jobs_follow_their_household(api, intake):
     p = uuid.uuid4()
     app = api.app.state.application
-    intake(app, p)
+    intake(app, p, municipality="Zoeterwoude")  # no housing factor: the table's own row
     answer = api.get(f"/participants/{p}/jobs").json()
     assert answer["index_monthly"] == "2150.00"  # one adult, the Dutch table
     assert {j["occupation"] for j in answer["covering_jobs"]} >= {"Kraanmachinist"}
     assert all(Decimal(j["monthly_wage"]) >= Decimal("2150") for j in answer["covering_jobs"])
     assert api.get(f"/participants/{uuid.uuid4()}/jobs").status_code == 409
+    in_leiden = uuid.uuid4()
+    intake(app, in_leiden)  # housing × 1.15: no starting wage of the catalogue covers it
+    answer = api.get(f"/participants/{in_leiden}/jobs").json()
+    assert answer["index_monthly"] == "2277.50" and answer["covering_jobs"] == []
+
+
+@pytest.mark.parametrize(
+    ("wage", "training", "expected"),
+    [("3245.00", "2", "hot"), ("2109.25", "1.5", "smart-start"), ("2109.24", "0", None),
+     ("4000.00", "2.5", None)],
+)  # fmt: skip
+def test_a_job_of_ones_own_is_classified_against_the_index(api, wage, training, expected):
+    body = {"title": "Doktersassistent", "monthly_wage": wage, "training_years": training}
+    answer = api.post("/jobs/classify", json=body).json()
+    assert answer["index"]["household_type"] == "1a1p1s"  # Table 2's household
+    assert answer["index"]["monthly"] == "3245.00"  # 2109.25 is 65 % of it
+    assert answer["class"] == expected
+    assert "vacancies_5y" in answer["not_assessed"]
+
+
+def test_a_job_of_ones_own_against_another_household_and_municipality(api):
+    body = {
+        "title": "Kraanmachinist",
+        "monthly_wage": "3100",
+        "training_years": "1",
+        "household": {"adults": 1, "school_age_children": 2},
+        "municipality": "Leiden",
+    }
+    answer = api.post("/jobs/classify", json=body).json()
+    assert answer["index"]["monthly"] == "3167.50" and answer["class"] == "smart-start"
+    assert answer["shortfall_monthly"] == "67.50" and answer["share_of_index"] == "0.979"
+    unknown = api.post("/jobs/classify", json=body | {"table_version": "1999"})
+    assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"title": ""}, "body.title"), ({"monthly_wage": "-1"}, "body.monthly_wage"),
+     ({"training_years": "11"}, "body.training_years"),
+     ({"household": {"adults": 0}}, "body.household.adults"),
+     ({"household": {"adults": 1, "pets": 2}}, "body.household.pets"),
+     ({"municipality": ""}, "body.municipality")],
+)  # fmt: skip
+def test_a_bad_job_to_classify_is_422_naming_the_field(api, change, field):
+    body = {"title": "Doktersassistent", "monthly_wage": "2000", "training_years": "1"} | change
+    answer = api.post("/jobs/classify", json=body)
+    assert answer.status_code == 422
+    assert field in [e["field"] for e in answer.json()["errors"]]

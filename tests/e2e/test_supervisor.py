@@ -113,6 +113,9 @@ def test_run_on_other_ports_survives_a_dead_broker_and_the_demo_finds_it(tmp_pat
         output = demo.communicate(timeout=120)[0].decode()
         assert demo.returncode == 0, output
         assert "What reporting shows" in output and "(demo 2)" in output
+        # a single parent with two school-age children gets a tailored index (Alphen: × 1.05)
+        assert "Economic Independence Index" in output
+        assert "1a2s" in output and "tailored" in output and "€ 3062.50" in output
         # the first participant consented: the demo's chain partner got their plan, signed
         assert "What schuldhulp-demo received" in output and "SH-DEMO-1" in output
         assert "SH-DEMO-2" not in output

@@ -139,6 +139,19 @@ class SteigerClient:
     def achieve_goal(self, goal_id: str) -> None:
         self._post("planning", f"/goals/{goal_id}/achievement", {})
 
+    def get_economic_independence(
+        self, participant_id: str, body: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """The household's index and gap; None while its intake has not reached bridge."""
+        path = f"/participants/{participant_id}/economic-independence"
+        response = self.http.post(self.base["bridge"] + path, json=body)
+        if response.status_code == 409:
+            return None
+        if response.status_code >= 400:
+            raise ApiError(f"bridge {path}: {response.status_code} {response.text}")
+        answer: dict[str, Any] = response.json()
+        return answer
+
     def progress(self, participant_id: str) -> dict[str, Any] | None:
         response = self.get("reporting", f"/participants/{participant_id}/progress")
         return response.json() if response.status_code == 200 else None

@@ -88,8 +88,8 @@ def _play(console: Console, participants: int, seed: int, receiver: PartnerRecei
             name = f"{NAMES[n % len(NAMES)]} (demo {n + 1})"
             household = {
                 "adults": 1,
-                "preschool_children": rng.randint(0, 1),
-                "school_age_children": rng.randint(0, 2),
+                "preschool_children": rng.randint(0, 1) if n else 0,
+                "school_age_children": rng.randint(0, 2) if n else 2,  # first: a single parent
             }
             pid = client.register(name, household)
             ids.append(pid)
@@ -132,10 +132,37 @@ def _play(console: Console, participants: int, seed: int, receiver: PartnerRecei
                 c: max(1, min(5, s + rng.choice((-1, 0, 1, 1)))) for c, s in intake.items()
             }
             client.assess(pid, follow_up, now)
+        _show_index(console, client, ids[0])
         _show_progress(console, client, ids, expected_rewards)
     finally:
         client.close()
     return ids
+
+
+def _show_index(console: Console, client: SteigerClient, pid: str, timeout: float = 30.0) -> None:
+    """The index the first participant's household (one adult, two school-age children)
+    needs, tailored from the Dutch table's per-person costs, in their municipality."""
+    body = {"table_id": "nl-steiger", "table_version": "2026", "monthly_income": "1650.00"}
+    deadline = time.monotonic() + timeout
+    answer = client.get_economic_independence(pid, body)
+    while answer is None and time.monotonic() < deadline:  # the intake is on its way
+        time.sleep(0.3)
+        answer = client.get_economic_independence(pid, body)
+    if answer is None:
+        console.print("[red]the household did not reach the bridge service in time[/red]")
+        return
+    index = answer["index"]
+    table = Table(
+        title=f"Economic Independence Index of {pid[:8]} "
+        "(POST :8002/participants/{id}/economic-independence)"
+    )
+    for column in ("household", "basis", "housing of", "a month", "an hour", "gap"):
+        table.add_column(column)
+    table.add_row(
+        index["household_type"], index["basis"], index["municipality"] or "the table",
+        f"€ {index['monthly']}", f"€ {index['hourly']}", f"€ {answer['gap']}",
+    )  # fmt: skip
+    console.print(table)
 
 
 def _show_progress(

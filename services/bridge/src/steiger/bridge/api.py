@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from steiger.bridge.domain.errors import (
     UnknownPosition,
 )
 from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire
+from steiger.bridge.domain.jobs import classify_own_job
 from steiger.bridge.responses import (
     AssessmentCreated,
     BridgeHeld,
@@ -30,6 +32,7 @@ from steiger.bridge.responses import (
     ExecutiveSkillsProfile,
     Jobs,
     JobsFor,
+    OwnJobClassified,
     Positions,
     Scores,
 )
@@ -156,10 +159,25 @@ def definition(definition_id: str, version: str, bridge: Bridge) -> BridgeDefini
     return bridge.definition(definition_id, version)
 
 
+Municipality = Annotated[
+    str | None,
+    Field(
+        None,
+        min_length=1,
+        max_length=80,
+        description="whose housing cost the index follows (the table's factor), if it has one",
+        examples=["Leiden"],
+    ),
+]
+
+
 class EconomicIndependenceIn(Strict):
     table_id: str = Field(max_length=64, examples=["nl-steiger"])
     table_version: str = Field(max_length=32, examples=["2026"])
     monthly_income: Amount = Field(description="the household's net income now, per month")
+    municipality: Municipality = Field(
+        None, description="where the household lives now, if not the intake's municipality"
+    )
     wishes: dict[str, Amount] = Field(
         default_factory=dict,
         max_length=20,
@@ -173,7 +191,9 @@ class EconomicIndependenceIn(Strict):
 def cost_tables(bridge: Bridge) -> list[CostTableSummary]:
     return [
         CostTableSummary(id=t.id, version=t.version, region=t.region, currency=t.currency,
-                         source=t.source, household_types=[h.type for h in t.households])
+                         source=t.source, household_types=[h.type for h in t.households],
+                         tailors_any_household=t.components is not None,
+                         municipalities=sorted(t.housing_factors))
         for t in bridge.cost_tables.values()
     ]  # fmt: skip
 
@@ -191,9 +211,12 @@ def index_income(
     adults: int = Query(ge=1, le=10),
     preschool_children: int = Query(0, ge=0, le=15),
     school_age_children: int = Query(0, ge=0, le=15),
+    municipality: str | None = Query(None, min_length=1, max_length=80),
 ) -> IndexIncome:
+    """The table's published row for the household, or one tailored from its per-person
+    components; housing follows the municipality where the table has a factor for it."""
     table = bridge.cost_table(table_id, version)
-    return table.index_for(adults, preschool_children, school_age_children)
+    return table.index_for(adults, preschool_children, school_age_children, municipality)
 
 
 @router.post(
@@ -208,8 +231,9 @@ def economic_independence(
     participant_id: UUID, body: EconomicIndependenceIn, bridge: Bridge
 ) -> dict[str, Any]:
     return bridge.economic_independence(
-        participant_id, body.table_id, body.table_version, body.monthly_income, body.wishes
-    )
+        participant_id, body.table_id, body.table_version, body.monthly_income, body.wishes,
+        body.municipality,
+    )  # fmt: skip
 
 
 class ExecutiveSkillsIn(Strict):
@@ -298,6 +322,47 @@ def jobs(bridge: Bridge, sources: Sources) -> dict[str, Any]:
 )
 def jobs_for(participant_id: UUID, bridge: Bridge, sources: Sources) -> dict[str, Any]:
     return bridge.jobs_for(participant_id, sources.catalogue, sources.table)
+
+
+class HouseholdIn(Strict):
+    adults: int = Field(ge=1, le=10)
+    preschool_children: int = Field(0, ge=0, le=15)
+    school_age_children: int = Field(0, ge=0, le=15)
+
+
+class OwnJobIn(Strict):
+    title: str = Field(min_length=1, max_length=120, examples=["Doktersassistent"])
+    monthly_wage: Amount = Field(description="gross, per month, for full-time work")
+    training_years: Decimal = Field(
+        ge=0, le=10, max_digits=4, decimal_places=1,
+        description="post-secondary training the job asks, in years",
+    )  # fmt: skip
+    table_id: str = Field("nl-steiger", max_length=64)
+    table_version: str = Field("2026", max_length=32)
+    household: HouseholdIn = Field(
+        default_factory=lambda: HouseholdIn(adults=1, preschool_children=1, school_age_children=1),
+        description="whose index the wage is measured against; Table 2's household by default",
+    )
+    municipality: Municipality
+
+
+@router.post(
+    "/jobs/classify",
+    tags=["hot jobs"],
+    summary="Classify a job of one's own (title, wage, training) against an index",
+    response_model=OwnJobClassified,
+    responses=problems(404, 422),
+    dependencies=[admits(*EVERYONE)],
+)
+@on_event_loop
+def classify_job(body: OwnJobIn, bridge: Bridge) -> dict[str, Any]:
+    h = body.household
+    index = bridge.cost_table(body.table_id, body.table_version).index_for(
+        h.adults, h.preschool_children, h.school_age_children, body.municipality
+    )
+    return {"title": body.title, "monthly_wage": body.monthly_wage,
+            "training_years": body.training_years, "index": index,
+            **classify_own_job(body.monthly_wage, body.training_years, index.monthly)}  # fmt: skip
 
 
 @router.get("/participants/{participant_id}/subject-access", **subject_access_route(BridgeHeld))

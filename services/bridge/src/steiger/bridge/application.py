@@ -66,14 +66,12 @@ class BridgeApplication(ServiceApplication):
         version: str,
         monthly_income: Decimal,
         wishes: dict[str, Decimal],
+        municipality: str | None = None,
     ) -> dict[str, Any]:
+        """`municipality` replaces the intake's where the household lives elsewhere now."""
         table = self.cost_table(table_id, version)
-        record = self._record_of(participant_id)
-        if record is None or record.household is None:
-            raise HouseholdUnknown(
-                f"the household of {participant_id} has not reached the bridge service yet"
-            )
-        index = table.index_for(*record.household)
+        household, home = self._known_household(participant_id)
+        index = table.index_for(*household, municipality or home)
         return {
             "participant_id": participant_id,
             "table": {"id": table.id, "version": table.version, "region": table.region},
@@ -155,6 +153,15 @@ class BridgeApplication(ServiceApplication):
         except KeyError:
             raise DefinitionNotFound(f"no Bridge definition {definition_id} {version}") from None
 
+    def _known_household(self, participant_id: UUID) -> tuple[tuple[int, int, int], str | None]:
+        """The participant's household (adults, preschool, school-age) and municipality."""
+        record = self._record_of(participant_id)
+        if record is None or record.household is None:
+            raise HouseholdUnknown(
+                f"the household of {participant_id} has not reached the bridge service yet"
+            )
+        return record.household, record.municipality
+
     def _record_of(self, participant_id: UUID) -> BridgeRecord | None:
         return self.find(BridgeRecord.create_id(participant_id), BridgeRecord)
 
@@ -212,12 +219,8 @@ class BridgeApplication(ServiceApplication):
         self, participant_id: UUID, catalogue: tuple[str, str], table: tuple[str, str]
     ) -> dict[str, Any]:
         jobs, costs = self._catalogue_and_table(catalogue, table)
-        record = self._record_of(participant_id)
-        if record is None or record.household is None:
-            raise HouseholdUnknown(
-                f"the household of {participant_id} has not reached the bridge service yet"
-            )
-        own = costs.index_for(*record.household).monthly
+        household, home = self._known_household(participant_id)
+        own = costs.index_for(*household, home).monthly
         reference = costs.index_for(*REFERENCE_HOUSEHOLD).monthly
         return {"participant_id": participant_id, "index_monthly": own,
                 **jobs.paths_for(own, reference)}  # fmt: skip

@@ -21,9 +21,9 @@ def parts(settings: Settings | None = None) -> ServiceParts:
         application=BridgeApplication(
             store_environment(settings),
             load_definitions(settings.definitions_dir),
-            load_cost_tables(),
+            load_cost_tables(settings.cost_tables_dir),
             load_executive_skills(settings.executive_skills_file),
-            load_job_catalogues(),
+            load_job_catalogues(settings.job_catalogues_dir),
         ),
         routes=router,
         description="The Bridge to Self-Sufficiency: versioned definitions and positions.",

@@ -1,5 +1,5 @@
 """Bridge's reactions to other services' events: the household (at intake, and as it
-changes) selects the index row."""
+changes) and the municipality are what the index is computed for."""
 
 from __future__ import annotations
 
@@ -27,12 +27,15 @@ def on_household(
     event: ParticipantRegistered | HouseholdChanged,
     processing: ProcessingEvent,
 ) -> None:
-    """At intake and at every change: the household whose index row the EIX uses."""
+    """At intake and at every change: the household the EIX is computed for (and, at
+    intake, the municipality whose housing cost it follows)."""
     record = bridge.record_for(event.participant_id)
     household = event.household
     record.note_household(
         household.adults, household.preschool_children, household.school_age_children
     )
+    if isinstance(event, ParticipantRegistered):
+        record.note_municipality(event.municipality)
     processing.collect_events(record)
 
 

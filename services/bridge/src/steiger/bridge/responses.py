@@ -70,7 +70,11 @@ class CostTableSummary(BaseModel):
     region: str
     currency: str
     source: str
-    household_types: list[str]
+    household_types: list[str] = Field(description="the published rows")
+    tailors_any_household: bool = Field(
+        description="whether per-person components tailor the index of any other household"
+    )
+    municipalities: list[str] = Field(description="those whose housing cost the table adjusts")
 
 
 class TableReference(BaseModel):
@@ -137,6 +141,19 @@ class JobsFor(BaseModel):
     index_monthly: Decimal
     covering_jobs: list[JobOut]
     smart_start_paths: list[JobOut]
+
+
+class OwnJobClassified(BaseModel):
+    title: str
+    monthly_wage: Decimal
+    training_years: Decimal
+    index: IndexIncome = Field(description="the index the wage is measured against")
+    job_class: Literal["hot", "smart-start"] | None = Field(alias="class")
+    share_of_index: Decimal | None = Field(description="the wage as a share of the index income")
+    shortfall_monthly: Decimal = Field(description="what the wage lacks to reach the index")
+    not_assessed: list[str] = Field(
+        description="catalogue criteria a single job cannot tell (vacancies, benefits, sectors)"
+    )
 
 
 class AnsweredQuestionnaire(BaseModel):

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from importlib.resources import files
+from pathlib import Path
 
 from steiger.bridge.domain.eix import CostTable
+from steiger.bridge.versioned_data import load_versioned
 
 
-def load_cost_tables() -> dict[tuple[str, str], CostTable]:
-    tables = [
-        CostTable.from_data(json.loads(f.read_text(encoding="utf-8")))
-        for f in files(__package__).iterdir()
-        if f.name.endswith(".json")
-    ]
-    return {(t.id, t.version): t for t in tables}
+def load_cost_tables(extra_dir: Path | None = None) -> dict[tuple[str, str], CostTable]:
+    """Ours, then the organisation's own (files in `extra_dir`)."""
+    return load_versioned(__package__, extra_dir, CostTable.from_data)

@@ -54,6 +54,36 @@ class Job:
         return None
 
 
+LABOUR_MARKET_CRITERIA = (
+    "vacancies_5y",
+    "short_training_share",
+    "good_benefits_share",
+    "hot_sector_share",
+)
+"""What a catalogue knows of an occupation and a single job cannot tell."""
+
+
+def classify_own_job(
+    monthly_wage: Decimal, training_years: Decimal, index_monthly: Decimal
+) -> dict[str, Any]:
+    """A job of the participant's own (an offer, a wish) against an index: Hot when it pays
+    the index income, Smart Start when it pays 65 % of it, with at most 2 years of training
+    either way. The labour-market criteria are not judged for one job: the answer names them."""
+    share = (monthly_wage / index_monthly).quantize(Decimal("0.001")) if index_monthly else None
+    trains = training_years <= 2
+    cls = None
+    if trains and monthly_wage >= index_monthly:
+        cls = "hot"
+    elif trains and monthly_wage >= index_monthly * Decimal("0.65"):
+        cls = "smart-start"
+    return {
+        "class": cls,
+        "share_of_index": share,
+        "shortfall_monthly": max(Decimal(0), index_monthly - monthly_wage),
+        "not_assessed": list(LABOUR_MARKET_CRITERIA),
+    }
+
+
 @dataclass(frozen=True)
 class JobCatalogue:
     id: str

@@ -38,6 +38,7 @@ class BridgeRecord(Aggregate):
         Opened: ClassVar[type[Any]]
         ExecutiveSkillsAssessed: ClassVar[type[Any]]
         HouseholdNoted: ClassVar[type[Any]]
+        MunicipalityNoted: ClassVar[type[Any]]
         PositionRecorded: ClassVar[type[Any]]
         PositionCorrected: ClassVar[type[Any]]
 
@@ -50,6 +51,7 @@ class BridgeRecord(Aggregate):
         self.participant_id = participant_id
         self.positions: list[Position] = []
         self.household: tuple[int, int, int] | None = None
+        self.municipality: str | None = None
         self.executive_skills: list[dict[str, Any]] = []
 
     @event("ExecutiveSkillsAssessed")
@@ -66,6 +68,11 @@ class BridgeRecord(Aggregate):
     ) -> None:
         """From the participant service's intake: selects the household type of the index."""
         self.household = (adults, preschool_children, school_age_children)
+
+    @event("MunicipalityNoted")
+    def note_municipality(self, municipality: str) -> None:
+        """From the intake: the municipality whose housing cost the index follows."""
+        self.municipality = municipality
 
     def record_assessment(
         self,

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from importlib.resources import files
+from pathlib import Path
 
 from steiger.bridge.domain.jobs import JobCatalogue
+from steiger.bridge.versioned_data import load_versioned
 
 
-def load_job_catalogues() -> dict[tuple[str, str], JobCatalogue]:
-    catalogues = [
-        JobCatalogue.from_data(json.loads(f.read_text(encoding="utf-8")))
-        for f in files(__package__).iterdir()
-        if f.name.endswith(".json")
-    ]
-    return {(c.id, c.version): c for c in catalogues}
+def load_job_catalogues(extra_dir: Path | None = None) -> dict[tuple[str, str], JobCatalogue]:
+    """Ours, then the organisation's own (files in `extra_dir`)."""
+    return load_versioned(__package__, extra_dir, JobCatalogue.from_data)
