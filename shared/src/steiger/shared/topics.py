@@ -5,7 +5,7 @@ from __future__ import annotations
 PRODUCERS = ("participant", "bridge", "planning", "rewards", "notifications")
 CONSUMES = {
     "bridge": ("participant",),
-    "planning": ("participant",),
+    "planning": ("participant", "bridge"),
     "rewards": ("participant", "planning", "bridge"),
     "notifications": ("participant", "bridge", "planning", "rewards"),
     "reporting": ("participant", "bridge", "planning", "rewards"),

@@ -15,11 +15,12 @@ from steiger.bridge.domain.errors import (
     NoAssessmentYet,
     NoCostTableRow,
 )
-from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire
+from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire, Questionnaires
 from steiger.bridge.domain.jobs import REFERENCE_HOUSEHOLD, JobCatalogue
 from steiger.bridge.domain.record import BridgeRecord
 from steiger.bridge.domain.scoring import score_history
 from steiger.bridge.policies import REACTIONS
+from steiger.shared import reference
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 from steiger.shared.participants import ParticipantState
 
@@ -35,12 +36,12 @@ class BridgeApplication(ServiceApplication):
         env: dict[str, str] | None = None,
         definitions: dict[tuple[str, str], BridgeDefinition] | None = None,
         cost_tables: dict[tuple[str, str], CostTable] | None = None,
-        executive_skills: ExecutiveSkillsQuestionnaire | None = None,
+        executive_skills: Questionnaires | None = None,
         job_catalogues: dict[tuple[str, str], JobCatalogue] | None = None,
     ) -> None:
         super().__init__(env)
         self.job_catalogues = job_catalogues or {}
-        self.questionnaire = executive_skills
+        self.questionnaires = executive_skills
         self.definitions = definitions or {}
         self.cost_tables = cost_tables or {}
 
@@ -185,34 +186,57 @@ class BridgeApplication(ServiceApplication):
         questionnaire = self.executive_skills_questionnaire()
         profile = questionnaire.profile(answers)  # refuses incomplete answers first
         record = self.record_for(participant_id)
-        ref = f"{questionnaire.id}@{questionnaire.version}"
-        record.assess_executive_skills(ref, answers, assessed_at)
+        record.assess_executive_skills(
+            questionnaire.ref, answers, assessed_at, profile["stronger"], profile["weaker"],
+            participant_id,
+        )  # fmt: skip
         self.save(record)
-        return {"assessed_at": assessed_at, **profile}
+        return self._shown(questionnaire, {"assessed_at": assessed_at, **profile})
 
     def executive_skills(self, participant_id: UUID) -> dict[str, Any]:
-        record = self._record_of(participant_id)
-        if record is None or not record.executive_skills:
+        """Every profile, each computed with the questionnaire it was answered against."""
+        history = self._profiles(participant_id)
+        if not history:
             raise NoAssessmentYet(f"participant {participant_id} has no executive skills profile")
-        questionnaire = self.executive_skills_questionnaire()
-        history = [
-            {"assessed_at": a["assessed_at"], **questionnaire.profile(a["answers"])}
-            for a in record.executive_skills
-        ]
         return {"latest": history[-1], "history": history}
 
+    def _profiles(self, participant_id: UUID) -> list[dict[str, Any]]:
+        record = self._record_of(participant_id)
+        if record is None or self.questionnaires is None:
+            return []
+        answered = [
+            (self.questionnaires.answered(a["questionnaire"]), a) for a in record.executive_skills
+        ]
+        return [
+            self._shown(q, {"assessed_at": a["assessed_at"], **q.profile(a["answers"])})
+            for q, a in answered
+        ]
+
+    @staticmethod
+    def _shown(
+        questionnaire: ExecutiveSkillsQuestionnaire, profile: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The profile with its functions named in both languages and the supports its weaker
+        functions suggest."""
+        return {
+            **profile,
+            "stronger_named": questionnaire.names(profile["stronger"]),
+            "weaker_named": questionnaire.names(profile["weaker"]),
+            "supports": reference.supports_for(profile["weaker"]),
+        }
+
     def executive_skills_questionnaire(self) -> ExecutiveSkillsQuestionnaire:
-        if self.questionnaire is None:
+        if self.questionnaires is None:
             raise DefinitionNotFound("no executive skills questionnaire is loaded")
-        return self.questionnaire
+        return self.questionnaires.current
 
     def jobs(self, catalogue: tuple[str, str], table: tuple[str, str]) -> dict[str, Any]:
         jobs, costs = self._catalogue_and_table(catalogue, table)
-        reference = costs.index_for(*REFERENCE_HOUSEHOLD).monthly
+        reference_index = costs.index_for(*REFERENCE_HOUSEHOLD).monthly
         return {
             "catalogue": {"id": jobs.id, "version": jobs.version, "source": jobs.source},
-            "reference_index_monthly": reference,
-            "jobs": jobs.classified(reference),
+            "reference_index_monthly": reference_index,
+            "jobs": jobs.classified(reference_index),
         }
 
     def jobs_for(
@@ -221,9 +245,11 @@ class BridgeApplication(ServiceApplication):
         jobs, costs = self._catalogue_and_table(catalogue, table)
         household, home = self._known_household(participant_id)
         own = costs.index_for(*household, home).monthly
-        reference = costs.index_for(*REFERENCE_HOUSEHOLD).monthly
+        reference_index = costs.index_for(*REFERENCE_HOUSEHOLD).monthly
+        profiles = self._profiles(participant_id)
         return {"participant_id": participant_id, "index_monthly": own,
-                **jobs.paths_for(own, reference)}  # fmt: skip
+                "strengths": profiles[-1]["stronger_named"] if profiles else [],
+                **jobs.paths_for(own, reference_index)}  # fmt: skip
 
     def _catalogue_and_table(
         self, catalogue: tuple[str, str], table: tuple[str, str]

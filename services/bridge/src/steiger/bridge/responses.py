@@ -96,11 +96,32 @@ class EconomicIndependence(BaseModel):
     gap_with_wishes: Decimal
 
 
+class NamedFunction(BaseModel):
+    function: str
+    name: dict[str, str] = Field(description="in Dutch (nl) and English (en)")
+
+
+class Support(BaseModel):
+    code: str = Field(examples=["smaller-steps"])
+    nl: str
+    en: str
+    for_function: str = Field(alias="for", description="the weaker function suggesting it")
+
+
 class ExecutiveSkillsProfile(BaseModel):
     assessed_at: dt.datetime
+    questionnaire: str = Field(description="id@version of the questionnaire it was answered on")
     scores: dict[str, int] = Field(description="per function")
     stronger: list[str] = Field(description="the three strongest functions, strongest first")
     weaker: list[str] = Field(description="the three weakest functions, weakest first")
+    stronger_named: list[NamedFunction]
+    weaker_named: list[NamedFunction]
+    supports: list[Support] = Field(
+        description="what the weaker functions suggest when a goal is planned, weakest first"
+    )
+    notice: dict[str, str] = Field(
+        description="in Dutch and English: a conversation aid, not a diagnosis"
+    )
 
 
 class ExecutiveSkillsHistory(BaseModel):
@@ -139,6 +160,9 @@ class Jobs(BaseModel):
 class JobsFor(BaseModel):
     participant_id: UUID
     index_monthly: Decimal
+    strengths: list[NamedFunction] = Field(
+        description="the stronger executive functions of the latest profile, to weigh the jobs"
+    )
     covering_jobs: list[JobOut]
     smart_start_paths: list[JobOut]
 

@@ -20,11 +20,13 @@ from steiger.planning.domain.errors import (
 )
 from steiger.planning.responses import (
     Figures,
+    GoalCreated,
     GoalOut,
     GroupOut,
     GroupSuggestion,
     MeetingOut,
     PlanningHeld,
+    Support,
 )
 from steiger.shared import clock
 from steiger.shared.access import (
@@ -164,17 +166,28 @@ class MeetingRecordIn(Strict):
     dependencies=[admits(*CASEWORK)],
 )
 @on_event_loop
-def set_goal(participant_id: KnownParticipant, goal: GoalIn, planning: Planning) -> Created:
-    return Created(
-        id=planning.set_goal(
-            participant_id,
-            goal.title,
-            goal.horizon,
-            goal.column,
-            goal.target_step,
-            **goal.model_dump(exclude={"title", "horizon", "column", "target_step"}),
-        )
+def set_goal(participant_id: KnownParticipant, goal: GoalIn, planning: Planning) -> GoalCreated:
+    """The answer suggests the supports of the participant's weaker executive functions
+    (their latest profile), to weigh while planning the goal's actions."""
+    goal_id = planning.set_goal(
+        participant_id,
+        goal.title,
+        goal.horizon,
+        goal.column,
+        goal.target_step,
+        **goal.model_dump(exclude={"title", "horizon", "column", "target_step"}),
     )
+    return GoalCreated(id=goal_id, suggested_supports=planning.supports(participant_id))
+
+
+@router.get(
+    "/participants/{participant_id}/supports",
+    summary="Supports the weaker executive functions suggest for the plan",
+    dependencies=[admits(*CASE_READERS)],
+)
+@on_event_loop
+def supports(participant_id: KnownParticipant, planning: Planning) -> list[Support]:
+    return [Support.model_validate(s) for s in planning.supports(participant_id)]
 
 
 @router.post(

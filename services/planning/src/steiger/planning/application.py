@@ -24,6 +24,7 @@ from steiger.planning.domain.plan import Plan
 from steiger.planning.domain.references import check_bridge_step, check_column, check_reward_item
 from steiger.planning.policies import REACTIONS
 from steiger.planning.printable import render_html, render_pdf
+from steiger.shared import reference
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 from steiger.shared.participants import ParticipantState, require_registered
 from steiger.shared.reference import Vocabulary
@@ -90,6 +91,12 @@ class PlanningApplication(ServiceApplication):
         plan.add_goal(goal.id)
         self.save(goal, plan)
         return goal.id
+
+    def supports(self, participant_id: UUID) -> list[dict[str, str]]:
+        """What the weaker functions of the participant's latest executive-skills profile
+        suggest for a plan (smaller steps, an extra reminder …); none without a profile."""
+        plan = self._plan(participant_id)
+        return reference.supports_for(plan.weaker_functions) if plan else []
 
     def goals_of(self, participant_id: UUID) -> list[dict[str, Any]]:
         plan = self._plan(participant_id)

@@ -1,4 +1,5 @@
-"""Planning's reactions to the participant service's events: whom a plan may be made for."""
+"""Planning's reactions to other services' events: whom a plan may be made for (the
+participant service) and which supports a new goal suggests (bridge's profiles)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from eventsourcing.application import ProcessingEvent
 
 from steiger.planning.domain.plan import Plan
 from steiger.shared.caseloads import CASE_REACTIONS
+from steiger.shared.contracts.bridge import ExecutiveSkillsProfiled
 from steiger.shared.contracts.participant import ParticipantErased, ParticipantRegistered
 from steiger.shared.erasure import forget_erased
 from steiger.shared.eventstore import Reactions, in_turn
@@ -37,9 +39,18 @@ def on_participant_erased(
     processing.collect_events(plan)
 
 
+def on_skills_profiled(
+    planning: Plans, event: ExecutiveSkillsProfiled, processing: ProcessingEvent
+) -> None:
+    plan = planning.plan_of(event.participant_id)
+    plan.note_profile(event.weaker, event.assessed_at)
+    processing.collect_events(plan)
+
+
 REACTIONS: Reactions = {
     **CASE_REACTIONS,
     **RESTRICTION_REACTIONS,
     ParticipantRegistered: on_participant_registered,
     ParticipantErased: in_turn(forget_erased, on_participant_erased),
+    ExecutiveSkillsProfiled: on_skills_profiled,
 }

@@ -9,6 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from steiger.shared.openapi import Created
+
 
 class DefinitionReference(BaseModel):
     id: str | None
@@ -152,3 +154,18 @@ class PlanningHeld(BaseModel):
     goals: list[GoalOut]
     meetings: list[MeetingOut]
     groups: list[GroupMembership] = Field(description="every group joined, and when left")
+
+
+class Support(BaseModel):
+    """A support a weaker executive function suggests: a conversation aid, not a diagnosis."""
+
+    code: str = Field(examples=["smaller-steps"])
+    nl: str
+    en: str
+    for_function: str = Field(alias="for", examples=["planning"])
+
+
+class GoalCreated(Created):
+    suggested_supports: list[Support] = Field(
+        description="from the participant's latest executive-skills profile; none without one"
+    )

@@ -36,3 +36,16 @@ class PositionCorrected(IntegrationEvent):
     points: int = Field(ge=0)
     assessed_at: Timestamp
     corrected_at: Timestamp
+
+
+class ExecutiveSkillsProfiled(IntegrationEvent):
+    """The participant answered the executive-skills questionnaire: the three stronger and
+    three weaker functions (ids of the questionnaire), never the answers. Planning suggests
+    supports from the weaker ones; a conversation aid, not a diagnosis."""
+
+    event_type: ClassVar[str] = "nl.steiger.bridge.executive-skills-profiled.v1"
+
+    questionnaire: str = Field(description="id@version of the questionnaire answered")
+    stronger: list[str] = Field(max_length=3)
+    weaker: list[str] = Field(max_length=3)
+    assessed_at: Timestamp

@@ -1,6 +1,8 @@
 """Reference data more than one service reads: the Bridge definitions (the bridge service
-interprets them; planning checks goals against their columns and steps) and the rewards
-menu (the rewards service applies it; planning checks an action's reward item). Shipped
+interprets them; planning checks goals against their columns and steps), the rewards
+menu (the rewards service applies it; planning checks an action's reward item) and the
+supports a weaker executive function suggests (bridge shows them with the profile,
+planning when a goal is set). Shipped
 files here, plus an organisation's own, named by the same two settings everywhere:
 `STEIGER_BRIDGE_DEFINITIONS_DIR` and `STEIGER_REWARDS_MENU_FILE`.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,30 @@ def menu(path: Path | None = None) -> dict[str, Any]:
     source = Path(path) if path else files(f"{__package__}.menus").joinpath(DEFAULT_MENU)
     data: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
     return data
+
+
+SUPPORTS = "executive-functions-2026.json"
+
+
+@cache
+def executive_function_supports() -> dict[str, list[dict[str, str]]]:
+    """Per executive function, the supports it suggests: a code, and the text in Dutch
+    and English."""
+    source = files(f"{__package__}.supports").joinpath(SUPPORTS)
+    supports: dict[str, list[dict[str, str]]] = json.loads(source.read_text(encoding="utf-8"))[
+        "functions"
+    ]
+    return supports
+
+
+def supports_for(weaker: list[str]) -> list[dict[str, str]]:
+    """The supports the weaker functions suggest, weakest first, each once (by code)."""
+    known = executive_function_supports()
+    seen: dict[str, dict[str, str]] = {}
+    for function in weaker:
+        for support in known.get(function, []):
+            seen.setdefault(support["code"], {**support, "for": function})
+    return list(seen.values())
 
 
 @dataclass(frozen=True)

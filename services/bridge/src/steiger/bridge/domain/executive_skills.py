@@ -9,6 +9,15 @@ from typing import Any
 
 from steiger.bridge.domain.errors import InvalidAnswers, InvalidDefinition
 
+NOT_A_DIAGNOSIS = {
+    "nl": "Dit profiel is een hulpmiddel voor het gesprek over wat helpt bij het plannen, "
+    "geen diagnose en geen oordeel: het zegt hoe iemand zichzelf nu ziet, en dat kan "
+    "veranderen als de stress afneemt.",
+    "en": "This profile is an aid for the conversation about what helps in planning, not a "
+    "diagnosis and not a judgement: it says how someone sees themselves now, and that can "
+    "change as stress eases.",
+}
+
 
 @dataclass(frozen=True)
 class Function:
@@ -24,6 +33,11 @@ class ExecutiveSkillsQuestionnaire:
     lowest: int
     highest: int
     functions: tuple[Function, ...]
+
+    @property
+    def ref(self) -> str:
+        """id@version, as an answered questionnaire is recorded."""
+        return f"{self.id}@{self.version}"
 
     @property
     def statement_ids(self) -> list[str]:
@@ -51,10 +65,17 @@ class ExecutiveSkillsQuestionnaire:
         order = [f.id for f in self.functions]  # ties keep the questionnaire's order
         ranked = sorted(order, key=lambda f: (-scores[f], order.index(f)))
         return {
+            "questionnaire": self.ref,
             "scores": scores,
             "stronger": ranked[:3],
             "weaker": list(reversed(ranked[-3:])),
+            "notice": NOT_A_DIAGNOSIS,
         }
+
+    def names(self, functions: list[str]) -> list[dict[str, Any]]:
+        """The functions with their names in both languages."""
+        by_id = {f.id: f.name for f in self.functions}
+        return [{"function": f, "name": by_id[f]} for f in functions]
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> ExecutiveSkillsQuestionnaire:
@@ -68,3 +89,20 @@ class ExecutiveSkillsQuestionnaire:
         if len(functions) != 12 or len(ids) != 36 or len(set(ids)) != 36:
             raise InvalidDefinition("the questionnaire has 12 functions of 3 unique statements")
         return questionnaire
+
+
+@dataclass(frozen=True)
+class Questionnaires:
+    """The one answered from now on, and every one answered before (by id@version): a
+    profile is always computed with the questionnaire it was answered against."""
+
+    current: ExecutiveSkillsQuestionnaire
+    known: dict[str, ExecutiveSkillsQuestionnaire]
+
+    def answered(self, ref: str) -> ExecutiveSkillsQuestionnaire:
+        found = self.known.get(ref)
+        if found is None:
+            raise InvalidDefinition(
+                f"the questionnaire {ref} a profile was answered against is no longer loaded"
+            )
+        return found

@@ -38,6 +38,7 @@ class BridgeRecord(Aggregate):
         Opened: ClassVar[type[Any]]
         ExecutiveSkillsAssessed: ClassVar[type[Any]]
         HouseholdNoted: ClassVar[type[Any]]
+        ExecutiveSkillsProfiled: ClassVar[type[Any]]
         MunicipalityNoted: ClassVar[type[Any]]
         PositionRecorded: ClassVar[type[Any]]
         PositionCorrected: ClassVar[type[Any]]
@@ -55,9 +56,26 @@ class BridgeRecord(Aggregate):
         self.executive_skills: list[dict[str, Any]] = []
 
     @event("ExecutiveSkillsAssessed")
-    def assess_executive_skills(
+    def _assessed_before_profiles_were_published(
         self, questionnaire: str, answers: dict[str, int], assessed_at: dt.datetime
     ) -> None:
+        """How answers were recorded until 2026-12 (kept: stored records replay it)."""
+        self.executive_skills.append(
+            {"questionnaire": questionnaire, "answers": answers, "assessed_at": assessed_at}
+        )
+
+    @event("ExecutiveSkillsProfiled")
+    def assess_executive_skills(
+        self,
+        questionnaire: str,
+        answers: dict[str, int],
+        assessed_at: dt.datetime,
+        stronger: list[str],
+        weaker: list[str],
+        participant_id: UUID,
+    ) -> None:
+        """The answers against `questionnaire` (id@version) and the profile they gave, which
+        planning learns (function ids only) to suggest supports."""
         self.executive_skills.append(
             {"questionnaire": questionnaire, "answers": answers, "assessed_at": assessed_at}
         )

@@ -1,8 +1,10 @@
-"""A participant's goal-action plan: which goals and meetings are theirs, and whether the
-participant service registered (or erased) them."""
+"""A participant's goal-action plan: which goals and meetings are theirs, whether the
+participant service registered (or erased) them, and the weaker executive functions of
+their latest profile (from bridge), whose supports a new goal suggests."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
@@ -16,6 +18,7 @@ class Plan(Aggregate):
         ParticipantErased: ClassVar[type[Any]]
         GoalAdded: ClassVar[type[Any]]
         MeetingAdded: ClassVar[type[Any]]
+        SkillsProfiled: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(participant_id: UUID) -> UUID:
@@ -28,6 +31,8 @@ class Plan(Aggregate):
         self.meeting_ids: list[UUID] = []
         self.registered = False
         self.erased = False
+        self.weaker_functions: list[str] = []
+        self.profiled_at: dt.datetime | None = None
 
     def note_registration(self) -> None:
         if not self.registered:
@@ -48,6 +53,16 @@ class Plan(Aggregate):
     @event("GoalAdded")
     def add_goal(self, goal_id: UUID) -> None:
         self.goal_ids.append(goal_id)
+
+    def note_profile(self, weaker: list[str], assessed_at: dt.datetime) -> None:
+        """A later profile replaces an earlier one; one arriving late changes nothing."""
+        if self.profiled_at is None or assessed_at >= self.profiled_at:
+            self._profiled(weaker, assessed_at)
+
+    @event("SkillsProfiled")
+    def _profiled(self, weaker: list[str], assessed_at: dt.datetime) -> None:
+        self.weaker_functions = list(weaker)
+        self.profiled_at = assessed_at
 
     @event("MeetingAdded")
     def add_meeting(self, meeting_id: UUID) -> None:

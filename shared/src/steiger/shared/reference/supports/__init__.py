@@ -1,0 +1,1 @@
+"""Supports per executive function (JSON, one file per version)."""
