@@ -60,3 +60,47 @@ def test_the_weaker_functions_of_a_profile_suggest_supports_for_the_next_goal(sy
         json={"title": "Post op orde", "horizon": "short", "column": "debts", "target_step": 2},
     )
     assert goal.status_code == 201 and goal.json()["suggested_supports"] == suggested
+
+
+def test_returning_without_penalty_continues_where_the_participant_was(system, e2e):
+    """Paused, nothing is sent; resumed, positions, plan, rewards, the year's cap and the
+    reminders of what is still ahead are as they were."""
+    client = e2e.client(system)
+    now = dt.datetime.now(AMS).replace(microsecond=0)
+    pid = client.register("Ricardo Soares", {"adults": 1})
+    client.assess(pid, {"debts": 2, "income": 1}, now - dt.timedelta(days=7))
+    goal = client.set_goal(pid, "Overzicht van mijn schulden", "debts", 3)
+    done = client.plan_action(goal, "DigiD aanvragen", now.date(), "digid-applied")
+    ahead = client.plan_action(
+        goal, "Naar de GGZ", now.date() + dt.timedelta(days=20), "mental-health-appointments"
+    )
+    client.complete_action(goal, done, now)
+
+    def views():
+        return {
+            "positions": client.get("bridge", f"/participants/{pid}/positions").json(),
+            "goal": client.get("planning", f"/goals/{goal}").json(),
+            "statement": client.get("rewards", f"/participants/{pid}/statements/{now.year}").json(),
+        }
+
+    def pending():
+        overview = client.get("notifications", f"/participants/{pid}/notifications").json()
+        return [n for n in overview["pending"] if n["kind"] == "action-reminder"]
+
+    earned = e2e.wait_until(lambda: views() if views()["statement"]["lines"] else None)
+    assert earned["statement"]["total"] == "20.00"
+    reminders = e2e.wait_until(pending)
+    assert {r["about"] for r in reminders} == {ahead}
+
+    participant = client.base["participant"]
+    paused = client.http.post(f"{participant}/participants/{pid}/pause", json={"reason": "ziek"})
+    assert paused.status_code == 204, paused.text
+    e2e.wait_until(lambda: not pending())  # no reminder goes out during the pause
+    resumed = client.http.post(f"{participant}/participants/{pid}/resume", json={})
+    assert resumed.status_code == 204, resumed.text
+    again = e2e.wait_until(pending)
+    assert sorted(r["send_at"] for r in again) == sorted(r["send_at"] for r in reminders)
+    assert views() == earned  # positions, the plan, the rewards and the year's cap as they were
+    client.complete_action(goal, ahead, dt.datetime.now(AMS).replace(microsecond=0))
+    year = e2e.wait_until(lambda: views()["statement"]["total"] == "60.00")
+    assert year  # the year's count went on from where it was: 20 + 40, within the cap

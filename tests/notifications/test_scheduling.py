@@ -20,6 +20,7 @@ from steiger.shared.contracts.planning import (
     MeetingScheduled,
 )
 from steiger.shared.contracts.rewards import RewardEarned
+from steiger.shared.occurrence import occurring
 
 AMS = ZoneInfo("Europe/Amsterdam")
 P = uuid.UUID("5b3f1f0e-0000-4000-8000-000000000001")
@@ -178,13 +179,67 @@ def test_a_pause_or_an_erasure_cancels_everything_and_schedules_nothing_new(app,
     assert kinds_and_times(app) == []
     feed(planned(uuid.uuid4()))
     assert kinds_and_times(app) == []
-    feed(
-        ParticipantStatusChanged(
-            participant_id=P, status="active", changed_on=dt.date(2026, 11, 24)
-        )
-    )
+    resumed(feed, dt.datetime(2026, 11, 24, 10, tzinfo=AMS))
+    assert len(kinds_and_times(app)) == 4  # both open actions, reminded again
     feed(planned(uuid.uuid4()))
-    assert len(kinds_and_times(app)) == 2
+    assert len(kinds_and_times(app)) == 6
     feed(ParticipantErased(participant_id=P, erased_on=dt.date(2026, 11, 25)))
     assert kinds_and_times(app) == []
     assert app.notifications_of(P).open_actions == {}
+
+
+def resumed(feed, at):
+    event = ParticipantStatusChanged(participant_id=P, status="active", changed_on=at.date())
+    with occurring([(event, at)]):
+        feed(event)
+
+
+def test_returning_without_penalty_reminds_again_of_what_is_still_ahead(app, feed):
+    """Reminders come back on resuming, from that moment on: none for a moment already past,
+    none for a mentor's step, none for what was completed meanwhile; meetings too."""
+    early, later, mentors, done = (uuid.uuid4() for _ in range(4))
+    feed(planned(early, due_on=dt.date(2026, 12, 2)), planned(later),
+         planned(mentors, owner="mentor"), planned(done))  # fmt: skip
+    meeting = uuid.uuid4()
+    feed(
+        MeetingScheduled(
+            participant_id=P,
+            meeting_id=meeting,
+            at=dt.datetime(2026, 12, 15, 14, tzinfo=AMS),
+            scheduled_at=PLANNED_AT,
+        )  # fmt: skip
+    )
+    before = kinds_and_times(app)
+    feed(
+        ParticipantStatusChanged(
+            participant_id=P, status="paused", changed_on=dt.date(2026, 11, 25)
+        )
+    )
+    feed(
+        ActionCompleted(
+            participant_id=P,
+            action_id=done,
+            goal_id=GOAL,
+            column="debts",
+            due_on=dt.date(2026, 12, 10),
+            completed_at=dt.datetime(2026, 11, 29, tzinfo=dt.UTC),
+            on_time=True,
+        )  # fmt: skip
+    )
+    resumed(feed, dt.datetime(2026, 12, 1, 12, tzinfo=AMS))
+    again = kinds_and_times(app)
+    assert ("action-reminder", dt.datetime(2026, 11, 30, 9, tzinfo=AMS)) in before
+    meetings = [m for m in before if m[0] == "meeting-reminder"]
+    assert meetings and all(at > dt.datetime(2026, 12, 1, 12, tzinfo=AMS) for _, at in meetings)
+    assert sorted(again) == sorted(
+        [
+            ("action-reminder", dt.datetime(2026, 12, 2, 9, tzinfo=AMS)),  # 30 Nov has passed
+            ("action-reminder", dt.datetime(2026, 12, 8, 9, tzinfo=AMS)),
+            ("action-reminder", dt.datetime(2026, 12, 10, 9, tzinfo=AMS)),
+            *meetings,
+        ]
+    )
+    about = {n["about"] for n in app.overview(P)["pending"]}
+    assert about == {early, later, meeting}
+    resumed(feed, dt.datetime(2026, 12, 1, 13, tzinfo=AMS))  # redelivered: nothing twice
+    assert sorted(kinds_and_times(app)) == sorted(again)

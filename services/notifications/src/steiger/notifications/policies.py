@@ -73,21 +73,38 @@ def _end_of(day: dt.date, window: ContactWindow) -> dt.datetime:
 
 
 def action_planned(app: Notifications, e: ActionPlanned, owner: Owner) -> None:
-    owner.action_on_agenda(e.action_id, e.goal_id, e.due_on)
-    if e.owner != "participant":
-        return  # the mentor's and partners' steps are not the participant's to be reminded of
-    moments = app.reminder_policy.for_action(e.due_on, e.planned_at, owner.window)
-    details = {"goal_id": e.goal_id, "due_on": e.due_on}
-    owner.schedule(
-        "action-reminder", e.action_id, moments, _end_of(e.due_on, owner.window), details
-    )
+    participants = e.owner == "participant"
+    owner.action_on_agenda(e.action_id, e.goal_id, e.due_on, participants)
+    if participants:  # the mentor's and partners' steps are not the participant's to be reminded of
+        _remind_of_action(app, owner, e.action_id, e.goal_id, e.due_on, e.planned_at)
+
+
+def _remind_of_action(
+    app: Notifications,
+    owner: Owner,
+    action_id: UUID,
+    goal_id: UUID,
+    due_on: dt.date,
+    from_moment: dt.datetime,
+) -> None:
+    moments = app.reminder_policy.for_action(due_on, from_moment, owner.window)
+    details = {"goal_id": goal_id, "due_on": due_on}
+    owner.schedule("action-reminder", action_id, moments, _end_of(due_on, owner.window), details)
+
+
+def _remind_of_meeting(
+    app: Notifications, owner: Owner, meeting_id: UUID, at: dt.datetime, from_moment: dt.datetime
+) -> None:
+    moments = app.reminder_policy.for_meeting(at, from_moment, owner.window)
+    owner.schedule("meeting-reminder", meeting_id, moments, at, {"at": at})
 
 
 def action_rescheduled(app: Notifications, e: ActionRescheduled, owner: Owner) -> None:
     """The reminders move with the action: the old ones are cancelled, new ones scheduled."""
     had_reminders = any(n.about == e.action_id for n in owner.notifications.values())
+    participants = owner.open_actions.get(e.action_id, {}).get("participants")
     owner.cancel_about(e.action_id, "action rescheduled")
-    owner.action_on_agenda(e.action_id, e.goal_id, e.due_on)
+    owner.action_on_agenda(e.action_id, e.goal_id, e.due_on, participants)
     if had_reminders:
         moments = app.reminder_policy.for_action(e.due_on, e.rescheduled_at, owner.window)
         details = {"goal_id": e.goal_id, "due_on": e.due_on}
@@ -108,8 +125,7 @@ def meeting_scheduled(app: Notifications, e: MeetingScheduled, owner: Owner) -> 
     # without the moment of scheduling (older producers), every moment before the meeting is
     # scheduled; the dispatcher sends only the latest one that is due
     scheduled_at = e.scheduled_at or dt.datetime.min.replace(tzinfo=dt.UTC)
-    moments = app.reminder_policy.for_meeting(e.at, scheduled_at, owner.window)
-    owner.schedule("meeting-reminder", e.meeting_id, moments, e.at, {"at": e.at})
+    _remind_of_meeting(app, owner, e.meeting_id, e.at, scheduled_at)
 
 
 def meeting_held(app: Notifications, e: MeetingHeld, owner: Owner) -> None:
@@ -143,7 +159,17 @@ def preferences(app: Notifications, e: ContactPreferencesChanged, owner: Owner) 
 
 
 def status_changed(app: Notifications, e: ParticipantStatusChanged, owner: Owner) -> None:
+    """A pause (or an exit) cancels every reminder; returning without penalty: on resuming,
+    the open actions and coming meetings are reminded of again, from that moment on."""
+    resumed = e.status == "active" and not owner.active and not owner.erased
     owner.change_status(e.status == "active", f"participant {e.status}")
+    if resumed:
+        back = occurred_at(e)
+        for action_id, due_on in owner.reminded_actions().items():
+            goal_id = owner.open_actions[action_id]["goal_id"]
+            _remind_of_action(app, owner, action_id, goal_id, due_on, back)
+        for meeting_id, at in owner.open_meetings.items():
+            _remind_of_meeting(app, owner, meeting_id, at, back)
 
 
 def erased(app: Notifications, e: ParticipantErased, owner: Owner) -> None:

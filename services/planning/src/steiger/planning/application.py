@@ -176,7 +176,9 @@ class PlanningApplication(ServiceApplication):
     def detect_missed_actions(self, today: dt.date) -> int:
         """Marks open actions whose due date has passed as missed; returns how many. Safe to
         run any number of times and after a restart: a missed action is no longer open. A
-        restricted participant's actions are left as they are."""
+        restricted participant's actions are left as they are; so are a paused participant's,
+        and an action due during a pause never counts as missed: it stays open, to be
+        rescheduled when the participant is back (returning without penalty)."""
         with self._open_lock:
             if self._goals_with_open_actions is None:
                 self._goals_with_open_actions = set(self.originators_of(Goal.ActionPlanned))
@@ -186,7 +188,14 @@ class PlanningApplication(ServiceApplication):
             goal = self._goal(goal_id)
             if self.restricted(goal.participant_id):
                 continue  # a frozen file is not processed (GDPR art. 18): looked at again later
-            overdue = goal.overdue_actions(today)
+            plan = self._plan(goal.participant_id)
+            if plan is not None and plan.paused_on(today):
+                continue  # returning without penalty: looked at again after the pause
+            overdue = [
+                a
+                for a in goal.overdue_actions(today)
+                if plan is None or not plan.paused_on(a.due_on)
+            ]
             for action in overdue:
                 goal.mark_missed(action.action_id, today)
             if overdue:

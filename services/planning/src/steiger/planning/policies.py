@@ -1,5 +1,6 @@
 """Planning's reactions to other services' events: whom a plan may be made for (the
-participant service) and which supports a new goal suggests (bridge's profiles)."""
+participant service), when they paused (nothing due in a pause counts as missed) and which
+supports a new goal suggests (bridge's profiles)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from eventsourcing.application import ProcessingEvent
 from steiger.planning.domain.plan import Plan
 from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.bridge import ExecutiveSkillsProfiled
-from steiger.shared.contracts.participant import ParticipantErased, ParticipantRegistered
+from steiger.shared.contracts.participant import (
+    ParticipantErased,
+    ParticipantRegistered,
+    ParticipantStatusChanged,
+)
 from steiger.shared.erasure import forget_erased
 from steiger.shared.eventstore import Reactions, in_turn
 from steiger.shared.restriction import RESTRICTION_REACTIONS
@@ -39,6 +44,14 @@ def on_participant_erased(
     processing.collect_events(plan)
 
 
+def on_status_changed(
+    planning: Plans, event: ParticipantStatusChanged, processing: ProcessingEvent
+) -> None:
+    plan = planning.plan_of(event.participant_id)
+    plan.note_status(event.status, event.changed_on)
+    processing.collect_events(plan)
+
+
 def on_skills_profiled(
     planning: Plans, event: ExecutiveSkillsProfiled, processing: ProcessingEvent
 ) -> None:
@@ -53,4 +66,5 @@ REACTIONS: Reactions = {
     ParticipantRegistered: on_participant_registered,
     ParticipantErased: in_turn(forget_erased, on_participant_erased),
     ExecutiveSkillsProfiled: on_skills_profiled,
+    ParticipantStatusChanged: on_status_changed,
 }

@@ -286,8 +286,26 @@ class ParticipantNotifications(Aggregate):
     # -- the agenda (for the calendar feed) ------------------------------------------------
 
     @event("ActionOnAgenda")
-    def action_on_agenda(self, action_id: UUID, goal_id: UUID, due_on: dt.date) -> None:
-        self.open_actions[action_id] = {"goal_id": goal_id, "due_on": due_on}
+    def action_on_agenda(
+        self, action_id: UUID, goal_id: UUID, due_on: dt.date, participants: bool | None = None
+    ) -> None:
+        """`participants`: the participant's own step, reminded of (None: recorded before
+        that was noted; then it is theirs if they were reminded of it)."""
+        self.open_actions[action_id] = {
+            "goal_id": goal_id,
+            "due_on": due_on,
+            "participants": participants,
+        }
+
+    def reminded_actions(self) -> dict[UUID, dt.date]:
+        """The open actions the participant is reminded of, with their due dates."""
+        reminded_before = {n.about for n in self.notifications.values()}
+        return {
+            action_id: entry["due_on"]
+            for action_id, entry in self.open_actions.items()
+            if entry.get("participants")
+            or (entry.get("participants") is None and action_id in reminded_before)
+        }
 
     def action_off_agenda(self, action_id: UUID) -> None:
         if action_id in self.open_actions:

@@ -19,6 +19,8 @@ class Plan(Aggregate):
         GoalAdded: ClassVar[type[Any]]
         MeetingAdded: ClassVar[type[Any]]
         SkillsProfiled: ClassVar[type[Any]]
+        Paused: ClassVar[type[Any]]
+        Resumed: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(participant_id: UUID) -> UUID:
@@ -31,6 +33,8 @@ class Plan(Aggregate):
         self.meeting_ids: list[UUID] = []
         self.registered = False
         self.erased = False
+        self.pauses: list[tuple[dt.date, dt.date | None]] = []
+        """(from, until): returning without penalty, nothing due in a pause counts as missed."""
         self.weaker_functions: list[str] = []
         self.profiled_at: dt.datetime | None = None
 
@@ -53,6 +57,26 @@ class Plan(Aggregate):
     @event("GoalAdded")
     def add_goal(self, goal_id: UUID) -> None:
         self.goal_ids.append(goal_id)
+
+    def note_status(self, status: str, on: dt.date) -> None:
+        paused = bool(self.pauses) and self.pauses[-1][1] is None
+        if status == "paused" and not paused:
+            self._paused(on)
+        elif status == "active" and paused:
+            self._resumed(on)
+
+    @event("Paused")
+    def _paused(self, on: dt.date) -> None:
+        self.pauses.append((on, None))
+
+    @event("Resumed")
+    def _resumed(self, on: dt.date) -> None:
+        self.pauses[-1] = (self.pauses[-1][0], on)
+
+    def paused_on(self, day: dt.date) -> bool:
+        """Whether the participant was (or is) paused on `day`: from the day of pausing up
+        to, not including, the day of resuming."""
+        return any(start <= day and (until is None or day < until) for start, until in self.pauses)
 
     def note_profile(self, weaker: list[str], assessed_at: dt.datetime) -> None:
         """A later profile replaces an earlier one; one arriving late changes nothing."""
