@@ -104,3 +104,33 @@ def test_returning_without_penalty_continues_where_the_participant_was(system, e
     client.complete_action(goal, ahead, dt.datetime.now(AMS).replace(microsecond=0))
     year = e2e.wait_until(lambda: views()["statement"]["total"] == "60.00")
     assert year  # the year's count went on from where it was: 20 + 40, within the cap
+
+
+def test_hard_conversations_are_offered_in_the_morning_and_flagged_otherwise(system, e2e):
+    client = e2e.client(system)
+    pid = client.register("Linda Vermeulen", {"adults": 1})
+    preferences = client.http.put(
+        f"{client.base['participant']}/participants/{pid}/contact-preferences",
+        json={"channels": ["sms"], "time_of_day": "evening"},
+    )
+    assert preferences.status_code in (200, 204), preferences.text
+    slots_url = f"/participants/{pid}/meeting-slots?difficult=true&from_day=2027-12-13"
+
+    def offered():
+        answer = client.get("planning", slots_url).json()
+        return answer if answer.get("preferred_time_of_day") == "evening" else None
+
+    slots = e2e.wait_until(offered)["slots"]  # the preference travelled participant → planning
+    assert slots[0]["part_of_day"] == "morning"
+    assert [s["part_of_day"] for s in slots].index("evening") < [
+        s["part_of_day"] for s in slots
+    ].index("afternoon")
+    meeting = client.http.post(
+        f"{client.base['planning']}/participants/{pid}/meetings",
+        json={"at": "2027-12-13T14:00:00+01:00", "difficult": True},
+    )
+    assert meeting.status_code == 201
+    assert meeting.json()["timing_flags"] == [
+        "difficult-conversation-not-in-the-morning",
+        "against-preferred-time-of-day",
+    ]

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import Field
 
@@ -24,7 +25,9 @@ from steiger.planning.responses import (
     GoalOut,
     GroupOut,
     GroupSuggestion,
+    MeetingCreated,
     MeetingOut,
+    MeetingSlots,
     PlanningHeld,
     Support,
 )
@@ -144,6 +147,9 @@ class CancellationIn(Strict):
 class MeetingIn(Strict):
     at: PlannedMoment
     place: str | None = Field(None, max_length=200)
+    difficult: bool = Field(
+        False, description="a hard conversation: best held in the morning (flagged otherwise)"
+    )
 
 
 class MeetingRecordIn(Strict):
@@ -282,8 +288,33 @@ def reflect(goal_id: UUID, body: ReflectionIn, planning: Planning) -> None:
 @on_event_loop
 def schedule_meeting(
     participant_id: KnownParticipant, body: MeetingIn, planning: Planning
-) -> Created:
-    return Created(id=planning.schedule_meeting(participant_id, body.at, body.place))
+) -> MeetingCreated:
+    """Never refused for its time: the answer flags a difficult conversation not in the
+    morning and a meeting against the participant's preferred time of day."""
+    meeting_id = planning.schedule_meeting(participant_id, body.at, body.place, body.difficult)
+    return MeetingCreated(id=meeting_id, timing_flags=planning.meeting(meeting_id)["timing_flags"])
+
+
+@router.get(
+    "/participants/{participant_id}/meeting-slots",
+    tags=["meetings"],
+    summary="Times to offer: hard conversations in the morning, the preferred time of day first",
+    dependencies=[admits(*CASE_READERS)],
+)
+@on_event_loop
+def meeting_slots(
+    participant_id: KnownParticipant,
+    planning: Planning,
+    today: Today,
+    from_day: PlannedDay | None = Query(
+        None, description="the first day offered; tomorrow if unset"
+    ),
+    days: int = Query(5, ge=1, le=28),
+    difficult: bool = False,
+) -> MeetingSlots:
+    first = max(from_day or today, today + dt.timedelta(days=1))  # never a day already begun
+    slots = planning.meeting_slots(participant_id, first, days, difficult)
+    return MeetingSlots.model_validate(slots)
 
 
 @router.post(

@@ -20,11 +20,12 @@ from steiger.planning.domain.figures import participant_figures
 from steiger.planning.domain.goal import Goal
 from steiger.planning.domain.group import Group, suggest
 from steiger.planning.domain.meeting import Meeting
+from steiger.planning.domain.meeting_times import PartOfDay, suggested_slots, timing_flags
 from steiger.planning.domain.plan import Plan
 from steiger.planning.domain.references import check_bridge_step, check_column, check_reward_item
 from steiger.planning.policies import REACTIONS
 from steiger.planning.printable import render_html, render_pdf
-from steiger.shared import reference
+from steiger.shared import clock, reference
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 from steiger.shared.participants import ParticipantState, require_registered
 from steiger.shared.reference import Vocabulary
@@ -208,12 +209,25 @@ class PlanningApplication(ServiceApplication):
 
     # meetings
 
-    def schedule_meeting(self, participant_id: UUID, at: dt.datetime, place: str | None) -> UUID:
-        meeting = Meeting(participant_id, at, place)
+    def schedule_meeting(
+        self, participant_id: UUID, at: dt.datetime, place: str | None, difficult: bool = False
+    ) -> UUID:
+        meeting = Meeting(participant_id, at, place, difficult)
         plan = self.plan_of(participant_id)
         plan.add_meeting(meeting.id)
         self.save(meeting, plan)
         return meeting.id
+
+    def meeting_slots(
+        self, participant_id: UUID, first_day: dt.date, days: int, difficult: bool
+    ) -> dict[str, Any]:
+        """Times to offer: a difficult conversation in the morning, any meeting at the
+        participant's preferred time of day first; none close to a meeting already planned."""
+        preferred = self._preferred_part_of_day(participant_id)
+        taken = [m["at"] for m in self.meetings_of(participant_id) if m["held"] is None]
+        slots = suggested_slots(first_day, days, difficult, preferred, taken, clock.zone())
+        return {"preferred_time_of_day": preferred, "difficult": difficult,
+                "slots": [vars(s) for s in slots]}  # fmt: skip
 
     @retry_on_conflict
     def hold_meeting(self, meeting_id: UUID, **record: Any) -> None:
@@ -228,9 +242,19 @@ class PlanningApplication(ServiceApplication):
             "participant_id": meeting.participant_id,
             "at": meeting.at,
             "place": meeting.place,
+            "difficult": meeting.difficult,
+            "timing_flags": self._timing_flags(meeting),
             "held": meeting.held,
             "crisis_share": meeting.crisis_share,
         }
+
+    def _timing_flags(self, meeting: Meeting) -> list[str]:
+        preferred = self._preferred_part_of_day(meeting.participant_id)
+        return timing_flags(meeting.at, meeting.difficult, preferred, clock.zone())
+
+    def _preferred_part_of_day(self, participant_id: UUID) -> PartOfDay | None:
+        plan = self._plan(participant_id)
+        return plan.preferred_time_of_day if plan else None
 
     def meetings_of(self, participant_id: UUID) -> list[dict[str, Any]]:
         """The participant's meetings, the latest first."""

@@ -1,5 +1,6 @@
 """Planning's reactions to other services' events: whom a plan may be made for (the
-participant service), when they paused (nothing due in a pause counts as missed) and which
+participant service), when they paused (nothing due in a pause counts as missed), the time
+of day they prefer (meetings are suggested then) and which
 supports a new goal suggests (bridge's profiles)."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from steiger.planning.domain.plan import Plan
 from steiger.shared.caseloads import CASE_REACTIONS
 from steiger.shared.contracts.bridge import ExecutiveSkillsProfiled
 from steiger.shared.contracts.participant import (
+    ContactPreferencesChanged,
     ParticipantErased,
     ParticipantRegistered,
     ParticipantStatusChanged,
@@ -52,6 +54,14 @@ def on_status_changed(
     processing.collect_events(plan)
 
 
+def on_contact_preferences(
+    planning: Plans, event: ContactPreferencesChanged, processing: ProcessingEvent
+) -> None:
+    plan = planning.plan_of(event.participant_id)
+    plan.note_time_of_day(event.time_of_day)
+    processing.collect_events(plan)
+
+
 def on_skills_profiled(
     planning: Plans, event: ExecutiveSkillsProfiled, processing: ProcessingEvent
 ) -> None:
@@ -67,4 +77,5 @@ REACTIONS: Reactions = {
     ParticipantErased: in_turn(forget_erased, on_participant_erased),
     ExecutiveSkillsProfiled: on_skills_profiled,
     ParticipantStatusChanged: on_status_changed,
+    ContactPreferencesChanged: on_contact_preferences,
 }

@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 
 from steiger.shared.openapi import Created
 
+TimingFlag = Literal["difficult-conversation-not-in-the-morning", "against-preferred-time-of-day"]
+
 
 class DefinitionReference(BaseModel):
     id: str | None
@@ -96,6 +98,10 @@ class MeetingOut(BaseModel):
     participant_id: UUID
     at: dt.datetime
     place: str | None
+    difficult: bool = Field(description="a hard conversation, best held in the morning")
+    timing_flags: list[TimingFlag] = Field(
+        description="what its time goes against; empty: it suits"
+    )
     held: MeetingRecord | None = Field(description="null until the meeting is recorded")
     crisis_share: float | None = Field(description="of the minutes spent, the share on crises")
 
@@ -169,3 +175,21 @@ class GoalCreated(Created):
     suggested_supports: list[Support] = Field(
         description="from the participant's latest executive-skills profile; none without one"
     )
+
+
+class MeetingCreated(Created):
+    timing_flags: list[TimingFlag] = Field(description="what its time goes against")
+
+
+class MeetingSlot(BaseModel):
+    at: dt.datetime
+    part_of_day: Literal["morning", "afternoon", "evening"]
+    flags: list[TimingFlag] = Field(description="empty: suits; offered first")
+
+
+class MeetingSlots(BaseModel):
+    preferred_time_of_day: Literal["morning", "afternoon", "evening"] | None = Field(
+        description="from the participant's contact preferences; null when not given"
+    )
+    difficult: bool
+    slots: list[MeetingSlot] = Field(description="the best first; working days only")

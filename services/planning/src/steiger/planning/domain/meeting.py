@@ -21,10 +21,14 @@ class Meeting(Aggregate):
         Held: ClassVar[type[Any]]
 
     @event("Scheduled")
-    def __init__(self, participant_id: UUID, at: dt.datetime, place: str | None) -> None:
+    def __init__(
+        self, participant_id: UUID, at: dt.datetime, place: str | None, difficult: bool = False
+    ) -> None:
+        """`difficult`: a hard conversation, best held in the morning (meeting_times)."""
         self.participant_id = participant_id
         self.at = at
         self.place = place
+        self.difficult = difficult
         self.held: dict[str, Any] | None = None
 
     @property

@@ -1,6 +1,7 @@
 """A participant's goal-action plan: which goals and meetings are theirs, whether the
-participant service registered (or erased) them, and the weaker executive functions of
-their latest profile (from bridge), whose supports a new goal suggests."""
+participant service registered (or erased) them, their pauses, the time of day they
+prefer, and the weaker executive functions of their latest profile (from bridge), whose
+supports a new goal suggests."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+
+from steiger.planning.domain.meeting_times import PartOfDay
 
 
 class Plan(Aggregate):
@@ -20,6 +23,7 @@ class Plan(Aggregate):
         MeetingAdded: ClassVar[type[Any]]
         SkillsProfiled: ClassVar[type[Any]]
         Paused: ClassVar[type[Any]]
+        TimeOfDayPreferred: ClassVar[type[Any]]
         Resumed: ClassVar[type[Any]]
 
     @staticmethod
@@ -36,6 +40,7 @@ class Plan(Aggregate):
         self.pauses: list[tuple[dt.date, dt.date | None]] = []
         """(from, until): returning without penalty, nothing due in a pause counts as missed."""
         self.weaker_functions: list[str] = []
+        self.preferred_time_of_day: PartOfDay | None = None
         self.profiled_at: dt.datetime | None = None
 
     def note_registration(self) -> None:
@@ -77,6 +82,15 @@ class Plan(Aggregate):
         """Whether the participant was (or is) paused on `day`: from the day of pausing up
         to, not including, the day of resuming."""
         return any(start <= day and (until is None or day < until) for start, until in self.pauses)
+
+    def note_time_of_day(self, time_of_day: PartOfDay) -> None:
+        """From the participant's contact preferences: when meetings suit them best."""
+        if time_of_day != self.preferred_time_of_day:
+            self._time_of_day_preferred(time_of_day)
+
+    @event("TimeOfDayPreferred")
+    def _time_of_day_preferred(self, time_of_day: PartOfDay) -> None:
+        self.preferred_time_of_day = time_of_day
 
     def note_profile(self, weaker: list[str], assessed_at: dt.datetime) -> None:
         """A later profile replaces an earlier one; one arriving late changes nothing."""
