@@ -134,3 +134,33 @@ def test_hard_conversations_are_offered_in_the_morning_and_flagged_otherwise(sys
         "difficult-conversation-not-in-the-morning",
         "against-preferred-time-of-day",
     ]
+
+
+def test_goals_are_found_on_the_bridge_chosen_in_order_and_set_from_the_choice(system, e2e):
+    client = e2e.client(system)
+    now = dt.datetime.now(AMS).replace(microsecond=0)
+    pid = client.register("Dennis Bakker", {"adults": 1})
+    client.assess(pid, {"debts": 1, "income": 2, "housing": 3}, now - dt.timedelta(days=1))
+    found = client.get("bridge", f"/participants/{pid}/potential-goals").json()
+    assert [g["column"] for g in found["potential_goals"]][:1] == ["debts"]  # lowest first
+    choice = {
+        "priorities": [{"column": "income"}, {"column": "debts"}],
+        "chosen_at": now.isoformat(),
+    }
+    chose = client.http.put(f"{client.base['bridge']}/participants/{pid}/priorities", json=choice)
+    assert chose.status_code == 200, chose.text
+
+    def priorities():
+        return client.get("planning", f"/participants/{pid}/priorities").json() or None
+
+    ranked = e2e.wait_until(priorities)  # the choice travelled bridge → broker → planning
+    assert [(p["rank"], p["column"], p["target_step"]) for p in ranked] == [
+        (1, "income", 3),
+        (2, "debts", 2),
+    ]
+    goal = client.http.post(
+        f"{client.base['planning']}/participants/{pid}/goals",
+        json={"title": "Een vaste baan", "horizon": "long", "priority": 1},
+    )
+    assert goal.status_code == 201, goal.text
+    assert client.get("planning", f"/goals/{goal.json()['id']}").json()["column"] == "income"

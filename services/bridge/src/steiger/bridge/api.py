@@ -34,6 +34,7 @@ from steiger.bridge.responses import (
     JobsFor,
     OwnJobClassified,
     Positions,
+    PotentialGoals,
     Scores,
 )
 from steiger.shared.access import (
@@ -45,6 +46,7 @@ from steiger.shared.access import (
     subject_access_route,
 )
 from steiger.shared.concurrency import on_event_loop
+from steiger.shared.contracts.bridge import Priority
 from steiger.shared.dates import PastMoment
 from steiger.shared.http import Amount, Strict, current_application
 from steiger.shared.openapi import problems
@@ -142,6 +144,49 @@ def scores(
     definition_id: str | None = Query(None, max_length=64),
 ) -> dict[str, Any]:
     return bridge.scores(participant_id, definition_id)
+
+
+class ChoiceIn(Strict):
+    column: str = Field(max_length=64, examples=["debts"])
+    target_step: int | None = Field(
+        None, ge=1, le=20, description="the step to reach; the next one up if unset"
+    )
+
+
+class PrioritiesIn(Strict):
+    priorities: list[ChoiceIn] = Field(
+        min_length=1, max_length=30, description="what matters most first"
+    )
+    chosen_at: PastMoment
+
+
+@router.get(
+    "/participants/{participant_id}/potential-goals",
+    tags=["finding goals"],
+    summary="Per column of the latest assessment, the next step up; and the chosen priorities",
+    response_model=PotentialGoals,
+    responses=problems(404, 410),
+    dependencies=[admits(*CASE_READERS)],
+)
+@on_event_loop
+def potential_goals(participant_id: KnownParticipant, bridge: Bridge) -> dict[str, Any]:
+    return bridge.potential_goals(participant_id)
+
+
+@router.put(
+    "/participants/{participant_id}/priorities",
+    tags=["finding goals"],
+    summary="The potential goals the participant picked, in their order",
+    response_model=list[Priority],
+    responses=problems(404, 410, 422),
+    dependencies=[admits(*CASEWORK)],
+)
+@on_event_loop
+def choose_priorities(
+    participant_id: KnownParticipant, body: PrioritiesIn, bridge: Bridge
+) -> list[dict[str, Any]]:
+    chosen = [c.model_dump() for c in body.priorities]
+    return bridge.choose_priorities(participant_id, chosen, body.chosen_at)
 
 
 @router.get("/definitions", dependencies=[admits(*EVERYONE)])

@@ -17,7 +17,8 @@ from steiger.bridge.domain.errors import (
 )
 from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire, Questionnaires
 from steiger.bridge.domain.jobs import REFERENCE_HOUSEHOLD, JobCatalogue
-from steiger.bridge.domain.record import BridgeRecord
+from steiger.bridge.domain.priorities import checked_priorities, potential_goals
+from steiger.bridge.domain.record import BridgeRecord, Position
 from steiger.bridge.domain.scoring import score_history
 from steiger.bridge.policies import REACTIONS
 from steiger.shared import reference
@@ -123,6 +124,45 @@ class BridgeApplication(ServiceApplication):
             "total_points": sum(p.points for p in latest.values()),
             "history": [vars(p) for p in record.positions],
         }
+
+    def potential_goals(self, participant_id: UUID) -> dict[str, Any]:
+        record, definition, latest = self._latest_bridge(participant_id)
+        return {
+            "participant_id": participant_id,
+            "definition_id": definition.id,
+            "definition_version": definition.version,
+            "potential_goals": potential_goals(definition, latest),
+            "priorities": record.priorities,
+        }
+
+    @retry_on_conflict
+    def choose_priorities(
+        self, participant_id: UUID, chosen: list[dict[str, Any]], chosen_at: dt.datetime
+    ) -> list[dict[str, Any]]:
+        record, definition, latest = self._latest_bridge(participant_id)
+        ranked = checked_priorities(definition, latest, chosen)
+        record.choose_priorities(
+            definition.id, definition.version, ranked, chosen_at, participant_id
+        )
+        self.save(record)
+        return ranked
+
+    def _latest_bridge(
+        self, participant_id: UUID
+    ) -> tuple[BridgeRecord, BridgeDefinition, dict[str, Position]]:
+        """The record, the Bridge of its latest assessment and the latest position per column
+        on that Bridge."""
+        record = self._record_of(participant_id)
+        which = record.latest_definition() if record is not None else None
+        if record is None or which is None:
+            raise NoAssessmentYet(f"participant {participant_id} has no Bridge assessment")
+        definition = self.definition(*which)
+        latest = {
+            column: p
+            for column, p in record.latest_positions().items()
+            if (p.definition_id, p.definition_version) == which
+        }
+        return record, definition, latest
 
     def subject_access(self, participant_id: UUID) -> dict[str, Any]:
         """GDPR art. 15, this service's part: every position with its note and correction,

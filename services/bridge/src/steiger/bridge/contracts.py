@@ -8,6 +8,7 @@ from steiger.shared.contracts.bridge import (
     ExecutiveSkillsProfiled,
     PositionCorrected,
     PositionRecorded,
+    PrioritiesChosen,
 )
 from steiger.shared.contracts.translation import To, Translator
 
@@ -16,5 +17,6 @@ to_contract = Translator(
         BridgeRecord.PositionRecorded: To(PositionRecorded),
         BridgeRecord.PositionCorrected: To(PositionCorrected, corrected_at="timestamp"),
         BridgeRecord.ExecutiveSkillsProfiled: To(ExecutiveSkillsProfiled),
+        BridgeRecord.PrioritiesChosen: To(PrioritiesChosen),
     }
 )

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from steiger.bridge.domain.eix import IndexIncome
 from steiger.bridge.domain.record import Position
+from steiger.shared.contracts.bridge import Priority
 
 
 class AssessmentCreated(BaseModel):
@@ -24,6 +25,24 @@ class Positions(BaseModel):
     latest: list[Position] = Field(description="the latest position per column")
     total_points: int
     history: list[Position] = Field(description="every position recorded, corrections included")
+
+
+class PotentialGoal(BaseModel):
+    column: str
+    name: dict[str, str]
+    step: int = Field(description="where the participant stands now")
+    now: dict[str, str] = Field(description="that step, in Dutch and English")
+    target_step: int
+    target: dict[str, str] = Field(description="the next step up, in Dutch and English")
+    points_gained: int
+
+
+class PotentialGoals(BaseModel):
+    participant_id: UUID
+    definition_id: str
+    definition_version: str
+    potential_goals: list[PotentialGoal] = Field(description="the lowest steps first")
+    priorities: list[Priority] = Field(description="the participant's last choice, ranked")
 
 
 class ColumnScore(BaseModel):

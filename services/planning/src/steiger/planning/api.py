@@ -20,6 +20,7 @@ from steiger.planning.domain.errors import (
     UnknownReference,
 )
 from steiger.planning.responses import (
+    ChosenPriority,
     Figures,
     GoalCreated,
     GoalOut,
@@ -72,6 +73,11 @@ class GoalIn(Strict):
         None, max_length=64, description="Bridge column; null = cross-pillar"
     )
     target_step: int | None = Field(None, ge=1, le=10)
+    priority: int | None = Field(
+        None, ge=1, le=30,
+        description="set from the participant's chosen priority of this rank (its column, "
+        "target step and Bridge)",
+    )  # fmt: skip
     definition_id: str = Field(
         DEFAULT_BRIDGE[0], max_length=64, description="the Bridge of `column`"
     )
@@ -184,6 +190,16 @@ def set_goal(participant_id: KnownParticipant, goal: GoalIn, planning: Planning)
         **goal.model_dump(exclude={"title", "horizon", "column", "target_step"}),
     )
     return GoalCreated(id=goal_id, suggested_supports=planning.supports(participant_id))
+
+
+@router.get(
+    "/participants/{participant_id}/priorities",
+    summary="The potential goals the participant chose from the Bridge, with the goals set",
+    dependencies=[admits(*CASE_READERS)],
+)
+@on_event_loop
+def priorities(participant_id: KnownParticipant, planning: Planning) -> list[ChosenPriority]:
+    return [ChosenPriority.model_validate(p) for p in planning.priorities(participant_id)]
 
 
 @router.get(

@@ -15,6 +15,7 @@ from steiger.planning.domain.errors import (
     GroupNotFound,
     InvalidChange,
     MeetingNotFound,
+    UnknownReference,
 )
 from steiger.planning.domain.figures import participant_figures
 from steiger.planning.domain.goal import Goal
@@ -62,8 +63,16 @@ class PlanningApplication(ServiceApplication):
         horizon: str,
         column: str | None,
         target_step: int | None,
+        priority: int | None = None,
         **smart: Any,
     ) -> UUID:
+        """`priority`: the rank of one of the participant's chosen priorities (from the
+        Bridge), whose column, target step and Bridge the goal takes."""
+        if priority is not None:
+            chosen = self._priority(participant_id, priority, column, target_step)
+            column, target_step = chosen["column"], chosen["target_step"]
+            smart = {**smart, "definition_id": chosen["definition_id"],
+                     "definition_version": chosen["definition_version"]}  # fmt: skip
         if column is None:  # a cross-pillar goal refers to no Bridge
             smart = {**smart, "definition_id": None, "definition_version": None}
         elif not smart.get("definition_id"):
@@ -89,9 +98,34 @@ class PlanningApplication(ServiceApplication):
                 )
         goal = Goal(participant_id, title, horizon, column, target_step, **smart)
         plan = self.plan_of(participant_id)
-        plan.add_goal(goal.id)
+        plan.add_goal(goal.id, priority)
         self.save(goal, plan)
         return goal.id
+
+    def _priority(
+        self, participant_id: UUID, rank: int, column: str | None, target_step: int | None
+    ) -> dict[str, Any]:
+        plan = self._plan(participant_id)
+        chosen = plan.priority(rank) if plan else None
+        if chosen is None:
+            raise UnknownReference(f"the participant chose no priority {rank}", field="priority")
+        if column not in (None, chosen["column"]) or target_step not in (
+            None, chosen["target_step"],
+        ):  # fmt: skip
+            raise UnknownReference(
+                f"priority {rank} is step {chosen['target_step']} on {chosen['column']!r}",
+                field="column" if column not in (None, chosen["column"]) else "target_step",
+            )
+        return chosen
+
+    def priorities(self, participant_id: UUID) -> list[dict[str, Any]]:
+        """The participant's chosen priorities, ranked, with the goals set from each."""
+        plan = self._plan(participant_id)
+        if plan is None:
+            return []
+        return [
+            {**p, "goal_ids": plan.goals_from_priority.get(p["rank"], [])} for p in plan.priorities
+        ]
 
     def supports(self, participant_id: UUID) -> list[dict[str, str]]:
         """What the weaker functions of the participant's latest executive-skills profile

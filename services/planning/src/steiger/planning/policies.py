@@ -1,7 +1,7 @@
 """Planning's reactions to other services' events: whom a plan may be made for (the
 participant service), when they paused (nothing due in a pause counts as missed), the time
-of day they prefer (meetings are suggested then) and which
-supports a new goal suggests (bridge's profiles)."""
+of day they prefer (meetings are suggested then), and from bridge which supports a new goal
+suggests (the profiles) and the priorities goals are set from."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from eventsourcing.application import ProcessingEvent
 
 from steiger.planning.domain.plan import Plan
 from steiger.shared.caseloads import CASE_REACTIONS
-from steiger.shared.contracts.bridge import ExecutiveSkillsProfiled
+from steiger.shared.contracts.bridge import ExecutiveSkillsProfiled, PrioritiesChosen
 from steiger.shared.contracts.participant import (
     ContactPreferencesChanged,
     ParticipantErased,
@@ -62,6 +62,15 @@ def on_contact_preferences(
     processing.collect_events(plan)
 
 
+def on_priorities_chosen(
+    planning: Plans, event: PrioritiesChosen, processing: ProcessingEvent
+) -> None:
+    plan = planning.plan_of(event.participant_id)
+    priorities = [p.model_dump() for p in event.priorities]
+    plan.note_priorities(event.definition_id, event.definition_version, priorities, event.chosen_at)
+    processing.collect_events(plan)
+
+
 def on_skills_profiled(
     planning: Plans, event: ExecutiveSkillsProfiled, processing: ProcessingEvent
 ) -> None:
@@ -76,6 +85,7 @@ REACTIONS: Reactions = {
     ParticipantRegistered: on_participant_registered,
     ParticipantErased: in_turn(forget_erased, on_participant_erased),
     ExecutiveSkillsProfiled: on_skills_profiled,
+    PrioritiesChosen: on_priorities_chosen,
     ParticipantStatusChanged: on_status_changed,
     ContactPreferencesChanged: on_contact_preferences,
 }

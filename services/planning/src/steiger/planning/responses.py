@@ -193,3 +193,12 @@ class MeetingSlots(BaseModel):
     )
     difficult: bool
     slots: list[MeetingSlot] = Field(description="the best first; working days only")
+
+
+class ChosenPriority(BaseModel):
+    rank: int = Field(description="1 matters most to the participant")
+    column: str
+    target_step: int
+    definition_id: str
+    definition_version: str
+    goal_ids: list[UUID] = Field(description="goals set from it")

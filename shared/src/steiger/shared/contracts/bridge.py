@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import ClassVar
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from steiger.shared.contracts.base import IntegrationEvent, Timestamp
 
@@ -49,3 +49,21 @@ class ExecutiveSkillsProfiled(IntegrationEvent):
     stronger: list[str] = Field(max_length=3)
     weaker: list[str] = Field(max_length=3)
     assessed_at: Timestamp
+
+
+class Priority(BaseModel):
+    rank: int = Field(ge=1, description="1 is what matters most to the participant")
+    column: str
+    target_step: int = Field(ge=1)
+
+
+class PrioritiesChosen(IntegrationEvent):
+    """From the potential goals of the latest Bridge assessment, the participant chose these,
+    in this order (a new choice replaces the last); goals are set from them in planning."""
+
+    event_type: ClassVar[str] = "nl.steiger.bridge.priorities-chosen.v1"
+
+    definition_id: str
+    definition_version: str
+    priorities: list[Priority] = Field(max_length=30)
+    chosen_at: Timestamp

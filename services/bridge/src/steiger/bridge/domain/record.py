@@ -40,6 +40,7 @@ class BridgeRecord(Aggregate):
         HouseholdNoted: ClassVar[type[Any]]
         ExecutiveSkillsProfiled: ClassVar[type[Any]]
         MunicipalityNoted: ClassVar[type[Any]]
+        PrioritiesChosen: ClassVar[type[Any]]
         PositionRecorded: ClassVar[type[Any]]
         PositionCorrected: ClassVar[type[Any]]
 
@@ -54,6 +55,7 @@ class BridgeRecord(Aggregate):
         self.household: tuple[int, int, int] | None = None
         self.municipality: str | None = None
         self.executive_skills: list[dict[str, Any]] = []
+        self.priorities: list[dict[str, Any]] = []
 
     @event("ExecutiveSkillsAssessed")
     def _assessed_before_profiles_were_published(
@@ -185,6 +187,26 @@ class BridgeRecord(Aggregate):
                 return position
         raise UnknownPosition(f"assessment {assessment_id} has no position on {column!r}",
                               field="column")  # fmt: skip
+
+    @event("PrioritiesChosen")
+    def choose_priorities(
+        self,
+        definition_id: str,
+        definition_version: str,
+        priorities: list[dict[str, Any]],
+        chosen_at: dt.datetime,
+        participant_id: UUID,
+    ) -> None:
+        """The potential goals the participant picked, in their order (checked_priorities);
+        a new choice replaces the last."""
+        self.priorities = list(priorities)
+
+    def latest_definition(self) -> tuple[str, str] | None:
+        """The Bridge (id, version) of the latest assessment."""
+        if not self.positions:
+            return None
+        latest = self.positions[-1]
+        return latest.definition_id, latest.definition_version
 
     def latest_positions(self) -> dict[str, Position]:
         latest: dict[str, Position] = {}

@@ -24,6 +24,7 @@ class Plan(Aggregate):
         SkillsProfiled: ClassVar[type[Any]]
         Paused: ClassVar[type[Any]]
         TimeOfDayPreferred: ClassVar[type[Any]]
+        PrioritiesNoted: ClassVar[type[Any]]
         Resumed: ClassVar[type[Any]]
 
     @staticmethod
@@ -41,6 +42,10 @@ class Plan(Aggregate):
         """(from, until): returning without penalty, nothing due in a pause counts as missed."""
         self.weaker_functions: list[str] = []
         self.preferred_time_of_day: PartOfDay | None = None
+        self.priorities: list[dict[str, Any]] = []
+        """The potential goals the participant chose from the Bridge, ranked (bridge's)."""
+        self.priorities_chosen_at: dt.datetime | None = None
+        self.goals_from_priority: dict[int, list[UUID]] = {}
         self.profiled_at: dt.datetime | None = None
 
     def note_registration(self) -> None:
@@ -60,8 +65,40 @@ class Plan(Aggregate):
         self.erased = True
 
     @event("GoalAdded")
-    def add_goal(self, goal_id: UUID) -> None:
+    def add_goal(self, goal_id: UUID, priority: int | None = None) -> None:
+        """`priority`: the rank of the chosen priority the goal was set from, if it was."""
         self.goal_ids.append(goal_id)
+        if priority is not None:
+            self.goals_from_priority.setdefault(priority, []).append(goal_id)
+
+    def note_priorities(
+        self,
+        definition_id: str,
+        definition_version: str,
+        priorities: list[dict[str, Any]],
+        chosen_at: dt.datetime,
+    ) -> None:
+        """A later choice replaces an earlier one; one arriving late changes nothing."""
+        if self.priorities_chosen_at is None or chosen_at >= self.priorities_chosen_at:
+            self._priorities_noted(definition_id, definition_version, priorities, chosen_at)
+
+    @event("PrioritiesNoted")
+    def _priorities_noted(
+        self,
+        definition_id: str,
+        definition_version: str,
+        priorities: list[dict[str, Any]],
+        chosen_at: dt.datetime,
+    ) -> None:
+        self.priorities = [
+            {**p, "definition_id": definition_id, "definition_version": definition_version}
+            for p in priorities
+        ]
+        self.priorities_chosen_at = chosen_at
+        self.goals_from_priority = {}
+
+    def priority(self, rank: int) -> dict[str, Any] | None:
+        return next((p for p in self.priorities if p["rank"] == rank), None)
 
     def note_status(self, status: str, on: dt.date) -> None:
         paused = bool(self.pauses) and self.pauses[-1][1] is None
