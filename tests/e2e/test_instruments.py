@@ -164,3 +164,26 @@ def test_goals_are_found_on_the_bridge_chosen_in_order_and_set_from_the_choice(s
     )
     assert goal.status_code == 201, goal.text
     assert client.get("planning", f"/goals/{goal.json()['id']}").json()["column"] == "income"
+
+
+def test_outcome_facts_travel_to_reporting_s_table_4(system, e2e):
+    """Five participants of a programme of their own: asked facts and those the Bridge
+    tells reach reporting over the broker, and Table 4 shows their shares."""
+    client = e2e.client(system)
+    now = dt.datetime.now(AMS).replace(microsecond=0)
+    for n in range(5):
+        pid = client.register(f"Deelnemer {n}", {"adults": 1}, programme="tabel-4")
+        asked = {"employed": n < 2, "savings": f"{n * 100}.00"}
+        client.assess(pid, {"debts": 4 if n < 4 else 2, "savings": 1}, now, asked)
+
+    def table():
+        groups = client.get("reporting", "/outcomes/programme").json()["groups"]
+        group = next((g for g in groups if g["key"] == "tabel-4"), None)
+        known = group and not group["suppressed"] and group["points"]["now"]["known"]["employed"]
+        return group if known == 5 else None
+
+    now_point = e2e.wait_until(table)["points"]["now"]
+    assert now_point["shares"]["employed"] == 0.4
+    assert now_point["shares"]["within_household_budget"] == 0.8  # debts at step 4: told
+    assert now_point["shares"]["buffer_for_unforeseen"] == 0.0  # savings at step 1
+    assert now_point["mean_savings"] == "200.00"

@@ -109,13 +109,16 @@ def test_run_on_other_ports_survives_a_dead_broker_and_the_demo_finds_it(tmp_pat
         eventually(lambda: all(parked(urls[name]) for name in consumers), timeout=90)
         eventually(lambda: parked_records(bootstrap, dead_letter_topic("bridge")), timeout=90)
 
-        demo = steiger("demo", "--participants", "2", env=env)
+        demo = steiger("demo", "--participants", "5", env=env)  # the minimum cell of Table 4
         output = demo.communicate(timeout=120)[0].decode()
         assert demo.returncode == 0, output
         assert "What reporting shows" in output and "(demo 2)" in output
         # a single parent with two school-age children gets a tailored index (Alphen: × 1.05)
         assert "Economic Independence Index" in output
         assert "1a2s" in output and "tailored" in output and "€ 3062.50" in output
+        # the demo cohort's Table 4, beside EMPath's published figures
+        assert "Table 4 for cohort" in output and "suppressed" not in output
+        assert "employed" in output and "59% → 70%" in output
         # the first participant consented: the demo's chain partner got their plan, signed
         assert "What schuldhulp-demo received" in output and "SH-DEMO-1" in output
         assert "SH-DEMO-2" not in output

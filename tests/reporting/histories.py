@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from eventsourcing.persistence import Tracking
 
-from steiger.shared.contracts.bridge import PositionRecorded
+from steiger.shared.contracts.bridge import Outcomes, OutcomesRecorded, PositionRecorded
 from steiger.shared.contracts.participant import (
     ConsentGranted,
     ConsentWithdrawn,
@@ -74,3 +74,13 @@ def goal_with_action(p, column, planned_on, done_on, due_on, reward=Decimal("20.
         GoalAchieved(participant_id=p, goal_id=goal, column=column, target_step=3,
                      achieved_on=done_on),
     ]  # fmt: skip
+
+
+def outcomes(p, on, **facts):
+    """The outcome facts (Table 4) recorded with an assessment on `on`."""
+    return OutcomesRecorded(
+        participant_id=p,
+        assessment_id=uuid.uuid4(),
+        outcomes=Outcomes(**facts),
+        assessed_at=dt.datetime.combine(on, dt.time(10), UTC),
+    )

@@ -97,12 +97,18 @@ class SteigerClient:
         return self._post("participant", "/participants", body)["participant_id"]
 
     def assess(
-        self, participant_id: str, steps: Mapping[str, int], assessed_at: dt.datetime
+        self,
+        participant_id: str,
+        steps: Mapping[str, int],
+        assessed_at: dt.datetime,
+        outcomes: Mapping[str, Any] | None = None,
     ) -> str:
+        """`outcomes`: the facts behind Table 4 as asked (the Bridge derives some itself)."""
         body = {
             **BRIDGE,
             "steps": dict(steps),
             "assessed_at": assessed_at.isoformat(),
+            **({"outcomes": dict(outcomes)} if outcomes else {}),
         }
         return self._post("bridge", f"/participants/{participant_id}/assessments", body)[
             "assessment_id"
@@ -151,6 +157,14 @@ class SteigerClient:
             raise ApiError(f"bridge {path}: {response.status_code} {response.text}")
         answer: dict[str, Any] = response.json()
         return answer
+
+    def outcomes_table(self, by: str) -> dict[str, Any]:
+        """Reporting's Table 4 per `by` (cohort, programme, municipality …)."""
+        response = self.get("reporting", f"/outcomes/{by}")
+        if response.status_code >= 400:
+            raise ApiError(f"reporting /outcomes/{by}: {response.status_code} {response.text}")
+        table: dict[str, Any] = response.json()
+        return table
 
     def progress(self, participant_id: str) -> dict[str, Any] | None:
         response = self.get("reporting", f"/participants/{participant_id}/progress")

@@ -99,7 +99,8 @@ def _play(console: Console, participants: int, seed: int, receiver: PartnerRecei
                 )
                 console.print(f"  {name} consents to share plan and rewards with {PARTNER}")
             intake = {c: rng.randint(1, 3) for c in BRIDGE_COLUMNS}
-            client.assess(pid, intake, now - dt.timedelta(days=90))
+            employed = rng.random() < 0.4
+            client.assess(pid, intake, now - dt.timedelta(days=90), _asked(rng, employed, False))
             console.print(
                 f"[bold]{name}[/bold] registered as {pid}; intake Bridge "
                 f"{sum(intake.values())} points"
@@ -131,12 +132,69 @@ def _play(console: Console, participants: int, seed: int, receiver: PartnerRecei
             follow_up = {
                 c: max(1, min(5, s + rng.choice((-1, 0, 1, 1)))) for c, s in intake.items()
             }
-            client.assess(pid, follow_up, now)
+            client.assess(pid, follow_up, now, _asked(rng, employed or rng.random() < 0.4, True))
         _show_index(console, client, ids[0])
         _show_progress(console, client, ids, expected_rewards)
+        _show_outcomes(console, now.strftime("%Y-%m"), len(ids))
     finally:
         client.close()
     return ids
+
+
+def _asked(rng: random.Random, employed: bool, later: bool) -> dict[str, Any]:
+    """The Table 4 facts asked at an assessment (the Bridge tells the budget and the buffer)."""
+    return {
+        "employed": employed,
+        "enrolled_in_education": later and rng.random() < 0.4,
+        "changed_job_in_year": later and employed and rng.random() < 0.3,
+        "career_pays_index": later and employed and rng.random() < 0.3,
+        "home_owner": False,
+        "savings": f"{rng.randint(0, 8) * 50 if later else 0}.00",
+    }
+
+
+def _show_outcomes(console: Console, cohort: str, expected: int, timeout: float = 30.0) -> None:
+    """Reporting's Table 4 for the demo's cohort beside EMPath's published figures, as the
+    organisation's administrator sees it (a mentor sees no figures of many)."""
+    administrator = SteigerClient(headers=bearer(Role.ADMINISTRATOR))
+    try:
+        _show_table_4(console, administrator, cohort, expected, timeout)
+    finally:
+        administrator.close()
+
+
+def _show_table_4(
+    console: Console, client: SteigerClient, cohort: str, expected: int, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while True:  # until every demo participant's facts have reached reporting
+        table = client.outcomes_table("cohort")
+        group = next((g for g in table["groups"] if g["key"] == cohort), None)
+        if group and (
+            group["suppressed"] or group["points"]["now"]["known"]["employed"] >= expected
+        ):
+            break
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    if group is None or group["suppressed"]:
+        console.print(f"Table 4 for cohort {cohort}: suppressed (fewer than "
+                      f"{table['minimum_cell']} participants)")  # fmt: skip
+        return
+    view = Table(title=f"Table 4 for cohort {cohort} (GET :8006/outcomes/cohort)")
+    for column in ("indicator", "intake", "now", "EMPath start → 2.5 years"):
+        view.add_column(column)
+    points, reference = group["points"], table["reference"]["shares"]
+    for fact, published in reference.items():
+        shares = [points[p]["shares"][fact] for p in ("intake", "now")]
+        view.add_row(
+            fact.replace("_", " "),
+            *("–" if s is None else f"{s:.0%}" for s in shares),
+            f"{published['start']:.0%} → {published['later']:.0%}",
+        )
+    savings = [points[p]["mean_savings"] for p in ("intake", "now")]
+    view.add_row("mean savings", *(f"€ {s}" if s else "–" for s in savings), "$0 → $1,345")
+    console.print(view)
 
 
 def _show_index(console: Console, client: SteigerClient, pid: str, timeout: float = 30.0) -> None:

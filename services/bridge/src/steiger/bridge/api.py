@@ -32,6 +32,7 @@ from steiger.bridge.responses import (
     ExecutiveSkillsProfile,
     Jobs,
     JobsFor,
+    OutcomesAt,
     OwnJobClassified,
     Positions,
     PotentialGoals,
@@ -46,7 +47,7 @@ from steiger.shared.access import (
     subject_access_route,
 )
 from steiger.shared.concurrency import on_event_loop
-from steiger.shared.contracts.bridge import Priority
+from steiger.shared.contracts.bridge import Outcomes, Priority
 from steiger.shared.dates import PastMoment
 from steiger.shared.http import Amount, Strict, current_application
 from steiger.shared.openapi import problems
@@ -66,6 +67,12 @@ DOMAIN_ERRORS = {
 }
 
 
+class OutcomesIn(Strict, Outcomes):
+    """Each fact yes, no or unknown (null or left out)."""
+
+    savings: Amount | None = Field(None, description="of the household, in the currency")
+
+
 class AssessmentIn(Strict):
     definition_id: str = Field(max_length=64, examples=["nl-alphen"])
     definition_version: str = Field(max_length=32, examples=["2017-09-07"])
@@ -78,6 +85,11 @@ class AssessmentIn(Strict):
     )
     notes: dict[str, Annotated[str, Field(max_length=2000)]] = Field(
         default_factory=dict, description="an optional note per column (stays in this service)"
+    )
+    outcomes: OutcomesIn | None = Field(
+        None,
+        description="the facts behind the outcome indicators (Table 4), as asked; those the "
+        "Bridge definition derives from the steps are added",
     )
 
 
@@ -104,8 +116,21 @@ def record_assessment(
         body.assessed_at,
         body.recorded_by,
         body.notes,
+        body.outcomes.model_dump(exclude_none=True) if body.outcomes else None,
     )
     return AssessmentCreated(assessment_id=assessment_id)
+
+
+@router.get(
+    "/participants/{participant_id}/outcomes",
+    tags=["bridge"],
+    summary="The outcome facts (Table 4) at each assessment, the intake first",
+    response_model=list[OutcomesAt],
+    dependencies=[admits(*CASE_READERS)],
+)
+@on_event_loop
+def outcomes(participant_id: KnownParticipant, bridge: Bridge) -> list[dict[str, Any]]:
+    return bridge.outcomes(participant_id)
 
 
 @router.post(

@@ -91,11 +91,14 @@ class BridgeApplication(ServiceApplication):
         assessed_at: dt.datetime,
         recorded_by: str = "participant-with-mentor",
         notes: dict[str, str] | None = None,
+        outcomes: dict[str, Any] | None = None,
     ) -> UUID:
         definition = self.definition(definition_id, definition_version)
         record = self.record_for(participant_id)
         assessment_id = uuid4()
-        record.record_assessment(assessment_id, definition, steps, assessed_at, recorded_by, notes)
+        record.record_assessment(
+            assessment_id, definition, steps, assessed_at, recorded_by, notes, outcomes
+        )
         self.save(record)
         return assessment_id
 
@@ -124,6 +127,11 @@ class BridgeApplication(ServiceApplication):
             "total_points": sum(p.points for p in latest.values()),
             "history": [vars(p) for p in record.positions],
         }
+
+    def outcomes(self, participant_id: UUID) -> list[dict[str, Any]]:
+        """The outcome facts at each assessment, the first (the intake) first."""
+        record = self._record_of(participant_id)
+        return list(record.outcomes) if record is not None else []
 
     def potential_goals(self, participant_id: UUID) -> dict[str, Any]:
         record, definition, latest = self._latest_bridge(participant_id)
@@ -166,10 +174,11 @@ class BridgeApplication(ServiceApplication):
 
     def subject_access(self, participant_id: UUID) -> dict[str, Any]:
         """GDPR art. 15, this service's part: every position with its note and correction,
-        every executive-skills questionnaire as answered, and the household it knows."""
+        every executive-skills questionnaire as answered, the outcome facts at each assessment and
+        the household it knows."""
         record = self._record_of(participant_id)
         if record is None:
-            return {"positions": [], "executive_skills": [], "household": None}
+            return {"positions": [], "executive_skills": [], "household": None, "outcomes": []}
         household = record.household
         return {
             "positions": [vars(p) for p in record.positions],
@@ -186,6 +195,7 @@ class BridgeApplication(ServiceApplication):
             )
             if household
             else None,
+            "outcomes": list(record.outcomes),
         }
 
     def definition(self, definition_id: str, version: str) -> BridgeDefinition:

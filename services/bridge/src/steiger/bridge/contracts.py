@@ -6,6 +6,8 @@ from __future__ import annotations
 from steiger.bridge.domain.record import BridgeRecord
 from steiger.shared.contracts.bridge import (
     ExecutiveSkillsProfiled,
+    Outcomes,
+    OutcomesRecorded,
     PositionCorrected,
     PositionRecorded,
     PrioritiesChosen,
@@ -18,5 +20,8 @@ to_contract = Translator(
         BridgeRecord.PositionCorrected: To(PositionCorrected, corrected_at="timestamp"),
         BridgeRecord.ExecutiveSkillsProfiled: To(ExecutiveSkillsProfiled),
         BridgeRecord.PrioritiesChosen: To(PrioritiesChosen),
+        BridgeRecord.OutcomesRecorded: To(
+            OutcomesRecorded, outcomes=lambda e: Outcomes.model_validate(e.outcomes)
+        ),
     }
 )

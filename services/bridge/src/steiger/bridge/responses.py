@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from steiger.bridge.domain.eix import IndexIncome
 from steiger.bridge.domain.record import Position
-from steiger.shared.contracts.bridge import Priority
+from steiger.shared.contracts.bridge import Outcomes, Priority
 
 
 class AssessmentCreated(BaseModel):
@@ -25,6 +25,13 @@ class Positions(BaseModel):
     latest: list[Position] = Field(description="the latest position per column")
     total_points: int
     history: list[Position] = Field(description="every position recorded, corrections included")
+
+
+class OutcomesAt(BaseModel):
+    assessment_id: UUID
+    assessed_at: dt.datetime
+    outcomes: Outcomes
+    derived: list[str] = Field(description="the facts that follow from the Bridge steps")
 
 
 class PotentialGoal(BaseModel):
@@ -217,3 +224,4 @@ class BridgeHeld(BaseModel):
     positions: list[Position] = Field(description="every position, with its note and correction")
     executive_skills: list[AnsweredQuestionnaire]
     household: HouseholdKnown | None
+    outcomes: list[OutcomesAt] = Field(description="the outcome facts at each assessment")

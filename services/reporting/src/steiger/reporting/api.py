@@ -22,6 +22,7 @@ from steiger.reporting.responses import (
     Caseload,
     Caseloads,
     Dashboard,
+    OutcomesTable,
     ProgressOut,
     Publication,
     ReplayProgress,
@@ -185,6 +186,25 @@ def dashboard(
 ) -> dict[str, Any]:
     """A team lead's: of their teams' participants."""
     return reporting.application.dashboard(by, as_of or today, since, step, may_see(request))
+
+
+@router.get(
+    "/outcomes/{by}",
+    tags=["dashboards"],
+    summary="Table 4: outcome indicators at intake, now, and 6, 12, 30 months, per group",
+    response_model=OutcomesTable,
+    dependencies=[admits(Role.RESEARCHER, Role.TEAM_LEAD, Role.ADMINISTRATOR)],
+)
+def outcomes(
+    by: Literal["programme", "cohort", "neighbourhood", "target_group", "municipality"],
+    reporting: Reporting,
+    request: Request,
+    today: Today,
+    as_of: AsOf = None,
+) -> dict[str, Any]:
+    """A team lead's: of their teams' participants. Groups and points with fewer than the
+    minimum cell are suppressed."""
+    return reporting.application.outcomes(by, as_of or today, may_see(request))
 
 
 @router.get(

@@ -11,6 +11,7 @@ from steiger.reporting.caseloads import CaseloadLines, Line, MentorIndex
 from steiger.reporting.domain import figures
 from steiger.reporting.domain.errors import NoProgressYet
 from steiger.reporting.domain.evaluation import evaluation_rows
+from steiger.reporting.domain.outcomes import table_4
 from steiger.reporting.domain.progress import Progress
 from steiger.reporting.domain.views import participant_view
 from steiger.reporting.policies import REACTIONS
@@ -90,6 +91,12 @@ class ReportingApplication(ServiceApplication):
         """Of the participants `among` admits (a team lead's teams')."""
         included = [p for p in self.everyone() if among(p.participant_id)]
         return figures.dashboard(included, by, as_of, since, step)
+
+    def outcomes(
+        self, by: str, as_of: dt.date, among: Callable[[UUID], bool] = lambda _: True
+    ) -> dict[str, Any]:
+        """Table 4 per group, of the participants `among` admits (a team lead's teams')."""
+        return table_4((p for p in self.everyone() if among(p.participant_id)), by, as_of)
 
     def caseload(self, mentor_id: UUID, as_of: dt.date) -> dict[str, Any]:
         rows = [row for row, _ in self.caseloads([str(mentor_id)], as_of)]

@@ -12,7 +12,7 @@ from eventsourcing.application import ProcessingEvent
 from steiger.reporting.domain.progress import Progress
 from steiger.shared.caseloads import follow_assignment
 from steiger.shared.contracts import IntegrationEvent
-from steiger.shared.contracts.bridge import PositionCorrected, PositionRecorded
+from steiger.shared.contracts.bridge import OutcomesRecorded, PositionCorrected, PositionRecorded
 from steiger.shared.contracts.participant import (
     ConsentGranted,
     ConsentWithdrawn,
@@ -79,6 +79,11 @@ REACTIONS: Reactions = {
     **ERASURE_REACTIONS,
     ParticipantRegistered: noting(registered),
     PositionRecorded: noting(position_recorded),
+    OutcomesRecorded: noting(
+        lambda p, e: p.note_outcomes(
+            str(e.assessment_id), e.outcomes.model_dump(mode="json"), e.assessed_at
+        )
+    ),
     PositionCorrected: noting(
         lambda p, e: p.note_position_corrected(e.column, e.step, e.points, e.assessed_at)
     ),

@@ -107,6 +107,11 @@ class CrisisShare(BaseModel):
     crisis_share: float
 
 
+class OutcomeFacts(BaseModel):
+    intake: dict[str, bool | str] = Field(description="the Table 4 facts known at intake")
+    now: dict[str, bool | str] = Field(description="each fact as last recorded by `as_of`")
+
+
 class ProgressOut(BaseModel):
     participant_id: UUID
     as_of: dt.date
@@ -116,6 +121,7 @@ class ProgressOut(BaseModel):
     consents: list[ConsentOut]
     bridge: BridgeProgress
     goals: list[GoalProgress]
+    outcomes: OutcomeFacts
     actions: list[ActionProgress]
     deadlines: Deadlines
     rewards: RewardsProgress
@@ -160,6 +166,43 @@ class Dashboard(BaseModel):
     since: dt.date | None
     step: int
     groups: dict[str, GroupFigures]
+
+
+class OutcomesPoint(BaseModel):
+    reached: int = Field(description="participants who reached this point by `as_of`")
+    shares: dict[str, float | None] = Field(
+        description="per indicator, the share of whom it holds; null below the minimum cell"
+    )
+    known: dict[str, int] = Field(description="per indicator, of how many it is known")
+    mean_savings: Decimal | None = Field(description="per household; null below the minimum cell")
+
+
+class OutcomesGroup(BaseModel):
+    key: str
+    suppressed: bool = Field(description="fewer participants than the minimum cell")
+    participants: int | None = None
+    points: dict[Literal["intake", "now", "m6", "m12", "m30"], OutcomesPoint] | None = None
+
+
+class ReferenceShare(BaseModel):
+    start: float
+    later: float
+
+
+class Reference(BaseModel):
+    source: str
+    shares: dict[str, ReferenceShare]
+    mean_savings: dict[str, Decimal | str]
+
+
+class OutcomesTable(BaseModel):
+    """Table 4: per group, the outcome indicators at intake, now, and 6, 12 and 30 months."""
+
+    as_of: dt.date
+    by: Literal["programme", "cohort", "neighbourhood", "target_group", "municipality"]
+    minimum_cell: int
+    groups: list[OutcomesGroup]
+    reference: Reference = Field(description="EMPath's published figures, for reference")
 
 
 class CaseloadRow(BaseModel):

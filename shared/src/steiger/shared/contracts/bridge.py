@@ -5,7 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from steiger.shared.contracts.base import IntegrationEvent, Timestamp
+from steiger.shared.contracts.base import IntegrationEvent, Money, Timestamp
 
 
 class PositionRecorded(IntegrationEvent):
@@ -67,3 +67,45 @@ class PrioritiesChosen(IntegrationEvent):
     definition_version: str
     priorities: list[Priority] = Field(max_length=30)
     chosen_at: Timestamp
+
+
+OUTCOME_FACTS = (
+    "enrolled_in_education",
+    "employed",
+    "changed_job_in_year",
+    "career_pays_index",
+    "within_household_budget",
+    "buffer_for_unforeseen",
+    "home_owner",
+)
+"""The yes/no facts behind the outcome indicators the evaluations report (seed 000, chapter
+6, Table 4, with home ownership from its text); savings per household is the eighth."""
+
+
+class Outcomes(BaseModel):
+    """The facts behind the Table 4 indicators, each known or not (null)."""
+
+    enrolled_in_education: bool | None = None
+    employed: bool | None = None
+    changed_job_in_year: bool | None = Field(None, description="in the past twelve months")
+    career_pays_index: bool | None = Field(
+        None, description="working in a career that pays the Economic Independence Index income"
+    )
+    within_household_budget: bool | None = None
+    buffer_for_unforeseen: bool | None = Field(None, description="savings for unforeseen costs")
+    home_owner: bool | None = None
+    savings: Money | None = Field(None, ge=0, description="of the household, in the currency")
+
+
+class OutcomesRecorded(IntegrationEvent):
+    """The outcome facts as they stood at a Bridge assessment (the first is the intake):
+    asked of the participant, or following from the Bridge steps (`derived`)."""
+
+    event_type: ClassVar[str] = "nl.steiger.bridge.outcomes-recorded.v1"
+
+    assessment_id: UUID
+    outcomes: Outcomes
+    derived: list[str] = Field(
+        default_factory=list, description="the facts that follow from the Bridge steps"
+    )
+    assessed_at: Timestamp

@@ -49,3 +49,11 @@ class ExchangeRow(BaseModel):
         None, description="of the actions closed by period_end: completed on time"
     )
     rewards_earned_in_period: Decimal | None = None
+    outcome_shares: dict[str, float | None] | None = Field(
+        None,
+        description="per outcome indicator of Table 4 (enrolled_in_education, employed, …), the "
+        f"share of whom it holds on period_end; null where fewer than {MINIMUM_CELL} are known",
+    )
+    mean_savings: Decimal | None = Field(
+        None, description=f"per household on period_end; null where fewer than {MINIMUM_CELL} known"
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from steiger.bridge.domain.errors import InvalidDefinition, UnknownPosition
+from steiger.shared.contracts.bridge import OUTCOME_FACTS
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,16 @@ class BridgeDefinition:
     name: dict[str, str]
     columns: tuple[Column, ...]
     pillars: dict[str, dict[str, str]] = field(default_factory=dict)
+    derives: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Outcome facts that follow from a step: fact -> (column, from this step on it holds)."""
+
+    def derived_outcomes(self, steps: dict[str, int]) -> dict[str, bool]:
+        """The outcome facts these steps tell (of the columns assessed)."""
+        return {
+            fact: steps[column] >= from_step
+            for fact, (column, from_step) in self.derives.items()
+            if column in steps
+        }
 
     def pillar_of(self, column_id: str) -> str:
         return self.column(column_id).pillar or column_id
@@ -57,10 +68,15 @@ class BridgeDefinition:
                 Column(c["id"], c["name"], tuple(Step(**s) for s in c["steps"]), c.get("pillar"))
                 for c in data["columns"]
             )
+            derives = {
+                fact: (rule["column"], int(rule["from_step"]))
+                for fact, rule in data.get("outcomes", {}).items()
+            }
             definition = cls(
-                data["id"], data["version"], data["name"], columns, data.get("pillars", {})
-            )
-        except (KeyError, TypeError) as error:
+                data["id"], data["version"], data["name"], columns, data.get("pillars", {}),
+                derives,
+            )  # fmt: skip
+        except (KeyError, TypeError, ValueError) as error:
             raise InvalidDefinition(f"missing or unexpected field: {error}") from error
         definition.validate()
         return definition
@@ -79,4 +95,12 @@ class BridgeDefinition:
             if points != sorted(points):
                 raise InvalidDefinition(
                     f"{self.id}/{column.id}: points must not fall as steps rise"
+                )
+        for fact, (column_id, from_step) in self.derives.items():
+            if fact not in OUTCOME_FACTS:
+                raise InvalidDefinition(f"{self.id}: {fact!r} is no outcome fact")
+            steps = len(next((c.steps for c in self.columns if c.id == column_id), ()))
+            if not 1 <= from_step <= steps:
+                raise InvalidDefinition(
+                    f"{self.id}: {fact} refers to no step {from_step} of {column_id!r}"
                 )

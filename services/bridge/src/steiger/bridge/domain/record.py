@@ -41,6 +41,7 @@ class BridgeRecord(Aggregate):
         ExecutiveSkillsProfiled: ClassVar[type[Any]]
         MunicipalityNoted: ClassVar[type[Any]]
         PrioritiesChosen: ClassVar[type[Any]]
+        OutcomesRecorded: ClassVar[type[Any]]
         PositionRecorded: ClassVar[type[Any]]
         PositionCorrected: ClassVar[type[Any]]
 
@@ -56,6 +57,7 @@ class BridgeRecord(Aggregate):
         self.municipality: str | None = None
         self.executive_skills: list[dict[str, Any]] = []
         self.priorities: list[dict[str, Any]] = []
+        self.outcomes: list[dict[str, Any]] = []
 
     @event("ExecutiveSkillsAssessed")
     def _assessed_before_profiles_were_published(
@@ -102,8 +104,11 @@ class BridgeRecord(Aggregate):
         assessed_at: dt.datetime,
         recorded_by: str = "participant-with-mentor",
         notes: dict[str, str] | None = None,
+        outcomes: dict[str, Any] | None = None,
     ) -> None:
-        """One PositionRecorded per column, so each has its own place in the log."""
+        """One PositionRecorded per column, so each has its own place in the log; then the
+        outcome facts as they stand: those asked (`outcomes`, unknown ones left out) and
+        those the definition says follow from the steps (an asked one wins)."""
         resolved = {c: definition.column(c).step(n) for c, n in steps.items()}  # all or none
         unknown_notes = set(notes or {}) - set(steps)
         if unknown_notes:
@@ -122,6 +127,26 @@ class BridgeRecord(Aggregate):
                 recorded_by,
                 (notes or {}).get(column_id),
             )
+        asked = {k: v for k, v in (outcomes or {}).items() if v is not None}
+        derived = {k: v for k, v in definition.derived_outcomes(steps).items() if k not in asked}
+        if asked or derived:
+            self._outcomes_recorded(
+                assessment_id, asked | derived, sorted(derived), assessed_at, self.participant_id
+            )
+
+    @event("OutcomesRecorded")
+    def _outcomes_recorded(
+        self,
+        assessment_id: UUID,
+        outcomes: dict[str, Any],
+        derived: list[str],
+        assessed_at: dt.datetime,
+        participant_id: UUID,
+    ) -> None:
+        self.outcomes.append(
+            {"assessment_id": assessment_id, "outcomes": outcomes, "derived": derived,
+             "assessed_at": assessed_at}
+        )  # fmt: skip
 
     @event("PositionRecorded")
     def _position_recorded(

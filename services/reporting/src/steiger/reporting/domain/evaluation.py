@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from steiger.reporting.domain.figures import registered_on
+from steiger.reporting.domain.outcomes import facts_on, intake_facts
 from steiger.reporting.domain.progress import Progress
+from steiger.reporting.domain.timeline import INTAKE_WINDOW, months_after, registered_on
 from steiger.reporting.domain.views import (
     actions_on,
     columns_on,
@@ -18,22 +19,12 @@ from steiger.reporting.domain.views import (
     latest_on,
     rewards_on,
 )
+from steiger.shared.contracts.bridge import OUTCOME_FACTS
 
+OUTCOME_COLUMNS = (*OUTCOME_FACTS, "savings")
+"""The facts behind Table 4 at each point (yes/no, savings as an amount; empty: unknown)."""
 FOLLOW_UPS = (0, 6, 12, 24)
 """Months after intake; 0 is the intake itself."""
-INTAKE_WINDOW = dt.timedelta(days=90)
-"""The intake measurement is the first assessment within this time after registration."""
-
-
-def months_after(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def measurements(
@@ -55,6 +46,9 @@ def measurements(
         1 for a in actions if a["overdue"] or a["status"] == "missed"
     )
     row[f"rewards_m{k}"] = sum((r["amount"] for r in rewards_on(p, on)), Decimal("0.00"))
+    facts = intake_facts(p) if k == 0 else facts_on(p, on)
+    row |= {f"{fact}_m{k}": facts.get(fact) for fact in OUTCOME_FACTS}
+    row[f"savings_m{k}"] = Decimal(facts["savings"]) if "savings" in facts else None
     return row
 
 
@@ -73,6 +67,7 @@ def evaluation_rows(
         names += [f"step_{c}_m{k}" for c in columns]
         names += [f"goals_achieved_m{k}", f"deadlines_met_m{k}", f"deadlines_missed_m{k}",
                   f"rewards_m{k}"]  # fmt: skip
+        names += [f"{fact}_m{k}" for fact in OUTCOME_COLUMNS]
     rows = []
     for p in people:
         intake = registered_on(p)

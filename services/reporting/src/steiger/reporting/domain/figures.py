@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from steiger.reporting.domain.outcomes import facts_on, outcomes_point
 from steiger.reporting.domain.progress import Progress
+from steiger.reporting.domain.timeline import registered_on
 from steiger.reporting.domain.views import (
     actions_on,
     columns_on,
@@ -23,11 +25,6 @@ from steiger.reporting.domain.views import (
 from steiger.shared.contracts.exchange import MINIMUM_CELL
 
 GROUPINGS = ("programme", "cohort", "neighbourhood", "target_group", "municipality")
-
-
-def registered_on(p: Progress) -> dt.date | None:
-    registered = p.profile.get("registered_at")
-    return registered.date() if isinstance(registered, dt.datetime) else registered
 
 
 def in_period(p: Progress, since: dt.date | None, as_of: dt.date) -> bool:
@@ -201,7 +198,10 @@ def _outcomes(people: list[Progress], start: dt.date, end: dt.date) -> dict[str,
             ),
             Decimal("0.00"),
         )
+    now = outcomes_point([facts_on(p, end) for p in people])
     return {
+        "outcome_shares": now["shares"],
+        "mean_savings": now["mean_savings"],
         "new_participants": new,
         "mean_bridge_change_since_intake": round(statistics.fmean(changes), 2),
         "share_improved": _share(improved, len(people)),

@@ -38,6 +38,7 @@ class Progress(Aggregate):
         StatusNoted: ClassVar[type[Any]]
         MentorNoted: ClassVar[type[Any]]
         MeetingNoted: ClassVar[type[Any]]
+        OutcomesNoted: ClassVar[type[Any]]
 
     @staticmethod
     def create_id(participant_id: UUID) -> UUID:
@@ -56,6 +57,8 @@ class Progress(Aggregate):
         self.statuses: list[dict[str, Any]] = []
         self.mentors: list[dict[str, Any]] = []
         self.meetings: dict[str, dict[str, Any]] = {}
+        self.outcomes: list[dict[str, Any]] = []
+        """The outcome facts (Table 4) at each assessment, in the order assessed."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         """Its own dicts and lists, the entries in them shared (see above)."""
@@ -63,6 +66,15 @@ class Progress(Aggregate):
         for name, value in vars(self).items():
             twin.__dict__[name] = value.copy() if type(value) in (dict, list) else value
         return twin
+
+    @event("OutcomesNoted")
+    def note_outcomes(
+        self, assessment_id: str, facts: dict[str, Any], assessed_at: dt.datetime
+    ) -> None:
+        # a progress kept (snapshot) before outcomes were noted has none yet
+        history = [o for o in getattr(self, "outcomes", []) if o["assessment_id"] != assessment_id]
+        entry = {"assessment_id": assessment_id, "facts": facts, "assessed_at": assessed_at}
+        self.outcomes = sorted([*history, entry], key=lambda o: o["assessed_at"])
 
     @event("ProfileNoted")
     def note_profile(

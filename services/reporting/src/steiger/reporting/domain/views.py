@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from steiger.reporting.domain.outcomes import facts_on, intake_facts
 from steiger.reporting.domain.progress import Progress
 
 
@@ -127,6 +128,7 @@ def participant_view(p: Progress, as_of: dt.date) -> dict[str, Any]:
             "total_change_since_intake": sum(c["change_since_intake"] for c in columns.values()),
         },
         "goals": goals_on(p, as_of),
+        "outcomes": {"intake": intake_facts(p), "now": facts_on(p, as_of)},
         "actions": actions,
         "deadlines": {
             "met": sum(1 for a in actions if a["on_time"] is True),
