@@ -230,13 +230,17 @@ def test_a_one_off_item_pays_once_per_participant_and_a_limited_one_up_to_its_li
         feed.completed(p, "gp-check-up", dt.datetime(2026, 2, day, 11, tzinfo=AMS))
     earned = [e["item_id"] for e in feed.app.rewards(p)["earned"]]
     assert sorted(earned) == ["digid-applied", "gp-check-up", "gp-check-up"]
-    withheld = [(ln["item_id"], ln["reason"]) for ln in feed.app.statement(p, 2026)["lines"]
+    withheld = [(ln["item_id"], ln["reason"]) for ln in feed.app.statement(p, 2026, "en")["lines"]
                 if ln["status"] == "withheld"]  # fmt: skip
     assert withheld == [
-        ("digid-applied", "digid-applied is earned once (it was on 2026-02-01)"),
-        ("digid-applied", "digid-applied is earned once (it was on 2026-02-01)"),
-        ("gp-check-up", "gp-check-up is earned at most 2 times a year"),
+        ("digid-applied", "this reward is earned once (it was on 01-02-2026)"),
+        ("digid-applied", "this reward is earned once (it was on 01-02-2026)"),
+        ("gp-check-up", "this reward is earned at most 2 times a year"),
     ]
+    dutch = [ln for ln in feed.app.statement(p, 2026)["lines"] if ln["status"] == "withheld"]
+    assert dutch[0]["reason"] == "deze beloning krijg je één keer (dat was op 01-02-2026)"
+    assert dutch[-1]["reason"] == "deze beloning krijg je hoogstens 2 keer per jaar"
+    assert dutch[0]["status_text"] == "niet toegekend" and dutch[0]["label"] == "DigiD aangevraagd"
     other = uuid.uuid4()  # once per participant: another one earns it too
     feed.completed(other, "digid-applied", dt.datetime(2026, 2, 5, 10, tzinfo=AMS))
     assert [e["item_id"] for e in feed.app.rewards(other)["earned"]] == ["digid-applied"]
@@ -255,7 +259,9 @@ def test_the_csv_statement_shows_withheld_rewards_and_runs_no_formulas():
 
     assert [r["status"] for r in rows[:-2]] == [ln["status"] for ln in statement["lines"]]
     assert [r["status"] for r in rows[:-2]] == ["issued", "withheld"]
-    assert rows[1]["amount"] == "20.00" and "once" in rows[1]["reason"]
+    assert rows[1]["amount"] == "20.00" and "één keer" in rows[1]["reason"]
+    english = list(csv.DictReader(io.StringIO(feed.app.statement_csv(p, 2026, "en"))))
+    assert "earned once" in english[1]["reason"] and english[1]["status_text"] == "withheld"
     assert rows[0]["reference"] == "'" + reference
     assert (rows[-2]["amount"], rows[-1]["amount"]) == ("20.00", "20.00")
     assert statement["withheld"] == Decimal("20.00")
@@ -314,6 +320,7 @@ def api(tmp_path):
             "body.reference",
         ),
         ("get", "/participants/{p}/statements/1800", None, 422, "path.year"),
+        ("get", "/participants/{p}/statements/2026?language=de", None, 422, "query.language"),
     ],
 )
 def test_bad_input_is_422_naming_the_field(api, method, path, body, status, field):

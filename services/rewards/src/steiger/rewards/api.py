@@ -119,12 +119,14 @@ def statement(
     year: Annotated[int, Path(ge=2000, le=2100)],
     rewards: Rewards,
     format: Literal["json", "csv"] = "json",  # noqa: A002
+    language: Literal["nl", "en"] = Query("nl", description="of labels, statuses and reasons"),
 ) -> Response:
     if format == "csv":
-        return Response(rewards.statement_csv(participant_id, year), media_type="text/csv")
+        csv_text = rewards.statement_csv(participant_id, year, language)
+        return Response(csv_text, media_type="text/csv")
+    statement = rewards.statement(participant_id, year, language)
     return Response(
-        RewardsStatement.model_validate(rewards.statement(participant_id, year)).model_dump_json(),
-        media_type="application/json",
+        RewardsStatement.model_validate(statement).model_dump_json(), media_type="application/json"
     )
 
 

@@ -13,6 +13,7 @@ from steiger.rewards.domain.errors import GroupAccountNotFound
 from steiger.rewards.domain.group_account import GroupAccount
 from steiger.rewards.domain.ledger import CALENDAR, ZERO, Ledger
 from steiger.rewards.domain.menu import RewardsMenu
+from steiger.rewards.domain.statement_texts import Language, reason_text, status_text
 from steiger.rewards.policies import REACTIONS
 from steiger.shared.eventstore import ServiceApplication, retry_on_conflict
 from steiger.shared.participants import ParticipantState
@@ -86,9 +87,12 @@ class RewardsApplication(ServiceApplication):
             "statements": [self.statement(participant_id, year) for year in sorted(years)],
         }
 
-    def statement(self, participant_id: UUID, year: int) -> dict[str, Any]:
+    def statement(
+        self, participant_id: UUID, year: int, language: Language = "nl"
+    ) -> dict[str, Any]:
         """The yearly statement, for benefit and tax administration: every reward earned in
-        the year and every one withheld, with why."""
+        the year and every one withheld, with why; labels, statuses and reasons in
+        `language`."""
         ledger = self.ledger_for(participant_id)
         earned = [
             self._statement_line(
@@ -96,6 +100,7 @@ class RewardsApplication(ServiceApplication):
                 e.item_id,
                 e.amount,
                 "reversed" if e.reversed else "issued" if e.issued else "earned",
+                language,
                 reward_id=e.reward_id,
                 reference=str((e.issued or {}).get("reference", "")),
             )
@@ -103,7 +108,14 @@ class RewardsApplication(ServiceApplication):
             if e.year == year
         ]
         withheld = [
-            self._statement_line(w.at, w.item_id, w.amount, "withheld", reason=w.reason)
+            self._statement_line(
+                w.at,
+                w.item_id,
+                w.amount,
+                "withheld",
+                language,
+                reason=reason_text(w.why, w.reason, language),
+            )  # fmt: skip
             for w in ledger.withheld
             if w.at.astimezone(CALENDAR).year == year
         ]
@@ -113,6 +125,7 @@ class RewardsApplication(ServiceApplication):
         return {
             "participant_id": participant_id,
             "year": year,
+            "language": language,
             "currency": self.menu.currency,
             "lines": lines,
             "total": _sum(lines, "earned", "issued"),
@@ -126,6 +139,7 @@ class RewardsApplication(ServiceApplication):
         item_id: str,
         amount: Decimal,
         status: str,
+        language: Language,
         reward_id: UUID | str = "",
         reference: str = "",
         reason: str = "",
@@ -136,18 +150,20 @@ class RewardsApplication(ServiceApplication):
             "date": at.astimezone(CALENDAR).date(),
             "reward_id": reward_id,
             "item_id": item_id,
-            "label": item.label["nl"] if item else item_id,
+            "label": item.label.get(language, item.label["nl"]) if item else item_id,
             "kind": item.kind if item else "",
             "amount": amount,
             "status": status,
+            "status_text": status_text(status, language),
             "reference": reference,
             "reason": reason,
         }
 
-    def statement_csv(self, participant_id: UUID, year: int) -> str:
-        statement = self.statement(participant_id, year)
+    def statement_csv(self, participant_id: UUID, year: int, language: Language = "nl") -> str:
+        statement = self.statement(participant_id, year, language)
         out = io.StringIO()
         columns = ["date", "reward_id", "item_id", "label", "kind", "amount", "status"]
+        columns += ["status_text"]
         columns += ["reference", "reason"]
         writer = SafeDictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()

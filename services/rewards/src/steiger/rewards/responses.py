@@ -67,6 +67,7 @@ class StatementLine(BaseModel):
     kind: str
     amount: Decimal
     status: Literal["earned", "issued", "reversed", "withheld"]
+    status_text: str = Field(description="the status in the statement's language")
     reference: str
     reason: str
 
@@ -74,6 +75,7 @@ class StatementLine(BaseModel):
 class RewardsStatement(BaseModel):
     participant_id: UUID
     year: int
+    language: Literal["nl", "en"] = Field(description="of labels, statuses and reasons")
     currency: str
     lines: list[StatementLine]
     total: Decimal = Field(description="earned and issued in the year")

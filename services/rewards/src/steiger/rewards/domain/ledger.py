@@ -48,6 +48,8 @@ class Withheld:
     amount: Decimal
     reason: str
     at: dt.datetime
+    why: dict[str, str] | None = None
+    """The reason as a code and its values (statement_texts), for the reader's language."""
 
 
 @dataclass(frozen=True)
@@ -116,16 +118,17 @@ class Ledger(Aggregate):
         this_item = [e for e in self.earned.values() if e.item_id == item.id and not e.reversed]
         amount = item.amount_for(any(e.year < year for e in this_item))
         limit = item.limit_per_year
+        why: dict[str, str] | None = None
         if item.one_off and this_item:
             first = this_item[0].earned_at.astimezone(CALENDAR).date()
             reason = f"{item.id} is earned once (it was on {first})"
+            why = {"code": "once", "first": first.strftime("%d-%m-%Y")}
         elif limit is not None and sum(1 for e in this_item if e.year == year) >= limit:
             reason = f"{item.id} is earned at most {limit} times a year"
-        else:
-            reason = None
-        if reason is not None:
+            why = {"code": "limit", "limit": str(limit)}
+        if why is not None:
             self._withheld(
-                item.id, rule, trigger, amount, currency, reason, at, self.participant_id
+                item.id, rule, trigger, amount, currency, reason, at, self.participant_id, why
             )
             return Decision(ZERO, amount, ZERO)
         granted = amount
@@ -141,9 +144,11 @@ class Ledger(Aggregate):
             )  # fmt: skip
         if granted < amount:
             reason = f"the yearly cap of {annual_cap} {currency} for {year} is reached"
+            why = {"code": "cap", "cap": str(annual_cap), "currency": currency, "year": str(year)}
             self._withheld(
-                item.id, rule, trigger, amount - granted, currency, reason, at, self.participant_id
-            )
+                item.id, rule, trigger, amount - granted, currency, reason, at,
+                self.participant_id, why,
+            )  # fmt: skip
         return Decision(granted, amount - granted, credit)
 
     @event("RewardEarned")
@@ -177,9 +182,10 @@ class Ledger(Aggregate):
         reason: str,
         at: dt.datetime,
         participant_id: UUID,
+        why: dict[str, str] | None = None,
     ) -> None:
         self.decided.add(trigger)
-        self.withheld.append(Withheld(item_id, rule, trigger, amount, reason, at))
+        self.withheld.append(Withheld(item_id, rule, trigger, amount, reason, at, why))
 
     def total_in(self, year: int) -> Decimal:
         return sum(
