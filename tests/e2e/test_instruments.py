@@ -187,3 +187,26 @@ def test_outcome_facts_travel_to_reporting_s_table_4(system, e2e):
     assert now_point["shares"]["within_household_budget"] == 0.8  # debts at step 4: told
     assert now_point["shares"]["buffer_for_unforeseen"] == 0.0  # savings at step 1
     assert now_point["mean_savings"] == "200.00"
+
+
+def test_a_success_story_goes_out_with_approval_and_consent_and_comes_down_with_it(system, e2e):
+    client = e2e.client(system)
+    pid = client.register("Ayla Yilmaz", {"adults": 1, "school_age_children": 1})
+    base = f"{client.base['participant']}/participants/{pid}"
+    story = client.http.post(
+        f"{base}/stories", json={"title": "Mijn eerste baan", "text": "Ik werk nu vier dagen."}
+    ).json()["id"]
+    approved = client.http.post(
+        f"{base}/stories/{story}/approval",
+        json={"revision": 1, "approved_at": dt.datetime.now(AMS).isoformat()},
+    )
+    assert approved.status_code == 204
+    refused = client.http.post(f"{base}/stories/{story}/publication")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "consent"
+    consent = {"purpose": "success-story", "text_version": "2026-01"}
+    assert client.http.post(f"{base}/consents", json=consent).status_code == 204
+    assert client.http.post(f"{base}/stories/{story}/publication").status_code == 204
+    published = client.get("participant", "/stories").json()
+    assert [s["title"] for s in published if s["story_id"] == story] == ["Mijn eerste baan"]
+    client.http.delete(f"{base}/consents/success-story")
+    assert story not in [s["story_id"] for s in client.get("participant", "/stories").json()]

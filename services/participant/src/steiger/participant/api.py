@@ -19,6 +19,8 @@ from steiger.participant.domain.errors import (
     MentorNotFound,
     ParticipantErased,
     ParticipantNotFound,
+    StoryNotFound,
+    StoryRefused,
 )
 from steiger.participant.domain.values import (
     Channel,
@@ -56,6 +58,7 @@ from steiger.participant.responses import (
     TeamCaseload,
 )
 from steiger.participant.schemas import HouseholdChangeIn, RectificationIn, RegistrationIn
+from steiger.participant.stories_api import router as stories_router
 from steiger.shared import clock
 from steiger.shared.access import (
     CASE_READERS,
@@ -84,6 +87,7 @@ from steiger.shared.spreadsheets import UnreadableText, decode_text
 
 Participants = Annotated[ParticipantApplication, Depends(current_application)]
 router = APIRouter(tags=["participants"])
+router.include_router(stories_router)
 
 DOMAIN_ERRORS = {
     ParticipantNotFound: 404,
@@ -96,6 +100,8 @@ DOMAIN_ERRORS = {
     ConsentNotGiven: 404,
     UnsupportedImport: 415,
     UnreadableText: 422,
+    StoryNotFound: 404,
+    StoryRefused: 422,
 }
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 """An import's body at most: `steiger import` sends a file in chunks of 500 rows (~100 kB)."""
@@ -525,6 +531,9 @@ class ConsentIn(Strict):
     share_history: bool = Field(
         False, description="the partner may also see what happened before this consent"
     )
+    show_name: bool = Field(
+        False, description="a success story may name the participant (success-story only)"
+    )
 
 
 @router.post("/participants/{participant_id}/consents", **PARTICIPANTS_OWN)
@@ -539,6 +548,7 @@ def grant_consent(participant_id: UUID, body: ConsentIn, participants: Participa
         body.on,
         body.client_reference,
         body.share_history,
+        body.show_name,
     )
 
 

@@ -18,11 +18,13 @@ from steiger.participant.domain.errors import (
     MentorNotFound,
     ParticipantErased,
     ParticipantNotFound,
+    StoryNotFound,
 )
 from steiger.participant.domain.mentor import Mentor
 from steiger.participant.domain.participant import Participant
 from steiger.participant.domain.personal_data import PersonalData
 from steiger.participant.domain.retention import RetentionPolicy
+from steiger.participant.domain.story import Story
 from steiger.participant.domain.values import (
     Channel,
     ConsentPurpose,
@@ -440,18 +442,105 @@ class ParticipantApplication(ServiceApplication):
         on: dt.date,
         client_reference: str | None = None,
         share_history: bool = False,
+        show_name: bool = False,
     ) -> None:
         self._change(
             participant_id,
             lambda p: p.grant_consent(
-                purpose, partner, categories, text_version, on, client_reference, share_history
+                purpose, partner, categories, text_version, on, client_reference, share_history,
+                show_name,
             ),
-        )
+        )  # fmt: skip
 
     def withdraw_consent(
         self, participant_id: UUID, purpose: ConsentPurpose, partner: str | None, on: dt.date
     ) -> None:
-        self._change(participant_id, lambda p: p.withdraw_consent(purpose, partner, on))
+        """Withdrawing the success-story consent takes the participant's stories down, in the
+        same transaction."""
+        participant = self._get(participant_id)
+        participant.withdraw_consent(purpose, partner, on)
+        stories = []
+        if purpose is ConsentPurpose.SUCCESS_STORY:
+            stories = [self._story(participant_id, s) for s in participant.story_ids]
+            for story in stories:
+                story.unpublish("success-story consent withdrawn", dt.datetime.now(dt.UTC))
+        self.save(participant, *stories)
+
+    # success stories
+
+    def write_story(
+        self, participant_id: UUID, title: str, text: str, language: str, at: dt.datetime
+    ) -> UUID:
+        participant = self._get(participant_id)
+        story = Story(participant_id, title, text, language, at)
+        participant.start_story(story.id)
+        self.save(participant, story)
+        return story.id
+
+    def revise_story(
+        self, participant_id: UUID, story_id: UUID, title: str, text: str, at: dt.datetime
+    ) -> None:
+        self._change_story(participant_id, story_id, lambda s: s.revise(title, text, at))
+
+    def approve_story(
+        self, participant_id: UUID, story_id: UUID, revision: int, at: dt.datetime
+    ) -> None:
+        self._change_story(participant_id, story_id, lambda s: s.approve(revision, at))
+
+    def publish_story(self, participant_id: UUID, story_id: UUID, at: dt.datetime) -> None:
+        consent = self._get(participant_id).consent_for(ConsentPurpose.SUCCESS_STORY)
+        show_name = consent is not None and consent.show_name
+        self._change_story(
+            participant_id, story_id, lambda s: s.publish(consent is not None, show_name, at)
+        )
+
+    def unpublish_story(self, participant_id: UUID, story_id: UUID, at: dt.datetime) -> None:
+        self._change_story(participant_id, story_id, lambda s: s.unpublish("taken down", at))
+
+    def stories(self, participant_id: UUID) -> list[dict[str, Any]]:
+        participant = self._get(participant_id)
+        participant.check_not_erased()
+        return [self._story_view(self._story(participant_id, s)) for s in participant.story_ids]
+
+    def published_stories(self) -> list[dict[str, Any]]:
+        """For the hallway screen: every published story of a participant not erased whose
+        consent stands, the newest first; named only where the consent includes the name."""
+        shown = []
+        for story_id in self.originators_of(Story.Published):
+            story = self.find(story_id, Story)
+            if story is None or story.published is None:
+                continue
+            participant = self._get(story.participant_id)
+            if participant.erased:
+                continue
+            if participant.consent_for(ConsentPurpose.SUCCESS_STORY) is None:
+                continue  # withdrawn: taken down with it (this guards the moment between)
+            name = self._open(participant).name if story.published["show_name"] else None
+            shown.append({"story_id": story.id, "title": story.title, "text": story.text,
+                          "language": story.language, "name": name,
+                          "published_at": story.published["at"]})  # fmt: skip
+        return sorted(shown, key=lambda s: s["published_at"], reverse=True)
+
+    def _story(self, participant_id: UUID, story_id: UUID) -> Story:
+        missing = StoryNotFound(f"no story {story_id} of participant {participant_id}")
+        story = self.require(story_id, Story, missing)
+        if story.participant_id != participant_id:
+            raise missing
+        return story
+
+    def _change_story(self, participant_id: UUID, story_id: UUID, change: Any) -> None:
+        self._get(participant_id).check_not_erased()
+        story = self._story(participant_id, story_id)
+        change(story)
+        self.save(story)
+
+    @staticmethod
+    def _story_view(story: Story) -> dict[str, Any]:
+        approved = story.approved is not None and story.approved["revision"] == story.revision
+        return {"story_id": story.id, "title": story.title, "text": story.text,
+                "language": story.language, "revision": story.revision,
+                "approved": approved, "published": story.published is not None,
+                "written_at": story.written_at, "changed_at": story.changed_at}  # fmt: skip
 
     def consents(self, participant_id: UUID) -> list[dict[str, Any]]:
         p = self._get(participant_id)
@@ -575,4 +664,5 @@ class ParticipantApplication(ServiceApplication):
             "rectifications": rectifications,
             "household_changes": household_changes,
             "restrictions": restrictions,
+            "stories": self.stories(participant_id),
         }

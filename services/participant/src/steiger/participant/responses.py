@@ -115,6 +115,7 @@ class HeldHere(ParticipantOut):
     rectifications: list[Rectification] = Field(description="GDPR art. 16, with earlier values")
     household_changes: list[HouseholdChangeOut]
     restrictions: list[RestrictionOut] = Field(description="GDPR art. 18: when, and why")
+    stories: list[dict[str, Any]] = Field(description="their success stories, as written")
 
 
 class MergedAudit(BaseModel):

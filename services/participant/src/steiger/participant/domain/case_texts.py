@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from steiger.participant.domain.participant import Participant
+from steiger.participant.domain.story import Story
 from steiger.participant.domain.values import Status
 
 
@@ -20,4 +21,7 @@ CASE_TEXTS: dict[type, Any] = {
     Participant.MentorAssigned: ("reason",),  # why a case was transferred
     Participant.PersonalDataRectified: ("reason",),  # the data itself is sealed already
     Participant.Restricted: ("reason",),
+    Story.Written: ("title", "text"),  # the participant's own story
+    Story.Revised: ("title", "text"),
+    Story.Unpublished: ("reason",),
 }

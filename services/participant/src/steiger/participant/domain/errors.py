@@ -48,3 +48,11 @@ class MentorNotFound(ParticipantError):
 
 class MentorExists(ParticipantError):
     """Mentor already registered"""
+
+
+class StoryRefused(ParticipantError):
+    """The story cannot be published"""
+
+
+class StoryNotFound(ParticipantError):
+    """Story not found"""

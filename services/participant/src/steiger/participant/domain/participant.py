@@ -36,6 +36,7 @@ from steiger.shared.contracts.participant import PARTNER_CATEGORIES
 class Participant(Aggregate):
     if TYPE_CHECKING:  # made by the @event decorators below (dynamic: typed Any)
         Registered: ClassVar[type[Any]]
+        StoryStarted: ClassVar[type[Any]]
         StatusChanged: ClassVar[type[Any]]
         MentorAssigned: ClassVar[type[Any]]
         ConsentGranted: ClassVar[type[Any]]
@@ -83,6 +84,7 @@ class Participant(Aggregate):
         self.mentor_id: UUID | None = None
         self.team: str | None = None
         self.consents: dict[str, Consent] = {}
+        self.story_ids: list[UUID] = []
         self.contact = ContactPreferences()
         self.restricted_since: dt.date | None = None
 
@@ -248,8 +250,11 @@ class Participant(Aggregate):
         on: dt.date,
         client_reference: str | None = None,
         share_history: bool = False,
+        show_name: bool = False,
     ) -> None:
         self.check_not_erased()
+        if show_name and purpose is not ConsentPurpose.SUCCESS_STORY:
+            raise InvalidTransition("only a success story names the participant", field="show_name")
         sharing = purpose is ConsentPurpose.PARTNER_SHARING
         if sharing != (partner is not None):
             raise InvalidTransition(
@@ -276,6 +281,7 @@ class Participant(Aggregate):
             on,
             client_reference,
             share_history,
+            show_name,
         )
 
     @event("ConsentGranted")
@@ -288,6 +294,7 @@ class Participant(Aggregate):
         on: dt.date,
         client_reference: str | None = None,  # not in events recorded before 2026-12
         share_history: bool = False,
+        show_name: bool = False,
     ) -> None:
         consent = Consent(
             ConsentPurpose(purpose),
@@ -297,8 +304,20 @@ class Participant(Aggregate):
             on,
             client_reference,
             share_history,
+            show_name,
         )
         self.consents[consent.key] = consent
+
+    def start_story(self, story_id: UUID) -> None:
+        self.check_not_erased()
+        self._story_started(story_id)
+
+    @event("StoryStarted")
+    def _story_started(self, story_id: UUID) -> None:
+        self.story_ids.append(story_id)
+
+    def consent_for(self, purpose: ConsentPurpose) -> Consent | None:
+        return self.consents.get(f"{purpose}:")
 
     def withdraw_consent(self, purpose: ConsentPurpose, partner: str | None, on: dt.date) -> None:
         self.check_not_erased()

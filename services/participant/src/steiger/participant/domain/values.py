@@ -63,6 +63,8 @@ class Consent:
     granted_on: dt.date
     client_reference: str | None = None
     share_history: bool = False
+    show_name: bool = False
+    """A success story may name the participant (otherwise it is told by "a participant")."""
 
     @property
     def key(self) -> str:
