@@ -251,4 +251,8 @@ def test_the_index_by_household_over_the_api(api):
         refused = api.get("/cost-tables/us-boston/2019/index", params=params)
         assert refused.status_code == 422
     assert api.get("/cost-tables/nowhere/1/index", params={"adults": 1}).status_code == 404
+    body = {"table_id": "nl-steiger", "table_version": "1999", "monthly_income": "100"}
+    unknown = api.post(f"/participants/{uuid.uuid4()}/economic-independence", json=body)
+    assert unknown.status_code == 422  # named in the body: the field at fault
+    assert unknown.json()["errors"][0]["field"] == "table_version"
     assert {t["id"] for t in api.get("/cost-tables").json()} == {"us-boston", "nl-steiger"}

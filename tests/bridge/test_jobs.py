@@ -135,7 +135,14 @@ def test_a_job_of_ones_own_against_another_household_and_municipality(api):
     assert answer["index"]["monthly"] == "3167.50" and answer["class"] == "smart-start"
     assert answer["shortfall_monthly"] == "67.50" and answer["share_of_index"] == "0.979"
     unknown = api.post("/jobs/classify", json=body | {"table_version": "1999"})
-    assert unknown.status_code == 404
+    assert unknown.status_code == 422  # a version not loaded: the field is named
+    assert unknown.json()["errors"][0]["field"] == "table_version"
+    assert "2026" in unknown.json()["errors"][0]["message"]  # the versions it does have
+    elsewhere = api.post("/jobs/classify", json=body | {"table_id": "nowhere"})
+    assert elsewhere.json()["errors"][0]["field"] == "table_id"
+    catalogue = api.get("/jobs", params={"catalogue_version": "1999"})
+    assert catalogue.status_code == 422
+    assert catalogue.json()["errors"][0]["field"] == "catalogue_version"
 
 
 @pytest.mark.parametrize(

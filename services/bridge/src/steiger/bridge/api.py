@@ -19,6 +19,7 @@ from steiger.bridge.domain.errors import (
     NoAssessmentYet,
     NoCostTableRow,
     UnknownPosition,
+    UnknownReference,
 )
 from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire
 from steiger.bridge.domain.jobs import classify_own_job
@@ -62,6 +63,7 @@ DOMAIN_ERRORS = {
     UnknownPosition: 422,
     InvalidDefinition: 422,
     NoCostTableRow: 422,
+    UnknownReference: 422,
     HouseholdUnknown: 409,
     InvalidAnswers: 422,
 }
@@ -427,7 +429,7 @@ class OwnJobIn(Strict):
 @on_event_loop
 def classify_job(body: OwnJobIn, bridge: Bridge) -> dict[str, Any]:
     h = body.household
-    index = bridge.cost_table(body.table_id, body.table_version).index_for(
+    index = bridge.referred_cost_table(body.table_id, body.table_version).index_for(
         h.adults, h.preschool_children, h.school_age_children, body.municipality
     )
     return {"title": body.title, "monthly_wage": body.monthly_wage,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from steiger.bridge.contracts import to_contract
@@ -14,6 +14,7 @@ from steiger.bridge.domain.errors import (
     HouseholdUnknown,
     NoAssessmentYet,
     NoCostTableRow,
+    UnknownReference,
 )
 from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire, Questionnaires
 from steiger.bridge.domain.jobs import REFERENCE_HOUSEHOLD, JobCatalogue
@@ -61,6 +62,10 @@ class BridgeApplication(ServiceApplication):
         except KeyError:
             raise DefinitionNotFound(f"no cost table {table_id} {version}") from None
 
+    def referred_cost_table(self, table_id: str, version: str) -> CostTable:
+        """A cost table a request names in its body or query: 422 naming the field."""
+        return _referred(self.cost_tables, "cost table", "table", table_id, version)
+
     def economic_independence(
         self,
         participant_id: UUID,
@@ -71,7 +76,7 @@ class BridgeApplication(ServiceApplication):
         municipality: str | None = None,
     ) -> dict[str, Any]:
         """`municipality` replaces the intake's where the household lives elsewhere now."""
-        table = self.cost_table(table_id, version)
+        table = self.referred_cost_table(table_id, version)
         household, home = self._known_household(participant_id)
         index = table.index_for(*household, municipality or home)
         return {
@@ -304,13 +309,26 @@ class BridgeApplication(ServiceApplication):
     def _catalogue_and_table(
         self, catalogue: tuple[str, str], table: tuple[str, str]
     ) -> tuple[JobCatalogue, CostTable]:
-        jobs = self.job_catalogues.get(catalogue)
-        if jobs is None:
-            raise DefinitionNotFound(f"no job catalogue {catalogue[0]} {catalogue[1]}")
-        costs = self.cost_table(*table)
+        jobs = _referred(self.job_catalogues, "job catalogue", "catalogue", *catalogue)
+        costs = self.referred_cost_table(*table)
         if jobs.currency != costs.currency:
             raise NoCostTableRow(
                 f"{jobs.id} pays in {jobs.currency}; {costs.id} counts in {costs.currency}",
                 field="table_id",
             )
         return jobs, costs
+
+
+T = TypeVar("T")
+
+
+def _referred(
+    loaded: dict[tuple[str, str], T], what: str, prefix: str, id_: str, version: str
+) -> T:
+    found = loaded.get((id_, version))
+    if found is None:
+        known = sorted(v for i, v in loaded if i == id_)
+        field = f"{prefix}_version" if known else f"{prefix}_id"
+        also = f"; its versions: {', '.join(known)}" if known else ""
+        raise UnknownReference(f"no {what} {id_} {version}{also}", field=field)
+    return found

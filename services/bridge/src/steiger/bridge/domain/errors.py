@@ -39,3 +39,7 @@ class HouseholdUnknown(BridgeError):
 
 class InvalidAnswers(FieldError):
     """Answers do not fit the questionnaire"""
+
+
+class UnknownReference(FieldError):
+    """Refers to reference data that is not loaded"""
