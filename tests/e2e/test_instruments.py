@@ -104,6 +104,14 @@ def test_returning_without_penalty_continues_where_the_participant_was(system, e
     client.complete_action(goal, ahead, dt.datetime.now(AMS).replace(microsecond=0))
     year = e2e.wait_until(lambda: views()["statement"]["total"] == "60.00")
     assert year  # the year's count went on from where it was: 20 + 40, within the cap
+    english = client.get("rewards", f"/participants/{pid}/statements/{now.year}?language=en")
+    dutch = client.get("rewards", f"/participants/{pid}/statements/{now.year}").json()
+    assert english.json()["language"] == "en" and dutch["language"] == "nl"
+    labels = {(ln["label"], ln["status_text"]) for ln in english.json()["lines"]}
+    assert ("Applied for DigiD", "earned") in labels
+    assert ("DigiD aangevraagd", "verdiend") in {
+        (ln["label"], ln["status_text"]) for ln in dutch["lines"]
+    }
 
 
 def test_hard_conversations_are_offered_in_the_morning_and_flagged_otherwise(system, e2e):

@@ -198,6 +198,7 @@ def test_every_change_to_a_copy_of_progress_leaves_the_original_as_it_was():
         ("note_status", ("active", None, later.date())),
         ("note_mentor", (uuid.uuid4(), later.date())),
         ("note_meeting", (uuid.UUID(meeting), later.date(), 0, 45)),
+        ("note_outcomes", (str(uuid.uuid4()), {"employed": True}, later)),
     ]
     for method, args in changes:
         getattr(twin, method)(*args)

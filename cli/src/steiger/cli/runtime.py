@@ -272,6 +272,8 @@ class System:
         deadline = time.monotonic() + timeout
         pending = set(names)
         while pending:
+            # a broker that dies while the services start is brought back: they reconnect
+            self._broker_back_if_exited()
             for name in list(pending):
                 service = self.services[name]
                 if not service.running():
@@ -290,15 +292,7 @@ class System:
         """The supervisor's round: the broker and any service that exited are started again
         (the broker empty: the topics are made first, the relays refill them). Says what it
         did, a line each."""
-        said = []
-        if self.broker is not None and not self.broker.running():
-            try:
-                self.restart_broker()
-            except Exception as error:  # e.g. its port not free yet: the next round tries
-                self.broker.stop()
-                said.append(f"the broker exited and could not start yet ({error!r}); trying again")
-            else:
-                said.append("the broker exited; started again, empty: the relays refill it")
+        said = [line for line in [self._broker_back_if_exited()] if line]
         if self.issuer_process is not None and not self.issuer_process.running():
             self.issuer_process.start()
             said.append("the development issuer exited; started again")
@@ -310,6 +304,18 @@ class System:
             self.web.start()
             said.append(f"the web app exited; started again (log: {self.web.log_path})")
         return said
+
+    def _broker_back_if_exited(self) -> str | None:
+        """An embedded broker that exited is started again (empty: the topics are made first,
+        the relays refill them); says so, or None when it runs (or is an external cluster)."""
+        if self.broker is None or self.broker.running():
+            return None
+        try:
+            self.restart_broker()
+        except Exception as error:  # e.g. its port not free yet: the next round tries
+            self.broker.stop()
+            return f"the broker exited and could not start yet ({error!r}); trying again"
+        return "the broker exited; started again, empty: the relays refill it"
 
     def restart_broker(self) -> None:
         """Stopped if it runs, started empty, its topics made again."""
