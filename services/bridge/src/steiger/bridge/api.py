@@ -22,7 +22,6 @@ from steiger.bridge.domain.errors import (
     UnknownReference,
 )
 from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire
-from steiger.bridge.domain.jobs import classify_own_job
 from steiger.bridge.responses import (
     AssessmentCreated,
     BridgeHeld,
@@ -423,18 +422,16 @@ class OwnJobIn(Strict):
     tags=["hot jobs"],
     summary="Classify a job of one's own (title, wage, training) against an index",
     response_model=OwnJobClassified,
-    responses=problems(404, 422),
+    responses=problems(422),
     dependencies=[admits(*EVERYONE)],
 )
 @on_event_loop
 def classify_job(body: OwnJobIn, bridge: Bridge) -> dict[str, Any]:
     h = body.household
-    index = bridge.referred_cost_table(body.table_id, body.table_version).index_for(
-        h.adults, h.preschool_children, h.school_age_children, body.municipality
-    )
-    return {"title": body.title, "monthly_wage": body.monthly_wage,
-            "training_years": body.training_years, "index": index,
-            **classify_own_job(body.monthly_wage, body.training_years, index.monthly)}  # fmt: skip
+    return bridge.classify_job(
+        body.title, body.monthly_wage, body.training_years, (body.table_id, body.table_version),
+        (h.adults, h.preschool_children, h.school_age_children), body.municipality,
+    )  # fmt: skip
 
 
 @router.get("/participants/{participant_id}/subject-access", **subject_access_route(BridgeHeld))

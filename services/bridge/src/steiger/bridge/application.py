@@ -17,7 +17,7 @@ from steiger.bridge.domain.errors import (
     UnknownReference,
 )
 from steiger.bridge.domain.executive_skills import ExecutiveSkillsQuestionnaire, Questionnaires
-from steiger.bridge.domain.jobs import REFERENCE_HOUSEHOLD, JobCatalogue
+from steiger.bridge.domain.jobs import REFERENCE_HOUSEHOLD, JobCatalogue, classify_own_job
 from steiger.bridge.domain.priorities import checked_priorities, potential_goals
 from steiger.bridge.domain.record import BridgeRecord, Position
 from steiger.bridge.domain.scoring import score_history
@@ -305,6 +305,21 @@ class BridgeApplication(ServiceApplication):
         return {"participant_id": participant_id, "index_monthly": own,
                 "strengths": profiles[-1]["stronger_named"] if profiles else [],
                 **jobs.paths_for(own, reference_index)}  # fmt: skip
+
+    def classify_job(
+        self,
+        title: str,
+        monthly_wage: Decimal,
+        training_years: Decimal,
+        table: tuple[str, str],
+        household: tuple[int, int, int],
+        municipality: str | None,
+    ) -> dict[str, Any]:
+        """A job of one's own against the index of `household` (Table 2's by default)."""
+        index = self.referred_cost_table(*table).index_for(*household, municipality)
+        found = classify_own_job(monthly_wage, training_years, index.monthly)
+        return {"title": title, "monthly_wage": monthly_wage, "training_years": training_years,
+                "index": index, **found}  # fmt: skip
 
     def _catalogue_and_table(
         self, catalogue: tuple[str, str], table: tuple[str, str]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -328,8 +327,7 @@ def meeting_slots(
     days: int = Query(5, ge=1, le=28),
     difficult: bool = False,
 ) -> MeetingSlots:
-    first = max(from_day or today, today + dt.timedelta(days=1))  # never a day already begun
-    slots = planning.meeting_slots(participant_id, first, days, difficult)
+    slots = planning.meeting_slots(participant_id, from_day, today, days, difficult)
     return MeetingSlots.model_validate(slots)
 
 

@@ -253,10 +253,17 @@ class PlanningApplication(ServiceApplication):
         return meeting.id
 
     def meeting_slots(
-        self, participant_id: UUID, first_day: dt.date, days: int, difficult: bool
+        self,
+        participant_id: UUID,
+        from_day: dt.date | None,
+        today: dt.date,
+        days: int,
+        difficult: bool,
     ) -> dict[str, Any]:
-        """Times to offer: a difficult conversation in the morning, any meeting at the
-        participant's preferred time of day first; none close to a meeting already planned."""
+        """Times to offer from `from_day` (never a day already begun): a difficult
+        conversation in the morning, any meeting at the participant's preferred time of day
+        first; none close to a meeting already planned."""
+        first_day = max(from_day or today, today + dt.timedelta(days=1))
         preferred = self._preferred_part_of_day(participant_id)
         taken = [m["at"] for m in self.meetings_of(participant_id) if m["held"] is None]
         slots = suggested_slots(first_day, days, difficult, preferred, taken, clock.zone())
