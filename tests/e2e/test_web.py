@@ -145,6 +145,9 @@ def test_a_mentor_takes_a_participant_from_intake_to_a_reward(visit) -> None:
         in bridge.locator('.bridge__cell--current:has(input[name="step-debts"])').inner_text()
     )
     assert page.get_by_text("Nog geen meting").count() == 0
+    # finding goals: each pillar's next step, debts (the lowest) first
+    first = page.locator("#potential-goals li").first
+    assert "Schulden met overzicht" in first.inner_text()
 
     # a goal on debts, an action with a reward, completed
     goals = page.locator("#goals")

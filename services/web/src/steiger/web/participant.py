@@ -55,6 +55,7 @@ async def participant_page(
         tables,
         statement,
         contact,
+        potential,
     ) = await asyncio.gather(
         backends.get_or_none("bridge", f"/participants/{participant_id}/positions", token),
         backends.get("planning", f"/participants/{participant_id}/goals", token),
@@ -73,6 +74,7 @@ async def participant_page(
             "rewards", f"/participants/{participant_id}/statements/{today().year}", token
         ),
         backends.get("participant", f"/participants/{participant_id}/contact-preferences", token),
+        backends.get_or_none("bridge", f"/participants/{participant_id}/potential-goals", token),
     )
     latest = (positions or {}).get("latest") or []
     definition_id, version = (
@@ -93,6 +95,7 @@ async def participant_page(
         "consents": consents,
         "meetings": meetings,
         "skills": skills,
+        "potential_goals": potential_goals_view(potential, session.language),
         "jobs": jobs,
         "reminders": reminders,
         "cost_tables": tables,
@@ -106,6 +109,26 @@ async def participant_page(
         "progress": progress_chart(positions),
         "today": today(),
     }
+
+
+def potential_goals_view(found: dict[str, Any] | None, language: str) -> list[dict[str, Any]]:
+    """The next step of each column from the latest assessment (the lowest first), in the
+    user's language, with the rank the participant gave it, if they chose it."""
+    if not found:
+        return []
+    ranks = {p["column"]: p["rank"] for p in found.get("priorities", [])}
+    return [
+        {
+            "column": g["column"],
+            "name": g["name"].get(language) or g["name"].get("nl"),
+            "now": g["now"].get(language) or g["now"].get("nl"),
+            "target": g["target"].get(language) or g["target"].get("nl"),
+            "target_step": g["target_step"],
+            "points_gained": g["points_gained"],
+            "rank": ranks.get(g["column"]),
+        }
+        for g in found.get("potential_goals", [])
+    ]
 
 
 def today() -> dt.date:
