@@ -5,13 +5,15 @@ suggests (the profiles) and the priorities goals are set from."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 
 from steiger.planning.domain.plan import Plan
 from steiger.shared.caseloads import CASE_REACTIONS
+from steiger.shared.contracts.base import IntegrationEvent
 from steiger.shared.contracts.bridge import ExecutiveSkillsProfiled, PrioritiesChosen
 from steiger.shared.contracts.participant import (
     ContactPreferencesChanged,
@@ -30,62 +32,32 @@ class Plans(Protocol):
     def plan_of(self, participant_id: UUID) -> Plan: ...
 
 
-def on_participant_registered(
-    planning: Plans, event: ParticipantRegistered, processing: ProcessingEvent
-) -> None:
-    plan = planning.plan_of(event.participant_id)
-    plan.note_registration()
-    processing.collect_events(plan)
+E = TypeVar("E", bound=IntegrationEvent)
 
 
-def on_participant_erased(
-    planning: Plans, event: ParticipantErased, processing: ProcessingEvent
-) -> None:
-    plan = planning.plan_of(event.participant_id)
-    plan.note_erasure()
-    processing.collect_events(plan)
+def on_plan(change: Callable[[Plan, E], None]) -> Callable[[Plans, E, ProcessingEvent], None]:
+    """A reaction that changes the event's participant's plan (as reporting's `noting`)."""
+
+    def react(planning: Plans, event: E, processing: ProcessingEvent) -> None:
+        plan = planning.plan_of(event.participant_id)
+        change(plan, event)
+        processing.collect_events(plan)
+
+    return react
 
 
-def on_status_changed(
-    planning: Plans, event: ParticipantStatusChanged, processing: ProcessingEvent
-) -> None:
-    plan = planning.plan_of(event.participant_id)
-    plan.note_status(event.status, event.changed_on)
-    processing.collect_events(plan)
-
-
-def on_contact_preferences(
-    planning: Plans, event: ContactPreferencesChanged, processing: ProcessingEvent
-) -> None:
-    plan = planning.plan_of(event.participant_id)
-    plan.note_time_of_day(event.time_of_day)
-    processing.collect_events(plan)
-
-
-def on_priorities_chosen(
-    planning: Plans, event: PrioritiesChosen, processing: ProcessingEvent
-) -> None:
-    plan = planning.plan_of(event.participant_id)
-    priorities = [p.model_dump() for p in event.priorities]
-    plan.note_priorities(event.definition_id, event.definition_version, priorities, event.chosen_at)
-    processing.collect_events(plan)
-
-
-def on_skills_profiled(
-    planning: Plans, event: ExecutiveSkillsProfiled, processing: ProcessingEvent
-) -> None:
-    plan = planning.plan_of(event.participant_id)
-    plan.note_profile(event.weaker, event.assessed_at)
-    processing.collect_events(plan)
+def priorities_chosen(plan: Plan, e: PrioritiesChosen) -> None:
+    priorities = [p.model_dump() for p in e.priorities]
+    plan.note_priorities(e.definition_id, e.definition_version, priorities, e.chosen_at)
 
 
 REACTIONS: Reactions = {
     **CASE_REACTIONS,
     **RESTRICTION_REACTIONS,
-    ParticipantRegistered: on_participant_registered,
-    ParticipantErased: in_turn(forget_erased, on_participant_erased),
-    ExecutiveSkillsProfiled: on_skills_profiled,
-    PrioritiesChosen: on_priorities_chosen,
-    ParticipantStatusChanged: on_status_changed,
-    ContactPreferencesChanged: on_contact_preferences,
+    ParticipantRegistered: on_plan(lambda plan, e: plan.note_registration()),
+    ParticipantErased: in_turn(forget_erased, on_plan(lambda plan, e: plan.note_erasure())),
+    ParticipantStatusChanged: on_plan(lambda plan, e: plan.note_status(e.status, e.changed_on)),
+    ContactPreferencesChanged: on_plan(lambda plan, e: plan.note_time_of_day(e.time_of_day)),
+    ExecutiveSkillsProfiled: on_plan(lambda plan, e: plan.note_profile(e.weaker, e.assessed_at)),
+    PrioritiesChosen: on_plan(priorities_chosen),
 }
