@@ -9,13 +9,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from steiger.cli.runtime import System
 
 from ..waiting import eventually
 from .browsing import CHROMIUM_FLAGS, SCREENSHOTS, accessibility_violations, axe_source, chromium
-from .conftest import start_system
+from .conftest import staff_token, start_system
 
 pytestmark = pytest.mark.e2e
 PARTICIPANT_PAGE = re.compile(r"/participants/[0-9a-f-]{36}$")
@@ -497,3 +498,101 @@ def test_the_intake_names_the_existing_file_of_a_duplicate_and_the_field_at_faul
     anna.accessible("the intake of a duplicate")
     existing.click()
     page.wait_for_url(first)
+
+
+def test_a_mentor_records_consent_household_and_a_correction_and_a_team_lead_transfers(
+    visit, web_system
+) -> None:
+    admin = {"Authorization": f"Bearer {staff_token(web_system)}"}
+    registered = httpx.post(
+        web_system.services["notifications"].url + "/partners",
+        json={
+            "key": "schuldhulp-web",
+            "name": "Schuldhulp Rijnstreek",
+            "oin": "00000001234567890000",
+            "contact_email": "beheer@schuldhulp.example",
+            "client_id": "partner-schuldhulp-web",
+        },
+        headers=admin,
+    )
+    assert registered.status_code == 201, registered.text
+
+    anna = visit()
+    page = anna.page
+    anna.sign_in("Anna de Vries")
+    register(page, "Fenna Dossier", children=1)
+    page.wait_for_url(PARTICIPANT_PAGE)
+    participant_url = page.url
+
+    # consent to share with a chain partner, for two kinds of data, with its reference
+    consent = page.locator("#consent")
+    consent.get_by_text("Toestemming vastleggen").first.click()
+    consent.get_by_label("Waarvoor").select_option("partner-sharing")
+    consent.get_by_label("Ketenpartner", exact=True).select_option(label="Schuldhulp Rijnstreek")
+    consent.get_by_label("Doelen en acties").check()
+    consent.get_by_label("Beloningen").check()
+    consent.get_by_label("kenmerk bij de partner").fill("SH-2026-0042")
+    consent.get_by_role("button", name="Toestemming vastleggen").click()
+    shared = page.locator("#consent li", has_text="schuldhulp-web")
+    shared.wait_for()
+    assert "planning, rewards" in shared.inner_text() and "SH-2026-0042" in shared.inner_text()
+    # no categories named: the participant service refuses, the page says so, nothing kept
+    consent = page.locator("#consent")
+    consent.get_by_text("Toestemming vastleggen").first.click()
+    consent.get_by_label("Waarvoor").select_option("partner-sharing")
+    consent.get_by_label("Ketenpartner", exact=True).select_option(label="Schuldhulp Rijnstreek")
+    consent.get_by_role("button", name="Toestemming vastleggen").click()
+    page.locator("#consent .notice--error").wait_for()
+    anna.accessible("the participant's page with a refused consent")
+    page.goto(participant_url)
+    page.locator("#consent li", has_text="schuldhulp-web").get_by_role(
+        "button", name=re.compile("Intrekken")
+    ).click()
+    page.locator("#consent .empty").wait_for()
+
+    # a birth: the household grows, and the Bridge's index follows it
+    household = page.locator("#file")
+    household.get_by_text("Huishouden veranderd").click()
+    household.get_by_label("Wat er veranderde").select_option("birth")
+    household.get_by_label("Kinderen tot 4 jaar").fill("1")
+    household.get_by_role("button", name="Huishouden vastleggen").click()
+    page.locator("dl.facts", has_text="1 kinderen tot 4 jaar").wait_for()
+
+    # a correction: only what changed, with the reason; a BSN failing the eleven-test refused
+    correction = page.locator("#file")
+    correction.get_by_text("Persoonsgegevens corrigeren").click()
+    correction.get_by_label("Naam", exact=True).fill("Fenna Dossier-de Boer")
+    correction.get_by_label("Reden van de correctie").fill("Naam na huwelijk")
+    correction.get_by_role("button", name="Correctie vastleggen").click()
+    page.get_by_role("heading", name="Fenna Dossier-de Boer", level=1).wait_for()
+    correction = page.locator("#file")
+    correction.get_by_text("Persoonsgegevens corrigeren").click()
+    correction.get_by_label("BSN").fill("123456789")
+    correction.get_by_label("Reden van de correctie").fill("Typefout")
+    correction.get_by_role("button", name="Correctie vastleggen").click()
+    refused = page.locator("#file .notice--error")
+    refused.wait_for()
+    assert "bsn" in refused.inner_text()
+    anna.accessible("the participant's page with a refused correction")
+    anna.close()
+
+    # the team lead transfers the participant to Bram; then Anna is refused, Bram is not
+    carla = visit()
+    carla.sign_in("Carla Smit")
+    carla.page.goto(participant_url)
+    transfer = carla.page.locator("#file")
+    transfer.get_by_text("Overdragen aan een andere mentor").click()
+    transfer.get_by_label("Nieuwe mentor").select_option(label="Bram Jansen")
+    transfer.get_by_label("Reden", exact=True).fill("Verhuisd naar Bram's wijk")
+    transfer.get_by_role("button", name="Overdragen").click()
+    carla.page.locator("h1", has_text="Fenna Dossier-de Boer").wait_for()
+    carla.accessible("the participant's page for a team lead")
+
+    bram = visit()
+    bram.sign_in("Bram Jansen")
+    bram.page.goto(participant_url)
+    bram.page.get_by_role("heading", name="Fenna Dossier-de Boer", level=1).wait_for()
+    anna = visit()
+    anna.sign_in("Anna de Vries")
+    answer = anna.page.goto(participant_url)
+    assert answer is not None and answer.status == 403

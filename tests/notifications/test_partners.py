@@ -29,7 +29,7 @@ from steiger.shared.contracts.participant import (
 from steiger.shared.contracts.planning import GoalSet
 from steiger.shared.service import build_api
 
-from ..access import session_issuer, staff
+from ..access import mentor, session_issuer, staff
 from .fakes import Clock, FakeDetails, Feeder
 from .servers import http_server
 
@@ -403,3 +403,18 @@ def test_a_cursor_that_is_not_one_is_refused_not_a_crash(service, cursor):
         headers=partner_headers("partner-schuldhulp"),
     )
     assert answer.status_code in (403, 422), answer.text
+
+
+def test_a_mentor_sees_the_partners_a_consent_can_name_and_nothing_more(service):
+    service.register("schuldhulp")
+    service.register("ggd")
+    service.client.delete("/partners/ggd")
+    listed = service.client.get("/partner-directory", headers=mentor(uuid.uuid4()))
+    assert listed.status_code == 200, listed.text
+    assert listed.json() == [{"key": "schuldhulp", "name": "Schuldhulp"}]
+    refused = service.client.get("/partners", headers=mentor(uuid.uuid4()))
+    assert refused.status_code == 403
+    assert (
+        service.client.get("/partner-directory", headers=partner_headers("partner-ggd")).status_code
+        == 403
+    )

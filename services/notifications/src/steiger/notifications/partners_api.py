@@ -18,7 +18,7 @@ from steiger.notifications.domain.partners import FILTERED_ATTRIBUTES, Partner, 
 from steiger.notifications.domain.sharing import Deliveries
 from steiger.notifications.partner_delivery import post, webhook_client
 from steiger.notifications.partners import PartnerSharing
-from steiger.shared.access import EVERYONE, Role, admits, caller_of
+from steiger.shared.access import CASEWORK, EVERYONE, Role, admits, caller_of
 from steiger.shared.concurrency import off_the_loop, on_event_loop
 from steiger.shared.contracts.participant import PARTNER_KEY
 from steiger.shared.contracts.partners import SHAREABLE
@@ -138,6 +138,20 @@ def register(body: NewPartner, sharing: Sharing) -> Secret:
 @router.get("/partners", dependencies=[admits(*WATCHING)])
 def partners(sharing: Sharing) -> list[PartnerOut]:
     return [_partner_out(p) for p in sharing.index.partners()]
+
+
+class PartnerListed(BaseModel):
+    key: str = Field(description="how a consent names the partner")
+    name: str
+
+
+@router.get(
+    "/partner-directory",
+    summary="The chain partners a participant may consent to share with: key and name only",
+    dependencies=[admits(*WATCHING, *CASEWORK)],
+)
+def directory(sharing: Sharing) -> list[PartnerListed]:
+    return [PartnerListed(key=p.key, name=p.name) for p in sharing.index.partners() if not p.ended]
 
 
 @router.get(

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from steiger.web.backends import ServiceError, backends_of
-from steiger.web.guard import Form, SignedIn, checked_form
+from steiger.web.guard import Form, SignedIn
 from steiger.web.participant import AMSTERDAM, CHANNELS, DEFAULT_BRIDGE, participant_page
 from steiger.web.rendering import render, see_page
 from steiger.web.sessions import Session
@@ -34,7 +34,7 @@ async def assess(request: Request, session: SignedIn, form: Form, participant_id
         "steps": steps,
         "assessed_at": dt.datetime.now(AMSTERDAM).isoformat(),
     }
-    return await _pass_on(
+    return await pass_on(
         request,
         session,
         participant_id,
@@ -56,7 +56,7 @@ async def set_goal(
         "column": form.get("column") or None,
         "target_step": int(target) if target.isdigit() else None,
     }
-    return await _pass_on(
+    return await pass_on(
         request,
         session,
         participant_id,
@@ -76,7 +76,7 @@ async def plan_action(
         "due_on": form.get("due_on", ""),
         "reward_item": form.get("reward_item") or None,
     }
-    return await _pass_on(
+    return await pass_on(
         request,
         session,
         participant_id,
@@ -98,7 +98,7 @@ async def complete_action(
 ) -> Response:
     body = {"completed_at": dt.datetime.now(AMSTERDAM).isoformat(), "by": "participant"}
     path = f"/goals/{goal_id}/actions/{action_id}/completion"
-    return await _pass_on(
+    return await pass_on(
         request, session, participant_id, "planning", path, body, f"goal-{goal_id}"
     )
 
@@ -114,7 +114,7 @@ async def reschedule_action(
 ) -> Response:
     body = {"due_on": form.get("due_on", ""), "reason": form.get("reason", "").strip()}
     path = f"/goals/{goal_id}/actions/{action_id}/reschedule"
-    return await _pass_on(
+    return await pass_on(
         request, session, participant_id, "planning", path, body, f"goal-{goal_id}"
     )
 
@@ -130,7 +130,7 @@ async def cancel_action(
 ) -> Response:
     body = {"reason": form.get("reason", "").strip()}
     path = f"/goals/{goal_id}/actions/{action_id}/cancellation"
-    return await _pass_on(
+    return await pass_on(
         request, session, participant_id, "planning", path, body, f"goal-{goal_id}"
     )
 
@@ -145,24 +145,24 @@ async def schedule_meeting(
         at = form.get("at", "")  # the planning service says what is wrong with it
     body = {"at": at, "place": form.get("place", "").strip() or None}
     path = f"/participants/{participant_id}/meetings"
-    return await _pass_on(request, session, participant_id, "planning", path, body, "meetings")
+    return await pass_on(request, session, participant_id, "planning", path, body, "meetings")
 
 
 @router.post("/participants/{participant_id}/meetings/{meeting_id}/record")
 async def record_meeting(
     request: Request, session: SignedIn, form: Form, participant_id: UUID, meeting_id: UUID
 ) -> Response:
-    minutes = {name: _number(form.get(name, "")) for name in MEETING_MINUTES}
+    minutes = {name: number(form.get(name, "")) for name in MEETING_MINUTES}
     body = {
         "held_on": form.get("held_on", ""),
         **minutes,
         "summary": form.get("summary", "").strip(),
     }
     path = f"/meetings/{meeting_id}/record"
-    return await _pass_on(request, session, participant_id, "planning", path, body, "meetings")
+    return await pass_on(request, session, participant_id, "planning", path, body, "meetings")
 
 
-def _number(text: str) -> int | str:
+def number(text: str) -> int | str:
     """A whole number, or the text as typed (the service names the field at fault)."""
     return int(text) if text.strip().isdigit() else text
 
@@ -197,10 +197,9 @@ async def economic_independence(
 
 @router.post("/participants/{participant_id}/contact-preferences")
 async def set_contact_preferences(
-    request: Request, session: SignedIn, participant_id: UUID
+    request: Request, session: SignedIn, form: Form, participant_id: UUID
 ) -> Response:
-    form = await checked_form(request, session)
-    chosen = (await request.form()).getlist("channels")
+    chosen = form.getlist("channels")
     body = {
         "channels": [c for c in CHANNELS if c in chosen],
         "time_of_day": form.get("time_of_day", "morning"),
@@ -209,16 +208,9 @@ async def set_contact_preferences(
         "opted_out": [c for c in CHANNELS if c not in chosen],
     }
     path = f"/participants/{participant_id}/contact-preferences"
-    try:
-        await backends_of(request).call("PUT", "participant", path, session.access_token, body=body)
-    except ServiceError as error:
-        if error.status not in (409, 422):
-            raise
-        message = error.detail or error.title
-        return await _refuse(
-            request, session, participant_id, "contact", message, error.status, error.fields
-        )
-    return see_page(f"/participants/{participant_id}#contact")
+    return await pass_on(
+        request, session, participant_id, "participant", path, body, "contact", method="PUT"
+    )
 
 
 @router.post("/participants/{participant_id}/status")
@@ -233,38 +225,42 @@ async def change_status(
         "exit": {"reason": form.get("reason", "")},
     }
     if change not in bodies:
-        return await _refuse(request, session, participant_id, "status", f"{change!r}?", 422)
+        return await refuse(request, session, participant_id, "status", f"{change!r}?", 422)
     path = f"/participants/{participant_id}/{change}"
-    return await _pass_on(
+    return await pass_on(
         request, session, participant_id, "participant", path, bodies[change], "status"
     )
 
 
-async def _pass_on(
+async def pass_on(
     request: Request,
     session: Session,
     participant_id: UUID,
     service: str,
     path: str,
-    body: dict[str, Any],
+    body: dict[str, Any] | None,
     section: str,
+    method: str = "POST",
+    params: dict[str, str] | None = None,
 ) -> Response:
     """Posts a form on to its service and comes back to the participant's page at the section
     it changed; what the service refused is shown there, beside the form, with what was
     typed."""
     try:
-        await backends_of(request).post(service, path, session.access_token, body)
+        await backends_of(request).call(
+            method, service, path, session.access_token, body=body, params=params
+        )
     except ServiceError as error:
         if error.status not in (409, 422):
             raise
         message = error.detail or error.title
-        return await _refuse(
+        return await refuse(
             request, session, participant_id, section, message, error.status, error.fields
         )
     return see_page(f"/participants/{participant_id}#{section}")
 
 
-async def _refuse(
+async def refuse(
     request: Request,
     session: Session,
     participant_id: UUID,

@@ -35,17 +35,33 @@ def current_session(request: Request) -> Session:
 SignedIn = Annotated[Session, Depends(current_session)]
 
 
-async def checked_form(request: Request, session: SignedIn) -> dict[str, str]:
+class FormFields(dict[str, str]):
+    """A form's fields by name (the last value of each), and every value of a field that
+    comes more than once (checkboxes)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        super().__init__(pairs)
+        self._all: dict[str, list[str]] = {}
+        for name, value in pairs:
+            self._all.setdefault(name, []).append(value)
+
+    def getlist(self, name: str) -> list[str]:
+        return list(self._all.get(name, ()))
+
+
+async def checked_form(request: Request, session: SignedIn) -> FormFields:
     """The form's fields, once its CSRF token is this session's and its origin is the app's."""
     origin = request.headers.get("origin")
     if origin and origin != request.app.state.origin:
         raise ForgedForm()
     form = await request.form()
-    fields = {name: value for name, value in form.items() if isinstance(value, str)}
+    fields = FormFields(
+        [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    )
     token = request.headers.get("x-csrf-token") or fields.pop("csrf", None)
     if not same_token(session.csrf, token):
         raise ForgedForm()
     return fields
 
 
-Form = Annotated[dict[str, str], Depends(checked_form)]
+Form = Annotated[FormFields, Depends(checked_form)]

@@ -23,7 +23,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from steiger.shared.http import TraceContextMiddleware
 from steiger.shared.logging import configure_logging
 from steiger.shared.settings import secret_kept_in
-from steiger.web import caseload, casework, intake, participant, privacy
+from steiger.web import caseload, casework, intake, participant, privacy, records
 from steiger.web.backends import Backends, ServiceError, ServiceUnavailable
 from steiger.web.guard import ForgedForm, SignedIn, SignInFirst, checked_form
 from steiger.web.rendering import render
@@ -88,6 +88,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
     )
     app.state.sessions = sessions
+    app.state.settings = settings
     app.state.issuer = issuer
     app.state.default_language = LANGUAGES[0]
     parts = urlsplit(public)
@@ -186,7 +187,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         )
 
     # the intake's /participants/new before a participant's /participants/{id}
-    for pages in (caseload, intake, participant, casework, privacy):
+    for pages in (caseload, intake, participant, casework, records, privacy):
         app.include_router(pages.router)
     _answer_what_went_wrong(app)
     return app

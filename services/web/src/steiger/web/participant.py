@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from steiger.web.backends import Backends, ServiceError, backends_of
+from steiger.web.backends import Backends, ServiceError, ServiceUnavailable, backends_of
 from steiger.web.guard import SignedIn
 from steiger.web.rendering import render
 from steiger.web.sessions import Session
@@ -25,6 +25,10 @@ EXIT_REASONS = ("self-sufficient", "moved", "deceased", "other")
 CHANNELS = ("email", "sms")
 """What a mentor sets with the participant (a webhook is an organisation's, set by API)."""
 TIMES_OF_DAY = ("morning", "afternoon", "evening")
+CONSENT_PURPOSES = ("partner-sharing", "research", "success-story")
+PARTNER_CATEGORIES = ("participant", "bridge", "planning", "rewards")
+"""What a partner may be sent, by the service that records it (the consent names them)."""
+HOUSEHOLD_CHANGES = ("birth", "moved-in", "moved-out", "other")
 
 
 @router.get("/participants/{participant_id}", response_class=HTMLResponse, name="participant")
@@ -56,6 +60,8 @@ async def participant_page(
         statement,
         contact,
         potential,
+        partners,
+        team_mentors,
     ) = await asyncio.gather(
         backends.get_or_none("bridge", f"/participants/{participant_id}/positions", token),
         backends.get("planning", f"/participants/{participant_id}/goals", token),
@@ -75,6 +81,8 @@ async def participant_page(
         ),
         backends.get("participant", f"/participants/{participant_id}/contact-preferences", token),
         backends.get_or_none("bridge", f"/participants/{participant_id}/potential-goals", token),
+        _partners(backends, token),
+        _team_mentors(backends, session),
     )
     latest = (positions or {}).get("latest") or []
     definition_id, version = (
@@ -108,7 +116,35 @@ async def participant_page(
         "exit_reasons": EXIT_REASONS,
         "progress": progress_chart(positions),
         "today": today(),
+        "partners": partners,
+        "team_mentors": team_mentors,
+        "consent_purposes": CONSENT_PURPOSES,
+        "partner_categories": PARTNER_CATEGORIES,
+        "household_changes": HOUSEHOLD_CHANGES,
+        "consent_text_version": request.app.state.settings.consent_text_version,
     }
+
+
+async def _partners(backends: Backends, token: str) -> list[dict[str, str]]:
+    """The chain partners a consent can name (key and name), from the notifications service;
+    none when it does not answer, so the rest of the page still shows."""
+    try:
+        return list(await backends.get("notifications", "/partner-directory", token))
+    except (ServiceError, ServiceUnavailable):
+        return []
+
+
+async def _team_mentors(backends: Backends, session: Session) -> list[dict[str, Any]]:
+    """For a team lead: the mentors of their teams, to transfer the participant to."""
+    if not session.has("team-lead"):
+        return []
+    teams = await asyncio.gather(
+        *(backends.get("participant", f"/teams/{team}/mentors", session.access_token)
+          for team in session.teams)
+    )  # fmt: skip
+    return sorted(
+        (m for team in teams for m in team["mentors"]), key=lambda m: m["name"].casefold()
+    )
 
 
 def potential_goals_view(found: dict[str, Any] | None, language: str) -> list[dict[str, Any]]:

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     """A session not used for this long is over."""
     session_hours: int = Field(9, ge=1, le=24)
     """A session ends after this long, used or not: a working day."""
+    consent_text_version: str = Field("2026-01", min_length=1, max_length=32)
+    """The version of the organisation's consent texts a mentor records, unless they say
+    another (the participant signed that text)."""
     var_dir: Path = Field(default_factory=lambda: Path(os.environ.get("STEIGER_VAR_DIR", "var")))
     service_urls: dict[str, str] = Field(default_factory=lambda: urls_of(SERVICES))
     """Where each of the six services answers (STEIGER_<SERVICE>_HOST/_PORT, as everywhere)."""
