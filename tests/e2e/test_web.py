@@ -596,3 +596,67 @@ def test_a_mentor_records_consent_household_and_a_correction_and_a_team_lead_tra
     anna.sign_in("Anna de Vries")
     answer = anna.page.goto(participant_url)
     assert answer is not None and answer.status == 403
+
+
+def test_a_mentor_ranks_goals_plans_a_hard_conversation_and_asks_the_questionnaire(visit) -> None:
+    anna = visit()
+    page = anna.page
+    anna.sign_in("Anna de Vries")
+    register(page, "Gijs Prioriteit")
+    page.wait_for_url(PARTICIPANT_PAGE)
+    participant_url = page.url
+    bridge = page.locator("#bridge")
+    bridge.locator('input[name="step-income"][value="1"]').check()
+    bridge.locator('input[name="step-debts"][value="2"]').check()
+    bridge.get_by_role("button", name="Meting opslaan").click()
+    page.locator("#potential-goals").wait_for()
+
+    # the participant ranks two potential goals; a goal is set from the first
+    potential = page.locator("#potential-goals")
+    potential.get_by_label(re.compile(r"^Prioriteit: .*Schulden", re.I)).select_option("1")
+    potential.get_by_label(re.compile(r"^Prioriteit: .*Inkomen", re.I)).select_option("2")
+    potential.get_by_role("button", name="Prioriteiten vastleggen").click()
+    page.locator("#potential-goals .badge", has_text="prioriteit 1").wait_for()
+    goals = page.locator("#goals")
+    goals.get_by_label("Doel in de woorden van de deelnemer").fill("Schulden op een rij")
+    goals.get_by_label("Vanuit een prioriteit van de deelnemer").select_option("1")
+    goals.get_by_role("button", name="Doel vastleggen").click()
+    goal = page.locator("article.goal", has_text="Schulden op een rij")
+    goal.wait_for()
+    assert "3" in goal.locator(".goal__meta").inner_text()  # debts at 2: the next step up
+
+    # a hard conversation: the page offers morning times; one in the afternoon is flagged
+    meetings = page.locator("#meetings")
+    meetings.get_by_text("Gesprek plannen").first.click()
+    offered = meetings.locator(".slots time")
+    assert offered.count() >= 2
+    mornings = meetings.locator(".slots p", has_text="Voor een moeilijk gesprek").locator("time")
+    assert all(int(t.get_attribute("datetime")[11:13]) < 12 for t in mornings.all())
+    meetings.get_by_label("Wanneer").fill("2031-03-04T15:00")
+    meetings.get_by_label("Een moeilijk gesprek").check()
+    meetings.get_by_role("button", name="Gesprek plannen").click()
+    planned = page.locator("li.meeting", has_text="2031-03-04 15:00")
+    planned.wait_for()
+    assert "niet 's ochtends" in planned.inner_text()
+    anna.accessible("the participant's page with priorities and a flagged meeting")
+
+    # the questionnaire: a statement left out is named; all answered, the profile shows
+    page.get_by_role("link", name="Vragenlijst executieve functies invullen").click()
+    page.get_by_role("heading", name="Vragenlijst executieve functies").wait_for()
+    anna.accessible("the executive-skills questionnaire")
+    statements = page.locator("fieldset")
+    count = statements.count()
+    assert count == 36
+    for n in range(count - 1):
+        statements.nth(n).locator(f'input[value="{1 + n % 6}"]').check()
+    refused = page.request.post(
+        page.url,
+        form={"csrf": anna.csrf()},
+        headers={"Origin": anna.base},
+    )
+    assert refused.status == 422 and "Nog niet beantwoord." in refused.text()
+    statements.nth(count - 1).locator('input[value="6"]').check()
+    page.get_by_role("button", name="Antwoorden opslaan").click()
+    page.wait_for_url(re.compile(re.escape(participant_url) + "(#eix)?$"))
+    page.locator("#supports").wait_for()
+    assert "geen diagnose" in page.locator("#eix").inner_text().lower()

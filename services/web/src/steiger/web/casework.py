@@ -45,17 +45,47 @@ async def assess(request: Request, session: SignedIn, form: Form, participant_id
     )
 
 
+@router.post("/participants/{participant_id}/priorities")
+async def choose_priorities(
+    request: Request, session: SignedIn, form: Form, participant_id: UUID
+) -> Response:
+    """The potential goals the participant ranked, what matters most first (a goal left
+    unranked is not chosen)."""
+    ranked = sorted(
+        (int(rank), name.removeprefix("rank-"))
+        for name, rank in form.items()
+        if name.startswith("rank-") and rank.isdigit()
+    )
+    body = {
+        "priorities": [
+            {"column": column, "target_step": number(form.get(f"target-{column}", "")) or None}
+            for _, column in ranked
+        ],
+        "chosen_at": dt.datetime.now(AMSTERDAM).isoformat(),
+    }
+    path = f"/participants/{participant_id}/priorities"
+    return await pass_on(
+        request, session, participant_id, "bridge", path, body, "goals", method="PUT"
+    )
+
+
 @router.post("/participants/{participant_id}/goals")
 async def set_goal(
     request: Request, session: SignedIn, form: Form, participant_id: UUID
 ) -> Response:
     target = form.get("target_step", "")
-    body = {
+    priority = form.get("priority", "")
+    body: dict[str, Any] = {
         "title": form.get("title", "").strip(),
         "horizon": form.get("horizon", "short"),
-        "column": form.get("column") or None,
-        "target_step": int(target) if target.isdigit() else None,
     }
+    if priority:  # the chosen priority names the column and the step (planning knows them)
+        body["priority"] = number(priority)
+    else:
+        body |= {
+            "column": form.get("column") or None,
+            "target_step": int(target) if target.isdigit() else None,
+        }
     return await pass_on(
         request,
         session,
@@ -143,7 +173,11 @@ async def schedule_meeting(
         at = dt.datetime.fromisoformat(form.get("at", "")).replace(tzinfo=AMSTERDAM).isoformat()
     except ValueError:
         at = form.get("at", "")  # the planning service says what is wrong with it
-    body = {"at": at, "place": form.get("place", "").strip() or None}
+    body = {
+        "at": at,
+        "place": form.get("place", "").strip() or None,
+        "difficult": form.get("difficult") == "yes",
+    }
     path = f"/participants/{participant_id}/meetings"
     return await pass_on(request, session, participant_id, "planning", path, body, "meetings")
 

@@ -23,7 +23,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from steiger.shared.http import TraceContextMiddleware
 from steiger.shared.logging import configure_logging
 from steiger.shared.settings import secret_kept_in
-from steiger.web import caseload, casework, intake, participant, privacy, records
+from steiger.web import caseload, casework, intake, participant, privacy, records, skills
 from steiger.web.backends import Backends, ServiceError, ServiceUnavailable
 from steiger.web.guard import ForgedForm, SignedIn, SignInFirst, checked_form
 from steiger.web.rendering import render
@@ -187,7 +187,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         )
 
     # the intake's /participants/new before a participant's /participants/{id}
-    for pages in (caseload, intake, participant, casework, records, privacy):
+    for pages in (caseload, intake, participant, casework, records, skills, privacy):
         app.include_router(pages.router)
     _answer_what_went_wrong(app)
     return app

@@ -25,6 +25,7 @@ EXIT_REASONS = ("self-sufficient", "moved", "deceased", "other")
 CHANNELS = ("email", "sms")
 """What a mentor sets with the participant (a webhook is an organisation's, set by API)."""
 TIMES_OF_DAY = ("morning", "afternoon", "evening")
+SLOTS_OFFERED = 4
 CONSENT_PURPOSES = ("partner-sharing", "research", "success-story")
 PARTNER_CATEGORIES = ("participant", "bridge", "planning", "rewards")
 """What a partner may be sent, by the service that records it (the consent names them)."""
@@ -62,6 +63,8 @@ async def participant_page(
         potential,
         partners,
         team_mentors,
+        usual_slots,
+        difficult_slots,
     ) = await asyncio.gather(
         backends.get_or_none("bridge", f"/participants/{participant_id}/positions", token),
         backends.get("planning", f"/participants/{participant_id}/goals", token),
@@ -83,6 +86,8 @@ async def participant_page(
         backends.get_or_none("bridge", f"/participants/{participant_id}/potential-goals", token),
         _partners(backends, token),
         _team_mentors(backends, session),
+        _meeting_slots(backends, participant_id, token, difficult=False),
+        _meeting_slots(backends, participant_id, token, difficult=True),
     )
     latest = (positions or {}).get("latest") or []
     definition_id, version = (
@@ -117,6 +122,7 @@ async def participant_page(
         "progress": progress_chart(positions),
         "today": today(),
         "partners": partners,
+        "slots": {"usual": usual_slots, "difficult": difficult_slots},
         "team_mentors": team_mentors,
         "consent_purposes": CONSENT_PURPOSES,
         "partner_categories": PARTNER_CATEGORIES,
@@ -132,6 +138,21 @@ async def _partners(backends: Backends, token: str) -> list[dict[str, str]]:
         return list(await backends.get("notifications", "/partner-directory", token))
     except (ServiceError, ServiceUnavailable):
         return []
+
+
+async def _meeting_slots(
+    backends: Backends, participant_id: UUID, token: str, difficult: bool
+) -> list[dict[str, Any]]:
+    """The first times to offer that suit (the planning service's choice: a hard
+    conversation in the morning, then the participant's preferred time of day)."""
+    path = f"/participants/{participant_id}/meeting-slots"
+    try:
+        found = await backends.get("planning", path, token, difficult=str(difficult).lower())
+    except ServiceError as error:
+        if error.status == 404:  # planning has not heard of the participant yet
+            return []
+        raise
+    return [slot for slot in found["slots"] if not slot["flags"]][:SLOTS_OFFERED]
 
 
 async def _team_mentors(backends: Backends, session: Session) -> list[dict[str, Any]]:
