@@ -524,7 +524,9 @@ def test_a_mentor_records_consent_household_and_a_correction_and_a_team_lead_tra
     page.wait_for_url(PARTICIPANT_PAGE)
     participant_url = page.url
 
-    # consent to share with a chain partner, for two kinds of data, with its reference
+    # consent to share with a chain partner, for two kinds of data, with its reference; the
+    # form swaps its own section (and what depends on it), not the whole page
+    page.locator("#bridge").evaluate("section => { section.dataset.kept = 'yes' }")
     consent = page.locator("#consent")
     consent.get_by_text("Toestemming vastleggen").first.click()
     consent.get_by_label("Waarvoor").select_option("partner-sharing")
@@ -536,6 +538,7 @@ def test_a_mentor_records_consent_household_and_a_correction_and_a_team_lead_tra
     shared = page.locator("#consent li", has_text="schuldhulp-web")
     shared.wait_for()
     assert "planning, rewards" in shared.inner_text() and "SH-2026-0042" in shared.inner_text()
+    assert page.locator("#bridge").get_attribute("data-kept") == "yes"
     # no categories named: the participant service refuses, the page says so, nothing kept
     consent = page.locator("#consent")
     consent.get_by_text("Toestemming vastleggen").first.click()
@@ -574,6 +577,15 @@ def test_a_mentor_records_consent_household_and_a_correction_and_a_team_lead_tra
     refused.wait_for()
     assert "bsn" in refused.inner_text()
     anna.accessible("the participant's page with a refused correction")
+    # a mentor may not transfer: the refusal is a page of its own, never swapped into a section
+    transfer_path = participant_url.removeprefix(anna.base) + "/mentor"
+    refused_transfer = page.request.post(
+        anna.base + transfer_path,
+        form={"mentor_id": "00000000-0000-4000-8000-000000000000", "reason": "x"},
+        headers={"X-CSRF-Token": anna.csrf(), "HX-Request": "true"},
+    )
+    assert refused_transfer.status == 403
+    assert refused_transfer.headers["hx-retarget"] == "body"
     anna.close()
 
     # the team lead transfers the participant to Bram; then Anna is refused, Bram is not

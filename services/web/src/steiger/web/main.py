@@ -193,6 +193,16 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+WHOLE_PAGE = {"HX-Retarget": "body", "HX-Reselect": "unset", "HX-Reswap": "innerHTML show:top"}
+"""An error page replaces the whole page, also where a form would swap only its section."""
+
+
+def _error_page(request: Request, status_code: int, kind: str) -> Response:
+    page = render(request, "error.html", status_code=status_code, kind=kind)
+    page.headers.update(WHOLE_PAGE)
+    return page
+
+
 def _answer_what_went_wrong(app: FastAPI) -> None:
     @app.exception_handler(SignInFirst)
     async def sign_in_first(request: Request, error: SignInFirst) -> Response:
@@ -204,29 +214,29 @@ def _answer_what_went_wrong(app: FastAPI) -> None:
     @app.exception_handler(ForgedForm)
     async def forged(request: Request, _: ForgedForm) -> Response:
         log.warning("form refused: no valid CSRF token", path=request.url.path)
-        return render(request, "error.html", status_code=403, kind="csrf")
+        return _error_page(request, 403, "csrf")
 
     @app.exception_handler(ServiceError)
     async def refused(request: Request, error: ServiceError) -> Response:
         kind = str(error.status) if error.status in (403, 404, 410) else "503"
         if error.status == 401:  # the token is no longer good: sign in again
             return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
-        return render(request, "error.html", status_code=error.status, kind=kind)
+        return _error_page(request, error.status, kind)
 
     @app.exception_handler(ServiceUnavailable)
     async def unavailable(request: Request, error: ServiceUnavailable) -> Response:
         log.warning("a service did not answer", service=error.service)
-        return render(request, "error.html", status_code=503, kind="503")
+        return _error_page(request, 503, "503")
 
     @app.exception_handler(StarletteHTTPException)
     async def not_found(request: Request, error: StarletteHTTPException) -> Response:
         kind = "404" if error.status_code in (404, 405) else "503"
-        return render(request, "error.html", status_code=error.status_code, kind=kind)
+        return _error_page(request, error.status_code, kind)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
         log.exception("unexpected error", path=request.url.path)
-        return render(request, "error.html", status_code=500, kind="503")
+        return _error_page(request, 500, "503")
 
 
 def main() -> None:
