@@ -66,7 +66,10 @@ def test_the_compose_file_is_valid_and_runs_everything_with_health_checks(tmp_pa
     assert "STEIGER_DATABASE_URL" not in web["environment"]  # no store of its own
     scraped = yaml.safe_load((DEPLOY / "observability" / "prometheus.yml").read_text())
     targets = {c["job_name"]: c["static_configs"][0]["targets"] for c in scraped["scrape_configs"]}
-    assert targets == {f"steiger-{s}": [f"{s}:{DEFAULT_PORTS[s]}"] for s in SERVICES}
+    assert targets == {
+        **{f"steiger-{s}": [f"{s}:{DEFAULT_PORTS[s]}"] for s in SERVICES},
+        "steiger-web": ["web:8000"],
+    }
 
 
 def test_prometheus_and_grafana_run_only_in_the_observability_profile(tmp_path):

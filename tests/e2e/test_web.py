@@ -672,3 +672,15 @@ def test_a_mentor_ranks_goals_plans_a_hard_conversation_and_asks_the_questionnai
     page.wait_for_url(re.compile(re.escape(participant_url) + "(#eix)?$"))
     page.locator("#supports").wait_for()
     assert "geen diagnose" in page.locator("#eix").inner_text().lower()
+
+    # the web app's own metrics: pages by route template, its calls to the services; no ids
+    exposed = httpx.get(anna.base + "/metrics").text
+    page_line = re.search(
+        r'steiger_http_requests_total\{method="GET",route="/participants/\{participant_id\}",'
+        r'status="200"\} (\d+)',
+        exposed,
+    )
+    assert page_line is not None and int(page_line.group(1)) >= 3
+    assert 'steiger_web_backend_calls_total{outcome="2xx",service="bridge"}' in exposed
+    assert "steiger_web_backend_call_duration_seconds_bucket" in exposed
+    assert participant_url.rsplit("/", 1)[1] not in exposed

@@ -19,8 +19,8 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 """Seconds: from a cached read (a few ms) to a long poll's wait."""
 
 
-class ServiceMetrics:
-    """The series every service has; a service adds its own on `registry`."""
+class RequestMetrics:
+    """The series of every process that answers HTTP (the six services and the web app)."""
 
     def __init__(self, service: str) -> None:
         self.service = service
@@ -39,6 +39,18 @@ class ServiceMetrics:
             buckets=LATENCY_BUCKETS,
             registry=r,
         )
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.request_seconds.labels(method, route).observe(seconds)
+
+
+class ServiceMetrics(RequestMetrics):
+    """The series every service has; a service adds its own on `registry`."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(service)
+        r = self.registry
         self.append_seconds = Histogram(
             "steiger_event_store_append_duration_seconds",
             "Time to store the events (and tracking) of one write, in one transaction",
@@ -84,10 +96,6 @@ class ServiceMetrics:
             "steiger_broker_up", "1 when the broker answered the last check", registry=r
         )
 
-    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
-        self.request_seconds.labels(method, route).observe(seconds)
-
     def note_lag(self, lag: Mapping[str, Any]) -> None:
         """Consumer lag as `/health` reports it: per topic, per partition (a topic whose
         lag could not be read is left as it was)."""
@@ -101,7 +109,7 @@ class MetricsMiddleware:
     """Counts and times every HTTP request by its route template (`/goals/{goal_id}`), or
     `unmatched` for a path no route has."""
 
-    def __init__(self, app: ASGIApp, metrics: Callable[[], ServiceMetrics]) -> None:
+    def __init__(self, app: ASGIApp, metrics: Callable[[], RequestMetrics]) -> None:
         self.app = app
         self.metrics = metrics
 

@@ -3,7 +3,8 @@ is what the services let that token see and do, and what they audit is that user
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -41,10 +42,17 @@ class ServiceUnavailable(Exception):
         self.service = service
 
 
+CallObserver = Callable[[str, str, float], None]
+"""Told of every call: the service, its outcome (`2xx`, `4xx`, `unavailable`), the seconds."""
+
+
 class Backends:
-    def __init__(self, urls: Mapping[str, str], timeout: float = 10.0) -> None:
+    def __init__(
+        self, urls: Mapping[str, str], timeout: float = 10.0, observe: CallObserver | None = None
+    ) -> None:
         self.urls = dict(urls)
         self.http = httpx.AsyncClient(timeout=timeout)
+        self.observe = observe or (lambda service, outcome, seconds: None)
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -61,12 +69,18 @@ class Backends:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if traceparent := current_traceparent.get():
             headers["traceparent"] = traceparent
+        started = time.perf_counter()
         try:
             response = await self.http.request(
                 method, self.urls[service] + path, json=body, params=params, headers=headers
             )
         except httpx.HTTPError:
+            self.observe(service, "unavailable", time.perf_counter() - started)
             raise ServiceUnavailable(service) from None
+        outcome = (
+            "unavailable" if response.status_code >= 500 else f"{response.status_code // 100}xx"
+        )
+        self.observe(service, outcome, time.perf_counter() - started)
         if response.status_code >= 500:
             raise ServiceUnavailable(service)
         if response.status_code >= 400:

@@ -17,15 +17,18 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from steiger.shared.http import TraceContextMiddleware
 from steiger.shared.logging import configure_logging
+from steiger.shared.metrics import MetricsMiddleware
 from steiger.shared.settings import secret_kept_in
 from steiger.web import caseload, casework, intake, participant, privacy, records, skills
 from steiger.web.backends import Backends, ServiceError, ServiceUnavailable
 from steiger.web.guard import ForgedForm, SignedIn, SignInFirst, checked_form
+from steiger.web.metrics import WebMetrics
 from steiger.web.rendering import render
 from steiger.web.sessions import SESSION_COOKIE, SIGNIN_COOKIE, SIGNIN_MINUTES, Session, Sessions
 from steiger.web.settings import Settings
@@ -72,9 +75,11 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         session_key(settings), settings.idle_minutes * 60, settings.session_hours * 3600
     )
 
+    metrics = WebMetrics()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.backends = Backends(settings.service_urls)
+        app.state.backends = Backends(settings.service_urls, observe=metrics.observe_call)
         try:
             yield
         finally:
@@ -117,11 +122,16 @@ def build_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(Headers)
     app.add_middleware(TraceContextMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=lambda: metrics)  # outermost
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_exposed() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/health/ready", include_in_schema=False)
     async def ready() -> JSONResponse:
