@@ -48,8 +48,9 @@ def axe() -> str:
 class Visit:
     """A user's tab: signs in as a demo user, checks every page it lands on with axe-core."""
 
-    def __init__(self, browser: Any, system: System, axe: str) -> None:
-        self.context = browser.new_context(locale="nl-NL")
+    def __init__(self, browser: Any, system: System, axe: str, javascript: bool = True) -> None:
+        self.context = browser.new_context(locale="nl-NL", java_script_enabled=javascript)
+        self.javascript = javascript
         self.page = self.context.new_page()
         self.page.set_default_timeout(20_000)
         assert system.web is not None
@@ -58,6 +59,8 @@ class Visit:
         self.checked: list[str] = []
 
     def accessible(self, what: str) -> None:
+        if not self.javascript:  # axe-core is a script; these pages are checked with it on
+            return
         violations = accessibility_violations(self.page, self.axe)
         assert violations == [], f"{what}: {violations}"
         self.checked.append(what)
@@ -89,8 +92,8 @@ class Visit:
 def visit(web_system, axe, browser) -> Iterator[Any]:
     opened: list[Visit] = []
 
-    def open_visit() -> Visit:
-        opened.append(Visit(browser, web_system, axe))
+    def open_visit(javascript: bool = True) -> Visit:
+        opened.append(Visit(browser, web_system, axe, javascript))
         return opened[-1]
 
     yield open_visit
@@ -684,3 +687,31 @@ def test_a_mentor_ranks_goals_plans_a_hard_conversation_and_asks_the_questionnai
     assert 'steiger_web_backend_calls_total{outcome="2xx",service="bridge"}' in exposed
     assert "steiger_web_backend_call_duration_seconds_bucket" in exposed
     assert participant_url.rsplit("/", 1)[1] not in exposed
+
+
+def test_the_core_flow_works_without_javascript(visit) -> None:
+    """Progressive enhancement: with scripts off, every form is a plain form that posts and
+    comes back to the page (post/redirect/get)."""
+    mentor = visit(javascript=False)
+    page = mentor.page
+    mentor.sign_in("Anna de Vries")
+    register(page, "Joke Zonderscript", children=0)
+    page.wait_for_url(PARTICIPANT_PAGE)
+    page.locator('#bridge input[name="step-income"][value="2"]').check()
+    page.locator("#bridge").get_by_role("button", name="Meting opslaan").click()
+    page.locator('.bridge__cell--current:has(input[name="step-income"][value="2"])').wait_for()
+    goals = page.locator("#goals")
+    goals.get_by_label("Doel in de woorden van de deelnemer").fill("Administratie op orde")
+    goals.get_by_role("button", name="Doel vastleggen").click()
+    goal = page.locator("article.goal", has_text="Administratie op orde")
+    goal.get_by_text("Actie plannen").first.click()  # <details> opens without a script
+    goal.get_by_label("Actie", exact=True).fill("Map met brieven sorteren")
+    goal.get_by_role("button", name="Actie plannen").click()
+    action = page.locator("li.action", has_text="Map met brieven sorteren")
+    action.get_by_role("button", name=re.compile("^Gedaan")).click()
+    page.locator("li.action--completed", has_text="Map met brieven sorteren").wait_for()
+    consent = page.locator("#consent")
+    consent.get_by_text("Toestemming vastleggen").first.click()
+    consent.get_by_label("Waarvoor").select_option("research")
+    consent.get_by_role("button", name="Toestemming vastleggen").click()
+    page.locator("#consent li", has_text="Onderzoek").wait_for()
