@@ -13,6 +13,7 @@ import subprocess
 
 import yaml
 
+from steiger.cli.runtime import ALLOCATOR, ServiceProcess
 from steiger.shared.access import Role
 from steiger.shared.services import DEFAULT_PORTS, SERVICES
 
@@ -108,6 +109,26 @@ def test_the_image_runs_as_a_user_without_compilers_in_its_final_stage():
     assert not any(re.search(r"gcc|build-essential|apt-get install", line) for line in final)
     assert any("COPY --from=build" in line and "/app/.venv" in line for line in final)
     assert any("--no-dev" in line for line in build)
+
+
+def test_the_image_and_steiger_run_start_services_with_the_same_allocator_settings():
+    _, final = stages(DOCKERFILE.read_text())
+    env = " ".join(line for line in final if line.startswith("ENV "))
+    for name, value in ALLOCATOR.items():
+        assert f"{name}={value}" in env
+
+
+def test_a_service_process_starts_with_the_allocator_settings_unless_told_otherwise(tmp_path):
+    (tmp_path / "show_allocator.py").write_text(
+        "import os\n"
+        "print(os.environ['MALLOC_TRIM_THRESHOLD_'], os.environ['MALLOC_MMAP_THRESHOLD_'])\n"
+    )
+    shown = tmp_path / "env.log"
+    told = {"MALLOC_MMAP_THRESHOLD_": "65536", "PYTHONPATH": str(tmp_path)}
+    process = ServiceProcess("printer", 0, told, shown, command=("show_allocator",))
+    process.start()
+    assert process.process is not None and process.process.wait(timeout=30) == 0
+    assert shown.read_text().split() == [ALLOCATOR["MALLOC_TRIM_THRESHOLD_"], "65536"]
 
 
 def test_the_image_s_install_step_gives_every_service_what_it_needs(tmp_path):

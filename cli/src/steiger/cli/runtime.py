@@ -38,6 +38,15 @@ def all_topics() -> list[str]:
     return [events_topic(p) for p in PRODUCERS] + [dead_letter_topic(s) for s in SERVICES]
 
 
+ALLOCATOR: dict[str, str] = {"MALLOC_TRIM_THRESHOLD_": "131072", "MALLOC_MMAP_THRESHOLD_": "131072"}
+"""glibc's allocator, as a service process starts (it reads these then, not later): memory
+freed at the top of the heap goes back to the system once 128 KiB are free, and allocations
+of 128 KiB or more are mapped on their own and returned when freed. A long-running service
+otherwise keeps the high-water mark of every burst (notifications after a million events:
+266 → see docs/benchmarks.md, "Resident memory"). The image sets the same (deploy/Dockerfile);
+the environment may say otherwise."""
+
+
 @dataclass
 class ServiceProcess:
     name: str
@@ -57,7 +66,12 @@ class ServiceProcess:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", *(self.command or (f"steiger.{self.name}",))],
-            env={**os.environ, **self.env, f"STEIGER_{self.name.upper()}_PORT": str(self.port)},
+            env={
+                **ALLOCATOR,
+                **os.environ,
+                **self.env,
+                f"STEIGER_{self.name.upper()}_PORT": str(self.port),
+            },
             stdout=log,
             stderr=subprocess.STDOUT,
         )
