@@ -6,6 +6,7 @@ and the web app as separate processes. axe-core checks every page the tests visi
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -241,6 +242,14 @@ def test_pages_need_a_session_and_forms_need_its_token(visit) -> None:
     assert forged.status == 403
     page.goto(anna.base + "/")
     assert "Vervalst" not in page.content()
+    # an address no page has is a page saying so, not a server's JSON
+    not_an_id = page.request.get(anna.base + "/participants/not-an-id")
+    no_such_change = page.request.post(
+        anna.base + f"/participants/{uuid.uuid4()}/goals/{uuid.uuid4()}/actions/{uuid.uuid4()}/z",
+        headers={"X-CSRF-Token": anna.csrf()},
+    )
+    for wrong in (not_an_id, no_such_change):
+        assert wrong.status == 404 and "text/html" in wrong.headers["content-type"], wrong.url
     # English by choice, Dutch first
     page.get_by_role("button", name="English").click()
     page.get_by_role("heading", name="My participants").wait_for()

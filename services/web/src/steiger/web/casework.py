@@ -5,7 +5,7 @@ the refusal beside the section it is about."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -117,51 +117,28 @@ async def plan_action(
     )
 
 
-@router.post("/participants/{participant_id}/goals/{goal_id}/actions/{action_id}/completion")
-async def complete_action(
+ActionChange = Literal["completion", "reschedule", "cancellation"]
+
+
+@router.post("/participants/{participant_id}/goals/{goal_id}/actions/{action_id}/{change}")
+async def change_action(
     request: Request,
     session: SignedIn,
     form: Form,
     participant_id: UUID,
     goal_id: UUID,
     action_id: UUID,
+    change: ActionChange,
 ) -> Response:
-    body = {"completed_at": dt.datetime.now(AMSTERDAM).isoformat(), "by": "participant"}
-    path = f"/goals/{goal_id}/actions/{action_id}/completion"
+    """Done (by the participant, now), moved to another day, or cancelled, with the reason."""
+    bodies: dict[str, dict[str, Any]] = {
+        "completion": {"completed_at": dt.datetime.now(AMSTERDAM).isoformat(), "by": "participant"},
+        "reschedule": {"due_on": form.get("due_on", ""), "reason": form.get("reason", "").strip()},
+        "cancellation": {"reason": form.get("reason", "").strip()},
+    }
+    path = f"/goals/{goal_id}/actions/{action_id}/{change}"
     return await pass_on(
-        request, session, participant_id, "planning", path, body, f"goal-{goal_id}"
-    )
-
-
-@router.post("/participants/{participant_id}/goals/{goal_id}/actions/{action_id}/reschedule")
-async def reschedule_action(
-    request: Request,
-    session: SignedIn,
-    form: Form,
-    participant_id: UUID,
-    goal_id: UUID,
-    action_id: UUID,
-) -> Response:
-    body = {"due_on": form.get("due_on", ""), "reason": form.get("reason", "").strip()}
-    path = f"/goals/{goal_id}/actions/{action_id}/reschedule"
-    return await pass_on(
-        request, session, participant_id, "planning", path, body, f"goal-{goal_id}"
-    )
-
-
-@router.post("/participants/{participant_id}/goals/{goal_id}/actions/{action_id}/cancellation")
-async def cancel_action(
-    request: Request,
-    session: SignedIn,
-    form: Form,
-    participant_id: UUID,
-    goal_id: UUID,
-    action_id: UUID,
-) -> Response:
-    body = {"reason": form.get("reason", "").strip()}
-    path = f"/goals/{goal_id}/actions/{action_id}/cancellation"
-    return await pass_on(
-        request, session, participant_id, "planning", path, body, f"goal-{goal_id}"
+        request, session, participant_id, "planning", path, bodies[change], f"goal-{goal_id}"
     )
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import structlog
 import uvicorn
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -237,6 +238,11 @@ def _answer_what_went_wrong(app: FastAPI) -> None:
     async def unavailable(request: Request, error: ServiceUnavailable) -> Response:
         log.warning("a service did not answer", service=error.service)
         return _error_page(request, 503, "503")
+
+    @app.exception_handler(RequestValidationError)
+    async def no_such_page(request: Request, _: RequestValidationError) -> Response:
+        # an address no page has: a participant id that is not one, an action change unknown
+        return _error_page(request, 404, "404")
 
     @app.exception_handler(StarletteHTTPException)
     async def not_found(request: Request, error: StarletteHTTPException) -> Response:
