@@ -724,3 +724,46 @@ def test_the_core_flow_works_without_javascript(visit) -> None:
     consent.get_by_label("Waarvoor").select_option("research")
     consent.get_by_role("button", name="Toestemming vastleggen").click()
     page.locator("#consent li", has_text="Onderzoek").wait_for()
+
+
+def test_a_mentor_writes_a_success_story_that_goes_out_only_with_approval_and_consent(
+    visit, web_system
+) -> None:
+    staff = {"Authorization": f"Bearer {staff_token(web_system)}"}
+    anna = visit()
+    page = anna.page
+    anna.sign_in("Anna de Vries")
+    register(page, "Hanna Verhaal")
+    page.wait_for_url(PARTICIPANT_PAGE)
+    stories = page.locator("#stories")
+    stories.get_by_text("Nieuw verhaal").click()
+    stories.get_by_label("Titel").fill("Van de schulden af")
+    stories.get_by_label("Verhaal (alinea's gescheiden door een witregel)").fill(
+        "Eerst de brieven.\n\nToen de regeling."
+    )
+    stories.get_by_role("button", name="Verhaal opslaan").click()
+    story = page.locator("article.story", has_text="Van de schulden af")
+    story.wait_for()
+    assert story.locator("p", has_text="Toen de regeling.").count() == 1
+    story.get_by_role("button", name=re.compile("Deelnemer gaat akkoord")).click()
+    page.locator("article.story", has_text="Akkoord van de deelnemer").wait_for()
+    # approved, but no success-story consent: the participant service refuses, nothing out
+    page.locator("article.story").get_by_role("button", name=re.compile("Publiceren")).click()
+    page.locator("#stories .notice--error", has_text="consent").wait_for()
+    anna.accessible("the participant's page with a refused publication")
+    consent = page.locator("#consent")
+    consent.get_by_text("Toestemming vastleggen").first.click()
+    consent.get_by_label("Waarvoor").select_option("success-story")
+    consent.get_by_role("button", name="Toestemming vastleggen").click()
+    page.locator("#consent li", has_text="Succesverhaal").wait_for()
+    page.locator("article.story").get_by_role("button", name=re.compile("Publiceren")).click()
+    page.locator("article.story .status", has_text="Gepubliceerd").wait_for()
+    hallway = httpx.get(web_system.services["participant"].url + "/stories", headers=staff).json()
+    assert [s["title"] for s in hallway].count("Van de schulden af") == 1
+    # the consent withdrawn takes the story down, and the page shows it at once
+    page.locator("#consent li", has_text="Succesverhaal").get_by_role(
+        "button", name=re.compile("Intrekken")
+    ).click()
+    page.locator("article.story", has_text="Akkoord van de deelnemer").wait_for()
+    hallway = httpx.get(web_system.services["participant"].url + "/stories", headers=staff).json()
+    assert "Van de schulden af" not in [s["title"] for s in hallway]

@@ -26,7 +26,16 @@ from steiger.shared.http import TraceContextMiddleware
 from steiger.shared.logging import configure_logging
 from steiger.shared.metrics import MetricsMiddleware
 from steiger.shared.settings import secret_kept_in
-from steiger.web import caseload, casework, intake, participant, privacy, records, skills
+from steiger.web import (
+    caseload,
+    casework,
+    intake,
+    participant,
+    privacy,
+    records,
+    skills,
+    stories,
+)
 from steiger.web.backends import Backends, ServiceError, ServiceUnavailable
 from steiger.web.guard import ForgedForm, SignedIn, SignInFirst, checked_form
 from steiger.web.metrics import WebMetrics
@@ -198,7 +207,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         )
 
     # the intake's /participants/new before a participant's /participants/{id}
-    for pages in (caseload, intake, participant, casework, records, skills, privacy):
+    for pages in (caseload, intake, participant, casework, records, skills, stories, privacy):
         app.include_router(pages.router)
     _answer_what_went_wrong(app)
     return app

@@ -65,6 +65,7 @@ async def participant_page(
         team_mentors,
         usual_slots,
         difficult_slots,
+        stories,
     ) = await asyncio.gather(
         backends.get_or_none("bridge", f"/participants/{participant_id}/positions", token),
         backends.get("planning", f"/participants/{participant_id}/goals", token),
@@ -88,6 +89,7 @@ async def participant_page(
         _team_mentors(backends, session),
         _meeting_slots(backends, participant_id, token, difficult=False),
         _meeting_slots(backends, participant_id, token, difficult=True),
+        backends.get("participant", f"/participants/{participant_id}/stories", token),
     )
     latest = (positions or {}).get("latest") or []
     definition_id, version = (
@@ -122,6 +124,7 @@ async def participant_page(
         "progress": progress_chart(positions),
         "today": today(),
         "partners": partners,
+        "stories": stories,
         "slots": {"usual": usual_slots, "difficult": difficult_slots},
         "team_mentors": team_mentors,
         "consent_purposes": CONSENT_PURPOSES,
