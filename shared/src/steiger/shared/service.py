@@ -45,6 +45,7 @@ from steiger.shared.kafka import (
 )
 from steiger.shared.leadership import Leader, leadership_of
 from steiger.shared.logging import configure_logging
+from steiger.shared.memory import give_back_continually
 from steiger.shared.metrics import MetricsMiddleware, ServiceMetrics
 from steiger.shared.openapi import TEXT, DocumentedAPI
 from steiger.shared.outbox import outbox_router
@@ -233,6 +234,7 @@ def build_service(parts: ServiceParts) -> FastAPI:
             subscribing,
             asyncio.create_task(keeper.keep()),
             asyncio.create_task(leader.run()),
+            asyncio.create_task(give_back_continually()),
             *([asyncio.create_task(follower.run())] if follower else []),
         ]
         try:
