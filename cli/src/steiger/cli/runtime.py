@@ -43,7 +43,8 @@ ALLOCATOR: dict[str, str] = {"MALLOC_TRIM_THRESHOLD_": "131072", "MALLOC_MMAP_TH
 freed at the top of the heap goes back to the system once 128 KiB are free, and allocations
 of 128 KiB or more are mapped on their own and returned when freed. A long-running service
 otherwise keeps the high-water mark of every burst (notifications after a million events:
-266 MB without, 199 MB with; docs/benchmarks.md, "Resident memory"). The image sets the same
+266 MB without, 199 MB with, 198 MB with `steiger.shared.memory`'s trim beside it;
+docs/benchmarks.md, "Resident memory"). The image sets the same
 (deploy/Dockerfile); the environment may say otherwise."""
 
 
