@@ -9,7 +9,6 @@ import uuid
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-from steiger.notifications import dispatcher as dispatcher_module
 from steiger.notifications.application import NotificationsApplication
 from steiger.notifications.channels import DeliveryError
 from steiger.shared.contracts.participant import (
@@ -217,25 +216,6 @@ def test_participants_are_served_side_by_side_each_in_order(app, feed):
     for participant in participants:
         in_order = [n["notification_id"] for n in app.overview(participant)["sent"]]
         assert [key for p, key in email.sent if p == participant] == in_order
-
-
-def test_a_round_serves_everyone_due_a_slice_at_a_time(app, feed, monkeypatch):
-    monkeypatch.setattr(dispatcher_module, "SLICE", 3)
-    participants = [uuid.uuid4() for _ in range(8)]  # three slices: 3, 3 and 2
-    for participant in participants:
-        feed(earned(dt.datetime(2026, 12, 8, 10, 0, tzinfo=AMS), participant))
-    email = RecordingChannel()
-    dispatcher = make_dispatcher(app, Clock(FIRST + dt.timedelta(hours=2)), 2, email=email)
-    started = []
-    serve = dispatcher._serve
-    monkeypatch.setattr(
-        dispatcher,
-        "_serve",
-        lambda owners, *rest: started.append(len(owners)) or serve(owners, *rest),
-    )
-    assert dispatcher.run_once() == 8
-    assert started == [3, 3, 2]
-    assert len(email.sent) == 8 and dispatcher.run_once() == 0
 
 
 def test_the_queue_counts_what_has_fallen_due(app, feed):

@@ -30,10 +30,6 @@ from steiger.notifications.lookups import Details, Directory
 from steiger.notifications.messages import Message, MessageTemplates
 
 log = structlog.get_logger("dispatcher")
-SLICE = 200
-"""Participants served together in a round: a backlog due at once (a day's outage, a replay:
-tens of thousands) is worked through a slice at a time, so a round holds one slice's work in
-memory, not a task for everyone due (docs/benchmarks.md, "Resident memory")."""
 
 
 class Dispatcher:
@@ -57,21 +53,15 @@ class Dispatcher:
         due: dict[UUID, list[UUID]] = {}
         for owner_id, notification_id in self.app.due.due(now):  # earliest first
             due.setdefault(owner_id, []).append(notification_id)
-        owners = list(due)
-        return sum(
-            self._serve(owners[start : start + SLICE], due, now)
-            for start in range(0, len(owners), SLICE)
-        )
 
-    def _serve(self, owners: list[UUID], due: dict[UUID, list[UUID]], now: dt.datetime) -> int:
         def serve(owner_id: UUID) -> int:
             return sum(self.dispatch(owner_id, n_id, now) for n_id in due[owner_id])
 
-        if self.concurrency == 1 or len(owners) < 2:
-            return sum(map(serve, owners))
-        workers = min(self.concurrency, len(owners))
+        if self.concurrency == 1 or len(due) < 2:
+            return sum(map(serve, due))
+        workers = min(self.concurrency, len(due))
         with ThreadPoolExecutor(workers, thread_name_prefix="dispatch") as pool:
-            return sum(pool.map(serve, owners))
+            return sum(pool.map(serve, due))
 
     def dispatch(self, owner_id: UUID, notification_id: UUID, now: dt.datetime) -> int:
         owner = self.app.owner(owner_id)
